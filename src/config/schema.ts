@@ -1,0 +1,158 @@
+// The one validated configuration object. Every field has a default, so an empty
+// `defineConfig({})` is a working setup; an invalid field stops start-up naming its path.
+import { z } from 'zod';
+import { duration } from './duration.js';
+
+const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day like "21:00"');
+const trigger = z.enum(['order', 'paid', 'fulfilled', 'delivered']);
+const list = z.array(z.string()).optional();
+/** A duration in ms, or `learned` (the store's own median time to the complement purchase). */
+const delayField = z.union([z.literal('learned'), duration], {
+  error: 'expected a duration like "2h" or "3d", or "learned"',
+});
+
+/** What a timing rule matches on a line; every given field must match (any listed value). */
+export const lineMatchSchema = z
+  .object({ productType: list, tags: list, sku: list, vendor: list, productId: list })
+  .strict();
+
+export const timingRuleSchema = z
+  .object({
+    when: lineMatchSchema,
+    after: trigger.optional(),
+    /** A duration, or `learned`: the store's own median time to the complement purchase. */
+    delay: delayField.optional(),
+    skip: z.boolean().optional(),
+    name: z.string().optional(),
+  })
+  .strict();
+
+export const learnedDelaySchema = z
+  .object({
+    floor: duration.prefault('1d'),
+    ceiling: duration.prefault('30d'),
+    fallback: duration.prefault('3d'),
+    /** Fewer observed pairs than this and the fallback is used. */
+    minSamples: z.number().int().positive().default(20),
+  })
+  .strict();
+
+export const timingSchema = z
+  .object({
+    default: z
+      .object({ after: trigger.default('fulfilled'), delay: delayField.prefault('3d') })
+      .strict()
+      .prefault({}),
+    rules: z.array(timingRuleSchema).default([]),
+    /** Which line's rule decides for a multi-line order: the most valuable matching line. */
+    ruleChoice: z.enum(['most-valuable-line', 'earliest', 'latest']).default('most-valuable-line'),
+    quietHours: z
+      .union([z.literal(false), z.object({ start: clock, end: clock }).strict()])
+      .default({ start: '21:00', end: '08:00' }),
+    timezone: z.string().default('UTC'),
+    frequencyCap: z
+      .object({ max: z.number().int().positive().default(1), per: duration.prefault('14d') })
+      .strict()
+      .prefault({}),
+    expireAfter: duration.prefault('30d'),
+    learned: learnedDelaySchema.prefault({}),
+  })
+  .strict();
+
+export const eligibilitySchema = z
+  .object({
+    requireConsent: z.boolean().default(true),
+    returns: z
+      .object({
+        maxRate: z.number().min(0).max(1).default(0.3),
+        minOrders: z.number().int().nonnegative().default(2),
+        lookback: duration.prefault('365d'),
+      })
+      .strict()
+      .prefault({}),
+    service: z
+      .object({
+        maxTicketsPerOrder: z.number().nonnegative().default(1),
+        lookback: duration.prefault('180d'),
+        skipWhileOpen: z.boolean().default(true),
+      })
+      .strict()
+      .prefault({}),
+    /** An address suppressed for one store is suppressed for every store when true. */
+    globalSuppression: z.boolean().default(false),
+  })
+  .strict();
+
+export const recommendSchema = z
+  .object({
+    maxItems: z.number().int().min(1).max(3).default(3),
+    /** Declared complements by product type, e.g. consoles → games and controllers. */
+    typeComplements: z.record(z.string(), z.array(z.string())).default({}),
+    bundle: z
+      .union([z.literal(false), z.object({ percent: z.number().positive().max(100), code: z.string().min(1) }).strict()])
+      .default(false),
+    /** Co-purchase rules need at least this many orders containing both items. */
+    minSupport: z.number().int().positive().default(2),
+  })
+  .strict();
+
+export const storeSchema = z
+  .object({
+    name: z.string().default('Aftercart Store'),
+    url: z.string().url().default('https://shop.example'),
+    from: z.string().default('Aftercart <hello@shop.example>'),
+    logoUrl: z.string().url().optional(),
+    colors: z
+      .object({ brand: z.string().default('#111827'), accent: z.string().default('#2563eb') })
+      .strict()
+      .prefault({}),
+    replyTo: z.string().optional(),
+  })
+  .strict();
+
+export const mailSchema = z
+  .object({
+    /** nodemailer pool limits; rateLimit messages per rateDelta. */
+    maxConnections: z.number().int().positive().default(5),
+    rateLimit: z.number().int().positive().optional(),
+    rateDelta: duration.prefault('1s'),
+    /** Attribution window: a later order with a recommended product within it converts. */
+    attributionWindow: duration.prefault('7d'),
+    utm: z
+      .object({ source: z.string().default('aftercart'), medium: z.string().default('email'), campaign: z.string().default('cross-sell') })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export const ingestSchema = z
+  .object({
+    bodyLimit: z.number().int().positive().default(1_048_576),
+    /** How long raw payloads are kept for debugging; never logged. */
+    payloadRetention: duration.prefault('7d'),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    store: storeSchema.prefault({}),
+    timing: timingSchema.prefault({}),
+    eligibility: eligibilitySchema.prefault({}),
+    recommend: recommendSchema.prefault({}),
+    mail: mailSchema.prefault({}),
+    ingest: ingestSchema.prefault({}),
+  })
+  .strict();
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type TimingConfig = Config['timing'];
+export type TimingRule = TimingConfig['rules'][number];
+export type LineMatch = z.output<typeof lineMatchSchema>;
+export type EligibilityPolicy = Config['eligibility'];
+export type RecommendConfig = Config['recommend'];
+
+/** Typed helper for `aftercart.config.ts`: `export default defineConfig({...})`. */
+export function defineConfig(config: ConfigInput): ConfigInput {
+  return config;
+}
