@@ -1,0 +1,179 @@
+// CrossSell: the post-purchase email. It takes plain data only (the worker resolves products,
+// prices and tracked links before rendering) and picks its strings from the customer's locale.
+// Layout is mobile-first: one column of cards in a fluid container capped at 600 px, inline
+// styles only (no <Tailwind>: ~4x slower to render). A required accessory is shown first.
+import { Body, Container, Head, Hr, Html, Img, Link, Preview, Section, Text } from '@react-email/components';
+import { formatList, formatPercent, formatPrice } from '../src/mail/format.js';
+import { htmlLang, mailStrings, type ReasonCode } from '../src/mail/i18n.js';
+import { BundleOffer } from './_components/BundleOffer.js';
+import { textOn } from './_components/colors.js';
+import { ItemCard } from './_components/ItemCard.js';
+
+export interface CrossSellItem {
+  productId: string;
+  title: string;
+  imageUrl?: string;
+  /** Decimal string in the order's currency, e.g. "39.99". */
+  price?: string;
+  /** Already the click-tracking URL (`/c/:token`); used for every link to this item. */
+  href: string;
+  reasonCode: ReasonCode;
+  /** The bought product this item relates to, e.g. "Console X". */
+  anchorTitle: string;
+  /** Needed for the anchor to work (a cable, a power supply): shown first and highlighted. */
+  required?: boolean;
+}
+
+export interface CrossSellProps {
+  store: { name: string; url: string; logoUrl?: string; colors: { brand: string; accent: string } };
+  /** BCP 47, e.g. 'en-US', 'de-DE'; languages without strings fall back to English. */
+  locale: string;
+  /** ISO 4217 code of the order, e.g. 'USD'. */
+  currency: string;
+  customer: { firstName?: string };
+  bought: { title: string }[];
+  items: CrossSellItem[];
+  /** `recommend.bundle` from config; false/null/undefined: no bundle block. */
+  bundle?: { percent: number; code: string } | null | false;
+  unsubscribeUrl: string;
+  /** Inbox preview line; defaults to the first item's reason and title. */
+  preheader?: string;
+}
+
+/** Required accessories first, otherwise the recommender's order (stable). */
+export function orderItems(items: readonly CrossSellItem[]): CrossSellItem[] {
+  return [...items.filter((i) => i.required), ...items.filter((i) => !i.required)];
+}
+
+const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
+
+export default function CrossSell(props: CrossSellProps) {
+  const { store, locale, currency, customer, bought, bundle, unsubscribeUrl } = props;
+  const t = mailStrings(locale);
+  const items = orderItems(props.items);
+  const first = items[0];
+  const preheader = props.preheader ?? (first ? `${t.reason[first.reasonCode](first.anchorTitle)}: ${first.title}` : t.heading);
+  // Name at most three bought products; a longer list reads badly in a greeting.
+  const boughtList =
+    bought.length > 0 && bought.length <= 3 ? formatList(bought.map((b) => b.title), locale) : undefined;
+  const { brand, accent } = store.colors;
+
+  return (
+    <Html lang={htmlLang(locale)} dir="ltr">
+      <Head>
+        <meta name="color-scheme" content="light" />
+        <meta name="supported-color-schemes" content="light" />
+      </Head>
+      <Body style={{ margin: 0, padding: '16px 0', backgroundColor: '#f3f4f6', fontFamily: FONT, color: '#111827' }}>
+        <Preview>{preheader}</Preview>
+        <Container style={{ width: '100%', maxWidth: '600px', backgroundColor: '#ffffff', borderRadius: 8 }}>
+          <Section style={{ backgroundColor: brand, padding: '16px 20px', borderRadius: '8px 8px 0 0' }}>
+            <Link href={store.url} data-skip-in-text="true" style={{ color: textOn(brand), textDecoration: 'none' }}>
+              {store.logoUrl ? (
+                <Img
+                  src={store.logoUrl}
+                  alt={store.name}
+                  height="40"
+                  style={{ height: 40, width: 'auto', maxWidth: '100%' }}
+                />
+              ) : (
+                <span style={{ fontSize: 20, lineHeight: '28px', fontWeight: 700 }}>{store.name}</span>
+              )}
+            </Link>
+          </Section>
+
+          <Section style={{ padding: '20px 16px 8px' }}>
+            <Text style={{ margin: '0 0 8px', fontSize: 22, lineHeight: '28px', fontWeight: 700 }}>{t.heading}</Text>
+            <Text style={{ margin: '0 0 4px', fontSize: 15, lineHeight: '22px' }}>{t.greeting(customer.firstName)}</Text>
+            <Text style={{ margin: '0 0 16px', fontSize: 15, lineHeight: '22px' }}>{t.intro(boughtList)}</Text>
+
+            {items.map((item) => (
+              <ItemCard
+                key={item.productId}
+                title={item.title}
+                href={item.href}
+                imageUrl={item.imageUrl}
+                price={formatPrice(item.price, currency, locale)}
+                reason={t.reason[item.reasonCode](item.anchorTitle)}
+                required={item.required === true}
+                accent={accent}
+                cta={t.viewProduct}
+              />
+            ))}
+
+            {bundle && (
+              <BundleOffer
+                title={t.bundleTitle}
+                text={t.bundleText(formatPercent(bundle.percent, locale))}
+                codeLabel={t.bundleCodeLabel}
+                code={bundle.code}
+                accent={accent}
+              />
+            )}
+          </Section>
+
+          <Section style={{ padding: '0 16px 20px' }}>
+            <Hr style={{ borderColor: '#e5e7eb', margin: '8px 0 16px' }} />
+            <Text style={{ margin: '0 0 8px', fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
+              {t.footer(store.name)}
+            </Text>
+            <Text style={{ margin: 0, fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
+              <Link href={unsubscribeUrl} style={{ color: '#6b7280', textDecoration: 'underline' }}>
+                {t.unsubscribe}
+              </Link>
+              {' · '}
+              <Link href={store.url} style={{ color: '#6b7280', textDecoration: 'underline' }}>
+                {store.name}
+              </Link>
+            </Text>
+          </Section>
+        </Container>
+      </Body>
+    </Html>
+  );
+}
+
+CrossSell.PreviewProps = {
+  store: {
+    name: 'Pixel Arcade',
+    url: 'https://pixelarcade.example',
+    logoUrl: 'https://pixelarcade.example/static/logo-white.png',
+    colors: { brand: '#1e1b4b', accent: '#7c3aed' },
+  },
+  locale: 'en-US',
+  currency: 'USD',
+  customer: { firstName: 'Ann' },
+  bought: [{ title: 'Console X' }],
+  items: [
+    {
+      productId: 'P7',
+      title: 'Starfall Odyssey (Console X)',
+      imageUrl: 'https://pixelarcade.example/i/starfall-odyssey.jpg',
+      price: '59.99',
+      href: 'https://mail.pixelarcade.example/c/eyJzIjoiMTAwMSIsInAiOiJQNyJ9.k3Jd9',
+      reasonCode: 'goes_with',
+      anchorTitle: 'Console X',
+    },
+    {
+      productId: 'P3',
+      title: 'Ultra High Speed HDMI 2.1 Cable, 2 m',
+      imageUrl: 'https://pixelarcade.example/i/hdmi-21-cable.jpg',
+      price: '14.99',
+      href: 'https://mail.pixelarcade.example/c/eyJzIjoiMTAwMSIsInAiOiJQMyJ9.Qm2xA',
+      reasonCode: 'needed_for',
+      anchorTitle: 'Console X',
+      required: true,
+    },
+    {
+      productId: 'P2',
+      title: 'Wireless Controller – Midnight Black',
+      imageUrl: 'https://pixelarcade.example/i/controller-black.jpg',
+      price: '69.99',
+      href: 'https://mail.pixelarcade.example/c/eyJzIjoiMTAwMSIsInAiOiJQMiJ9.w8LpT',
+      reasonCode: 'often_bought_with',
+      anchorTitle: 'Console X',
+    },
+  ],
+  bundle: { percent: 10, code: 'PLAYMORE10' },
+  unsubscribeUrl: 'https://mail.pixelarcade.example/u/eyJzIjoiMTAwMSJ9.Zr81c',
+} satisfies CrossSellProps;

@@ -1,0 +1,47 @@
+// `aftercart <command>`: the commands of the SPEC. Each command lives in its own module.
+import { ConfigError } from '../config/load.js';
+
+const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number | void> }>> = {
+  start: () => import('./run.js').then((m) => ({ run: (a: string[]) => m.run('start', a) })),
+  serve: () => import('./run.js').then((m) => ({ run: (a: string[]) => m.run('serve', a) })),
+  work: () => import('./run.js').then((m) => ({ run: (a: string[]) => m.run('work', a) })),
+  migrate: () => import('./migrate.js'),
+  explain: () => import('./explain.js'),
+  demo: () => import('./demo.js'),
+};
+
+const usage = `usage: aftercart <command>
+
+  start                 migrations, HTTP receiver and workers in one process
+  serve | work          receiver only | workers only
+  migrate               apply migrations/
+  explain ORDER_ID      the decision for one order [--store S] [--json]
+  demo                  a self-contained run with signed sample webhooks
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage);
+    return name ? 0 : 1;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`aftercart: unknown command "${name}"\n\n${usage}`);
+    return 2;
+  }
+  const command = await load();
+  return (await command.run(rest)) ?? 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined && code !== 0) process.exitCode = code;
+  },
+  (err: unknown) => {
+    // A bad setting stops start-up with one line naming it.
+    if (err instanceof ConfigError) process.stderr.write(`aftercart: ${err.message}\n`);
+    else process.stderr.write(`aftercart: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,66 @@
+// The decision for one order, as `explain` and the admin search print it (SPEC "Decisions").
+import type pg from 'pg';
+
+export interface Explanation {
+  store: string;
+  orderId: string;
+  status: string;
+  reason: string | null;
+  dueAt: string | null;
+  rule: unknown;
+  trigger: string | null;
+  timezone: string | null;
+  adjustments: unknown[];
+  timing: unknown;
+  items: { productId: string; title: string; source: string; score: number; reason: string }[];
+  figures: Record<string, unknown>;
+  sentAt: string | null;
+  messageId: string | null;
+  servedBy: string | null;
+}
+
+export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string, store?: string): Promise<Explanation[]> {
+  const { rows } = await pool.query(
+    `SELECT x.store, x.order_id, x.status, x.reason, x.due_at, x.timing, x.items, x.figures, x.sent_at, x.message_id,
+            s.order_id AS served_by
+       FROM cross_sells x LEFT JOIN cross_sells s ON s.id = x.served_by
+      WHERE x.order_id = $1 AND ($2::text IS NULL OR x.store = $2)
+      ORDER BY x.store`,
+    [orderId, store ?? null],
+  );
+  return rows.map((r) => {
+    const timing = (r.timing ?? {}) as Record<string, unknown>;
+    return {
+      store: r.store,
+      orderId: r.order_id,
+      status: r.status,
+      reason: r.reason,
+      dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
+      rule: timing.rule ?? null,
+      trigger: (timing.trigger as string) ?? null,
+      timezone: (timing.timezone as string) ?? null,
+      adjustments: (timing.adjustments as unknown[]) ?? [],
+      timing,
+      items: ((r.items ?? []) as Explanation['items']).map((i) => ({ productId: i.productId, title: i.title, source: i.source, score: i.score, reason: i.reason })),
+      figures: r.figures ?? {},
+      sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
+      messageId: r.message_id,
+      servedBy: r.served_by,
+    };
+  });
+}
+
+export function formatExplanation(e: Explanation): string {
+  const lines = [
+    `order ${e.orderId} (${e.store}): ${e.status}${e.reason ? ` — ${e.reason}` : ''}`,
+    e.dueAt ? `  due      ${e.dueAt}${e.timezone ? ` (customer zone ${e.timezone})` : ''}` : null,
+    e.trigger ? `  trigger  after ${e.trigger}` : null,
+    e.rule ? `  rule     ${JSON.stringify(e.rule)}` : null,
+    e.adjustments.length ? `  adjusted ${JSON.stringify(e.adjustments)}` : null,
+    e.servedBy ? `  served by the email of order ${e.servedBy}` : null,
+    e.sentAt ? `  sent     ${e.sentAt} ${e.messageId ?? ''}` : null,
+    ...e.items.map((i, n) => `  item ${n + 1}   ${i.title} [${i.source}, score ${Number(i.score).toFixed(3)}] ${i.reason}`),
+    Object.keys(e.figures).length ? `  figures  ${JSON.stringify(e.figures)}` : null,
+  ];
+  return lines.filter(Boolean).join('\n');
+}

@@ -1,0 +1,61 @@
+// Streams a CSV file (plain or gzip) with line numbers, so importers can report
+// "line 17: ..." and skip a bad row instead of failing the whole file.
+import { parse } from 'csv-parse';
+import { openText } from './open-text.js';
+
+export interface CsvRecord {
+  cells: string[];
+  /** 1-based line of the file where the record starts (the header is line 1). */
+  line: number;
+}
+
+/** Raw records after the header; `header` receives the trimmed column names first. */
+export async function* readCsvRecords(path: string, header: (names: string[]) => void): AsyncGenerator<CsvRecord> {
+  const input = await openText(path);
+  const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true });
+  input.on('error', (err) => parser.destroy(err));
+  input.pipe(parser);
+  let first = true;
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    if (first) {
+      first = false;
+      header(record.map((name) => name.trim()));
+      continue;
+    }
+    // `info.lines` is where the record ends; a quoted cell may span several lines.
+    yield { cells: record, line: info.lines - countNewlines(record) };
+  }
+}
+
+export interface CsvRow {
+  /** Cell by header name; '' when the column or the cell is missing. */
+  get(column: string): string;
+  has(column: string): boolean;
+  line: number;
+}
+
+/** Header-keyed rows: the shape the catalog and order-export readers want. */
+export async function* readCsvRows(path: string): AsyncGenerator<CsvRow> {
+  let index = new Map<string, number>();
+  for await (const { cells, line } of readCsvRecords(path, (names) => {
+    index = new Map(names.map((name, i) => [name, i] as const));
+  })) {
+    const cols = index;
+    yield {
+      get: (column) => {
+        const i = cols.get(column);
+        return i === undefined ? '' : (cells[i] ?? '');
+      },
+      has: (column) => cols.has(column),
+      line,
+    };
+  }
+}
+
+function countNewlines(cells: string[]): number {
+  let n = 0;
+  for (const c of cells) {
+    for (let i = c.indexOf('\n'); i !== -1; i = c.indexOf('\n', i + 1)) n++;
+  }
+  return n;
+}

@@ -1,0 +1,21 @@
+// Liveness, readiness (database and queue reachable) and Prometheus metrics.
+import type { FastifyInstance } from 'fastify';
+import type pg from 'pg';
+import type { QueueBackend } from '../queue/cross-sell-queue.js';
+import { registry } from './metrics.js';
+
+// Liveness answers as soon as the process listens; readiness waits for database and queue.
+export async function healthRoutes(app: FastifyInstance, opts: { deps: () => { pool: pg.Pool; queue: QueueBackend } | undefined }): Promise<void> {
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const deps = opts.deps();
+    if (!deps) return reply.code(503).send({ ok: false, starting: true });
+    const database = await deps.pool.query('SELECT 1').then(() => true, () => false);
+    const queue = await deps.queue.ping();
+    return reply.code(database && queue ? 200 : 503).send({ ok: database && queue, database, queue: queue ? deps.queue.kind : false });
+  });
+  app.get('/metrics', async (_req, reply) => {
+    reply.header('content-type', registry.contentType);
+    return registry.metrics();
+  });
+}

@@ -1,0 +1,102 @@
+// POST /webhooks/:source — verify the signature on the raw bytes, map to canonical events,
+// record in Postgres, then (after the commit) put the cross-sell on the queue. The raw-body
+// parser is registered inside this plugin only, so admin and Bull Board routes are untouched.
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Recorder } from '../ingest/record.js';
+import { sources } from '../ingest/sources/index.js';
+import { WebhookRejection, type Source } from '../ingest/sources/source.js';
+import type { QueueBackend } from '../queue/cross-sell-queue.js';
+import type { Reconciler } from '../queue/reconciler.js';
+import { metrics } from './metrics.js';
+
+export interface WebhookDeps {
+  recorder: Recorder;
+  queue: QueueBackend;
+  reconciler: Reconciler;
+  secrets: { shopify?: string; woocommerce?: string; events?: string };
+  /** Keep raw payloads (for the retention window) or nothing. */
+  keepPayloads: boolean;
+}
+
+const ROUTES: Record<string, keyof typeof sources> = { shopify: 'shopify', woocommerce: 'woocommerce', events: 'events' };
+const JSON_TYPE = /^application\/(.+\+)?json\b/i;
+const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
+
+/** `deps()` is undefined while the process is still opening the database (answered 503). */
+export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => WebhookDeps | undefined }): Promise<void> {
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  app.post<{ Params: { source: string } }>('/webhooks/:source', async (req, reply) => {
+    const started = performance.now();
+    const deps = opts.deps();
+    if (!deps) return reply.code(503).send({ error: 'starting up, retry shortly' });
+    const name = ROUTES[req.params.source];
+    if (!name) return reply.code(404).send({ error: `no webhook source "${req.params.source}"; use shopify, woocommerce or events` });
+    const source: Source = sources[name];
+    const count = (topic: string, outcome: string) => metrics.webhooks.inc({ source: name, topic, outcome });
+    const secret = deps.secrets[name];
+    if (!secret) {
+      req.log.error({ source: name }, `webhook refused: no secret configured for ${name} (set ${secretVariable(name)})`);
+      count('unknown', 'no_secret');
+      return reply.code(404).send({ error: `webhooks from ${name} are not enabled on this server` });
+    }
+    const type = String(req.headers['content-type'] ?? '');
+    if (!JSON_TYPE.test(type) && !(name === 'woocommerce' && FORM_TYPE.test(type))) {
+      count('unknown', 'rejected');
+      return reply.code(415).send({ error: `content type must be application/json, got "${type || 'none'}"` });
+    }
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    try {
+      source.verify(raw, req.headers, secret);
+      const parsed = source.parse(raw, req.headers);
+      if (parsed.ignored || parsed.events.length === 0) {
+        count(parsed.topic, parsed.ignored ? 'ignored' : 'accepted');
+        return reply.send({ ok: true, ignored: Boolean(parsed.ignored) });
+      }
+      let outcome;
+      try {
+        outcome = await deps.recorder.record({ ...parsed, source: name, raw: deps.keepPayloads ? raw : null });
+      } catch (err) {
+        // The store retries on 5xx: nothing accepted is lost, nothing half-written stays.
+        req.log.error({ err: (err as Error).message, source: name, deliveryId: parsed.deliveryId }, 'database unavailable: webhook refused with 503');
+        count(parsed.topic, 'unavailable');
+        return reply.code(503).send({ error: 'temporarily unavailable, retry later' });
+      }
+      if (outcome.duplicate) {
+        count(parsed.topic, 'duplicate');
+        return reply.send({ ok: true, duplicate: true });
+      }
+      await enqueue(deps, outcome, req.log);
+      count(parsed.topic, 'accepted');
+      metrics.ingestSeconds.observe({ source: name }, (performance.now() - started) / 1000);
+      return reply.send({ ok: true });
+    } catch (err) {
+      return rejection(err, reply, (outcome) => count(String(req.headers['x-shopify-topic'] ?? req.headers['x-wc-webhook-topic'] ?? 'unknown'), outcome));
+    }
+  });
+}
+
+async function enqueue(deps: WebhookDeps, outcome: Awaited<ReturnType<Recorder['record']>>, log: FastifyInstance['log']): Promise<void> {
+  // After the commit. A queue that is down loses nothing: the reconciler re-adds from Postgres.
+  for (const s of outcome.schedule) {
+    try {
+      await deps.queue.schedule(s.crossSellId, s.dueAt);
+    } catch (err) {
+      deps.reconciler.noteMissedEnqueue();
+      log.warn({ crossSellId: s.crossSellId, err: (err as Error).message }, 'queue unavailable: the reconciler will enqueue');
+    }
+  }
+  for (const id of outcome.unschedule) await deps.queue.remove(id).catch(() => deps.reconciler.noteMissedEnqueue());
+}
+
+function rejection(err: unknown, reply: FastifyReply, count: (outcome: string) => void) {
+  if (err instanceof WebhookRejection) {
+    count(err.status === 401 ? 'unauthorized' : 'rejected');
+    return reply.code(err.status).send({ error: err.message });
+  }
+  throw err;
+}
+
+function secretVariable(name: string): string {
+  return name === 'events' ? 'STANDARD_WEBHOOK_SECRET' : `${name.toUpperCase()}_WEBHOOK_SECRET`;
+}

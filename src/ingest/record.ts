@@ -1,0 +1,318 @@
+// Records one verified delivery in Postgres and returns what the queue must do after the
+// commit. The common case, one order event, is a single statement (record-order.sql); a
+// delivery carrying several kinds of writes runs them in one transaction.
+import type pg from 'pg';
+import type { CanonicalEvent, Order, Product } from './canonical.js';
+import type { ParsedDelivery } from './sources/source.js';
+import { customerKey, emailHash } from './customer-key.js';
+import { sql } from '../db/sql.js';
+import { decideOrderTiming, type OrderFacts, type TimingVerdict } from './order-timing.js';
+import type { TimingConfig } from '../config/schema.js';
+
+const q = {
+  recordOrder: sql(import.meta.url, 'record-order'),
+  decideCrossSell: sql(import.meta.url, 'decide-cross-sell'),
+  recordProduct: sql(import.meta.url, 'record-product'),
+  claimDelivery: sql(import.meta.url, 'claim-delivery'),
+  updateCustomer: sql(import.meta.url, 'update-customer'),
+  suppress: sql(import.meta.url, 'suppress'),
+  recordTicket: sql(import.meta.url, 'record-ticket'),
+  recordRefund: sql(import.meta.url, 'record-refund'),
+  eraseCustomer: sql(import.meta.url, 'erase-customer'),
+  eraseStore: sql(import.meta.url, 'erase-store'),
+};
+
+export interface RecordOutcome {
+  duplicate: boolean;
+  /** Cross-sells to put on the queue (or re-time) once committed. */
+  schedule: { crossSellId: string; dueAt: Date }[];
+  /** Cross-sells whose job is no longer wanted (cancelled, refunded, erased). */
+  unschedule: string[];
+}
+
+export interface IncomingDelivery extends ParsedDelivery {
+  source: 'shopify' | 'woocommerce' | 'events';
+  /** Kept for the configured retention; null to keep nothing. */
+  raw: Buffer | null;
+}
+
+/** Everything one delivery says about one order, folded from its events. */
+interface OrderWrite {
+  kind: 'order';
+  orderId: string;
+  snapshot?: Order;
+  paid?: string;
+  fulfilled?: string;
+  delivered?: string;
+  cancelled?: string;
+}
+type Write =
+  | OrderWrite
+  | { kind: 'refund'; event: Extract<CanonicalEvent, { type: 'order.refunded' }>['data'] }
+  | { kind: 'product'; product: Product }
+  | { kind: 'other'; event: CanonicalEvent };
+
+type Queryable = Pick<pg.PoolClient, 'query'>;
+
+export interface RecorderDeps {
+  pool: pg.Pool;
+  timing: () => TimingConfig;
+  /** Learned delays per product type for a store (cached by the caller). */
+  learned?: (store: string) => Promise<Record<string, { medianMs: number; samples: number }> | undefined>;
+  now?: () => Date;
+}
+
+export function foldWrites(events: CanonicalEvent[]): Write[] {
+  const writes: Write[] = [];
+  const orders = new Map<string, OrderWrite>();
+  const orderWrite = (orderId: string): OrderWrite => {
+    let w = orders.get(orderId);
+    if (!w) {
+      w = { kind: 'order', orderId };
+      orders.set(orderId, w);
+      writes.push(w);
+    }
+    return w;
+  };
+  for (const event of events) {
+    switch (event.type) {
+      case 'order.created':
+        orderWrite(event.data.order.id).snapshot = event.data.order;
+        break;
+      case 'order.paid':
+        orderWrite(event.data.orderId).paid = event.data.at;
+        break;
+      case 'order.fulfilled':
+        orderWrite(event.data.orderId).fulfilled = event.data.at;
+        break;
+      case 'order.delivered':
+        orderWrite(event.data.orderId).delivered = event.data.at;
+        break;
+      case 'order.cancelled':
+        orderWrite(event.data.orderId).cancelled = event.data.at;
+        break;
+      case 'order.refunded':
+        writes.push({ kind: 'refund', event: event.data });
+        break;
+      case 'product.upserted':
+        writes.push({ kind: 'product', product: event.data.product });
+        break;
+      default:
+        writes.push({ kind: 'other', event });
+    }
+  }
+  return writes;
+}
+
+export class Recorder {
+  constructor(private readonly deps: RecorderDeps) {}
+
+  async record(delivery: IncomingDelivery): Promise<RecordOutcome> {
+    const outcome: RecordOutcome = { duplicate: false, schedule: [], unschedule: [] };
+    const writes = foldWrites(delivery.events);
+    const only = writes.length === 1 ? writes[0] : undefined;
+    if (only?.kind === 'order') {
+      outcome.duplicate = !(await this.recordOrder(this.deps.pool, delivery, only, false, outcome));
+      return outcome;
+    }
+    if (only?.kind === 'product') {
+      const res = await this.deps.pool.query(q.recordProduct, productParams(delivery, only.product));
+      outcome.duplicate = res.rowCount === 0;
+      return outcome;
+    }
+    const client = await this.deps.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const claimed = await client.query(q.claimDelivery, [
+        delivery.source, delivery.deliveryId, delivery.store, delivery.topic, delivery.eventKey ?? null,
+        delivery.raw, deliveryCustomerKey(delivery.events),
+      ]);
+      if (claimed.rowCount === 0) {
+        await client.query('ROLLBACK');
+        return { duplicate: true, schedule: [], unschedule: [] };
+      }
+      for (const write of writes) await this.apply(client, delivery, write, outcome);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      // A concurrent twin claimed the same delivery first: that is a duplicate, not an error.
+      if ((err as { code?: string }).code === '23505') return { duplicate: true, schedule: [], unschedule: [] };
+      throw err;
+    } finally {
+      client.release();
+    }
+    return outcome;
+  }
+
+  private async apply(db: Queryable, delivery: IncomingDelivery, write: Write, outcome: RecordOutcome): Promise<void> {
+    switch (write.kind) {
+      case 'order':
+        await this.recordOrder(db, delivery, write, true, outcome);
+        return;
+      case 'product':
+        await db.query(`${q.recordProduct.replace(/;\s*$/, '')}`, productParams({ ...delivery, deliveryId: `${delivery.deliveryId}#product-${write.product.id}` }, write.product));
+        return;
+      case 'refund': {
+        const e = write.event;
+        const lines = (e.lines ?? []).map((l) => ({ product_id: l.productId, quantity: l.quantity, amount: l.amount ?? null }));
+        const res = await db.query<{ id: string }>(q.recordRefund, [e.store, e.orderId, e.at, JSON.stringify(lines), e.amount ?? null, e.lines === undefined]);
+        for (const row of res.rows) outcome.unschedule.push(String(row.id));
+        return;
+      }
+      case 'other':
+        await this.applyOther(db, write.event, outcome);
+    }
+  }
+
+  private async applyOther(db: Queryable, event: CanonicalEvent, outcome: RecordOutcome): Promise<void> {
+    switch (event.type) {
+      case 'customer.updated': {
+        const c = event.data.customer;
+        const key = customerKey(c);
+        if (!key) return;
+        await db.query(q.updateCustomer, [event.data.store, key, c.email ?? null, c.firstName ?? null, c.lastName ?? null,
+          c.locale ?? null, c.timezone ?? null, c.marketingConsent ?? null, c.id ?? null]);
+        return;
+      }
+      case 'customer.unsubscribed':
+        await db.query(q.suppress, [event.data.store, emailHash(event.data.email), event.data.email.trim().toLowerCase(), 'unsubscribed']);
+        return;
+      case 'customer.erased': {
+        const res = await db.query<{ id: string }>(
+          `SELECT id FROM cross_sells WHERE store = $1 AND customer_key = $2 AND status IN ('waiting', 'scheduled')`,
+          [event.data.store, customerKey({ email: event.data.email })],
+        );
+        for (const row of res.rows) outcome.unschedule.push(String(row.id));
+        await db.query(q.eraseCustomer, [event.data.store, customerKey({ email: event.data.email }), emailHash(event.data.email)]);
+        return;
+      }
+      case 'store.erased':
+        await db.query(q.eraseStore, [event.data.store]);
+        return;
+      case 'ticket.opened':
+      case 'ticket.closed': {
+        const t = event.data;
+        const opened = event.type === 'ticket.opened';
+        await db.query(q.recordTicket, [t.store, t.ticketId, customerKey({ email: t.customer.email }), t.orderId ?? null,
+          opened ? t.at : null, opened ? null : t.at]);
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /** Returns false when the delivery was seen before (nothing written). */
+  private async recordOrder(db: Queryable, delivery: IncomingDelivery, w: OrderWrite, claimed: boolean, outcome: RecordOutcome): Promise<boolean> {
+    const o = w.snapshot;
+    const ckey = o ? customerKey(o.customer) : null;
+    const now = this.deps.now?.() ?? new Date();
+    const fromPayload: OrderFacts | null = o
+      ? {
+          lines: o.lines,
+          milestones: { order: o.createdAt, paid: w.paid, fulfilled: w.fulfilled, delivered: w.delivered },
+          cancelledAt: w.cancelled ?? null,
+          refundedAt: null,
+          customerTimezone: o.customer.timezone,
+          shippingCountry: o.shippingCountry,
+          shippingProvince: o.shippingProvince,
+        }
+      : null;
+    const verdict = fromPayload ? await this.decide(delivery.store, fromPayload, now) : null;
+    const lines = (o?.lines ?? []).map((l, i) => ({
+      line_no: i + 1, product_id: l.productId, variant_id: l.variantId ?? null, sku: l.sku ?? null, title: l.title,
+      product_type: l.productType ?? null, vendor: l.vendor ?? null, tags: l.tags ?? null, quantity: l.quantity, unit_price: l.unitPrice,
+    }));
+    const total = o ? sumMoney(o.lines.map((l) => [l.unitPrice, l.quantity])) : null;
+    const res = await db.query(q.recordOrder, [
+      delivery.source, claimed ? `${delivery.deliveryId}#${w.orderId}` : delivery.deliveryId, delivery.store, delivery.topic,
+      delivery.eventKey ?? null, claimed ? null : delivery.raw, w.orderId, ckey, o?.customer.id ?? null, o?.customer.email ?? null,
+      o?.customer.firstName ?? null, o?.customer.lastName ?? null, o?.customer.locale ?? null, o?.customer.timezone ?? null,
+      o?.customer.marketingConsent ?? null, o?.createdAt ?? null, o?.currency ?? null, o?.shippingCountry ?? null,
+      o?.shippingProvince ?? null, total, w.paid ?? null, w.fulfilled ?? null, w.delivered ?? null, w.cancelled ?? null,
+      JSON.stringify(lines), false, verdict?.status ?? null, verdict?.reason ?? null, verdict?.dueAt ?? null,
+      verdict ? JSON.stringify(verdict.timing) : null, claimed,
+    ]);
+    const row = res.rows[0] as RecordOrderRow;
+    if (row.claimed === 0) return false;
+    if (row.cancelledId) outcome.unschedule.push(String(row.cancelledId));
+    if (row.crossSell) {
+      if (row.crossSell.status === 'scheduled') outcome.schedule.push({ crossSellId: String(row.crossSell.id), dueAt: new Date(row.crossSell.due_at!) });
+      return true;
+    }
+    // A known order: re-decide with everything recorded so far; the newest event wins.
+    const ord = row.order;
+    if (!ord || ord.from_history || !ord.created_at) return true;
+    const storedLines = o ? o.lines : row.storedLines;
+    if (storedLines.length === 0) return true;
+    const facts: OrderFacts = {
+      lines: storedLines,
+      milestones: {
+        order: ord.created_at, paid: ord.paid_at ?? undefined, fulfilled: ord.fulfilled_at ?? undefined, delivered: ord.delivered_at ?? undefined,
+      },
+      cancelledAt: ord.cancelled_at,
+      refundedAt: ord.refunded_at,
+      customerTimezone: row.customer?.timezone ?? undefined,
+      shippingCountry: ord.shipping_country ?? undefined,
+      shippingProvince: ord.shipping_province ?? undefined,
+    };
+    const again = await this.decide(delivery.store, facts, now);
+    const decided = await db.query<{ id: string; status: string; due_at: Date | null }>(q.decideCrossSell, [
+      delivery.store, w.orderId, ord.version, again.status, again.reason, again.dueAt, JSON.stringify(again.timing),
+    ]);
+    const xs = decided.rows[0];
+    if (xs?.status === 'scheduled' && xs.due_at) outcome.schedule.push({ crossSellId: String(xs.id), dueAt: new Date(xs.due_at) });
+    else if (xs && xs.status !== 'waiting') outcome.unschedule.push(String(xs.id));
+    return true;
+  }
+
+  private async decide(store: string, facts: OrderFacts, now: Date): Promise<TimingVerdict> {
+    const learned = this.deps.learned ? await this.deps.learned(store) : undefined;
+    return decideOrderTiming({ ...facts, learned }, this.deps.timing(), now);
+  }
+}
+
+interface RecordOrderRow {
+  claimed: number;
+  order: {
+    order_id: string; version: number; inserted: boolean; customer_key: string | null; created_at: string | null;
+    shipping_country: string | null; shipping_province: string | null; paid_at: string | null; fulfilled_at: string | null;
+    delivered_at: string | null; cancelled_at: string | null; refunded_at: string | null; from_history: boolean;
+  } | null;
+  crossSell: { id: string; status: string; due_at: string | null } | null;
+  cancelledId: string | null;
+  storedLines: OrderFacts['lines'];
+  customer: { timezone: string | null } | null;
+}
+
+function productParams(d: Pick<IncomingDelivery, 'source' | 'deliveryId' | 'store' | 'topic' | 'eventKey' | 'raw'>, p: Product): unknown[] {
+  return [
+    d.source, d.deliveryId, d.store, d.topic, d.eventKey ?? null, d.raw, p.id, p.title, p.productType ?? null, p.vendor ?? null,
+    p.tags ?? null, p.url ?? null, p.imageUrl ?? null, p.price ?? null, p.currency ?? null, p.available ?? null,
+    p.complements ? JSON.stringify(p.complements.map((c) => ({ id: c.id, required: c.required ?? false }))) : null, p.upsells ?? null,
+  ];
+}
+
+function deliveryCustomerKey(events: CanonicalEvent[]): string | null {
+  for (const e of events) {
+    if (e.type === 'order.created') return customerKey(e.data.order.customer);
+    if (e.type === 'ticket.opened' || e.type === 'ticket.closed') return customerKey({ email: e.data.customer.email });
+    if (e.type === 'customer.updated') return customerKey(e.data.customer);
+  }
+  return null;
+}
+
+/** Exact decimal sum of price × quantity, in cents, back to a decimal string. */
+export function sumMoney(items: [string, number][]): string {
+  let cents = 0n;
+  for (const [price, qty] of items) cents += toCents(price) * BigInt(qty);
+  const neg = cents < 0n;
+  const abs = neg ? -cents : cents;
+  return `${neg ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
+}
+
+export function toCents(amount: string): bigint {
+  const [whole, frac = ''] = amount.replace(/^-/, '').split('.');
+  const cents = BigInt(whole || '0') * 100n + BigInt((frac + '00').slice(0, 2));
+  return amount.startsWith('-') ? -cents : cents;
+}

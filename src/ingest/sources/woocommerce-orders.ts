@@ -1,0 +1,89 @@
+// WooCommerce order payloads (REST v3 order resource) → canonical events. The order status is
+// the state: every order topic upserts the order and adds the milestones its status implies.
+import type { CanonicalEvent, Order, OrderLine } from '../canonical.js';
+import { compact } from './events.js';
+import type { Fields } from './fields.js';
+import { decodeEntities } from './html-entities.js';
+import { absDecimal, sumDecimals } from './money.js';
+
+type Moment = 'order.paid' | 'order.fulfilled' | 'order.cancelled' | 'order.refunded';
+type RefundLine = { productId: string; quantity: number; amount?: string };
+
+/** Statuses meaning the money was taken (a partial refund keeps processing/completed). */
+const paidStatuses = new Set(['processing', 'completed']);
+
+export function wooOrderEvents(body: Fields, store: string): CanonicalEvent[] {
+  const status = body.text('status');
+  // `date_*_gmt` carry no zone: they are UTC. The zone-less site-time fields are a last resort.
+  const modifiedAt = body.time('date_modified_gmt', 'utc') ?? body.time('date_modified', 'utc');
+  const { order, refundLines } = wooOrder(body, status, modifiedAt);
+  const at = modifiedAt ?? order.createdAt;
+  const events: CanonicalEvent[] = [{ type: 'order.created', data: { store, order } }];
+  const add = (type: Moment, when: string) => events.push({ type, data: { store, orderId: order.id, at: when } });
+
+  if (status !== undefined && paidStatuses.has(status)) add('order.paid', body.time('date_paid_gmt', 'utc') ?? at);
+  if (status === 'completed') add('order.fulfilled', body.time('date_completed_gmt', 'utc') ?? at);
+  if (status === 'cancelled') add('order.cancelled', at);
+
+  // No refund topic exists: a refund arrives as order.updated with a `refunds` list
+  // (`{ id, reason, total: "-10.00" }`, no lines, no dates). The amount is the order's running total.
+  const refunds = body.objects('refunds').flatMap((r) => r.decimal('total') ?? []);
+  if (status === 'refunded' || refunds.length > 0) {
+    events.push({
+      type: 'order.refunded',
+      data: compact({
+        store,
+        orderId: order.id,
+        at,
+        // A fully refunded order gave everything back; a partial refund does not say which lines.
+        lines: status === 'refunded' ? refundLines : undefined,
+        amount: refunds.length > 0 ? sumDecimals(refunds.map(absDecimal)) : undefined,
+      }),
+    });
+  }
+  return events;
+}
+
+function wooOrder(body: Fields, status: string | undefined, modifiedAt: string | undefined) {
+  const billing = body.object('billing');
+  const shipping = body.object('shipping');
+  const customerId = body.int('customer_id');
+  body.requireList('line_items');
+  const lines = body.objects('line_items').flatMap(orderLine);
+  const order: Order = compact({
+    id: body.requireId('id'),
+    createdAt: body.time('date_created_gmt', 'utc') ?? body.requireTime('date_created', 'utc'),
+    currency: body.requireText('currency'),
+    shippingCountry: shipping?.text('country'),
+    shippingProvince: shipping?.text('state'),
+    customer: compact({
+      id: customerId !== undefined && customerId > 0 ? String(customerId) : undefined, // 0: a guest
+      email: billing?.text('email'),
+      firstName: billing?.text('first_name'),
+      lastName: billing?.text('last_name'),
+    }),
+    lines: lines.map((l) => l.line),
+    financialStatus: status, // WooCommerce's order status, verbatim
+    cancelledAt: status === 'cancelled' ? modifiedAt : undefined,
+  });
+  return { order, refundLines: lines.map((l) => l.refund) };
+}
+
+/** Lines without a product (product_id 0: a deleted product or a custom item) are skipped. */
+function orderLine(line: Fields): { line: OrderLine; refund: RefundLine }[] {
+  const productId = line.id('product_id');
+  if (productId === undefined || productId === '0') return [];
+  const quantity = line.requireInt('quantity');
+  if (quantity <= 0) return [];
+  const variationId = line.id('variation_id');
+  const canonical: OrderLine = compact({
+    productId,
+    variantId: variationId === '0' ? undefined : variationId,
+    sku: line.text('sku'),
+    title: decodeEntities(line.requireText('name')),
+    quantity,
+    // A JSON number (`3`, `12`) in practice: total ÷ quantity after discounts, before tax.
+    unitPrice: line.requireDecimal('price'),
+  });
+  return [{ line: canonical, refund: compact({ productId, quantity, amount: line.decimal('total') }) }];
+}

@@ -1,0 +1,76 @@
+-- One order event (created, paid, fulfilled, delivered, cancelled, or a full order payload
+-- carrying several of them) in one round trip: claim the delivery, upsert customer, order and
+-- lines, and create the cross-sell when the order is new. Milestones keep their earliest time,
+-- so events may arrive in any order. Later parts run only when the claim succeeded.
+WITH claimed AS (
+  INSERT INTO deliveries (source, delivery_id, store, topic, event_key, customer_key, payload)
+  SELECT $1, $2, $3, $4, $5, $8, $6 WHERE NOT $31::boolean
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+), claim AS (
+  -- $31: the delivery was already claimed earlier in this transaction (a multi-event delivery).
+  SELECT 1 FROM claimed UNION ALL SELECT 1 WHERE $31::boolean
+), customer AS (
+  INSERT INTO customers (store, customer_key, external_id, email, first_name, last_name, locale, timezone, marketing_consent)
+  SELECT $3, $8, $9, $10, $11, $12, $13, $14, $15 FROM claim WHERE $8::text IS NOT NULL
+  ON CONFLICT (store, customer_key) DO UPDATE SET
+    external_id       = coalesce(excluded.external_id, customers.external_id),
+    email             = CASE WHEN customers.erased_at IS NULL THEN coalesce(excluded.email, customers.email) END,
+    first_name        = CASE WHEN customers.erased_at IS NULL THEN coalesce(excluded.first_name, customers.first_name) END,
+    last_name         = CASE WHEN customers.erased_at IS NULL THEN coalesce(excluded.last_name, customers.last_name) END,
+    locale            = coalesce(excluded.locale, customers.locale),
+    timezone          = coalesce(excluded.timezone, customers.timezone),
+    marketing_consent = coalesce(excluded.marketing_consent, customers.marketing_consent),
+    updated_at        = now()
+  RETURNING 1
+), ord AS (
+  INSERT INTO orders (store, order_id, customer_key, created_at, currency, shipping_country, shipping_province, total,
+                      paid_at, fulfilled_at, delivered_at, cancelled_at, from_history)
+  SELECT $3, $7, $8, $16, $17, $18, $19, $20, $21, $22, $23, $24, $26 FROM claim
+  ON CONFLICT (store, order_id) DO UPDATE SET
+    customer_key      = coalesce(orders.customer_key, excluded.customer_key),
+    created_at        = coalesce(orders.created_at, excluded.created_at),
+    currency          = coalesce(orders.currency, excluded.currency),
+    shipping_country  = coalesce(orders.shipping_country, excluded.shipping_country),
+    shipping_province = coalesce(orders.shipping_province, excluded.shipping_province),
+    total             = coalesce(orders.total, excluded.total),
+    paid_at           = least(orders.paid_at, excluded.paid_at),
+    fulfilled_at      = least(orders.fulfilled_at, excluded.fulfilled_at),
+    delivered_at      = least(orders.delivered_at, excluded.delivered_at),
+    cancelled_at      = least(orders.cancelled_at, excluded.cancelled_at),
+    version           = orders.version + 1
+  RETURNING order_id, version, (xmax = 0) AS inserted, customer_key, created_at, currency, shipping_country,
+            shipping_province, paid_at, fulfilled_at, delivered_at, cancelled_at, refunded_at, from_history
+), lines AS (
+  INSERT INTO order_lines (store, order_id, line_no, product_id, variant_id, sku, title, product_type, vendor, tags, quantity, unit_price)
+  SELECT $3, $7, l.line_no, l.product_id, l.variant_id, l.sku, l.title, l.product_type, l.vendor,
+         coalesce(l.tags, '{}'), l.quantity, l.unit_price
+  FROM claim, jsonb_to_recordset($25::jsonb) AS l(line_no int, product_id text, variant_id text, sku text, title text,
+       product_type text, vendor text, tags text[], quantity int, unit_price numeric)
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+), cross_sell AS (
+  -- A new order with lines gets its cross-sell now; its timing was decided from this payload.
+  INSERT INTO cross_sells (store, order_id, customer_key, status, reason, due_at, timing)
+  SELECT $3, $7, $8, $27, $28, $29, $30 FROM ord
+  WHERE ord.inserted AND NOT ord.from_history AND $27::text IS NOT NULL
+  ON CONFLICT (store, order_id) DO NOTHING
+  RETURNING id, status, due_at
+), cancel AS (
+  -- A cancellation of a known order stops its pending cross-sell.
+  UPDATE cross_sells SET status = 'cancelled', reason = 'order_cancelled', updated_at = now()
+  WHERE store = $3 AND order_id = $7 AND $24::timestamptz IS NOT NULL
+    AND status IN ('waiting', 'scheduled') AND EXISTS (SELECT 1 FROM claim)
+  RETURNING id
+)
+SELECT
+  (SELECT count(*) FROM claim)::int AS claimed,
+  (SELECT row_to_json(ord) FROM ord) AS "order",
+  (SELECT row_to_json(cross_sell) FROM cross_sell) AS "crossSell",
+  (SELECT id FROM cancel) AS "cancelledId",
+  -- What an earlier delivery stored, for re-deciding the timing of a known order.
+  (SELECT coalesce(json_agg(json_build_object('productId', product_id, 'sku', sku, 'productType', product_type,
+          'vendor', vendor, 'tags', tags, 'quantity', quantity, 'unitPrice', unit_price::text)), '[]')
+     FROM order_lines WHERE store = $3 AND order_id = $7) AS "storedLines",
+  (SELECT json_build_object('timezone', timezone) FROM customers
+     WHERE store = $3 AND customer_key = coalesce($8, (SELECT customer_key FROM orders WHERE store = $3 AND order_id = $7))) AS customer;

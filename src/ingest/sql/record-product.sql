@@ -1,0 +1,24 @@
+-- A catalog product from a webhook: claim the delivery, upsert the product.
+WITH claim AS (
+  INSERT INTO deliveries (source, delivery_id, store, topic, event_key, payload)
+  VALUES ($1, $2, $3, $4, $5, $6)
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+)
+INSERT INTO products (store, product_id, title, product_type, vendor, tags, url, image_url, price, currency, available, complements, upsells)
+SELECT $3, $7, $8, $9, $10, coalesce($11::text[], '{}'), $12, $13, $14, $15, coalesce($16, true), coalesce($17::jsonb, '[]'), coalesce($18::text[], '{}')
+FROM claim
+ON CONFLICT (store, product_id) DO UPDATE SET
+  title        = excluded.title,
+  product_type = coalesce(excluded.product_type, products.product_type),
+  vendor       = coalesce(excluded.vendor, products.vendor),
+  tags         = CASE WHEN $11::text[] IS NULL THEN products.tags ELSE excluded.tags END,
+  url          = coalesce(excluded.url, products.url),
+  image_url    = coalesce(excluded.image_url, products.image_url),
+  price        = coalesce(excluded.price, products.price),
+  currency     = coalesce(excluded.currency, products.currency),
+  available    = CASE WHEN $16::boolean IS NULL THEN products.available ELSE excluded.available END,
+  complements  = CASE WHEN $17::jsonb IS NULL THEN products.complements ELSE excluded.complements END,
+  upsells      = CASE WHEN $18::text[] IS NULL THEN products.upsells ELSE excluded.upsells END,
+  updated_at   = now()
+RETURNING 1;

@@ -1,0 +1,7 @@
+-- A help-desk ticket opened or closed; the earliest open and latest close are kept.
+INSERT INTO tickets (store, ticket_id, customer_key, order_id, opened_at, closed_at)
+VALUES ($1, $2, $3, $4, $5, $6)
+ON CONFLICT (store, ticket_id) DO UPDATE SET
+  order_id  = coalesce(tickets.order_id, excluded.order_id),
+  opened_at = least(tickets.opened_at, excluded.opened_at),
+  closed_at = greatest(tickets.closed_at, excluded.closed_at);

@@ -1,0 +1,163 @@
+// The one BullMQ queue of cross-sell jobs. Redis (ioredis) when REDIS_URL is set, else
+// BullMQ's own PostgreSQL backend in our database. Jobs carry ids, never orders.
+import { Queue, Worker, withBackend, createPostgresBackend, runMigrations, type Processor, type Job } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
+import type { Database } from '../db/database.js';
+
+export const QUEUE_NAME = 'cross-sell';
+
+export interface CrossSellJob {
+  crossSellId: string;
+}
+
+/** Deterministic: a cross-sell can never be queued twice. No `:`, never all digits. */
+export function jobIdFor(crossSellId: string | number): string {
+  return `xs-${crossSellId}`;
+}
+
+export interface QueueBackend {
+  kind: 'redis' | 'postgres';
+  queue: Queue<CrossSellJob>;
+  /** Adds (or re-times) the delayed job of one cross-sell. */
+  schedule(crossSellId: string, dueAt: Date): Promise<void>;
+  remove(crossSellId: string): Promise<void>;
+  createWorker(processor: Processor<CrossSellJob>, opts: { concurrency: number; lockDuration?: number }): Worker<CrossSellJob>;
+  /** True when the queue answers (readiness). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface QueueOptions {
+  redisUrl?: string;
+  prefix: string;
+  db: Database;
+}
+
+export async function openQueue(opts: QueueOptions): Promise<QueueBackend> {
+  return opts.redisUrl ? openRedisQueue(opts.redisUrl, opts.prefix) : openPostgresQueue(opts.db);
+}
+
+const jobDefaults = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 2_000 },
+  // Completed jobs are dropped: "one email per order" is a unique row in Postgres, not a job id.
+  removeOnComplete: true,
+  removeOnFail: 1_000,
+} as const;
+
+async function scheduleJob(queue: Queue<CrossSellJob>, crossSellId: string, dueAt: Date): Promise<Job<CrossSellJob>> {
+  const delay = Math.max(0, dueAt.getTime() - Date.now());
+  const jobId = jobIdFor(crossSellId);
+  const job = await queue.add('deliver', { crossSellId }, { ...jobDefaults, jobId, delay });
+  // An existing job with this id is returned as is: move it if the due time changed.
+  const state = job.timestamp + (job.opts.delay ?? 0);
+  if (Math.abs(state - dueAt.getTime()) > 1_000 && (await job.isDelayed())) {
+    await job.changeDelay(Math.max(0, dueAt.getTime() - Date.now()));
+  }
+  return job;
+}
+
+async function removeJob(queue: Queue<CrossSellJob>, crossSellId: string): Promise<void> {
+  const job = await queue.getJob(jobIdFor(crossSellId));
+  if (job && !(await job.isActive())) await job.remove().catch(() => {});
+}
+
+function openRedisQueue(url: string, prefix: string): QueueBackend {
+  // Producers fail fast while Redis is down (the reconciler re-adds later); workers wait.
+  const producerOpts: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 };
+  const connection = new Redis(url, producerOpts);
+  connection.on('error', () => {});
+  const queue = new Queue<CrossSellJob>(QUEUE_NAME, { connection, prefix });
+  queue.on('error', () => {});
+  const workerConnections: Redis[] = [];
+  return {
+    kind: 'redis',
+    queue,
+    schedule: async (id, dueAt) => void (await scheduleJob(queue, id, dueAt)),
+    remove: (id) => removeJob(queue, id),
+    createWorker(processor, { concurrency, lockDuration }) {
+      const wc = new Redis(url, { maxRetriesPerRequest: null });
+      wc.on('error', () => {});
+      workerConnections.push(wc);
+      const worker = new Worker<CrossSellJob>(QUEUE_NAME, processor, { connection: wc, prefix, concurrency, lockDuration });
+      worker.on('error', () => {});
+      return worker;
+    },
+    async ping() {
+      try {
+        return (await connection.ping()) === 'PONG';
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      await queue.close().catch(() => {});
+      connection.disconnect();
+      for (const wc of workerConnections) wc.disconnect();
+    },
+  };
+}
+
+async function openPostgresQueue(db: Database): Promise<QueueBackend> {
+  const client = await db.pool.connect();
+  try {
+    await runMigrations(client, 'bullmq');
+  } finally {
+    client.release();
+  }
+  if (db.pglite) {
+    // One shared session on the embedded database: a per-connection search_path is not kept.
+    await db.pglite.exec(`SET search_path TO "$user", public, bullmq`);
+  }
+  const pg = withBackend(createPostgresBackend);
+  const connection = db.embedded ? db.pool : { connectionString: db.url, schema: 'bullmq', max: 5 };
+  const queue = new pg.Queue<CrossSellJob>(QUEUE_NAME, { connection }) as unknown as Queue<CrossSellJob>;
+  queue.on('error', () => {});
+  const workers: Worker<CrossSellJob>[] = [];
+  let wakeTimer: NodeJS.Timeout | undefined;
+
+  // PGlite hands a NOTIFY back to the connection that sent it, never to the listener, so a
+  // worker could sleep up to an hour. Notify on each worker's own LISTEN client instead
+  // (NOTES.md, measured: ~10 ms lateness).
+  async function wake(): Promise<void> {
+    for (const w of workers) {
+      try {
+        const backend = (w as unknown as { getBackend(): { connection: { getListenClient(): Promise<{ query(q: string, v: unknown[]): Promise<unknown> }> } } }).getBackend();
+        const c = await backend.connection.getListenClient();
+        await c.query(`select pg_notify('bullmq_jobs', $1)`, [QUEUE_NAME]);
+      } catch {
+        // the next timer tick tries again
+      }
+    }
+  }
+
+  return {
+    kind: 'postgres',
+    queue,
+    async schedule(id, dueAt) {
+      await scheduleJob(queue, id, dueAt);
+      if (db.embedded) await wake();
+    },
+    remove: (id) => removeJob(queue, id),
+    createWorker(processor, { concurrency, lockDuration }) {
+      const worker = new pg.Worker<CrossSellJob>(QUEUE_NAME, processor, { connection, concurrency, lockDuration }) as unknown as Worker<CrossSellJob>;
+      worker.on('error', () => {});
+      workers.push(worker);
+      // Another process (or a delayed job coming due) may need a nudge on the embedded database.
+      if (db.embedded && !wakeTimer) wakeTimer = setInterval(() => void wake(), 1_000).unref();
+      return worker;
+    },
+    async ping() {
+      try {
+        await db.pool.query('SELECT 1 FROM bullmq.job LIMIT 1');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async close() {
+      if (wakeTimer) clearInterval(wakeTimer);
+      await queue.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,85 @@
+// Postgres is the record; the queue only carries timing. The reconciler puts back what the
+// queue lost or never got (Redis down during a webhook, a crash between commit and add),
+// gives up on waits that outlived `expireAfter`, and fails sends interrupted mid-SMTP.
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { QueueBackend } from './cross-sell-queue.js';
+
+export interface ReconcilerOptions {
+  pool: pg.Pool;
+  queue: QueueBackend;
+  log: Logger;
+  expireAfterMs: () => number;
+  intervalMs?: number;
+  /** A send still 'sending' after this long was interrupted (the job lock is 30 s). */
+  sendingTimeoutMs?: number;
+}
+
+export class Reconciler {
+  private timer?: NodeJS.Timeout;
+  private running = false;
+  /** Set when an enqueue failed here: the next pass re-adds every scheduled cross-sell. */
+  private missed = true;
+
+  constructor(private readonly opts: ReconcilerOptions) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.pass(), this.opts.intervalMs ?? 2_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  noteMissedEnqueue(): void {
+    this.missed = true;
+  }
+
+  /** One sweep; returns how many jobs it (re-)added. */
+  async pass(): Promise<number> {
+    if (this.running) return 0;
+    this.running = true;
+    try {
+      const { pool, queue } = this.opts;
+      await pool.query(
+        `UPDATE cross_sells SET status = 'skipped', reason = 'expired', updated_at = now()
+          WHERE status = 'waiting' AND created_at < now() - make_interval(secs => $1::bigint / 1000)`,
+        [this.opts.expireAfterMs()],
+      );
+      await pool.query(
+        `UPDATE cross_sells SET status = 'failed', reason = 'interrupted', updated_at = now()
+          WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1::bigint / 1000)`,
+        [this.opts.sendingTimeoutMs ?? 600_000],
+      );
+      if (!(await queue.ping())) return 0;
+      const full = this.missed;
+      this.missed = false;
+      let added = 0;
+      let after = '0';
+      for (;;) {
+        // A full pass after a miss; otherwise only overdue rows (a job should have run by now).
+        const { rows } = await pool.query<{ id: string; due_at: Date }>(
+          `SELECT id, due_at FROM cross_sells
+            WHERE status = 'scheduled' AND id > $1 AND ($2::boolean OR due_at < now() - interval '5 seconds')
+            ORDER BY id LIMIT 500`,
+          [after, full],
+        );
+        if (rows.length === 0) break;
+        for (const row of rows) {
+          await queue.schedule(String(row.id), row.due_at);
+          added++;
+        }
+        after = String(rows[rows.length - 1]!.id);
+      }
+      if (added > 0) this.opts.log.info({ added, full }, 'reconciler re-added cross-sell jobs');
+      return added;
+    } catch (err) {
+      this.missed = true;
+      this.opts.log.warn({ err: (err as Error).message }, 'reconciler pass failed');
+      return 0;
+    } finally {
+      this.running = false;
+    }
+  }
+}

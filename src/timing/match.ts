@@ -1,0 +1,25 @@
+// Does a timing rule's `when` apply to an order line?
+import type { LineMatch, TimedLine } from './types.js';
+
+// Merchants type product types, tags and vendors by hand, so case and stray spaces don't count.
+const loose = (s: string): string => s.trim().toLowerCase();
+
+function anyOf(listed: string[], actual: (string | undefined)[], norm: (s: string) => string): boolean {
+  const want = new Set(listed.map(norm));
+  return actual.some((a) => a !== undefined && want.has(norm(a)));
+}
+
+/**
+ * Every given field must match (any listed value). An empty list matches nothing, so a
+ * half-written rule such as `{ tags: [], skip: true }` can't silently skip every order;
+ * `when: {}` matches every line (a catch-all).
+ */
+export function matchRule(line: TimedLine, when: LineMatch): boolean {
+  const exact = (s: string): string => s;
+  if (when.productType && !anyOf(when.productType, [line.productType], loose)) return false;
+  if (when.vendor && !anyOf(when.vendor, [line.vendor], loose)) return false;
+  if (when.tags && !anyOf(when.tags, line.tags ?? [], loose)) return false;
+  if (when.sku && !anyOf(when.sku, [line.sku], exact)) return false;
+  if (when.productId && !anyOf(when.productId, [line.productId], exact)) return false;
+  return true;
+}

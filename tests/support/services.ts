@@ -1,0 +1,99 @@
+// Real services for integration tests: a fresh Postgres database per suite, an isolated
+// Redis key prefix, and a real SMTP server (smtp-server) whose mail is read with mailparser.
+import { randomBytes } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import { inject } from 'vitest';
+
+export const services = () => inject('services');
+
+/** Skip (locally) or fail (CI=true) when a service is not running. */
+export function missing(...names: ('postgres' | 'redis')[]): string | false {
+  const s = services();
+  const absent = names.filter((n) => !s[n]);
+  if (absent.length === 0) return false;
+  if (process.env.CI === 'true') throw new Error(`CI=true: ${absent.join(', ')} not running`);
+  return `${absent.join(', ')} not running`;
+}
+
+export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const admin = services().postgres!;
+  const name = `aftercart_t_${randomBytes(5).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  await client.connect();
+  await client.query(`CREATE DATABASE ${name}`);
+  await client.end();
+  const url = admin.replace(/\/[^/]*$/, `/${name}`);
+  return {
+    url,
+    async drop() {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+export const tempDir = (prefix = 'aftercart-') => mkdtemp(path.join(os.tmpdir(), prefix));
+export const uniquePrefix = () => `{t${randomBytes(4).toString('hex')}}`;
+
+export interface SmtpSink {
+  url: string;
+  messages: ParsedMail[];
+  /** Answer the next sends with these codes before accepting (e.g. [450] or [550]). */
+  failNext(codes: number[]): void;
+  waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
+  close(): Promise<void>;
+}
+
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const messages: ParsedMail[] = [];
+  const failures: number[] = [];
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const code = failures.shift();
+      if (code) {
+        stream.resume();
+        stream.on('end', () => callback(Object.assign(new Error(`test failure ${code}`), { responseCode: code })));
+        return;
+      }
+      simpleParser(stream).then((mail) => {
+        messages.push(mail);
+        callback();
+      }, callback);
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.server.address() as { port: number }).port;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    messages,
+    failNext: (codes) => failures.push(...codes),
+    async waitFor(count, timeoutMs = 10_000) {
+      const until = Date.now() + timeoutMs;
+      while (messages.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+      return messages;
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(stepMs);
+  }
+}

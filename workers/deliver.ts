@@ -1,0 +1,209 @@
+// The cross-sell processor: at the due time, load → re-decide timing → check eligibility →
+// pick items → claim → render → send → record. At-least-once jobs, exactly-one email: the
+// claim in Postgres (claim-send.sql) happens before SMTP and only once per order.
+import { readFileSync } from 'node:fs';
+import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
+import type pg from 'pg';
+import type { Logger } from 'pino';
+import type { Config } from '../src/config/schema.js';
+import type { CrossSellJob } from '../src/queue/cross-sell-queue.js';
+import { decideOrderTiming } from '../src/ingest/order-timing.js';
+import { applyQuietHours } from '../src/timing/index.js';
+import { emailHash } from '../src/ingest/customer-key.js';
+import { loadCustomerFigures } from '../src/eligibility/figures.js';
+import { checkEligibility } from '../src/eligibility/check-eligibility.js';
+import { renderCrossSell } from '../src/mail/render.js';
+import { classifySmtpError, type Mailer } from '../src/mail/transport.js';
+import type { LinkSigner } from '../src/http/links.js';
+import type { ItemPicker, ChosenItem } from '../src/recommend/item-picker.js';
+import { metrics } from '../src/http/metrics.js';
+
+const query = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
+const q = {
+  load: query('load-cross-sell'),
+  claim: query('claim-send'),
+  markSent: query('mark-sent'),
+  settle: query('settle'),
+  releaseClaim: query('release-claim'),
+};
+
+export interface DeliverDeps {
+  pool: pg.Pool;
+  config: () => Config;
+  mailer: Mailer;
+  links: LinkSigner;
+  publicUrl: string;
+  items: ItemPicker;
+  log: Logger;
+  now?: () => Date;
+}
+
+export interface LoadedCrossSell {
+  id: string;
+  store: string;
+  orderId: string;
+  customerKey: string | null;
+  status: string;
+  createdAt: Date | null;
+  paidAt: Date | null;
+  fulfilledAt: Date | null;
+  deliveredAt: Date | null;
+  cancelledAt: Date | null;
+  refundedAt: Date | null;
+  currency: string | null;
+  shippingCountry: string | null;
+  shippingProvince: string | null;
+  email: string | null;
+  firstName: string | null;
+  locale: string | null;
+  timezone: string | null;
+  siblings: { id: number; orderId: string }[];
+  lines: {
+    orderId: string; productId: string; title: string; productType: string | null; vendor: string | null; sku: string | null;
+    tags: string[]; quantity: number; unitPrice: string; returnedQuantity: number;
+  }[];
+}
+
+export type DeliverResult = 'sent' | 'skipped' | 'cancelled' | 'waiting' | 'delayed' | 'gone' | 'not-due' | 'already';
+
+export function createDeliverProcessor(deps: DeliverDeps): Processor<CrossSellJob> {
+  return async (job: Job<CrossSellJob>, token?: string) => {
+    const result = await deliver(deps, job.data.crossSellId, async (dueAt) => {
+      // Postpone this very job (quiet hours moved, a later trigger rule): the throw is required.
+      await job.moveToDelayed(dueAt.getTime(), token);
+      throw new DelayedError();
+    });
+    return result;
+  };
+}
+
+export async function deliver(deps: DeliverDeps, crossSellId: string, postpone: (dueAt: Date) => Promise<never>): Promise<DeliverResult> {
+  const { pool, log } = deps;
+  const config = deps.config();
+  const now = deps.now?.() ?? new Date();
+  const { rows } = await pool.query<LoadedCrossSell>(q.load, [crossSellId]);
+  const xs = rows[0];
+  if (!xs) return 'gone';
+  if (xs.status !== 'scheduled') return xs.status === 'waiting' ? 'waiting' : 'already';
+  const ownLines = xs.lines.filter((l) => l.orderId === xs.orderId);
+  const timedLines = ownLines.map((l) => ({
+    productId: l.productId, sku: l.sku ?? undefined, productType: l.productType ?? undefined, vendor: l.vendor ?? undefined,
+    tags: l.tags, quantity: l.quantity, unitPrice: l.unitPrice,
+  }));
+
+  // Re-decide timing with everything known now (the order may have been cancelled since).
+  const verdict = decideOrderTiming(
+    {
+      lines: timedLines,
+      milestones: { order: xs.createdAt ?? now, paid: xs.paidAt ?? undefined, fulfilled: xs.fulfilledAt ?? undefined, delivered: xs.deliveredAt ?? undefined },
+      cancelledAt: xs.cancelledAt,
+      refundedAt: xs.refundedAt ?? (ownLines.length > 0 && ownLines.every((l) => l.returnedQuantity >= l.quantity) ? now : null),
+      customerTimezone: xs.timezone ?? undefined,
+      shippingCountry: xs.shippingCountry ?? undefined,
+      shippingProvince: xs.shippingProvince ?? undefined,
+    },
+    config.timing,
+    now,
+  );
+  if (verdict.status !== 'scheduled') {
+    await settle(pool, xs.id, verdict.status, verdict.reason, { timing: verdict.timing });
+    metrics.decisions.inc({ outcome: verdict.status, reason: verdict.reason ?? 'none' });
+    return verdict.status === 'waiting' ? 'waiting' : verdict.status === 'cancelled' ? 'cancelled' : 'skipped';
+  }
+  // A past-due send (a late trigger, a backlog) must still respect the customer's quiet hours.
+  const timezone = verdict.timing.status === 'scheduled' ? verdict.timing.timezone : config.timing.timezone;
+  const sendAt = verdict.dueAt && verdict.dueAt > now ? verdict.dueAt : applyQuietHours(now, config.timing.quietHours, timezone).at;
+  if (sendAt.getTime() > now.getTime() + 1_000) {
+    await settle(pool, xs.id, 'scheduled', null, { dueAt: sendAt, timing: verdict.timing });
+    log.info({ crossSellId: xs.id, dueAt: sendAt }, 'due time moved later: re-delayed');
+    return postpone(sendAt);
+  }
+
+  const figures = await loadCustomerFigures(pool, {
+    store: xs.store, customerKey: xs.customerKey, emailHash: xs.email ? emailHash(xs.email) : null, now, config,
+  });
+  const eligibility = checkEligibility(figures, config.eligibility, config.timing.frequencyCap);
+  if (!eligibility.eligible) {
+    await settle(pool, xs.id, 'skipped', eligibility.reason, { figures });
+    metrics.decisions.inc({ outcome: 'skipped', reason: eligibility.reason });
+    log.info({ crossSellId: xs.id, orderId: xs.orderId, reason: eligibility.reason }, 'cross-sell skipped');
+    return 'skipped';
+  }
+
+  const siblingIds = xs.siblings.map((s) => String(s.id));
+  const picked = await deps.items.pick({ store: xs.store, customerKey: xs.customerKey, orderIds: [xs.orderId, ...xs.siblings.map((s) => s.orderId)], lines: xs.lines, limit: config.recommend.maxItems });
+  if (picked.items.length === 0) {
+    await settle(pool, xs.id, 'skipped', 'no_complements', { figures, items: [] });
+    metrics.decisions.inc({ outcome: 'skipped', reason: 'no_complements' });
+    return 'skipped';
+  }
+  const items = picked.items.map((item) => ({ ...item, href: `${deps.publicUrl}/c/${deps.links.sign({ kind: 'c', crossSellId: xs.id, productId: item.productId })}` }));
+
+  const claimed = await pool.query(q.claim, [xs.id, JSON.stringify(items), JSON.stringify(figures)]);
+  if (claimed.rowCount === 0) return 'already';
+
+  const unsubscribeUrl = `${deps.publicUrl}/u/${deps.links.sign({ kind: 'u', crossSellId: xs.id })}`;
+  const rendered = await renderCrossSell({
+    store: { name: config.store.name, url: config.store.url, logoUrl: config.store.logoUrl, colors: config.store.colors },
+    locale: xs.locale ?? 'en-US',
+    currency: xs.currency ?? items[0]?.currency ?? 'USD',
+    customer: { firstName: xs.firstName ?? undefined },
+    bought: uniqueTitles(xs.lines),
+    items: items.map((i) => ({
+      productId: i.productId, title: i.title, imageUrl: i.imageUrl, price: i.price, href: i.href, reasonCode: i.reasonCode,
+      anchorTitle: i.anchorTitle, required: i.source === 'required',
+    })),
+    bundle: config.recommend.bundle || null,
+    unsubscribeUrl,
+  });
+  const messageId = `<xs-${xs.id}.${emailHash(xs.store).slice(0, 12)}@${senderDomain(config.store.from)}>`;
+  const started = performance.now();
+  try {
+    await deps.mailer.send({
+      from: config.store.from, to: xs.email!, replyTo: config.store.replyTo, subject: rendered.subject, html: rendered.html, text: rendered.text,
+      messageId, unsubscribeUrl, unsubscribeMailto: `mailto:${mailboxOf(config.store.from)}?subject=unsubscribe`,
+    });
+  } catch (err) {
+    metrics.smtpSeconds.observe((performance.now() - started) / 1000);
+    if (classifySmtpError(err) === 'permanent') {
+      await settle(pool, xs.id, 'failed', 'smtp_rejected', {});
+      await pool.query(
+        `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'bounced') ON CONFLICT DO NOTHING`,
+        [xs.store, emailHash(xs.email!), xs.email!.toLowerCase()],
+      );
+      metrics.sends.inc({ outcome: 'failed' });
+      log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number }).responseCode }, 'permanent SMTP failure: address suppressed');
+      throw new UnrecoverableError(`permanent SMTP failure for cross-sell ${xs.id}`);
+    }
+    // Nothing was accepted: release the claim so the retry can send.
+    await pool.query(q.releaseClaim, [xs.id]);
+    metrics.sends.inc({ outcome: 'retried' });
+    log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number }).responseCode }, 'transient SMTP failure: will retry');
+    throw err;
+  }
+  metrics.smtpSeconds.observe((performance.now() - started) / 1000);
+  await pool.query(q.markSent, [xs.id, new Date(), messageId, siblingIds]);
+  metrics.sends.inc({ outcome: 'sent' });
+  log.info({ crossSellId: xs.id, orderId: xs.orderId, items: items.length, served: siblingIds.length + 1 }, 'cross-sell sent');
+  return 'sent';
+}
+
+async function settle(
+  pool: pg.Pool, id: string, status: string, reason: string | null,
+  extra: { figures?: unknown; items?: ChosenItem[]; dueAt?: Date; timing?: unknown },
+): Promise<void> {
+  await pool.query(q.settle, [id, status, reason, extra.figures ? JSON.stringify(extra.figures) : null,
+    extra.items ? JSON.stringify(extra.items) : null, extra.dueAt ?? null, extra.timing ? JSON.stringify(extra.timing) : null]);
+}
+
+function uniqueTitles(lines: LoadedCrossSell['lines']): { title: string }[] {
+  return [...new Set(lines.filter((l) => l.quantity > 0).map((l) => l.title))].map((title) => ({ title }));
+}
+
+function mailboxOf(from: string): string {
+  return /<([^>]+)>/.exec(from)?.[1] ?? from.trim();
+}
+
+function senderDomain(from: string): string {
+  return mailboxOf(from).split('@')[1] ?? 'aftercart.local';
+}

@@ -1,0 +1,23 @@
+-- Everything the worker needs to decide one cross-sell, re-read at send time: the row, its
+-- order's milestones, the customer, and the lines of this order and of any other pending
+-- order of the same customer (one email serves them all).
+SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", x.status, x.due_at AS "dueAt",
+       o.created_at AS "createdAt", o.paid_at AS "paidAt", o.fulfilled_at AS "fulfilledAt", o.delivered_at AS "deliveredAt",
+       o.cancelled_at AS "cancelledAt", o.refunded_at AS "refundedAt", o.currency,
+       o.shipping_country AS "shippingCountry", o.shipping_province AS "shippingProvince",
+       c.email, c.first_name AS "firstName", c.locale, c.timezone,
+       (SELECT coalesce(json_agg(json_build_object('id', s.id, 'orderId', s.order_id) ORDER BY s.id), '[]')
+          FROM cross_sells s
+         WHERE s.store = x.store AND s.customer_key = x.customer_key AND s.id <> x.id
+           AND s.status IN ('waiting', 'scheduled')) AS siblings,
+       (SELECT coalesce(json_agg(json_build_object('orderId', l.order_id, 'productId', l.product_id, 'title', l.title,
+               'productType', l.product_type, 'vendor', l.vendor, 'sku', l.sku, 'tags', l.tags, 'quantity', l.quantity,
+               'unitPrice', l.unit_price::text, 'returnedQuantity', l.returned_quantity) ORDER BY l.order_id, l.line_no), '[]')
+          FROM order_lines l
+         WHERE l.store = x.store AND (l.order_id = x.order_id OR l.order_id IN (
+               SELECT s.order_id FROM cross_sells s WHERE s.store = x.store AND s.customer_key = x.customer_key
+                  AND s.id <> x.id AND s.status IN ('waiting', 'scheduled')))) AS lines
+FROM cross_sells x
+JOIN orders o ON o.store = x.store AND o.order_id = x.order_id
+LEFT JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key
+WHERE x.id = $1;

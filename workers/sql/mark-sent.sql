@@ -1,0 +1,9 @@
+-- Records the send, and marks the other pending orders it served as sent by it.
+WITH sent AS (
+  UPDATE cross_sells SET status = 'sent', reason = NULL, sent_at = $2, message_id = $3, updated_at = now()
+  WHERE id = $1 AND status = 'sending'
+  RETURNING id, store, customer_key
+)
+UPDATE cross_sells s SET status = 'sent', reason = NULL, sent_at = $2, message_id = $3, served_by = sent.id, updated_at = now()
+FROM sent
+WHERE s.id = ANY($4::bigint[]) AND s.status IN ('waiting', 'scheduled');

@@ -1,0 +1,6 @@
+-- Ends a cross-sell without a send (skipped, cancelled, failed) or releases a claim
+-- ('scheduled' again after a transient failure). Never touches a sent row.
+UPDATE cross_sells SET status = $2, reason = $3, figures = coalesce($4, figures), items = coalesce($5, items),
+       due_at = coalesce($6, due_at), timing = coalesce($7, timing), updated_at = now()
+WHERE id = $1 AND status NOT IN ('sent')
+RETURNING id;
