@@ -50,8 +50,10 @@ async function readConfigFile(file: string): Promise<unknown> {
   }
   // TypeScript config files go through tsx's loader, so no build step is needed.
   const { tsImport } = await import('tsx/esm/api');
-  const mod = (await tsImport(pathToFileURL(path.resolve(file)).href, import.meta.url)) as { default?: unknown };
-  return mod.default ?? {};
+  const mod = (await tsImport(pathToFileURL(path.resolve(file)).href, import.meta.url)) as { default?: { default?: unknown } };
+  // Outside an ESM package the file loads as CommonJS and its default export arrives nested.
+  const value = mod.default && typeof mod.default === 'object' && 'default' in mod.default ? mod.default.default : mod.default;
+  return value ?? {};
 }
 
 export async function loadSettings(source: NodeJS.ProcessEnv = process.env): Promise<Settings> {

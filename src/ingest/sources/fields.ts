@@ -123,6 +123,13 @@ export class Fields {
     return this.required(key, this.int(key), 'an integer');
   }
 
+  /** A quantity: an integer of 0 or more. */
+  requireCount(key: string): number {
+    const n = this.requireInt(key);
+    if (n < 0) throw new WebhookRejection(400, `${this.pathOf(key)}: expected a quantity of 0 or more, got ${n}`);
+    return n;
+  }
+
   requireTime(key: string, zoneless: Zoneless = 'reject'): string {
     const expected = zoneless === 'reject' ? 'an ISO 8601 time with a zone' : 'an ISO 8601 time';
     return this.required(key, this.time(key, zoneless), expected);

@@ -48,7 +48,3 @@ function scaled(decimal: string, scale: number): bigint {
   const n = BigInt(whole + frac.padEnd(scale, '0'));
   return negative ? -n : n;
 }
-
-export function absDecimal(decimal: string): string {
-  return decimal.startsWith('-') ? decimal.slice(1) : decimal;
-}

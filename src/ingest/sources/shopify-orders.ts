@@ -4,7 +4,6 @@ import type { CanonicalEvent, Customer, Order, OrderLine } from '../canonical.js
 import { compact } from './events.js';
 import type { Fields } from './fields.js';
 import { sumDecimals } from './money.js';
-import { WebhookRejection } from './source.js';
 
 /** Money received: `partially_refunded` was paid first. `partially_paid` (a deposit, payment
  * terms) and `authorized` (not captured yet) are not a completed purchase. */
@@ -33,7 +32,8 @@ export function shopifyOrderEvents(body: Fields, store: string, topic: string): 
     add('order.delivered', latest(fulfillments.map((f) => f.time('updated_at'))) ?? updatedAt);
   }
   if (topic === 'orders/cancelled' || order.cancelledAt) add('order.cancelled', order.cancelledAt ?? updatedAt);
-  // Only a full refund is read from the order; refunds/create carries each refund with its lines.
+  // A full refund read from the order carries no lines (downstream: the whole order came back);
+  // refunds/create carries each refund with its lines and amount, counted once per refund.
   if (financialStatus === 'refunded') {
     add('order.refunded', latest(body.objects('refunds').map((r) => r.time('created_at'))) ?? updatedAt);
   }
@@ -69,7 +69,7 @@ export function shopifyOrder(body: Fields): Order {
 function orderLine(line: Fields): OrderLine[] {
   const productId = line.id('product_id');
   if (productId === undefined) return [];
-  const quantity = nonNegative(line, 'quantity');
+  const quantity = line.requireCount('quantity');
   if (quantity === 0) return [];
   return [
     compact({
@@ -96,7 +96,7 @@ export function shopifyRefundEvents(refund: Fields, store: string): CanonicalEve
     const productId = item.object('line_item')?.id('product_id');
     if (productId === undefined) return [];
     const amount = item.decimal('subtotal') ?? item.object('subtotal_set')?.object('shop_money')?.decimal('amount');
-    return [compact({ productId, quantity: nonNegative(item, 'quantity'), amount })];
+    return [compact({ productId, quantity: item.requireCount('quantity'), amount })];
   });
   const refunded = refund
     .objects('transactions')
@@ -128,12 +128,6 @@ export function shopifyFulfillment(fulfillment: Fields, store: string): Canonica
   if (fulfillment.text('shipment_status') !== 'delivered') return undefined;
   const at = fulfillment.time('updated_at') ?? fulfillment.requireTime('created_at');
   return [{ type: 'order.delivered', data: { store, orderId: fulfillment.requireId('order_id'), at } }];
-}
-
-function nonNegative(fields: Fields, key: string): number {
-  const n = fields.requireInt(key);
-  if (n < 0) throw new WebhookRejection(400, `${fields.pathOf(key)}: expected a quantity of 0 or more, got ${n}`);
-  return n;
 }
 
 /** The latest of some UTC ISO times (they sort as text). */

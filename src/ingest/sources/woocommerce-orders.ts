@@ -4,10 +4,9 @@ import type { CanonicalEvent, Order, OrderLine } from '../canonical.js';
 import { compact } from './events.js';
 import type { Fields } from './fields.js';
 import { decodeEntities } from './html-entities.js';
-import { absDecimal, sumDecimals } from './money.js';
 
-type Moment = 'order.paid' | 'order.fulfilled' | 'order.cancelled' | 'order.refunded';
-type RefundLine = { productId: string; quantity: number; amount?: string };
+type Moment = 'order.paid' | 'order.fulfilled' | 'order.cancelled';
+type ReturnedLine = { productId: string; quantity: number };
 
 /** Statuses meaning the money was taken (a partial refund keeps processing/completed). */
 const paidStatuses = new Set(['processing', 'completed']);
@@ -16,7 +15,7 @@ export function wooOrderEvents(body: Fields, store: string): CanonicalEvent[] {
   const status = body.text('status');
   // `date_*_gmt` carry no zone: they are UTC. The zone-less site-time fields are a last resort.
   const modifiedAt = body.time('date_modified_gmt', 'utc') ?? body.time('date_modified', 'utc');
-  const { order, refundLines } = wooOrder(body, status, modifiedAt);
+  const { order, returnedLines } = wooOrder(body, status, modifiedAt);
   const at = modifiedAt ?? order.createdAt;
   const events: CanonicalEvent[] = [{ type: 'order.created', data: { store, order } }];
   const add = (type: Moment, when: string) => events.push({ type, data: { store, orderId: order.id, at: when } });
@@ -25,22 +24,12 @@ export function wooOrderEvents(body: Fields, store: string): CanonicalEvent[] {
   if (status === 'completed') add('order.fulfilled', body.time('date_completed_gmt', 'utc') ?? at);
   if (status === 'cancelled') add('order.cancelled', at);
 
-  // No refund topic exists: a refund arrives as order.updated with a `refunds` list
-  // (`{ id, reason, total: "-10.00" }`, no lines, no dates). The amount is the order's running total.
-  const refunds = body.objects('refunds').flatMap((r) => r.decimal('total') ?? []);
-  if (status === 'refunded' || refunds.length > 0) {
-    events.push({
-      type: 'order.refunded',
-      data: compact({
-        store,
-        orderId: order.id,
-        at,
-        // A fully refunded order gave everything back; a partial refund does not say which lines.
-        lines: status === 'refunded' ? refundLines : undefined,
-        amount: refunds.length > 0 ? sumDecimals(refunds.map(absDecimal)) : undefined,
-      }),
-    });
-  }
+  // No refund topic exists: a refund arrives as order.updated, the order's `refunds` list says
+  // `{ id, reason, total }` with no lines and no dates. order.refunded is incremental (the
+  // recorder adds it up) and every later update repeats the list, so only what repeats safely
+  // is sent: a fully refunded order returns every line, quantities only (they saturate);
+  // amounts and partial refunds are left out rather than counted again on each update.
+  if (status === 'refunded') events.push({ type: 'order.refunded', data: { store, orderId: order.id, at, lines: returnedLines } });
   return events;
 }
 
@@ -66,15 +55,15 @@ function wooOrder(body: Fields, status: string | undefined, modifiedAt: string |
     financialStatus: status, // WooCommerce's order status, verbatim
     cancelledAt: status === 'cancelled' ? modifiedAt : undefined,
   });
-  return { order, refundLines: lines.map((l) => l.refund) };
+  return { order, returnedLines: lines.map((l) => l.returned) };
 }
 
 /** Lines without a product (product_id 0: a deleted product or a custom item) are skipped. */
-function orderLine(line: Fields): { line: OrderLine; refund: RefundLine }[] {
+function orderLine(line: Fields): { line: OrderLine; returned: ReturnedLine }[] {
   const productId = line.id('product_id');
   if (productId === undefined || productId === '0') return [];
-  const quantity = line.requireInt('quantity');
-  if (quantity <= 0) return [];
+  const quantity = line.requireCount('quantity');
+  if (quantity === 0) return [];
   const variationId = line.id('variation_id');
   const canonical: OrderLine = compact({
     productId,
@@ -85,5 +74,5 @@ function orderLine(line: Fields): { line: OrderLine; refund: RefundLine }[] {
     // A JSON number (`3`, `12`) in practice: total ÷ quantity after discounts, before tax.
     unitPrice: line.requireDecimal('price'),
   });
-  return [{ line: canonical, refund: compact({ productId, quantity, amount: line.decimal('total') }) }];
+  return [{ line: canonical, returned: { productId, quantity } }];
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../../../src/ingest/canonical.js';
@@ -41,6 +42,16 @@ describe('Standard Webhooks signature', () => {
   it('accepts a body signed by the standardwebhooks package', () => {
     const body = json(orderCreated);
     expect(() => standardWebhooks.verify(body, signed(body), secret, now)).not.toThrow();
+  });
+
+  it('agrees with the standardwebhooks package on any body, id and key', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.stringMatching(/^msg_[A-Za-z0-9]{1,30}$/), fc.uint8Array({ minLength: 1, maxLength: 64 }), (body, id, key) => {
+        const whsec = `whsec_${Buffer.from(key).toString('base64')}`;
+        const headers = signed(body, whsec, now, id);
+        expect(() => standardWebhooks.verify(Buffer.from(body), headers, whsec, now)).not.toThrow();
+      }),
+    );
   });
 
   it('rejects a tampered body, a wrong key and a changed id with 401', () => {
