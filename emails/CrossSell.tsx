@@ -47,7 +47,9 @@ export function orderItems(items: readonly CrossSellItem[]): CrossSellItem[] {
 
 const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif";
 
-export default function CrossSell(props: CrossSellProps) {
+export default function CrossSell(input: CrossSellProps) {
+  // `email export` renders every template with no props: show the preview data then.
+  const props: CrossSellProps = input.items ? input : CrossSell.PreviewProps;
   const { store, locale, currency, customer, bought, bundle, unsubscribeUrl } = props;
   const t = mailStrings(locale);
   const items = orderItems(props.items);

@@ -24,6 +24,8 @@ const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
 
 /** `deps()` is undefined while the process is still opening the database (answered 503). */
 export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => WebhookDeps | undefined }): Promise<void> {
+  // Signatures are over the exact bytes: no JSON parsing before verification.
+  app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
   app.post<{ Params: { source: string } }>('/webhooks/:source', async (req, reply) => {

@@ -1,21 +1,34 @@
-// Locale-aware formatting for the cross-sell email. Intl formatters are costly to build
-// (tens of µs each) and a worker renders thousands of emails, so each one is built once per
-// locale/currency and kept.
+// Locale-aware formatting for the cross-sell email. Intl formatters and locale lookups are
+// costly (tens of µs) next to a ~1 ms render, so each is built once per locale/currency and kept.
 
 const DECIMAL = /^-?\d+(?:\.\d+)?$/;
 const FALLBACK_LOCALE = 'en-US';
+// Locales arrive in webhooks, so the caches are bounded; real stores use a handful.
+const CACHE_LIMIT = 500;
 
+function remember<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  if (cache.has(key)) return cache.get(key) as V;
+  const value = make();
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(key, value);
+  return value;
+}
+
+const canonicalTags = new Map<string, string | undefined>();
 const numberFormats = new Map<string, Intl.NumberFormat | null>();
+const percentFormats = new Map<string, Intl.NumberFormat>();
 const listFormats = new Map<string, Intl.ListFormat>();
 
 /** A valid BCP 47 tag for `locale` (`de_DE` → `de-DE`), or undefined when it is not one. */
 export function canonicalLocale(locale: string | undefined): string | undefined {
   if (!locale) return undefined;
-  try {
-    return Intl.getCanonicalLocales(locale.trim().replace(/_/g, '-'))[0];
-  } catch {
-    return undefined;
-  }
+  return remember(canonicalTags, locale, () => {
+    try {
+      return Intl.getCanonicalLocales(locale.trim().replace(/_/g, '-'))[0];
+    } catch {
+      return undefined;
+    }
+  });
 }
 
 /**
@@ -28,20 +41,13 @@ function intlLocale(locale: string): string {
 }
 
 function currencyFormat(locale: string, currency: string): Intl.NumberFormat | null {
-  const key = `${locale}|${currency}`;
-  let nf = numberFormats.get(key);
-  if (nf === undefined) {
+  return remember(numberFormats, `${locale}|${currency}`, () => {
     try {
-      nf = new Intl.NumberFormat(intlLocale(locale), {
-        style: 'currency',
-        currency: currency.trim().toUpperCase(),
-      });
+      return new Intl.NumberFormat(intlLocale(locale), { style: 'currency', currency: currency.trim().toUpperCase() });
     } catch {
-      nf = null; // malformed currency code: callers fall back to "amount CODE"
+      return null; // malformed currency code: callers fall back to "amount CODE"
     }
-    numberFormats.set(key, nf);
-  }
-  return nf;
+  });
 }
 
 /**
@@ -61,23 +67,16 @@ export function formatPrice(amount: string | undefined | null, currency: string,
   return nf.format(value as unknown as number);
 }
 
-/** A whole-number percentage for the locale: en `10%`, de `10 %`, fr `10 %`. */
+/** A percentage (10 → en `10%`, de `10 %`), at most one decimal. */
 export function formatPercent(percent: number, locale: string): string {
-  const key = `${locale}|%`;
-  let nf = numberFormats.get(key);
-  if (!nf) {
-    nf = new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 1 });
-    numberFormats.set(key, nf);
-  }
+  const nf = remember(percentFormats, locale, () =>
+    new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 1 }),
+  );
   return nf.format(percent / 100);
 }
 
 /** "A, B and C" / "A, B und C" / "A, B et C". */
 export function formatList(items: readonly string[], locale: string): string {
-  let lf = listFormats.get(locale);
-  if (!lf) {
-    lf = new Intl.ListFormat(intlLocale(locale), { style: 'long', type: 'conjunction' });
-    listFormats.set(locale, lf);
-  }
+  const lf = remember(listFormats, locale, () => new Intl.ListFormat(intlLocale(locale), { style: 'long', type: 'conjunction' }));
   return lf.format(items);
 }

@@ -85,7 +85,8 @@ function toMessage(email: OutgoingEmail): SendMailOptions {
     html: email.html,
     text: email.text,
     messageId: email.messageId,
-    list: { unsubscribe: email.unsubscribeMailto ? [email.unsubscribeUrl, email.unsubscribeMailto] : email.unsubscribeUrl },
+    // A nested array makes one header listing both; a flat array would write two headers.
+    list: { unsubscribe: email.unsubscribeMailto ? [[email.unsubscribeUrl, email.unsubscribeMailto]] : email.unsubscribeUrl },
     // RFC 8058 one-click. It must go in `headers`: inside `list` nodemailer writes a broken
     // `List-Unsubscribepost` header (NOTES.md).
     headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

@@ -79,7 +79,7 @@ function openRedisQueue(url: string, prefix: string): QueueBackend {
       const wc = new Redis(url, { maxRetriesPerRequest: null });
       wc.on('error', () => {});
       workerConnections.push(wc);
-      const worker = new Worker<CrossSellJob>(QUEUE_NAME, processor, { connection: wc, prefix, concurrency, lockDuration });
+      const worker = new Worker<CrossSellJob>(QUEUE_NAME, processor, { connection: wc, prefix, concurrency, ...(lockDuration ? { lockDuration } : {}) });
       worker.on('error', () => {});
       return worker;
     },
@@ -140,7 +140,7 @@ async function openPostgresQueue(db: Database): Promise<QueueBackend> {
     },
     remove: (id) => removeJob(queue, id),
     createWorker(processor, { concurrency, lockDuration }) {
-      const worker = new pg.Worker<CrossSellJob>(QUEUE_NAME, processor, { connection, concurrency, lockDuration }) as unknown as Worker<CrossSellJob>;
+      const worker = new pg.Worker<CrossSellJob>(QUEUE_NAME, processor, { connection, concurrency, ...(lockDuration ? { lockDuration } : {}) }) as unknown as Worker<CrossSellJob>;
       worker.on('error', () => {});
       workers.push(worker);
       // Another process (or a delayed job coming due) may need a nudge on the embedded database.

@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { render } from '@react-email/render';
+import { createElement } from 'react';
+import CrossSell, { type CrossSellProps } from '../../emails/CrossSell.js';
 import type { RenderedEmail } from '../../src/mail/render.js';
 import { renderCrossSell } from '../../src/mail/render.js';
 import { hrefs, imgAlts, item, preview, props } from './fixtures.js';
@@ -191,6 +194,11 @@ describe('renderCrossSell edge props', () => {
     const mail = await renderCrossSell(props({ preheader: 'Your Console X is on its way' }));
     expect(mail.html).toContain('Your Console X is on its way');
     expect(mail.text).not.toContain('Your Console X is on its way');
+  });
+
+  it('renders the preview data when called without props (`email export` does that)', async () => {
+    const html = await render(createElement(CrossSell, {} as CrossSellProps));
+    expect(html).toContain('Needed to use your Console X');
   });
 
   it('refuses an email without items', async () => {

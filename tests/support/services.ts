@@ -97,3 +97,9 @@ export async function until<T>(probe: () => Promise<T | undefined | null | false
     await sleep(stepMs);
   }
 }
+
+/** The raw value of a header as it arrived (mailparser folds List-* headers into one object). */
+export function headerValue(mail: ParsedMail, name: string): string | undefined {
+  const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
+  return line?.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim();
+}

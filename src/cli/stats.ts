@@ -1,0 +1,42 @@
+// aftercart stats [--json] [--since DATE] [--store S]
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSettings } from '../config/load.js';
+import { openDatabase } from '../db/database.js';
+import { loadStats } from '../stats/funnel.js';
+import { formatFunnel } from '../stats/format-funnel.js';
+import { parseSince } from '../stats/since.js';
+
+const usage = 'usage: aftercart stats [--json] [--since YYYY-MM-DD] [--store S]\n';
+
+export async function run(argv: string[]): Promise<number> {
+  let values: { json?: boolean; since?: string; store?: string; help?: boolean };
+  let since: Date | undefined;
+  try {
+    ({ values } = parseArgs({ args: argv, options: { json: { type: 'boolean' }, since: { type: 'string' }, store: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
+    since = parseSince(values.since);
+  } catch (err) {
+    process.stderr.write(`aftercart stats: ${(err as Error).message}\n${usage}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  const { env } = await loadSettings();
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR) });
+  try {
+    const stats = await loadStats(db.pool, { since, store: values.store });
+    process.stdout.write(values.json ? JSON.stringify(stats, null, 2) + '\n' : formatFunnel(stats));
+    return 0;
+  } catch (err) {
+    // A database that was never migrated has no tables yet: say so instead of a stack trace.
+    if ((err as { code?: string }).code === '42P01') {
+      process.stderr.write('aftercart stats: the database has no Aftercart tables yet; run `aftercart migrate` first\n');
+      return 1;
+    }
+    throw err;
+  } finally {
+    await db.close();
+  }
+}

@@ -1,0 +1,75 @@
+// The JSON API under /admin/api, bearer token only (see access.ts): the same figures as
+// `aftercart stats`, what `explain` shows, the two cross-sell actions, and suppressions.
+import type { FastifyInstance } from 'fastify';
+import { loadStats } from '../../stats/funnel.js';
+import { parseSince } from '../../stats/since.js';
+import { explainOrder } from '../../explain/explain-order.js';
+import type { Access } from './access.js';
+import type { AdminDepsSource } from './deps.js';
+import { cancelCrossSell, isCrossSellId, sendNow, type ActionResult } from './cross-sell-actions.js';
+import { addSuppression, listSuppressions, removeSuppression, SuppressionInputError } from './suppressions.js';
+import { queryValue } from './respond.js';
+
+const api = { config: { access: 'api' as Access } };
+type Query = Record<string, unknown>;
+
+export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSource }): Promise<void> {
+  const d = () => opts.deps()!; // the gate answered 503/404 already when these are missing
+
+  app.get('/api/stats', api, async (req) => {
+    const q = req.query as Query;
+    return loadStats(d().pool, { since: parseSince(queryValue(q.since)), store: queryValue(q.store) });
+  });
+
+  // Exactly what `explain --json` prints: one object, or an array when the id exists in several stores.
+  app.get<{ Params: { id: string } }>('/api/orders/:id', api, async (req, reply) => {
+    const store = queryValue((req.query as Query).store);
+    const found = await (d().explain ?? explainOrder)(d().pool, req.params.id, store);
+    if (found.length === 0) return reply.code(404).send({ orderId: req.params.id, status: null, error: 'no such order' });
+    return found.length === 1 ? found[0] : found;
+  });
+
+  const answer = (result: ActionResult, reply: import('fastify').FastifyReply) =>
+    result.ok ? reply.send(stripOk(result)) : reply.code(result.code).send(stripOk(result));
+
+  app.post<{ Params: { id: string } }>('/api/cross-sells/:id/send-now', api, async (req, reply) => {
+    if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
+    const result = await sendNow(d().pool, d().queue, req.params.id);
+    req.log.info({ crossSellId: req.params.id, ok: result.ok }, 'admin: send now');
+    return answer(result, reply);
+  });
+
+  app.post<{ Params: { id: string } }>('/api/cross-sells/:id/cancel', api, async (req, reply) => {
+    if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
+    const result = await cancelCrossSell(d().pool, d().queue, req.params.id);
+    req.log.info({ crossSellId: req.params.id, ok: result.ok }, 'admin: cancel');
+    return answer(result, reply);
+  });
+
+  app.get('/api/suppressions', api, async (req) => {
+    const q = req.query as Query;
+    const limit = Number(queryValue(q.limit) ?? 100);
+    const suppressions = await listSuppressions(d().pool, { store: queryValue(q.store), email: queryValue(q.email), limit: Number.isFinite(limit) ? limit : 100 });
+    return { suppressions };
+  });
+
+  app.post('/api/suppressions', api, async (req, reply) => {
+    const result = await addSuppression(d().pool, bodyOf(req.body));
+    return reply.code(result.created ? 201 : 200).send(result);
+  });
+
+  app.delete('/api/suppressions', api, async (req, reply) => {
+    const result = await removeSuppression(d().pool, bodyOf(req.body ?? req.query));
+    return reply.code(result.removed ? 200 : 404).send(result);
+  });
+}
+
+function bodyOf(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SuppressionInputError('expected a JSON object body');
+  return body as Record<string, unknown>;
+}
+
+function stripOk<T extends { ok: boolean }>(result: T): Omit<T, 'ok' | 'code'> {
+  const { ok: _ok, code: _code, ...rest } = result as T & { code?: number };
+  return rest;
+}

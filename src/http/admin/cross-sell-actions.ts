@@ -1,0 +1,49 @@
+// The two things an operator does to one cross-sell: send it now, or cancel it. Postgres is
+// the record, so the row changes first; then the queue follows (a lost queue update is put
+// right by the reconciler, which re-adds scheduled rows from their due_at).
+import type pg from 'pg';
+import { jobIdFor, type QueueBackend } from '../../queue/cross-sell-queue.js';
+import { sql } from '../../db/sql.js';
+
+const q = {
+  sendNow: sql(import.meta.url, 'send-now'),
+  cancel: sql(import.meta.url, 'cancel'),
+  state: sql(import.meta.url, 'cross-sell-state'),
+};
+
+export type ActionResult =
+  | { ok: true; id: string; store: string; orderId: string; status: string; dueAt?: string; reason?: string }
+  | { ok: false; code: 404 | 409; error: string; id: string; store?: string; orderId?: string; status?: string };
+
+/** bigserial ids only: anything else is answered 400 before touching the database. */
+export const isCrossSellId = (id: string) => /^[1-9]\d{0,18}$/.test(id);
+
+export async function sendNow(pool: pg.Pool, queue: QueueBackend, id: string): Promise<ActionResult> {
+  const { rows } = await pool.query(q.sendNow, [id]);
+  const row = rows[0];
+  if (!row) return refusal(pool, id, 'only a scheduled cross-sell can be sent now');
+  // A job left failed or completed under this id would make `add` a no-op: clear it first.
+  const job = await queue.queue.getJob(jobIdFor(id));
+  if (job) {
+    const state = await job.getState();
+    if (state === 'failed' || state === 'completed') await job.remove().catch(() => {});
+  }
+  await queue.schedule(id, new Date());
+  return { ok: true, id: row.id, store: row.store, orderId: row.orderId, status: row.status, dueAt: new Date(row.dueAt).toISOString() };
+}
+
+export async function cancelCrossSell(pool: pg.Pool, queue: QueueBackend, id: string): Promise<ActionResult> {
+  const { rows } = await pool.query(q.cancel, [id]);
+  const row = rows[0];
+  if (!row) return refusal(pool, id, 'only a waiting or scheduled cross-sell can be cancelled');
+  // An active job is left alone: the worker re-reads the row and finds it cancelled.
+  await queue.remove(id);
+  return { ok: true, id: row.id, store: row.store, orderId: row.orderId, status: row.status, reason: row.reason };
+}
+
+async function refusal(pool: pg.Pool, id: string, error: string): Promise<ActionResult> {
+  const { rows } = await pool.query(q.state, [id]);
+  const row = rows[0];
+  if (!row) return { ok: false, code: 404, error: 'no such cross-sell', id };
+  return { ok: false, code: 409, error: `${error} (it is ${row.status})`, id, store: row.store, orderId: row.orderId, status: row.status };
+}

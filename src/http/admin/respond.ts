@@ -1,0 +1,33 @@
+// Small helpers shared by the admin routes: HTML answers with strict headers, and the session
+// cookie's attributes.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { CookieSerializeOptions } from '@fastify/cookie';
+import { SESSION_TTL_MS } from './auth.js';
+
+// Our pages run no script and load nothing: a strict policy costs nothing and stops framing.
+const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function sendHtml(reply: FastifyReply, body: string, code = 200): FastifyReply {
+  return reply
+    .code(code)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .header('content-security-policy', CSP)
+    .header('x-frame-options', 'DENY')
+    .header('x-content-type-options', 'nosniff')
+    .send(body);
+}
+
+/** Secure when the browser reached us over HTTPS (directly or through a TLS-terminating proxy). */
+export function sessionCookieOptions(req: FastifyRequest): CookieSerializeOptions {
+  const https = req.protocol === 'https' || String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim() === 'https';
+  return { path: '/admin', httpOnly: true, sameSite: 'strict', secure: https, maxAge: Math.floor(SESSION_TTL_MS / 1000) };
+}
+
+/** A query value as one trimmed, bounded string (a repeated parameter keeps its first value). */
+export function queryValue(value: unknown): string | undefined {
+  const first = Array.isArray(value) ? value[0] : value;
+  if (typeof first !== 'string') return undefined;
+  const text = first.trim().slice(0, 200);
+  return text === '' ? undefined : text;
+}

@@ -1,0 +1,7 @@
+-- Suppressions, newest first; store '*' rows are global. Optional filters: store, address hash.
+SELECT store, email_hash AS "emailHash", email, reason, created_at AS "createdAt"
+  FROM suppressions
+ WHERE ($1::text IS NULL OR store = $1)
+   AND ($2::text IS NULL OR email_hash = $2)
+ ORDER BY created_at DESC, store, email_hash
+ LIMIT $3;

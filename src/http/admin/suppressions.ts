@@ -1,0 +1,63 @@
+// Suppression admin (issue 7): list, add and lift suppressions. Addresses are keyed by their
+// hash like everywhere else; store '*' suppresses an address in every store.
+import type pg from 'pg';
+import { emailHash } from '../../ingest/customer-key.js';
+import { sql } from '../../db/sql.js';
+
+const q = {
+  list: sql(import.meta.url, 'list-suppressions'),
+  add: sql(import.meta.url, 'add-suppression'),
+  remove: sql(import.meta.url, 'remove-suppression'),
+};
+
+export const SUPPRESSION_REASONS = ['manual', 'unsubscribed', 'bounced', 'complained'] as const;
+export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+
+export interface Suppression {
+  store: string;
+  emailHash: string;
+  email: string | null;
+  reason: string;
+  createdAt: string;
+}
+
+export class SuppressionInputError extends Error {}
+
+const looksLikeEmail = (s: string) => /^[^\s@]+@[^\s@]+$/.test(s.trim());
+
+export async function listSuppressions(pool: pg.Pool, filter: { store?: string; email?: string; limit?: number }): Promise<Suppression[]> {
+  const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), 1_000);
+  const { rows } = await pool.query(q.list, [filter.store || null, filter.email ? emailHash(filter.email) : null, limit]);
+  return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() }));
+}
+
+export async function addSuppression(pool: pg.Pool, input: { store?: unknown; email?: unknown; reason?: unknown }): Promise<{ created: boolean; store: string; emailHash: string; reason: string }> {
+  const store = requireStore(input.store);
+  if (typeof input.email !== 'string' || !looksLikeEmail(input.email)) throw new SuppressionInputError('"email" must be an email address');
+  const reason = input.reason ?? 'manual';
+  if (typeof reason !== 'string' || !(SUPPRESSION_REASONS as readonly string[]).includes(reason)) {
+    throw new SuppressionInputError(`"reason" must be one of ${SUPPRESSION_REASONS.join(', ')}`);
+  }
+  const email = input.email.trim().toLowerCase();
+  const hash = emailHash(email);
+  const { rows } = await pool.query(q.add, [store, hash, email, reason]);
+  if (rows[0]) return { created: true, store, emailHash: hash, reason };
+  const [existing] = await listSuppressions(pool, { store, email, limit: 1 });
+  return { created: false, store, emailHash: hash, reason: existing?.reason ?? reason };
+}
+
+/** Lifts a suppression by address, or by its hash (an erased customer's row has no address). */
+export async function removeSuppression(pool: pg.Pool, input: { store?: unknown; email?: unknown; emailHash?: unknown }): Promise<{ removed: number; store: string; emailHash: string }> {
+  const store = requireStore(input.store);
+  let hash: string;
+  if (typeof input.email === 'string' && looksLikeEmail(input.email)) hash = emailHash(input.email);
+  else if (typeof input.emailHash === 'string' && /^[0-9a-f]{40}$/.test(input.emailHash)) hash = input.emailHash;
+  else throw new SuppressionInputError('give "email" (an email address) or "emailHash"');
+  const { rowCount } = await pool.query(q.remove, [store, hash]);
+  return { removed: rowCount ?? 0, store, emailHash: hash };
+}
+
+function requireStore(store: unknown): string {
+  if (typeof store !== 'string' || store.trim() === '' || store.length > 255) throw new SuppressionInputError('"store" is required (a store, or "*" for every store)');
+  return store.trim();
+}

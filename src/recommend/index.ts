@@ -1,0 +1,19 @@
+// Public surface of item selection.
+export type {
+  BoughtLine,
+  CatalogItem,
+  CoPurchaseModel,
+  HistoryPurchase,
+  ItemSource,
+  Neighbour,
+  PickedItem,
+  PickInput,
+  PickLimits,
+  PickResult,
+  ReasonCode,
+} from './types.js';
+export { pickItems, reasonText } from './pick.js';
+export { buildCoPurchase, modelFromRows, type Basket, type BuiltCoPurchase, type CoPurchaseOptions, type CoPurchaseRow } from './copurchase.js';
+export { anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type Anchor, type HistoryWeighting, type Scored } from './score.js';
+export { reject, rejectById, typeKey, typeSlot, type Rejection } from './filters.js';
+export { evaluate, type EvaluateOptions, type EvaluateResult } from './evaluate.js';

@@ -1,0 +1,99 @@
+// Shapes shared by the picker, the co-purchase model and the offline evaluation.
+
+/** Where a picked item came from, in rank order: required accessory, merchant-declared, by product type, learned. */
+export type ItemSource = 'required' | 'declared' | 'type' | 'copurchase';
+
+export interface CatalogItem {
+  id: string;
+  title: string;
+  productType?: string;
+  /** Only `false` excludes an item; unknown availability is treated as in stock. */
+  available?: boolean;
+  price?: string;
+  currency?: string;
+  url?: string;
+  imageUrl?: string;
+  /** Merchant-declared complements; `required` marks an accessory the product needs to be used. */
+  complements?: { id: string; required?: boolean }[];
+  /** Never cross-sold to a buyer of this product: an upsell replaces it rather than goes with it. */
+  upsells?: string[];
+}
+
+export interface BoughtLine {
+  productId: string;
+  title: string;
+  productType?: string;
+  unitPrice?: string;
+  quantity?: number;
+}
+
+/** One earlier purchase of the customer; lets the learned source weigh their whole history. */
+export interface HistoryPurchase {
+  productId: string;
+  at: Date;
+}
+
+export interface PickInput {
+  /** Lines of this order (or of several orders served by one email). */
+  bought: BoughtLine[];
+  /** Every product the customer bought before. */
+  owned: Set<string>;
+  /** Products they returned. */
+  returned: Set<string>;
+  /** Products already offered to them in earlier cross-sells. */
+  offered: Set<string>;
+  /**
+   * Optional: the customer's earlier purchases with dates. Learned suggestions then draw on
+   * the whole history with recency decay, not only this order (worth ~+10% hit rate offline).
+   */
+  history?: readonly HistoryPurchase[];
+  /** When this order was placed; the reference for history decay. Default: the latest history date. */
+  at?: Date;
+}
+
+export type ReasonCode = 'needed_for' | 'goes_with' | 'often_bought_with';
+
+export interface PickedItem {
+  productId: string;
+  title: string;
+  source: ItemSource;
+  score: number;
+  /** English words for the email: "Needed to use your X", "Goes with your X", "Often bought with X". */
+  reason: string;
+  reasonCode: ReasonCode;
+  anchorProductId: string;
+  anchorTitle: string;
+}
+
+export interface Neighbour {
+  id: string;
+  /** The ranking score (see copurchase.ts for the formula). */
+  score: number;
+  /** Baskets holding both products. */
+  support: number;
+  /** P(neighbour | product). */
+  confidence: number;
+  /** confidence / P(neighbour). */
+  lift: number;
+}
+
+export interface CoPurchaseModel {
+  /** Best first; ties by id. Empty for an unknown product. */
+  neighbours(productId: string): readonly Neighbour[];
+}
+
+export interface PickLimits {
+  maxItems: number;
+  /** Config `recommend.typeComplements`: bought product type → complement product types. */
+  typeComplements: Record<string, string[]>;
+  /** Catalog lookup by type; without it type complements are skipped. */
+  productsOfType?: (type: string) => readonly CatalogItem[];
+}
+
+export interface PickResult {
+  items: PickedItem[];
+  /** 'no_complements' when nothing passed the filters: we never fall back to filler or best-sellers. */
+  reason: 'no_complements' | null;
+  /** Distinct candidate products looked at before filtering. */
+  considered: number;
+}

@@ -1,0 +1,114 @@
+// The operator's numbers: one funnel over the orders received since a date (the cohort), the
+// reasons cross-sells stopped, attributed revenue per currency, emails sent per day, what is
+// due next and what failed lately. `aftercart stats` and the admin page both print this.
+import type pg from 'pg';
+import { sql } from '../db/sql.js';
+
+const q = {
+  funnel: sql(import.meta.url, 'funnel'),
+  sentPerDay: sql(import.meta.url, 'sent-per-day'),
+  upcoming: sql(import.meta.url, 'upcoming'),
+  recentFailures: sql(import.meta.url, 'recent-failures'),
+};
+
+export interface StatsOptions {
+  /** Cohort start: orders placed at or after this time (all time when unset). */
+  since?: Date;
+  store?: string;
+  /** Last day of the per-day chart (today by default; tests pin it). */
+  now?: Date;
+}
+
+export interface Stats {
+  since: string | null;
+  store: string | null;
+  generatedAt: string;
+  /** Orders received from webhooks (never imported history) in the cohort. */
+  received: number;
+  /** Cross-sells that were given a send time, whatever happened after. */
+  scheduled: number;
+  /** Still waiting for their trigger (fulfilment, delivery...). */
+  waiting: number;
+  /** Scheduled and not yet sent (including a send in progress). */
+  pending: number;
+  /** Emails sent (one per cross-sell that sent its own email). */
+  sent: number;
+  /** Orders covered by another order's email to the same customer. */
+  served: number;
+  failed: number;
+  cancelled: number;
+  skippedTotal: number;
+  /** Skipped cross-sells by reason code. */
+  skipped: Record<string, number>;
+  cancelledReasons: Record<string, number>;
+  failedReasons: Record<string, number>;
+  /** Sent cross-sells with at least one click / at least one attributed conversion. */
+  clicked: number;
+  converted: number;
+  /** Conversion revenue per currency, as exact decimal strings. */
+  attributedRevenue: Record<string, string>;
+  /** Emails sent per UTC day, zero-filled, oldest first. */
+  sentPerDay: { day: string; count: number }[];
+  /** The next scheduled sends (not limited by `since`). */
+  upcoming: { id: string; store: string; orderId: string; dueAt: string | null }[];
+  /** The latest failures (since `since` when given). */
+  recentFailures: { id: string; store: string; orderId: string; reason: string; at: string }[];
+}
+
+const DAY_MS = 86_400_000;
+/** The chart shows 30 days unless `since` asks for more, and never more than a year. */
+export const CHART_DEFAULT_DAYS = 30;
+export const CHART_MAX_DAYS = 366;
+export const LIST_LIMIT = 20;
+
+export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions = {}): Promise<Stats> {
+  const now = opts.now ?? new Date();
+  const store = opts.store ?? null;
+  const since = opts.since ?? null;
+  const { from, to } = chartRange(now, opts.since);
+  const [funnel, perDay, upcoming, failures] = await Promise.all([
+    pool.query(q.funnel, [store, since]),
+    pool.query<{ day: string; count: number }>(q.sentPerDay, [store, from, to]),
+    pool.query<{ id: string; store: string; orderId: string; dueAt: Date | null }>(q.upcoming, [store, LIST_LIMIT]),
+    pool.query<{ id: string; store: string; orderId: string; reason: string; at: Date }>(q.recentFailures, [store, since, LIST_LIMIT]),
+  ]);
+  const f = funnel.rows[0];
+  return {
+    since: since ? since.toISOString() : null,
+    store,
+    generatedAt: now.toISOString(),
+    received: f.received,
+    scheduled: f.scheduled,
+    waiting: f.waiting,
+    pending: f.pending,
+    sent: f.sent,
+    served: f.served,
+    failed: f.failed,
+    cancelled: f.cancelled,
+    skippedTotal: f.skippedTotal,
+    skipped: sortedCounts(f.skipped),
+    cancelledReasons: sortedCounts(f.cancelledReasons),
+    failedReasons: sortedCounts(f.failedReasons),
+    clicked: f.clicked,
+    converted: f.converted,
+    attributedRevenue: Object.fromEntries(Object.entries(f.attributedRevenue as Record<string, string>).sort(([a], [b]) => a.localeCompare(b))),
+    sentPerDay: perDay.rows.map((r) => ({ day: r.day, count: Number(r.count) })),
+    upcoming: upcoming.rows.map((r) => ({ id: r.id, store: r.store, orderId: r.orderId, dueAt: r.dueAt ? new Date(r.dueAt).toISOString() : null })),
+    recentFailures: failures.rows.map((r) => ({ id: r.id, store: r.store, orderId: r.orderId, reason: r.reason, at: new Date(r.at).toISOString() })),
+  };
+}
+
+/** Reason counts, most frequent first, then by name: the order every printout uses. */
+export function sortedCounts(counts: Record<string, number> | null | undefined): Record<string, number> {
+  return Object.fromEntries(Object.entries(counts ?? {}).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)));
+}
+
+/** UTC midnights of the first and last day of the per-day chart. */
+export function chartRange(now: Date, since?: Date): { from: Date; to: Date } {
+  const to = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+  const earliest = to.getTime() - (CHART_MAX_DAYS - 1) * DAY_MS;
+  const start = since
+    ? Date.UTC(since.getUTCFullYear(), since.getUTCMonth(), since.getUTCDate())
+    : to.getTime() - (CHART_DEFAULT_DAYS - 1) * DAY_MS;
+  return { from: new Date(Math.min(Math.max(start, earliest), to.getTime())), to };
+}
