@@ -182,7 +182,7 @@ export class OrderWriter {
   }
 
   private async write(orders: HistoryOrderRow[], customers: HistoryCustomerRow[]): Promise<void> {
-    const client = await this.pool.connect();
+    const client = await this.pool.connect(); const T0 = performance.now(); const tm = (globalThis as any).__tm ??= {c:0,o:0,l:0,commit:0,build:0};
     try {
       await client.query('BEGIN');
       if (customers.length > 0) {
@@ -196,6 +196,7 @@ export class OrderWriter {
           customers.map((c) => c.marketingConsent ?? null),
         ]);
       }
+      tm.c += performance.now() - T0; let T1 = performance.now();
       if (orders.length > 0) {
         await client.query(UPSERT_ORDERS, [
           this.store,
@@ -209,6 +210,7 @@ export class OrderWriter {
           orders.map((o) => o.refundedAt?.toISOString() ?? null),
           orders.map((o) => o.refundedAmount ?? null),
         ]);
+        tm.o += performance.now() - T1; T1 = performance.now();
         const cols = {
           o: [] as string[], n: [] as number[], p: [] as string[], v: [] as (string | null)[], s: [] as (string | null)[],
           t: [] as string[], ty: [] as (string | null)[], ve: [] as (string | null)[], q: [] as number[], u: [] as string[],
@@ -230,13 +232,15 @@ export class OrderWriter {
             cols.ra.push(l.returnedAmount ?? '0');
           });
         }
+        tm.build += performance.now() - T1; T1 = performance.now();
         if (cols.o.length > 0) {
           await client.query(UPSERT_LINES, [
             this.store, cols.o, cols.n, cols.p, cols.v, cols.s, cols.t, cols.ty, cols.ve, cols.q, cols.u, cols.rq, cols.ra,
           ]);
         }
       }
-      await client.query('COMMIT');
+      tm.l += performance.now() - T1; T1 = performance.now();
+      await client.query('COMMIT'); tm.commit += performance.now() - T1;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;

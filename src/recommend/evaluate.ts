@@ -37,6 +37,8 @@ export interface EvaluateResult {
   baseline: { popularity: number; popularityHits: number };
   seconds: number;
   trainInvoices: number;
+  /** Test invoices where Aftercart found fewer than k items (it never pads with filler). */
+  shortLists: number;
 }
 
 export interface Invoice {
@@ -106,7 +108,7 @@ export function evaluateHistory(data: PurchaseHistory, opts: EvaluateOptions): E
     list.push(inv);
   }
 
-  let testOrders = 0, hits = 0, popularityHits = 0;
+  let testOrders = 0, hits = 0, popularityHits = 0, shortLists = 0;
   for (const invoices of byCustomer.values()) {
     const owned = new Set<string>();
     const lastBought = new Map<string, number>();
@@ -133,6 +135,7 @@ export function evaluateHistory(data: PurchaseHistory, opts: EvaluateOptions): E
           model,
           { maxItems: opts.k, typeComplements: {}, weighting: opts.weighting ?? DEFAULT_WEIGHTING },
         );
+        if (picked.items.length < opts.k) shortLists++;
         if (picked.items.some((item) => later.has(item.productId))) hits++;
         const inInvoice = new Set(inv.products);
         let shown = 0;
@@ -160,6 +163,7 @@ export function evaluateHistory(data: PurchaseHistory, opts: EvaluateOptions): E
     baseline: { popularity: testOrders ? round(popularityHits / testOrders, 4) : 0, popularityHits },
     seconds: round((performance.now() - started) / 1000, 2),
     trainInvoices: train.length,
+    shortLists,
   };
 }
 

@@ -17,8 +17,6 @@ export interface HistoryWeighting {
    * promotes "hub" products that go with everything a little; 20 beat 50 and 100 offline.
    */
   perAnchor?: number;
-  /** Adds prior · P(product) (share of baskets) to each learned candidate; 0 = off. */
-  popularityPrior?: number;
 }
 
 export const DEFAULT_WEIGHTING: HistoryWeighting = { historyWeight: 0.5, decayDays: 60, perAnchor: 20 };

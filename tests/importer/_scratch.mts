@@ -10,6 +10,6 @@ for (let i = 0; i < 2; i++) {
   const r = await importOrders(pool, 'default', process.argv[2] ?? '/work/shared/data/online-retail/online-retail.csv.gz');
   console.log(JSON.stringify({ ...r, errors: r.errors.length }), Math.round((r.lines + r.skipped) / r.seconds), 'lines/s');
 }
-console.log((await pool.query(`SELECT (SELECT count(*) FROM orders) o, (SELECT count(*) FROM order_lines) l, (SELECT count(*) FROM customers) c, (SELECT count(*) FROM cross_sells) x`)).rows);
+console.log((globalThis as any).__tm); console.log((await pool.query(`SELECT (SELECT count(*) FROM orders) o, (SELECT count(*) FROM order_lines) l, (SELECT count(*) FROM customers) c, (SELECT count(*) FROM cross_sells) x`)).rows);
 await pool.end();
 const d = new pg.Client({ connectionString: admin }); await d.connect(); await d.query(`DROP DATABASE ${name} WITH (FORCE)`); await d.end();

@@ -22,12 +22,16 @@ export async function sendNow(pool: pg.Pool, queue: QueueBackend, id: string): P
   const { rows } = await pool.query(q.sendNow, [id]);
   const row = rows[0];
   if (!row) return refusal(pool, id, 'only a scheduled cross-sell can be sent now');
-  // A job left failed or completed under this id would make `add` a no-op: clear it first.
+  // Re-time the existing job here: `queue.add` with a known job id leaves the stored job as it
+  // is (and hands back the new options), so schedule() alone would not move a delayed job. A
+  // job left failed or completed under this id would make the add a no-op: clear it first.
   const job = await queue.queue.getJob(jobIdFor(id));
   if (job) {
     const state = await job.getState();
-    if (state === 'failed' || state === 'completed') await job.remove().catch(() => {});
+    if (state === 'delayed') await job.promote().catch(() => {}); // raced to waiting: fine
+    else if (state === 'failed' || state === 'completed') await job.remove().catch(() => {});
   }
+  // Adds the job when the queue has none (lost, or just cleared) and wakes embedded workers.
   await queue.schedule(id, new Date());
   return { ok: true, id: row.id, store: row.store, orderId: row.orderId, status: row.status, dueAt: new Date(row.dueAt).toISOString() };
 }

@@ -1,5 +1,8 @@
 -- A refund or return: returned units per product line, the refunded amount, and a full
--- refund (every unit back, or the whole total) stops the pending cross-sell.
+-- refund (every unit back, the whole total, or $6: the platform says the order is refunded)
+-- stops the pending cross-sell. The order row is written once (a row may change only once
+-- per statement), so the full-refund test is computed before it.
+-- $1 store, $2 order id, $3 at, $4 lines [{product_id, quantity, amount}], $5 amount, $6 whole order.
 WITH returned AS (
   SELECT r.product_id, sum(r.quantity)::int AS quantity, sum(coalesce(r.amount, 0)) AS amount
   FROM jsonb_to_recordset($4::jsonb) AS r(product_id text, quantity int, amount numeric)
@@ -12,27 +15,25 @@ WITH returned AS (
   WHERE l.store = $1 AND l.order_id = $2 AND l.product_id = r.product_id
     AND l.line_no = (SELECT min(line_no) FROM order_lines x WHERE x.store = $1 AND x.order_id = $2 AND x.product_id = r.product_id)
   RETURNING l.line_no, l.quantity, l.returned_quantity
+), all_units_back AS (
+  SELECT coalesce(sum(l.quantity), 0) > 0
+     AND coalesce(sum(coalesce(u.returned_quantity, l.returned_quantity)), 0) >= coalesce(sum(l.quantity), 0) AS yes
+  FROM order_lines l LEFT JOIN line_update u ON u.line_no = l.line_no
+  WHERE l.store = $1 AND l.order_id = $2
 ), ord AS (
-  INSERT INTO orders (store, order_id, refunded_amount)
-  VALUES ($1, $2, coalesce($5::numeric, (SELECT sum(amount) FROM returned), 0))
+  INSERT INTO orders (store, order_id, refunded_amount, refunded_at)
+  VALUES ($1, $2, coalesce($5::numeric, (SELECT sum(amount) FROM returned), 0), CASE WHEN $6::boolean THEN $3::timestamptz END)
   ON CONFLICT (store, order_id) DO UPDATE SET
     refunded_amount = orders.refunded_amount + excluded.refunded_amount,
+    refunded_at = CASE
+      WHEN orders.refunded_at IS NOT NULL THEN orders.refunded_at
+      WHEN $6::boolean OR (SELECT yes FROM all_units_back)
+        OR (orders.total IS NOT NULL AND orders.refunded_amount + excluded.refunded_amount >= orders.total) THEN $3::timestamptz
+    END,
     version = orders.version + 1
-  RETURNING total, refunded_amount
-), totals AS (
-  SELECT
-    (SELECT coalesce(sum(quantity), 0) FROM order_lines WHERE store = $1 AND order_id = $2) AS units,
-    (SELECT coalesce(sum(CASE WHEN u.line_no IS NULL THEN l.returned_quantity ELSE u.returned_quantity END), 0)
-       FROM order_lines l LEFT JOIN line_update u ON u.line_no = l.line_no
-      WHERE l.store = $1 AND l.order_id = $2) AS returned_units
-), full_refund AS (
-  UPDATE orders SET refunded_at = coalesce(refunded_at, $3)
-  WHERE store = $1 AND order_id = $2
-    AND ($6::boolean
-         OR (SELECT units > 0 AND returned_units >= units FROM totals)
-         OR (SELECT total IS NOT NULL AND refunded_amount >= total FROM ord))
-  RETURNING 1
+  RETURNING refunded_at
 )
 UPDATE cross_sells SET status = 'cancelled', reason = 'order_refunded', updated_at = now()
-WHERE store = $1 AND order_id = $2 AND status IN ('waiting', 'scheduled') AND EXISTS (SELECT 1 FROM full_refund)
+WHERE store = $1 AND order_id = $2 AND status IN ('waiting', 'scheduled')
+  AND EXISTS (SELECT 1 FROM ord WHERE refunded_at IS NOT NULL)
 RETURNING id;
