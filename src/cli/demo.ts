@@ -45,8 +45,8 @@ export async function run(): Promise<number> {
     const now = new Date().toISOString();
     await post(order('D-1001', 'ann@example.com', 'Ann', 'en-US', 'P1'));
     await post(order('D-1002', 'ben@example.de', 'Ben', 'de-DE', 'P5'));
-    await post(order('D-1003', 'cat@example.com', 'Cat', 'en-GB', 'P2', false));
-    say('posted 3 signed orders: a console (due in 2 s), a headset (due 3 s after fulfilment), one without consent');
+    await post(order('D-1003', 'cat@example.com', 'Cat', 'en-GB', 'P1', false));
+    say('posted 3 signed orders: a console (due in 2 s), a headset (due 3 s after fulfilment), a console without marketing consent');
     await new Promise((r) => setTimeout(r, 500));
     await post({ type: 'order.fulfilled', data: { store: STORE, orderId: 'D-1002', at: now } });
     say('posted the headset order\'s fulfilment');

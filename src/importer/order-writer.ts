@@ -81,15 +81,18 @@ WHERE orders.from_history AND (
   OR (orders.refunded_at IS NULL AND excluded.refunded_at IS NOT NULL)
   OR orders.refunded_amount < excluded.refunded_amount)`;
 
-// Lines only for history orders (a webhook order keeps the lines its payload had); a newer
-// export may raise a line's returned quantity.
+// Lines for every order except one a webhook recorded (that order keeps its payload's lines).
+// The check looks up only the batch's distinct orders (hashed NOT IN), not one probe per line,
+// and does not depend on the order row being committed yet: an Online Retail invoice split
+// across two batches written concurrently still gets all of its lines. A newer export may
+// raise a line's returned quantity.
 const UPSERT_LINES = `
 INSERT INTO order_lines (store, order_id, line_no, product_id, variant_id, sku, title, product_type, vendor,
                          quantity, unit_price, returned_quantity, returned_amount)
 SELECT $1, l.o, l.n, l.p, l.v, l.s, l.t, l.ty, l.ve, l.q, l.u, l.rq, l.ra
 FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
             $10::int[], $11::numeric[], $12::int[], $13::numeric[]) AS l(o, n, p, v, s, t, ty, ve, q, u, rq, ra)
-JOIN orders h ON h.store = $1 AND h.order_id = l.o AND h.from_history
+WHERE l.o NOT IN (SELECT order_id FROM orders WHERE store = $1 AND order_id = ANY($14::text[]) AND NOT from_history)
 ON CONFLICT (store, order_id, line_no) DO UPDATE SET
   returned_quantity = excluded.returned_quantity,
   returned_amount   = excluded.returned_amount
@@ -107,13 +110,19 @@ export class OrderWriter {
   private orders = new Map<string, HistoryOrderRow>();
   private customers = new Map<string, HistoryCustomerRow>();
   private lineCount = 0;
-  private inFlight: Promise<void> = Promise.resolve();
+  private readonly inFlight = new Set<Promise<void>>();
   private failed: unknown;
 
+  /**
+   * `concurrency` batches are written at once on their own connections while the file is
+   * still being parsed. Rows are sorted by key within each statement so concurrent batches
+   * lock shared rows (a repeated customer) in one order and cannot deadlock.
+   */
   constructor(
     private readonly pool: pg.Pool,
     private readonly store: string,
     readonly batchLines = 4000,
+    readonly concurrency = 2,
   ) {}
 
   /** Lines buffered and not yet handed to the database. */
@@ -155,34 +164,40 @@ export class OrderWriter {
   }
 
   /**
-   * Hands the buffer to the database. One batch is written while the next one is parsed: this
-   * waits only for the batch before, so reading the file and writing overlap.
+   * Hands the buffer to the database and returns as soon as fewer than `concurrency` batches
+   * are being written, so parsing the file and writing overlap.
    */
   async flush(): Promise<void> {
     if (this.orders.size === 0 && this.customers.size === 0) return;
-    const orders = [...this.orders.values()];
-    const customers = [...this.customers.values()];
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const orders = [...this.orders.values()].sort((a, b) => byKey(a.id, b.id));
+    const customers = [...this.customers.values()].sort((a, b) => byKey(a.customerKey, b.customerKey));
     this.orders = new Map();
     this.customers = new Map();
     this.lineCount = 0;
-    await this.inFlight;
+    while (this.inFlight.size >= this.concurrency) await Promise.race(this.inFlight);
     if (this.failed) throw this.failed;
-    this.inFlight = this.write(orders, customers).catch((err: unknown) => {
-      this.failed = err;
-    });
+    const write: Promise<void> = this.write(orders, customers).then(
+      () => void this.inFlight.delete(write),
+      (err: unknown) => {
+        this.inFlight.delete(write);
+        this.failed ??= err;
+      },
+    );
+    this.inFlight.add(write);
   }
 
   /** Flushes and waits for every write; then fixes totals of orders split across batches. */
   async finish(splitOrders: Iterable<string> = []): Promise<void> {
     await this.flush();
-    await this.inFlight;
+    await Promise.all(this.inFlight);
     if (this.failed) throw this.failed;
     const split = [...splitOrders];
     if (split.length > 0) await this.pool.query(RETOTAL, [this.store, split]);
   }
 
   private async write(orders: HistoryOrderRow[], customers: HistoryCustomerRow[]): Promise<void> {
-    const client = await this.pool.connect(); const T0 = performance.now(); const tm = (globalThis as any).__tm ??= {c:0,o:0,l:0,commit:0,build:0};
+    const client = await this.pool.connect();
     try {
       await client.query('BEGIN');
       if (customers.length > 0) {
@@ -196,7 +211,6 @@ export class OrderWriter {
           customers.map((c) => c.marketingConsent ?? null),
         ]);
       }
-      tm.c += performance.now() - T0; let T1 = performance.now();
       if (orders.length > 0) {
         await client.query(UPSERT_ORDERS, [
           this.store,
@@ -210,7 +224,6 @@ export class OrderWriter {
           orders.map((o) => o.refundedAt?.toISOString() ?? null),
           orders.map((o) => o.refundedAmount ?? null),
         ]);
-        tm.o += performance.now() - T1; T1 = performance.now();
         const cols = {
           o: [] as string[], n: [] as number[], p: [] as string[], v: [] as (string | null)[], s: [] as (string | null)[],
           t: [] as string[], ty: [] as (string | null)[], ve: [] as (string | null)[], q: [] as number[], u: [] as string[],
@@ -232,15 +245,14 @@ export class OrderWriter {
             cols.ra.push(l.returnedAmount ?? '0');
           });
         }
-        tm.build += performance.now() - T1; T1 = performance.now();
         if (cols.o.length > 0) {
           await client.query(UPSERT_LINES, [
             this.store, cols.o, cols.n, cols.p, cols.v, cols.s, cols.t, cols.ty, cols.ve, cols.q, cols.u, cols.rq, cols.ra,
+            orders.map((o) => o.id),
           ]);
         }
       }
-      tm.l += performance.now() - T1; T1 = performance.now();
-      await client.query('COMMIT'); tm.commit += performance.now() - T1;
+      await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
       throw err;
