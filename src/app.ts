@@ -18,6 +18,7 @@ import { LinkSigner } from './http/links.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { healthRoutes } from './http/health.js';
 import { trackingRoutes } from './http/tracking.js';
+import { adminRoutes } from './http/admin/index.js';
 import { createLogger } from './log.js';
 import { createDeliverProcessor } from '../workers/deliver.js';
 import { PostgresItemPicker } from './recommend/postgres-item-picker.js';
@@ -67,6 +68,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       },
     });
     await http.register(trackingRoutes, { deps: () => ready && { pool: ready.pool, links: ready.links, config } });
+    await http.register(adminRoutes, { deps: () => ready && { pool: ready.pool, queue: ready.queue, adminToken: env.ADMIN_TOKEN } });
     address = await http.listen({ port: env.PORT, host: env.HOST });
   }
 

@@ -44,6 +44,8 @@ export interface LoadedCrossSell {
   orderId: string;
   customerKey: string | null;
   status: string;
+  /** An operator pressed "send now": timing is not re-decided. */
+  sendNow: boolean;
   createdAt: Date | null;
   paidAt: Date | null;
   fulfilledAt: Date | null;
@@ -112,7 +114,7 @@ export async function deliver(deps: DeliverDeps, crossSellId: string, postpone: 
   }
   // A past-due send (a late trigger, a backlog) must still respect the customer's quiet hours.
   const timezone = verdict.timing.status === 'scheduled' ? verdict.timing.timezone : config.timing.timezone;
-  const sendAt = verdict.dueAt && verdict.dueAt > now ? verdict.dueAt : applyQuietHours(now, config.timing.quietHours, timezone).at;
+  const sendAt = xs.sendNow ? now : verdict.dueAt && verdict.dueAt > now ? verdict.dueAt : applyQuietHours(now, config.timing.quietHours, timezone).at;
   if (sendAt.getTime() > now.getTime() + 1_000) {
     await settle(pool, xs.id, 'scheduled', null, { dueAt: sendAt, timing: verdict.timing });
     log.info({ crossSellId: xs.id, dueAt: sendAt }, 'due time moved later: re-delayed');
@@ -178,7 +180,7 @@ export async function deliver(deps: DeliverDeps, crossSellId: string, postpone: 
     // Nothing was accepted: release the claim so the retry can send.
     await pool.query(q.releaseClaim, [xs.id]);
     metrics.sends.inc({ outcome: 'retried' });
-    log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number }).responseCode }, 'transient SMTP failure: will retry');
+    log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number; code?: string }).responseCode ?? (err as { code?: string }).code }, 'transient SMTP failure: will retry');
     throw err;
   }
   metrics.smtpSeconds.observe((performance.now() - started) / 1000);

@@ -8,6 +8,8 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   migrate: () => import('./migrate.js'),
   explain: () => import('./explain.js'),
   demo: () => import('./demo.js'),
+  stats: () => import('./stats.js'),
+  import: () => import('./import.js'),
 };
 
 const usage = `usage: aftercart <command>
@@ -17,6 +19,9 @@ const usage = `usage: aftercart <command>
   migrate               apply migrations/
   explain ORDER_ID      the decision for one order [--store S] [--json]
   demo                  a self-contained run with signed sample webhooks
+  import catalog FILE   Shopify/WooCommerce product CSV or canonical JSON lines [--store S]
+  import orders FILE    order history (Online Retail, Shopify orders CSV, JSON lines; .gz) [--store S]
+  stats                 funnel: received → converted [--json] [--since DATE] [--store S]
 `;
 
 async function main(argv: string[]): Promise<number> {

@@ -82,7 +82,7 @@ async function enqueue(deps: WebhookDeps, outcome: Awaited<ReturnType<Recorder['
   // After the commit. A queue that is down loses nothing: the reconciler re-adds from Postgres.
   for (const s of outcome.schedule) {
     try {
-      await deps.queue.schedule(s.crossSellId, s.dueAt);
+      await deps.queue.schedule(s.crossSellId, s.dueAt, { fresh: s.fresh });
     } catch (err) {
       deps.reconciler.noteMissedEnqueue();
       log.warn({ crossSellId: s.crossSellId, err: (err as Error).message }, 'queue unavailable: the reconciler will enqueue');

@@ -16,7 +16,7 @@ import { customerKey } from '../ingest/customer-key.js';
 import { readOnlineRetail } from '../history/online-retail.js';
 import { detectOrdersFormat, type OrdersFormat } from './detect.js';
 import { formatCents, MAX_CENTS, toCents } from './money.js';
-import { OrderWriter, type HistoryLineRow, type HistoryOrderRow } from './order-writer.js';
+import { OrderWriter, type HistoryCustomerRow, type HistoryLineRow, type HistoryOrderRow } from './order-writer.js';
 import { countryCode } from './country.js';
 import { historyOrderSources, type HistoryOrder } from './history-sources.js';
 
@@ -68,7 +68,7 @@ export async function importOrders(
   const started = performance.now();
   const format = await detectOrdersFormat(path);
   const writer = new OrderWriter(pool, store, opts.batchLines);
-  const counts = { lines: 0, orders: 0, returns: 0, skipped: 0 };
+  const counts = { lines: 0, orders: 0, skipped: 0 };
   const customers = new Set<string>();
   const errors: ImportProblem[] = [];
   const problem = (line: number, error: string) => {
@@ -84,48 +84,51 @@ export async function importOrders(
     lastReport = now;
     opts.onProgress({ line, lines: counts.lines, orders: counts.orders, skipped: counts.skipped });
   };
+  const returns = new Set<string>();
   const emit = async (order: HistoryOrderRow) => {
     counts.lines += order.lines.length;
-    if (order.lines.some((l) => l.quantity < 0 || (l.returnedQuantity ?? 0) > 0)) counts.returns++;
+    if (order.lines.some((l) => l.quantity < 0 || (l.returnedQuantity ?? 0) > 0)) returns.add(order.id);
     if (order.customerKey) customers.add(order.customerKey);
     await writer.addOrder(order);
     progress();
   };
 
   let split: Set<string> = new Set();
-  if (format === 'online-retail') {
-    const result = await readRetail(path, (c) => writer.addCustomer(c), problem, async (order, isNew, fileLine) => {
-      line = fileLine;
-      if (isNew) counts.orders++;
-      await emit(order);
-    }, (skippedLine) => {
-      counts.skipped++;
-      line = skippedLine;
-    });
-    split = result.split;
-  } else {
-    const seen = new Set<string>();
-    for await (const item of historyOrderSources[format](path)) {
-      line = item.line;
-      if (!item.ok) {
-        problem(item.line, item.error);
-        continue;
+  try {
+    if (format === 'online-retail') {
+      const result = await readRetail(path, (c) => writer.addCustomer(c), problem, async (order, isNew, fileLine) => {
+        line = fileLine;
+        if (isNew) counts.orders++;
+        await emit(order);
+      }, (skippedLine) => {
+        counts.skipped++;
+        line = skippedLine;
+      });
+      split = result.split;
+    } else {
+      const seen = new Set<string>();
+      for await (const order of historyOrderSources[format](path, (e) => problem(e.line, e.error))) {
+        line = order.line;
+        const row = toOrderRow(order);
+        if (typeof row === 'string') {
+          problem(order.line, row);
+          continue;
+        }
+        // An order repeated in the file: the first occurrence wins (as on re-import).
+        if (seen.has(row.order.id)) {
+          problem(order.line, `order ${row.order.id} appears again; the first occurrence was kept`);
+          continue;
+        }
+        seen.add(row.order.id);
+        counts.orders++;
+        if (row.customer) writer.addCustomer(row.customer);
+        await emit(row.order);
       }
-      const row = toOrderRow(item.order);
-      if (typeof row === 'string') {
-        problem(item.line, row);
-        continue;
-      }
-      // An order repeated in the file: the first occurrence wins (as on re-import).
-      if (seen.has(row.order.id)) {
-        problem(item.line, `order ${row.order.id} appears again; the first occurrence was kept`);
-        continue;
-      }
-      seen.add(row.order.id);
-      counts.orders++;
-      if (row.customer) writer.addCustomer(row.customer);
-      await emit(row.order);
     }
+  } catch (err) {
+    // A file that breaks off mid-way: let the batches under way finish before reporting.
+    await writer.settle();
+    throw err;
   }
   await writer.finish(split);
   opts.onProgress?.({ line, lines: counts.lines, orders: counts.orders, skipped: counts.skipped });
@@ -134,7 +137,7 @@ export async function importOrders(
     format,
     lines: counts.lines,
     orders: counts.orders,
-    returns: counts.returns,
+    returns: returns.size,
     customers: customers.size,
     skipped: counts.skipped,
     errors,
@@ -212,72 +215,84 @@ async function readRetail(
   return { split };
 }
 
-/** A reader's order as rows, or why it cannot be imported. */
-export function toOrderRow(order: HistoryOrder): { order: HistoryOrderRow; customer?: { customerKey: string; externalId?: string | null; email?: string | null; firstName?: string | null; lastName?: string | null; marketingConsent?: boolean | null } } | string {
+/** Fields a reader may add to its orders; written when present (the customer's only when unknown). */
+export type RichHistoryOrder = HistoryOrder & {
+  marketingConsent?: boolean;
+  firstName?: string;
+  lastName?: string;
+  shippingCountry?: string;
+};
+
+/**
+ * A reader's order (Shopify orders CSV, canonical JSON lines) as rows, or why it cannot be
+ * imported. The customer is keyed by email when there is one, else by the platform's id.
+ * Returned quantities land on the order's lines of that product, first lines first; a fully
+ * refunded order records its refund amount (the lines' value when the file gives none).
+ */
+export function toOrderRow(order: RichHistoryOrder): { order: HistoryOrderRow; customer?: HistoryCustomerRow } | string {
   if (!order.id) return 'order without an id';
-  const createdAt = order.createdAt instanceof Date ? order.createdAt : new Date(order.createdAt);
-  if (Number.isNaN(createdAt.getTime())) return `order ${order.id}: bad createdAt "${String(order.createdAt)}"`;
+  if (Number.isNaN(order.createdAt.getTime())) return `order ${order.id}: bad createdAt`;
   if (order.lines.length === 0) return `order ${order.id}: no lines`;
   const email = order.email?.trim() || undefined;
   const key = customerKey({ email, id: order.customerId });
   const lines: HistoryLineRow[] = [];
   let total = 0n;
   for (const l of order.lines) {
-    const cents = toCents(String(l.unitPrice));
+    const cents = toCents(l.unitPrice);
     if (cents === undefined || cents > MAX_CENTS || -cents > MAX_CENTS) return `order ${order.id}: bad unit price "${l.unitPrice}"`;
     if (!Number.isInteger(l.quantity) || Math.abs(l.quantity) > INT32) return `order ${order.id}: bad quantity "${l.quantity}"`;
     if (!l.productId) return `order ${order.id}: a line without a product id`;
     total += BigInt(l.quantity) * cents;
     lines.push({
-      productId: String(l.productId),
-      title: l.title || String(l.productId),
+      productId: l.productId,
+      title: l.title || l.productId,
       quantity: l.quantity,
       unitPrice: formatCents(cents),
       productType: l.productType || null,
-      variantId: l.variantId ? String(l.variantId) : null,
       sku: l.sku || null,
-      vendor: l.vendor || null,
     });
   }
-  // Returned quantities land on the first matching line that still has room.
-  for (const r of order.returns ?? []) {
+  let returnedCents = 0n;
+  for (const r of order.returns) {
     let left = r.quantity;
+    const amount = r.amount !== undefined ? toCents(r.amount) : undefined;
     for (const l of lines) {
       if (left <= 0) break;
-      if (l.productId !== String(r.productId) || l.quantity <= 0) continue;
-      const room = l.quantity - (l.returnedQuantity ?? 0);
-      const take = Math.min(room, left);
+      if (l.productId !== r.productId || l.quantity <= 0) continue;
+      const take = Math.min(l.quantity - (l.returnedQuantity ?? 0), left);
       if (take <= 0) continue;
+      // The refund's amount split by units when given, else the line's price.
+      const value = amount !== undefined && r.quantity > 0 ? (amount * BigInt(take)) / BigInt(r.quantity) : BigInt(take) * toCents(l.unitPrice)!;
       l.returnedQuantity = (l.returnedQuantity ?? 0) + take;
-      const amount = r.amount !== undefined && r.quantity > 0 ? toCents(String(r.amount)) : undefined;
-      const add = amount !== undefined ? (amount * BigInt(take)) / BigInt(r.quantity) : BigInt(take) * (toCents(l.unitPrice) ?? 0n);
-      l.returnedAmount = formatCents((toCents(l.returnedAmount ?? '0') ?? 0n) + add);
+      l.returnedAmount = formatCents(toCents(l.returnedAmount ?? '0')! + value);
+      returnedCents += value;
       left -= take;
     }
   }
-  const refundedAt = order.refundedAt ? new Date(order.refundedAt) : null;
-  const cancelledAt = order.cancelledAt ? new Date(order.cancelledAt) : null;
+  const refunded = order.refundedAmount !== undefined ? toCents(order.refundedAmount) : undefined;
+  const refundedAmount = refunded ?? (returnedCents > 0n ? returnedCents : undefined);
   return {
     order: {
-      id: String(order.id),
+      id: order.id,
       customerKey: key,
-      createdAt,
+      createdAt: order.createdAt,
       currency: order.currency || null,
-      shippingCountry: order.shippingCountry || null,
-      total: order.total !== undefined && toCents(String(order.total)) !== undefined ? String(order.total) : formatCents(total),
-      cancelledAt: cancelledAt && !Number.isNaN(cancelledAt.getTime()) ? cancelledAt : null,
-      refundedAt: refundedAt && !Number.isNaN(refundedAt.getTime()) ? refundedAt : null,
-      refundedAmount: order.refundedAmount !== undefined && toCents(String(order.refundedAmount)) !== undefined ? String(order.refundedAmount) : null,
+      shippingCountry: countryCode(order.shippingCountry),
+      total: formatCents(total),
+      cancelledAt: order.cancelledAt && !Number.isNaN(order.cancelledAt.getTime()) ? order.cancelledAt : null,
+      // The export says an order was refunded, not when.
+      refundedAt: null,
+      refundedAmount: refundedAmount !== undefined ? formatCents(refundedAmount) : null,
       firstLineNo: 1,
       lines,
     },
     customer: key
       ? {
           customerKey: key,
-          externalId: order.customerId ? String(order.customerId) : null,
+          externalId: order.customerId ?? null,
           email: email ?? null,
-          firstName: order.firstName || null,
-          lastName: order.lastName || null,
+          firstName: order.firstName?.trim() || null,
+          lastName: order.lastName?.trim() || null,
           marketingConsent: order.marketingConsent ?? null,
         }
       : undefined,

@@ -125,11 +125,6 @@ export class OrderWriter {
     readonly concurrency = 2,
   ) {}
 
-  /** Lines buffered and not yet handed to the database. */
-  get pending(): number {
-    return this.lineCount;
-  }
-
   addCustomer(c: HistoryCustomerRow): void {
     const seen = this.customers.get(c.customerKey);
     if (!seen) {
@@ -185,6 +180,11 @@ export class OrderWriter {
       },
     );
     this.inFlight.add(write);
+  }
+
+  /** Waits for the batches being written, whatever their outcome (after a read error). */
+  async settle(): Promise<void> {
+    await Promise.all(this.inFlight);
   }
 
   /** Flushes and waits for every write; then fixes totals of orders split across batches. */

@@ -25,7 +25,7 @@ const q = {
 export interface RecordOutcome {
   duplicate: boolean;
   /** Cross-sells to put on the queue (or re-time) once committed. */
-  schedule: { crossSellId: string; dueAt: Date }[];
+  schedule: { crossSellId: string; dueAt: Date; fresh: boolean }[];
   /** Cross-sells whose job is no longer wanted (cancelled, refunded, erased). */
   unschedule: string[];
 }
@@ -237,7 +237,7 @@ export class Recorder {
     if (row.claimed === 0) return false;
     if (row.cancelledId) outcome.unschedule.push(String(row.cancelledId));
     if (row.crossSell) {
-      if (row.crossSell.status === 'scheduled') outcome.schedule.push({ crossSellId: String(row.crossSell.id), dueAt: new Date(row.crossSell.due_at!) });
+      if (row.crossSell.status === 'scheduled') outcome.schedule.push({ crossSellId: String(row.crossSell.id), dueAt: new Date(row.crossSell.due_at!), fresh: true });
       return true;
     }
     // A known order: re-decide with everything recorded so far; the newest event wins.
@@ -261,7 +261,7 @@ export class Recorder {
       delivery.store, w.orderId, ord.version, again.status, again.reason, again.dueAt, JSON.stringify(again.timing),
     ]);
     const xs = decided.rows[0];
-    if (xs?.status === 'scheduled' && xs.due_at) outcome.schedule.push({ crossSellId: String(xs.id), dueAt: new Date(xs.due_at) });
+    if (xs?.status === 'scheduled' && xs.due_at) outcome.schedule.push({ crossSellId: String(xs.id), dueAt: new Date(xs.due_at), fresh: false });
     else if (xs && xs.status !== 'waiting') outcome.unschedule.push(String(xs.id));
     return true;
   }

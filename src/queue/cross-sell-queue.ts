@@ -18,8 +18,8 @@ export function jobIdFor(crossSellId: string | number): string {
 export interface QueueBackend {
   kind: 'redis' | 'postgres';
   queue: Queue<CrossSellJob>;
-  /** Adds (or re-times) the delayed job of one cross-sell. */
-  schedule(crossSellId: string, dueAt: Date): Promise<void>;
+  /** Adds (or re-times) the delayed job of one cross-sell; `fresh`: no job can exist yet. */
+  schedule(crossSellId: string, dueAt: Date, opts?: { fresh?: boolean }): Promise<void>;
   remove(crossSellId: string): Promise<void>;
   createWorker(processor: Processor<CrossSellJob>, opts: { concurrency: number; lockDuration?: number }): Worker<CrossSellJob>;
   /** True when the queue answers (readiness). */
@@ -45,16 +45,18 @@ const jobDefaults = {
   removeOnFail: 1_000,
 } as const;
 
-async function scheduleJob(queue: Queue<CrossSellJob>, crossSellId: string, dueAt: Date): Promise<Job<CrossSellJob>> {
-  const delay = Math.max(0, dueAt.getTime() - Date.now());
+async function scheduleJob(queue: Queue<CrossSellJob>, crossSellId: string, dueAt: Date, fresh = false): Promise<void> {
   const jobId = jobIdFor(crossSellId);
-  const job = await queue.add('deliver', { crossSellId }, { ...jobDefaults, jobId, delay });
-  // An existing job with this id is returned as is: move it if the due time changed.
-  const state = job.timestamp + (job.opts.delay ?? 0);
-  if (Math.abs(state - dueAt.getTime()) > 1_000 && (await job.isDelayed())) {
-    await job.changeDelay(Math.max(0, dueAt.getTime() - Date.now()));
+  const delay = () => Math.max(0, dueAt.getTime() - Date.now());
+  // A cross-sell created by this very webhook has no job: skip the look-up on the hot path.
+  const existing = fresh ? undefined : await queue.getJob(jobId);
+  if (!existing) {
+    await queue.add('deliver', { crossSellId }, { ...jobDefaults, jobId, delay: delay() });
+    return;
   }
-  return job;
+  // The job is there already (a redelivery, a new milestone): move it if the due time changed.
+  const current = existing.timestamp + (existing.opts.delay ?? 0);
+  if (Math.abs(current - dueAt.getTime()) > 1_000 && (await existing.isDelayed())) await existing.changeDelay(delay());
 }
 
 async function removeJob(queue: Queue<CrossSellJob>, crossSellId: string): Promise<void> {
@@ -73,7 +75,7 @@ function openRedisQueue(url: string, prefix: string): QueueBackend {
   return {
     kind: 'redis',
     queue,
-    schedule: async (id, dueAt) => void (await scheduleJob(queue, id, dueAt)),
+    schedule: (id, dueAt, opts) => scheduleJob(queue, id, dueAt, opts?.fresh),
     remove: (id) => removeJob(queue, id),
     createWorker(processor, { concurrency, lockDuration }) {
       const wc = new Redis(url, { maxRetriesPerRequest: null });
@@ -134,8 +136,8 @@ async function openPostgresQueue(db: Database): Promise<QueueBackend> {
   return {
     kind: 'postgres',
     queue,
-    async schedule(id, dueAt) {
-      await scheduleJob(queue, id, dueAt);
+    async schedule(id, dueAt, opts) {
+      await scheduleJob(queue, id, dueAt, opts?.fresh);
       if (db.embedded) await wake();
     },
     remove: (id) => removeJob(queue, id),

@@ -37,7 +37,10 @@ export interface CoPurchaseOptions {
   shrink?: number;
   /** Exponent on n_b in the denominator (0.5 = cosine; higher favours niche items). Default 0.5. */
   popularityExponent?: number;
-  /** Baskets with more distinct products than this are skipped (bulk/wholesale noise). Default: none. */
+  /**
+   * Baskets with more distinct products than this are skipped: a 300-line wholesale restock says
+   * little about what goes together and dominates the pair counts. Default 100.
+   */
   maxBasketSize?: number;
   /**
    * Merge a customer's baskets placed within this many days of the first into one
@@ -95,7 +98,7 @@ export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptio
   const topN = opts.topN ?? 50;
   const shrink = opts.shrink ?? 1;
   const beta = opts.popularityExponent ?? 0.5;
-  const maxSize = opts.maxBasketSize ?? Infinity;
+  const maxSize = opts.maxBasketSize ?? 100;
   const metric = opts.metric ?? 'cosine';
 
   if (opts.mergeWithinDays && opts.mergeWithinDays > 0) baskets = mergeSessions(baskets, opts.mergeWithinDays);

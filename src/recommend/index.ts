@@ -4,6 +4,7 @@ export type {
   CatalogItem,
   CoPurchaseModel,
   HistoryPurchase,
+  HistoryWeighting,
   ItemSource,
   Neighbour,
   PickedItem,
@@ -14,6 +15,6 @@ export type {
 } from './types.js';
 export { pickItems, reasonText } from './pick.js';
 export { buildCoPurchase, modelFromRows, type Basket, type BuiltCoPurchase, type CoPurchaseOptions, type CoPurchaseRow } from './copurchase.js';
-export { anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type Anchor, type HistoryWeighting, type Scored } from './score.js';
+export { anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type Anchor, type LearnedScores, type Scored } from './score.js';
 export { reject, rejectById, typeKey, typeSlot, type Rejection } from './filters.js';
-export { evaluate, type EvaluateOptions, type EvaluateResult } from './evaluate.js';
+export { evaluate, evaluateHistory, loadPurchases, type EvaluateOptions, type EvaluateResult, type Invoice, type PurchaseHistory } from './evaluate.js';

@@ -6,7 +6,7 @@
 //      in a "goes with your order" email costs trust and unsubscribes.
 // Pure and deterministic: the same input gives the same items in the same order.
 import { orderContext, reject, typeKey, typeSlot } from './filters.js';
-import { anchorsFor, DEFAULT_WEIGHTING, scoreCandidates, type HistoryWeighting } from './score.js';
+import { anchorsFor, DEFAULT_WEIGHTING, scoreCandidates } from './score.js';
 import type {
   CatalogItem,
   CoPurchaseModel,
@@ -42,18 +42,18 @@ export function pickItems(
   input: PickInput,
   catalog: (id: string) => CatalogItem | undefined,
   model: CoPurchaseModel,
-  limits: PickLimits & { weighting?: HistoryWeighting },
+  limits: PickLimits,
 ): PickResult {
   const ctx = orderContext(input, catalog);
   const weighting = limits.weighting ?? DEFAULT_WEIGHTING;
   const anchors = anchorsFor(input.bought, input.history, input.at, weighting);
   // Learned scores for everything the rules allow; also ranks the by-type candidates.
-  const learned = scoreCandidates(anchors, model, (id) => reject(id, catalog(id), ctx) !== null, Infinity, weighting.perAnchor);
-  const learnedScore = new Map(learned.map((s) => [s.productId, s.score] as const));
+  const learned = scoreCandidates(anchors, model, (id) => reject(id, catalog(id), ctx) !== null, weighting.perAnchor);
 
   const picked: PickedItem[] = [];
   const considered = new Set<string>();
   const slots = new Set<string>();
+  // Offers one candidate; false once the email is full, so the caller stops.
   const offer = (c: Candidate): boolean => {
     if (picked.length >= limits.maxItems) return false;
     if (considered.has(c.id)) return true;
@@ -75,7 +75,7 @@ export function pickItems(
       anchorProductId: c.anchorProductId,
       anchorTitle,
     });
-    return picked.length < limits.maxItems;
+    return true;
   };
 
   // 1 and 2a: declared complements, required ones first, each in the merchant's order.
@@ -84,8 +84,8 @@ export function pickItems(
       for (const comp of catalog(line.productId)?.complements ?? []) {
         if ((comp.required === true) !== wantRequired) continue;
         const source: ItemSource = wantRequired ? 'required' : 'declared';
-        if (!offer({ id: comp.id, source, score: learnedScore.get(comp.id) ?? 0, anchorProductId: line.productId })) {
-          return done(picked, considered);
+        if (!offer({ id: comp.id, source, score: learned.scoreOf(comp.id), anchorProductId: line.productId })) {
+          return done(picked, considered, learned.ids());
         }
       }
     }
@@ -97,24 +97,30 @@ export function pickItems(
       for (const type of complementTypes(line.productType ?? catalog(line.productId)?.productType, limits.typeComplements)) {
         const ranked = limits.productsOfType(type)
           .filter((item) => reject(item.id, item, ctx) === null)
-          .sort((x, y) => compareTypeCandidates(x, y, learnedScore));
+          .sort((x, y) => compareTypeCandidates(x, y, learned.scoreOf));
         for (const item of ranked) {
-          if (!offer({ id: item.id, source: 'type', score: learnedScore.get(item.id) ?? 0, anchorProductId: line.productId })) {
-            return done(picked, considered);
+          if (!offer({ id: item.id, source: 'type', score: learned.scoreOf(item.id), anchorProductId: line.productId })) {
+            return done(picked, considered, learned.ids());
           }
         }
       }
     }
   }
 
-  // 3: learned co-purchase neighbours.
-  for (const s of learned) {
+  // 3: learned co-purchase neighbours. Usually the best few suffice; only when "one per type"
+  // rejects most of them do we order the rest.
+  const few = Math.max(10, limits.maxItems * 8);
+  let ranked = learned.top(few);
+  for (let i = 0; i < ranked.length; i++) {
+    const s = ranked[i];
     if (!offer({ id: s.productId, source: 'copurchase', score: s.score, anchorProductId: s.anchorProductId })) break;
+    if (i === ranked.length - 1 && ranked.length === few && learned.size > few) ranked = learned.top();
   }
-  return done(picked, considered);
+  return done(picked, considered, learned.ids());
 }
 
-function done(items: PickedItem[], considered: Set<string>): PickResult {
+function done(items: PickedItem[], considered: Set<string>, learnedIds: Iterable<string>): PickResult {
+  for (const id of learnedIds) considered.add(id);
   return { items, reason: items.length === 0 ? 'no_complements' : null, considered: considered.size };
 }
 
@@ -128,8 +134,8 @@ function complementTypes(type: string | undefined, map: Record<string, string[]>
 }
 
 /** Best learned score first; without evidence the cheaper item (an easy add-on), then title, then id. */
-function compareTypeCandidates(x: CatalogItem, y: CatalogItem, learned: Map<string, number>): number {
-  const d = (learned.get(y.id) ?? 0) - (learned.get(x.id) ?? 0);
+function compareTypeCandidates(x: CatalogItem, y: CatalogItem, learned: (id: string) => number): number {
+  const d = learned(y.id) - learned(x.id);
   if (d !== 0) return d;
   const px = priceOf(x), py = priceOf(y);
   if (px !== py) return px - py;

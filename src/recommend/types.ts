@@ -44,7 +44,8 @@ export interface PickInput {
   offered: Set<string>;
   /**
    * Optional: the customer's earlier purchases with dates. Learned suggestions then draw on
-   * the whole history with recency decay, not only this order (worth ~+10% hit rate offline).
+   * the whole history with recency decay, not only this order (hit rate@3 0.0772 → 0.089 offline).
+   * Products listed here count as owned.
    */
   history?: readonly HistoryPurchase[];
   /** When this order was placed; the reference for history decay. Default: the latest history date. */
@@ -82,12 +83,27 @@ export interface CoPurchaseModel {
   neighbours(productId: string): readonly Neighbour[];
 }
 
+/** How the learned source weighs the customer's history (defaults: score.ts DEFAULT_WEIGHTING). */
+export interface HistoryWeighting {
+  /** Weight of an earlier purchase relative to a line of this order. 0 ignores history. */
+  historyWeight: number;
+  /** e-folding time of an earlier purchase's weight, in days. */
+  decayDays: number;
+  /**
+   * Only each anchor's strongest neighbours count. Summing long weak tails over many anchors
+   * promotes "hub" products that go with everything a little; 20 beat 50 and 100 offline.
+   */
+  perAnchor?: number;
+}
+
 export interface PickLimits {
   maxItems: number;
   /** Config `recommend.typeComplements`: bought product type → complement product types. */
   typeComplements: Record<string, string[]>;
   /** Catalog lookup by type; without it type complements are skipped. */
   productsOfType?: (type: string) => readonly CatalogItem[];
+  /** Tuning for the learned source; the evaluated defaults when omitted. */
+  weighting?: HistoryWeighting;
 }
 
 export interface PickResult {

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { startTestApp, sampleOrder, sampleProducts, type TestApp } from '../support/app.js';
-import { missing, until } from '../support/services.js';
+import { missing, startSmtpSink, until, type SmtpSink } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
 import { adminRoutes } from '../../src/http/admin/index.js';
@@ -232,6 +232,71 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     expect((await api('/admin/api/suppressions', json('DELETE', { store: 'demo', email: 'ann@example.com' }))).status).toBe(404);
     expect((await api('/admin/api/suppressions', json('DELETE', { store: '*', emailHash: emailHash('bob@example.com') }))).status).toBe(200);
     expect(await list('')).toEqual([]);
+  });
+});
+
+describe.skipIf(skip)('send now with a running worker', () => {
+  let smtp: SmtpSink;
+  let app: TestApp;
+  let admin: AdminServer;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    app = await startTestApp({ setup: 'services', config, smtpUrl: smtp.url });
+    admin = await adminFor(app);
+    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    expect((await app.postEvent(sampleOrder('2101'))).status).toBe(200);
+  });
+  afterAll(async () => {
+    await admin?.close();
+    await app?.stop();
+    await smtp?.close();
+  });
+
+  // KNOWN GAP (not in the admin code): the worker re-decides the timing from the order and the
+  // config at run time and postpones the job back to order + 2h, undoing "send now". It needs
+  // to honour `timing.sendNow`, which send-now.sql sets. When the worker does, this starts
+  // passing: turn `it.fails` into `it`.
+  it('sends the email at once instead of at its due time', async () => {
+    const { rows } = await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '2101'`);
+    const res = await fetch(`${admin.base}/admin/api/cross-sells/${rows[0].id}/send-now`, { method: 'POST', headers: bearer() });
+    expect(res.status).toBe(200);
+    await smtp.waitFor(1, 6_000);
+    expect(smtp.messages).toHaveLength(1);
+  });
+});
+
+// The default `npm start` set-up: BullMQ on its PostgreSQL backend inside the embedded database.
+describe('admin on the embedded defaults (PGlite, BullMQ on PostgreSQL)', () => {
+  let app: TestApp;
+  let admin: AdminServer;
+
+  beforeAll(async () => {
+    app = await startTestApp({ setup: 'embedded', config, workers: false });
+    admin = await adminFor(app);
+    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    expect((await app.postEvent(sampleOrder('2201'))).status).toBe(200);
+  }, 60_000);
+  afterAll(async () => {
+    await admin?.close();
+    await app?.stop();
+  });
+
+  it('Bull Board lists the queue and its delayed job; send now promotes the job', async () => {
+    const { rows } = await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '2201'`);
+    const id = rows[0].id as string;
+    await until(async () => (await app.queue.queue.getJob(jobIdFor(id))) ?? false);
+    const cookie = await login(admin.base);
+    const board = await (await fetch(`${admin.base}/admin/queues/api/queues`, { headers: { cookie } })).json();
+    const queue = (board.queues as { name: string; counts: Record<string, number> }[]).find((q) => q.name.endsWith('cross-sell'));
+    expect(queue?.counts.delayed).toBe(1);
+
+    const res = await fetch(`${admin.base}/admin/api/cross-sells/${id}/send-now`, { method: 'POST', headers: bearer() });
+    expect(res.status).toBe(200);
+    const job = await app.queue.queue.getJob(jobIdFor(id));
+    expect(await job!.getState()).toBe('waiting');
+    const stats = await (await fetch(`${admin.base}/admin/api/stats`, { headers: bearer() })).json();
+    expect(stats).toMatchObject({ received: 1, scheduled: 1, pending: 1 });
   });
 });
 

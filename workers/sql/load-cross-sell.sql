@@ -1,7 +1,7 @@
 -- Everything the worker needs to decide one cross-sell, re-read at send time: the row, its
 -- order's milestones, the customer, and the lines of this order and of any other pending
 -- order of the same customer (one email serves them all).
-SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", x.status, x.due_at AS "dueAt",
+SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", x.status, x.due_at AS "dueAt", coalesce(x.timing ? 'sendNow', false) AS "sendNow",
        o.created_at AS "createdAt", o.paid_at AS "paidAt", o.fulfilled_at AS "fulfilledAt", o.delivered_at AS "deliveredAt",
        o.cancelled_at AS "cancelledAt", o.refunded_at AS "refundedAt", o.currency,
        o.shipping_country AS "shippingCountry", o.shipping_province AS "shippingProvince",

@@ -1,6 +1,6 @@
 // The JSON API under /admin/api, bearer token only (see access.ts): the same figures as
 // `aftercart stats`, what `explain` shows, the two cross-sell actions, and suppressions.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { loadStats } from '../../stats/funnel.js';
 import { parseSince } from '../../stats/since.js';
 import { explainOrder } from '../../explain/explain-order.js';
@@ -29,7 +29,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
     return found.length === 1 ? found[0] : found;
   });
 
-  const answer = (result: ActionResult, reply: import('fastify').FastifyReply) =>
+  const answer = (result: ActionResult, reply: FastifyReply) =>
     result.ok ? reply.send(stripOk(result)) : reply.code(result.code).send(stripOk(result));
 
   app.post<{ Params: { id: string } }>('/api/cross-sells/:id/send-now', api, async (req, reply) => {

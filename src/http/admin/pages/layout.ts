@@ -50,7 +50,7 @@ dl.facts dt{color:var(--muted)}dl.facts dd{margin:0;overflow-wrap:anywhere}
 code{font:13px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;background:#f1f5f9;padding:1px 4px;border-radius:4px}
 svg.chart{width:100%;height:auto;display:block}
 svg.chart .bar{fill:var(--accent)}svg.chart .bar:hover{fill:#1e40af}
-svg.chart text{fill:var(--muted);font-size:11px}
+svg.chart text{fill:var(--muted);font-size:13px;font-variant-numeric:tabular-nums}
 svg.chart line{stroke:var(--line)}
 a{color:var(--accent)}
 :focus-visible{outline:3px solid #93c5fd;outline-offset:2px}

@@ -2,9 +2,9 @@
 // it needs no script and no chart library. Each bar carries a <title> tooltip.
 import { trusted, type Html } from './html.js';
 
-const W = 720;
+const W = 560;
 const H = 220;
-const M = { top: 12, right: 8, bottom: 28, left: 40 };
+const M = { top: 12, right: 8, bottom: 28, left: 36 };
 
 /** 1, 2, 5, 10, 20, 50...: the smallest "round" number at or above n. */
 export function niceCeiling(n: number): number {
@@ -30,7 +30,7 @@ export function sentChart(days: { day: string; count: number }[]): Html {
     parts.push(`<line x1="${M.left}" x2="${W - M.right}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}"/>`);
     parts.push(`<text x="${M.left - 6}" y="${(y(tick) + 4).toFixed(1)}" text-anchor="end">${tick}</text>`);
   }
-  const every = Math.max(1, Math.ceil(days.length / 8));
+  const every = Math.max(1, Math.ceil(days.length / 7));
   days.forEach((d, i) => {
     const x = M.left + i * slot + (slot - barW) / 2;
     const day = /^\d{4}-\d{2}-\d{2}$/.test(d.day) ? d.day : '';
@@ -41,7 +41,8 @@ export function sentChart(days: { day: string; count: number }[]): Html {
         `<rect class="bar" data-day="${day}" data-count="${count}" x="${x.toFixed(1)}" y="${(M.top + plotH - h).toFixed(1)}" width="${barW.toFixed(1)}" height="${h.toFixed(1)}" rx="2"><title>${day}: ${count} email${count === 1 ? '' : 's'}</title></rect>`,
       );
     }
-    if (i % every === 0 || i === days.length - 1) {
+    // Labels count back from today, so the latest day is always named and never crowded.
+    if ((days.length - 1 - i) % every === 0) {
       parts.push(`<text x="${(x + barW / 2).toFixed(1)}" y="${H - 8}" text-anchor="middle">${day.slice(5)}</text>`);
     }
   });

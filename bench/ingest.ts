@@ -1,0 +1,90 @@
+// Ingest: signed Shopify orders/create (from the shared fixture, one new order id each)
+// through `aftercart serve` on real Postgres + Redis, against a bare baseline route doing one
+// INSERT and one queue add, both driven by the same load generator in this process.
+import { createHmac, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { runLoad, round } from './load.js';
+import { benchConfigFile } from './config.js';
+
+const FIXTURE = new URL('../../shared/fixtures/webhooks/shopify-orders-create.json', import.meta.url);
+const SECRET = 'bench-shopify-secret';
+
+export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string }, opts: { seconds: number }) {
+  // An open, paid order: the published sample is cancelled and a test order.
+  const template = readFileSync(FIXTURE, 'utf8')
+    .replace(/"cancelled_at": "[^"]*"/, '"cancelled_at": null')
+    .replace(/"financial_status": "voided"/, '"financial_status": "paid"');
+  const idText = /"id": (\d+),/.exec(template)![1]!;
+  const run = randomBytes(3).toString('hex');
+  let next = BigInt(idText) + BigInt(randomBytes(3).readUIntBE(0, 3)) * 1_000_000n;
+  const bodies = (n: number) =>
+    Array.from({ length: n }, (_, i) => {
+      const id = next++;
+      const body = Buffer.from(template.replace(`"id": ${idText},`, `"id": ${id},`).replace(/"email": "[^"]*"/, `"email": "b${run}${id}@example.com"`));
+      return {
+        path: '/webhooks/shopify',
+        headers: {
+          'content-type': 'application/json',
+          'x-shopify-topic': 'orders/create',
+          'x-shopify-shop-domain': `bench-${run}.myshopify.com`,
+          'x-shopify-webhook-id': `${run}-${id}`,
+          'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body).digest('base64'),
+        },
+        body,
+      };
+    });
+
+  const server = await startChild(spawn('node', [new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'serve'], {
+    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHOPIFY_WEBHOOK_SECRET: SECRET, AFTERCART_CONFIG: benchConfigFile() },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }));
+  const baseline = await startChild(fork(new URL('./baseline-server.ts', import.meta.url).pathname, [], {
+    env: { ...process.env, ...env, PORT: '0' }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+  }), true);
+  try {
+    const total = Math.round(opts.seconds * 3_500);
+    const warm = bodies(2_000);
+    await runLoad({ port: server.port, next: (i) => warm[i]!, total: warm.length, concurrency: 16 });
+    const list = bodies(total);
+    const sustained = await runLoad({ port: server.port, next: (i) => list[i]!, total, concurrency: 32 });
+    const paced = bodies(1_000 * Math.min(opts.seconds, 5));
+    const at1000 = await runLoad({ port: server.port, next: (i) => paced[i]!, total: paced.length, concurrency: 64, rate: 1_000 });
+    const baseBody = { path: '/baseline', headers: { 'content-type': 'application/json' }, body: list[0]!.body };
+    await runLoad({ port: baseline.port, next: () => baseBody, total: 2_000, concurrency: 16 });
+    const base = await runLoad({ port: baseline.port, next: () => baseBody, total, concurrency: 32 });
+    return {
+      webhooksPerSec: sustained.perSec,
+      p50Ms: sustained.p50Ms,
+      p99Ms: sustained.p99Ms,
+      errors: sustained.errors + at1000.errors,
+      at1000PerSec: { p50Ms: at1000.p50Ms, p99Ms: at1000.p99Ms },
+      baselinePerSec: base.perSec,
+      ratioToBaseline: round(sustained.perSec / base.perSec),
+    };
+  } finally {
+    server.child.kill('SIGTERM');
+    baseline.child.kill('SIGTERM');
+  }
+}
+
+/** Starts a server process and waits for the port it listens on. */
+async function startChild(child: ChildProcess, ipc = false): Promise<{ child: ChildProcess; port: number }> {
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('server did not start within 60 s')), 60_000);
+    const done = (p: number) => (clearTimeout(timer), resolve(p));
+    if (ipc) child.on('message', (m: { address?: string }) => m.address && done(Number(new URL(m.address).port)));
+    child.stdout?.on('data', (d: Buffer) => {
+      const m = /"address":"http:\/\/127\.0\.0\.1:(\d+)"/.exec(d.toString());
+      if (m) done(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  // `serve` opens the database after it listens: wait until it is ready.
+  for (let i = 0; i < 300; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status !== 503, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { child, port };
+}

@@ -1,0 +1,39 @@
+// npm run bench: real PostgreSQL and Redis (DATABASE_URL, REDIS_URL; by default the local
+// services scripts/services.sh starts) and a local SMTP server it starts itself. Prints one
+// JSON document as its last line; parts measured side by side in the same run.
+import os from 'node:os';
+import { parseArgs } from 'node:util';
+import { benchIngest } from './ingest.js';
+import { benchSend } from './send.js';
+import { benchQueue } from './queue.js';
+
+const { values } = parseArgs({ options: { only: { type: 'string' }, seconds: { type: 'string', default: '10' } } });
+const parts = values.only ? values.only.split(',') : ['ingest', 'send', 'recommend', 'queue'];
+const env = {
+  DATABASE_URL: process.env.DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/aftercart_bench',
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const result: Record<string, unknown> = { machine: { cpus: os.cpus().length, node: process.version } };
+
+if (parts.includes('ingest')) {
+  log('ingest: signed Shopify orders/create vs the one-INSERT-one-add baseline');
+  result.ingest = await benchIngest(env, { seconds: Number(values.seconds) });
+}
+if (parts.includes('send')) {
+  log('send: due jobs → one worker process → local SMTP, and render-only');
+  result.send = await benchSend(env, { emails: 3_000 });
+}
+if (parts.includes('recommend')) {
+  const { benchRecommend } = await import('./recommend.js').catch(() => ({ benchRecommend: null }));
+  if (benchRecommend) {
+    log('recommend: item selection with the Online Retail history loaded');
+    result.recommend = await benchRecommend(env);
+  }
+}
+if (parts.includes('queue')) {
+  log('queue: Redis bytes per scheduled send');
+  result.queue = await benchQueue(env, { jobs: 10_000 });
+}
+process.stdout.write(JSON.stringify(result) + '\n');
+process.exit(0);

@@ -1,0 +1,100 @@
+// Send: end-to-end emails/s from due jobs to SMTP acceptance by one `aftercart work` process
+// against a local SMTP server, with render-only throughput measured in the same run.
+import { fork, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { migrate } from '../src/db/migrate.js';
+import { openQueue, jobIdFor } from '../src/queue/cross-sell-queue.js';
+import { renderCrossSell, warmUpRenderer } from '../src/mail/render.js';
+import CrossSell from '../emails/CrossSell.js';
+import { round } from './load.js';
+import { benchConfigFile } from './config.js';
+
+export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }, opts: { emails: number }) {
+  const renders = await renderOnly(3);
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  await migrate(pool);
+  const store = `bench-send-${randomBytes(3).toString('hex')}`;
+  const ids = await seed(pool, store, opts.emails);
+  const sink = fork(new URL('./smtp-sink.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)));
+  const prefix = `{bench${randomBytes(3).toString('hex')}}`;
+  const queue = await openQueue({ redisUrl: env.REDIS_URL, prefix, db: { pool, url: env.DATABASE_URL, embedded: false, close: async () => {} } });
+  await queue.queue.addBulk(ids.map((id) => ({ name: 'deliver', data: { crossSellId: id }, opts: { jobId: jobIdFor(id), removeOnComplete: true, attempts: 3 } })));
+  const worker = spawn('node', [new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'work'], {
+    env: { ...process.env, ...env, SMTP_URL: `smtp://127.0.0.1:${port}`, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '20', AFTERCART_CONFIG: benchConfigFile() },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  try {
+    const deadline = Date.now() + 180_000;
+    let sent = 0;
+    while (Date.now() < deadline) {
+      sent = (await pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE store = $1 AND status = 'sent'`, [store])).rows[0].n;
+      if (sent >= ids.length) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    const { rows } = await pool.query(
+      `SELECT extract(epoch FROM max(sent_at) - min(sent_at))::float AS span, count(*)::int AS n,
+              count(*) FILTER (WHERE status <> 'sent')::int AS unsent
+         FROM cross_sells WHERE store = $1`, [store]);
+    const sentCount = rows[0].n - rows[0].unsent;
+    const emailsPerSec = sentCount > 1 ? Math.round((sentCount - 1) / Math.max(rows[0].span, 0.001)) : 0;
+    return {
+      emails: rows[0].n,
+      unsent: rows[0].unsent,
+      emailsPerSec,
+      renderP50Ms: renders.p50Ms,
+      renderOnlyPerSec: renders.perSec,
+      ratioToRenderOnly: round(emailsPerSec / renders.perSec),
+    };
+  } finally {
+    worker.kill('SIGTERM');
+    sink.kill('SIGTERM');
+    await queue.queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
+    await pool.end();
+  }
+}
+
+/** Renders the template's preview email (HTML + text) for `seconds`, one at a time. */
+async function renderOnly(seconds: number) {
+  await warmUpRenderer();
+  const props = CrossSell.PreviewProps;
+  for (let i = 0; i < 200; i++) await renderCrossSell(props);
+  const times: number[] = [];
+  const end = performance.now() + seconds * 1000;
+  const started = performance.now();
+  while (performance.now() < end) {
+    const t0 = performance.now();
+    await renderCrossSell(props);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { perSec: Math.round(times.length / ((performance.now() - started) / 1000)), p50Ms: round(times[Math.floor(times.length / 2)]!, 3) };
+}
+
+/** A store with a console and three complements, and `n` due cross-sells of consenting customers. */
+async function seed(pool: pg.Pool, store: string, n: number): Promise<string[]> {
+  await pool.query(
+    `INSERT INTO products (store, product_id, title, product_type, price, currency, url, image_url, complements)
+     VALUES ($1, 'P1', 'Console X', 'Video Game Console', 399, 'USD', 'https://shop.example/p/1', 'https://shop.example/i/1.png', '[{"id":"P3","required":true},{"id":"P2"},{"id":"P4"}]'),
+            ($1, 'P2', 'Space Quest', 'Video Game', 59.99, 'USD', 'https://shop.example/p/2', 'https://shop.example/i/2.png', '[]'),
+            ($1, 'P3', 'HDMI 2.1 Cable', 'Cable', 19.99, 'USD', 'https://shop.example/p/3', 'https://shop.example/i/3.png', '[]'),
+            ($1, 'P4', 'Pro Controller', 'Controller', 69.99, 'USD', 'https://shop.example/p/4', 'https://shop.example/i/4.png', '[]')`,
+    [store],
+  );
+  await pool.query(
+    `WITH n AS (SELECT g, 'c' || g AS key FROM generate_series(1, $2::int) g),
+     c AS (INSERT INTO customers (store, customer_key, email, first_name, locale, marketing_consent)
+           SELECT $1, key, 'buyer' || g || '@example.com', 'Buyer', 'en-US', true FROM n),
+     o AS (INSERT INTO orders (store, order_id, customer_key, created_at, currency, shipping_country, total)
+           SELECT $1, 'O' || g, key, now() - interval '1 hour', 'USD', 'US', 399 FROM n),
+     l AS (INSERT INTO order_lines (store, order_id, line_no, product_id, title, product_type, quantity, unit_price)
+           SELECT $1, 'O' || g, 1, 'P1', 'Console X', 'Video Game Console', 1, 399 FROM n)
+     INSERT INTO cross_sells (store, order_id, customer_key, status, due_at)
+     SELECT $1, 'O' || g, key, 'scheduled', now() - interval '1 minute' FROM n`,
+    [store, n],
+  );
+  const { rows } = await pool.query(`SELECT id FROM cross_sells WHERE store = $1 ORDER BY id`, [store]);
+  return rows.map((r) => String(r.id));
+}
