@@ -22,7 +22,9 @@ import { adminRoutes } from './http/admin/index.js';
 import { createLogger } from './log.js';
 import { createDeliverProcessor } from '../workers/deliver.js';
 import { PostgresItemPicker } from './recommend/postgres-item-picker.js';
+import { rebuildChangedStores } from './recommend/rebuild.js';
 import { warmUpRenderer } from './mail/render.js';
+import { LearnedDelayCache, usesLearnedDelay } from './learned/learned-delays.js';
 
 export interface AppParts {
   http?: boolean;
@@ -73,12 +75,17 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
   }
 
   let db: Database | undefined;
+  let rebuildTimer: NodeJS.Timeout | undefined;
   try {
     db = await openDatabase({ url: env.DATABASE_URL, dataDir });
     if (parts.migrate) await migrate(db.pool);
     const queue = await openQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, db });
     const links = new LinkSigner(env.LINK_SECRET ?? (await localLinkSecret(dataDir)));
-    const recorder = new Recorder({ pool: db.pool, timing: () => settings.config.timing });
+    const learned = new LearnedDelayCache(db.pool, () => usesLearnedDelay(settings.config.timing));
+    const recorder = new Recorder({
+      pool: db.pool, timing: () => settings.config.timing, attributionWindow: () => settings.config.mail.attributionWindow,
+      learned: (store) => learned.get(store),
+    });
     const reconciler = new Reconciler({ pool: db.pool, queue, log, expireAfterMs: () => settings.config.timing.expireAfter });
     const mailer = createMailer({
       smtpUrl: env.SMTP_URL,
@@ -96,9 +103,20 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       await warmUpRenderer();
       const processor = createDeliverProcessor({
         pool: db.pool, config, mailer, links, publicUrl: env.PUBLIC_URL.replace(/\/$/, ''), log,
-        items: new PostgresItemPicker(db.pool, config),
+        items: new PostgresItemPicker(db.pool, config), learned: (store) => learned.get(store),
       });
       app.workers.push(queue.createWorker(processor, { concurrency: env.WORKER_CONCURRENCY }));
+      // Learned co-purchase keeps up with new orders by a periodic rebuild of changed stores.
+      let lastRebuild = new Date();
+      rebuildTimer = setInterval(() => {
+        const since = lastRebuild;
+        lastRebuild = new Date();
+        rebuildChangedStores(db!.pool, since).then(
+          (done) => done.length && log.info({ stores: done }, 'co-purchase rebuilt'),
+          (err) => log.warn({ err: (err as Error).message }, 'co-purchase rebuild failed'),
+        );
+      }, settings.config.recommend.rebuildEvery);
+      rebuildTimer.unref();
     }
     ready = { pool: db.pool, queue, recorder, reconciler, links };
     reconciler.start();
@@ -109,6 +127,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       closed = true;
       // Order matters: stop taking webhooks, let running jobs finish, then queues and pools.
       reconciler.stop();
+      if (rebuildTimer) clearInterval(rebuildTimer);
       if (http) await http.close();
       await Promise.all(app.workers.map((w) => closeWithin(w, 10_000)));
       await queue.close();

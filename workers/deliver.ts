@@ -34,6 +34,8 @@ export interface DeliverDeps {
   links: LinkSigner;
   publicUrl: string;
   items: ItemPicker;
+  /** Learned delays per product type for a store, when the config uses them. */
+  learned?: (store: string) => Promise<Record<string, { medianMs: number; samples: number }> | undefined>;
   log: Logger;
   now?: () => Date;
 }
@@ -103,6 +105,7 @@ export async function deliver(deps: DeliverDeps, crossSellId: string, postpone: 
       customerTimezone: xs.timezone ?? undefined,
       shippingCountry: xs.shippingCountry ?? undefined,
       shippingProvince: xs.shippingProvince ?? undefined,
+      learned: deps.learned ? await deps.learned(xs.store) : undefined,
     },
     config.timing,
     now,
@@ -141,7 +144,14 @@ export async function deliver(deps: DeliverDeps, crossSellId: string, postpone: 
   }
   const items = picked.items.map((item) => ({ ...item, href: `${deps.publicUrl}/c/${deps.links.sign({ kind: 'c', crossSellId: xs.id, productId: item.productId })}` }));
 
-  const claimed = await pool.query(q.claim, [xs.id, JSON.stringify(items), JSON.stringify(figures)]);
+  let claimed;
+  try {
+    claimed = await pool.query(q.claim, [xs.id, JSON.stringify(items), JSON.stringify(figures)]);
+  } catch (err) {
+    // Another order of this customer is being sent right now; its email may serve this one.
+    if ((err as { code?: string }).code === '23505') return postpone(new Date(now.getTime() + 3_000));
+    throw err;
+  }
   if (claimed.rowCount === 0) return 'already';
 
   const unsubscribeUrl = `${deps.publicUrl}/u/${deps.links.sign({ kind: 'u', crossSellId: xs.id })}`;

@@ -9,7 +9,13 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   explain: () => import('./explain.js'),
   demo: () => import('./demo.js'),
   stats: () => import('./stats.js'),
-  import: () => import('./import.js'),
+  reschedule: () => import('./reschedule.js'),
+  // Imported history feeds the learned co-purchase table straight away.
+  import: () => import('./import.js').then((m) => ({
+    run: (a: string[]) => m.run(a, { afterOrders: async (pool, store) => void (await (await import('../recommend/rebuild.js')).rebuildCoPurchase(pool, store)) }),
+  })),
+  recommend: () => import('./recommend.js'),
+  eval: () => import('./eval.js'),
 };
 
 const usage = `usage: aftercart <command>
@@ -21,6 +27,9 @@ const usage = `usage: aftercart <command>
   demo                  a self-contained run with signed sample webhooks
   import catalog FILE   Shopify/WooCommerce product CSV or canonical JSON lines [--store S]
   import orders FILE    order history (Online Retail, Shopify orders CSV, JSON lines; .gz) [--store S]
+  reschedule            recompute pending due times under the current config [--apply] [--json]
+  recommend ORDER_ID | --products A,B   item selection as a dry run [--store S] [--json]
+  eval FILE             offline evaluation of item selection [--split DATE] [--window 30d] [--k 3] [--json]
   stats                 funnel: received → converted [--json] [--since DATE] [--store S]
 `;
 

@@ -93,6 +93,8 @@ export const recommendSchema = z
       .default(false),
     /** Co-purchase rules need at least this many orders containing both items. */
     minSupport: z.number().int().positive().default(2),
+    /** How often workers rebuild the learned co-purchase table from new orders. */
+    rebuildEvery: duration.prefault('1h'),
   })
   .strict();
 

@@ -57,6 +57,8 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 export interface RecorderDeps {
   pool: pg.Pool;
   timing: () => TimingConfig;
+  /** mail.attributionWindow in ms. */
+  attributionWindow?: () => number;
   /** Learned delays per product type for a store (cached by the caller). */
   learned?: (store: string) => Promise<Record<string, { medianMs: number; samples: number }> | undefined>;
   now?: () => Date;
@@ -231,7 +233,7 @@ export class Recorder {
       o?.customer.marketingConsent ?? null, o?.createdAt ?? null, o?.currency ?? null, o?.shippingCountry ?? null,
       o?.shippingProvince ?? null, total, w.paid ?? null, w.fulfilled ?? null, w.delivered ?? null, w.cancelled ?? null,
       JSON.stringify(lines), false, verdict?.status ?? null, verdict?.reason ?? null, verdict?.dueAt ?? null,
-      verdict ? JSON.stringify(verdict.timing) : null, claimed,
+      verdict ? JSON.stringify(verdict.timing) : null, claimed, this.deps.attributionWindow?.() ?? 7 * 86_400_000,
     ]);
     const row = res.rows[0] as RecordOrderRow;
     if (row.claimed === 0) return false;

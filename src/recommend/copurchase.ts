@@ -7,7 +7,9 @@
 //
 // Cosine beat raw co-occurrence (popular items everywhere) and lift (rare items with two
 // baskets) on the Online Retail protocol; the shrink term keeps two-basket flukes below
-// well-evidenced pairs. Numbers in evaluate.ts / the report.
+// well-evidenced pairs. Numbers in evaluate.ts. (Customer-level baskets — a customer's
+// invoices within 7 or 30 days merged — did not beat invoice baskets, so `customer` and `at`
+// are accepted but unused for now.)
 //
 // Building is row by row: for each product walk the baskets that hold it and count the other
 // products in a dense scratch array. Memory is O(products + basket lines + kept neighbours),
@@ -42,11 +44,6 @@ export interface CoPurchaseOptions {
    * little about what goes together and dominates the pair counts. Default 100.
    */
   maxBasketSize?: number;
-  /**
-   * Merge a customer's baskets placed within this many days of the first into one
-   * (customer-level co-purchase). Needs `customer` and `at`. Default 0: invoice level.
-   */
-  mergeWithinDays?: number;
 }
 
 export interface CoPurchaseRow {
@@ -101,7 +98,6 @@ export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptio
   const maxSize = opts.maxBasketSize ?? 100;
   const metric = opts.metric ?? 'cosine';
 
-  if (opts.mergeWithinDays && opts.mergeWithinDays > 0) baskets = mergeSessions(baskets, opts.mergeWithinDays);
   // 1. Products to dense indices; baskets to one flat Int32Array (CSR), deduplicated.
   const index = new Map<string, number>();
   const ids: string[] = [];
@@ -109,9 +105,10 @@ export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptio
   let flatLen = 0;
   const starts: number[] = [0];
   let seen = new Int32Array(1024).fill(-1);
+  let visit = -1; // per input basket, dropped ones included, for the duplicate check
   for (const basket of baskets) {
     const begin = flatLen;
-    const b = starts.length - 1;
+    const b = ++visit;
     for (const id of basket.products) {
       let p = index.get(id);
       if (p === undefined) {
@@ -196,35 +193,6 @@ export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptio
     table.set(ids[a], Object.freeze(list));
   }
   return new NeighbourTable(table, nBaskets, counts);
-}
-
-function mergeSessions(baskets: Iterable<Basket>, days: number): Basket[] {
-  const out: Basket[] = [];
-  const byCustomer = new Map<string, Basket[]>();
-  for (const b of baskets) {
-    if (b.customer === undefined || b.at === undefined) out.push(b);
-    else {
-      let list = byCustomer.get(b.customer);
-      if (!list) byCustomer.set(b.customer, (list = []));
-      list.push(b);
-    }
-  }
-  const span = days * 86_400_000;
-  for (const list of byCustomer.values()) {
-    list.sort((x, y) => x.at!.getTime() - y.at!.getTime());
-    let start = -Infinity;
-    let cur: string[] = [];
-    for (const b of list) {
-      if (b.at!.getTime() - start > span) {
-        if (cur.length) out.push({ products: cur });
-        cur = [];
-        start = b.at!.getTime();
-      }
-      cur.push(...b.products);
-    }
-    if (cur.length) out.push({ products: cur });
-  }
-  return out;
 }
 
 /** The model back from stored rows (any order). Neighbours are re-sorted best first, ties by id. */

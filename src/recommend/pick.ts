@@ -78,13 +78,20 @@ export function pickItems(
     return true;
   };
 
-  // 1 and 2a: declared complements, required ones first, each in the merchant's order.
+  // 1 and 2a: declared complements, required ones first, each in the merchant's order. Taken
+  // in turns across the bought lines, so an email serving several products (or several
+  // orders) offers something for each rather than filling up on the first.
   for (const wantRequired of [true, false]) {
-    for (const line of input.bought) {
-      for (const comp of catalog(line.productId)?.complements ?? []) {
-        if ((comp.required === true) !== wantRequired) continue;
-        const source: ItemSource = wantRequired ? 'required' : 'declared';
-        if (!offer({ id: comp.id, source, score: learned.scoreOf(comp.id), anchorProductId: line.productId })) {
+    const source: ItemSource = wantRequired ? 'required' : 'declared';
+    const lists = input.bought.map((line) => ({
+      line,
+      complements: (catalog(line.productId)?.complements ?? []).filter((c) => (c.required === true) === wantRequired),
+    }));
+    const rounds = Math.max(0, ...lists.map((l) => l.complements.length));
+    for (let k = 0; k < rounds; k++) {
+      for (const { line, complements } of lists) {
+        const comp = complements[k];
+        if (comp && !offer({ id: comp.id, source, score: learned.scoreOf(comp.id), anchorProductId: line.productId })) {
           return done(picked, considered, learned.ids());
         }
       }

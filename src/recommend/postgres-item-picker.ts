@@ -32,6 +32,8 @@ export class PostgresItemPicker implements ItemPicker {
         owned: new Set<string>(r.owned),
         returned: new Set<string>(r.returned),
         offered: new Set<string>(r.offered),
+        history: (r.history as { productId: string; at: string }[]).map((h) => ({ productId: h.productId, at: new Date(h.at) })),
+        at: new Date(),
       },
       (id) => products.get(id),
       model,

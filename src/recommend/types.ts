@@ -44,7 +44,7 @@ export interface PickInput {
   offered: Set<string>;
   /**
    * Optional: the customer's earlier purchases with dates. Learned suggestions then draw on
-   * the whole history with recency decay, not only this order (hit rate@3 0.0772 → 0.089 offline).
+   * the whole history with recency decay, not only this order (hit rate@3 0.0772 → 0.0887 offline).
    * Products listed here count as owned.
    */
   history?: readonly HistoryPurchase[];
@@ -90,8 +90,9 @@ export interface HistoryWeighting {
   /** e-folding time of an earlier purchase's weight, in days. */
   decayDays: number;
   /**
-   * Only each anchor's strongest neighbours count. Summing long weak tails over many anchors
-   * promotes "hub" products that go with everything a little; 20 beat 50 and 100 offline.
+   * Only each anchor's strongest neighbours count (default 20). Summing long weak tails over
+   * many anchors can promote "hub" products; offline 20 and 50 tie over both evaluation
+   * periods (610 vs 607 hits), and 20 means fewer neighbour rows to load per history product.
    */
   perAnchor?: number;
 }

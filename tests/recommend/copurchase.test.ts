@@ -42,7 +42,7 @@ describe('buildCoPurchase: association-rule figures', () => {
   });
 
   it('a product twice in a basket counts once; empty and oversized baskets are not counted', () => {
-    const m = buildCoPurchase([{ products: ['A', 'A', 'B'] }, { products: ['A', 'B'] }, { products: [] }, { products: ['A', 'B', 'C', 'D'] }], {
+    const m = buildCoPurchase([{ products: ['A', 'B', 'C', 'D'] }, { products: ['A', 'A', 'B'] }, { products: [] }, { products: ['A', 'B'] }], {
       maxBasketSize: 3,
     });
     expect(m.baskets).toBe(2);

@@ -10,7 +10,8 @@ WITH bought AS (
          sum(CASE WHEN l.quantity > 0 THEN l.quantity * l.unit_price ELSE 0 END) AS value,
          sum(l.returned_amount) + sum(CASE WHEN l.quantity < 0 THEN -l.quantity * l.unit_price ELSE 0 END) AS value_returned
   FROM orders o JOIN order_lines l ON l.store = o.store AND l.order_id = o.order_id
-  WHERE o.store = $1 AND o.customer_key = $2 AND o.created_at >= $7::timestamptz - make_interval(secs => $4::bigint / 1000)
+  WHERE o.store = $1 AND o.customer_key = $2 AND o.created_at <= $7::timestamptz
+    AND o.created_at >= $7::timestamptz - make_interval(secs => $4::bigint / 1000)
   GROUP BY o.order_id
 )
 SELECT
@@ -24,8 +25,10 @@ SELECT
   (SELECT coalesce(sum(returned), 0) FROM bought)::int AS "unitsReturned",
   (SELECT coalesce(sum(value), 0) FROM bought)::numeric(14, 2)::text AS "valueBought",
   (SELECT coalesce(sum(value_returned), 0) FROM bought)::numeric(14, 2)::text AS "valueReturned",
-  (SELECT count(*) FROM orders o WHERE o.store = $1 AND o.customer_key = $2
-     AND o.created_at >= $7::timestamptz - make_interval(secs => $5::bigint / 1000))::int AS "serviceOrders",
+  -- Orders that bought something (an imported return-only order is not a purchase).
+  (SELECT count(*) FROM orders o WHERE o.store = $1 AND o.customer_key = $2 AND o.created_at <= $7::timestamptz
+     AND o.created_at >= $7::timestamptz - make_interval(secs => $5::bigint / 1000)
+     AND EXISTS (SELECT 1 FROM order_lines l WHERE l.store = o.store AND l.order_id = o.order_id AND l.quantity > 0))::int AS "serviceOrders",
   (SELECT count(*) FROM tickets t WHERE t.store = $1 AND t.customer_key = $2
      AND coalesce(t.opened_at, t.closed_at) >= $7::timestamptz - make_interval(secs => $5::bigint / 1000))::int AS "ticketsOpened",
   (SELECT count(*) FROM tickets t WHERE t.store = $1 AND t.customer_key = $2

@@ -56,6 +56,19 @@ WITH claimed AS (
   WHERE ord.inserted AND NOT ord.from_history AND $27::text IS NOT NULL
   ON CONFLICT (store, order_id) DO NOTHING
   RETURNING id, status, due_at
+), conversion AS (
+  -- A new order with a product an earlier email recommended, within the attribution window
+  -- ($32 ms), converts that email; its revenue is what those products brought.
+  INSERT INTO conversions (cross_sell_id, store, order_id, revenue, currency, converted_at)
+  SELECT x.id, $3, $7, sum(l.quantity * l.unit_price), $17, $16
+  FROM ord, cross_sells x, jsonb_array_elements(x.items) i,
+       jsonb_to_recordset($25::jsonb) AS l(product_id text, quantity int, unit_price numeric)
+  WHERE ord.inserted AND NOT ord.from_history AND $8::text IS NOT NULL
+    AND x.store = $3 AND x.customer_key = $8 AND x.status = 'sent' AND x.order_id <> $7
+    AND x.sent_at <= $16::timestamptz AND x.sent_at >= $16::timestamptz - make_interval(secs => $32::bigint / 1000)
+    AND i->>'productId' = l.product_id
+  GROUP BY x.id
+  ON CONFLICT DO NOTHING
 ), cancel AS (
   -- A cancellation of a known order stops its pending cross-sell.
   UPDATE cross_sells SET status = 'cancelled', reason = 'order_cancelled', updated_at = now()

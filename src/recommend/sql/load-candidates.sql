@@ -1,16 +1,28 @@
 -- Everything item selection needs for one customer in one round trip: the bought products
--- (their declared complements and upsells), candidate products (declared complements, products
--- of the configured complement types, learned co-purchase neighbours), and what the customer
--- already owns, returned, or was offered before.
+-- (their declared complements and upsells), the customer's earlier purchases (latest date per
+-- product, the 200 most recent: the learned source weighs the whole history), the learned
+-- neighbours of both (20 best per product), products of the configured complement types, and
+-- what the customer returned or was offered before.
 -- $1 store, $2 customer key, $3 bought product ids, $4 complement product types (lower case),
 -- $5 the orders this email serves.
 WITH bought AS (
   SELECT * FROM products WHERE store = $1 AND product_id = ANY($3::text[])
+), history AS (
+  SELECT l.product_id, max(o.created_at) AS at
+  FROM orders o JOIN order_lines l ON l.store = o.store AND l.order_id = o.order_id
+  WHERE o.store = $1 AND o.customer_key = $2 AND NOT (o.order_id = ANY($5::text[])) AND l.quantity > 0
+  GROUP BY l.product_id
+  ORDER BY at DESC
+  LIMIT 200
+), anchors AS (
+  SELECT unnest($3::text[]) AS product_id UNION SELECT product_id FROM history
+), neighbours AS (
+  SELECT product_id, neighbour, support, confidence, lift, score FROM (
+    SELECT c.*, row_number() OVER (PARTITION BY c.product_id ORDER BY c.score DESC, c.neighbour) AS rank
+    FROM copurchase c WHERE c.store = $1 AND c.product_id IN (SELECT product_id FROM anchors)
+  ) ranked WHERE rank <= 20
 ), declared AS (
   SELECT DISTINCT c->>'id' AS id FROM bought, jsonb_array_elements(bought.complements) c
-), neighbours AS (
-  SELECT product_id, neighbour, support, confidence, lift, score FROM copurchase
-  WHERE store = $1 AND product_id = ANY($3::text[])
 ), candidate_ids AS (
   SELECT id FROM declared
   UNION SELECT neighbour FROM neighbours
@@ -23,6 +35,7 @@ SELECT
      FROM products WHERE store = $1 AND (product_id IN (SELECT id FROM candidate_ids) OR product_id = ANY($3::text[]))
   ) p) AS products,
   (SELECT coalesce(json_agg(row_to_json(n)), '[]') FROM neighbours n) AS neighbours,
+  (SELECT coalesce(json_agg(json_build_object('productId', product_id, 'at', at)), '[]') FROM history) AS history,
   (SELECT coalesce(array_agg(DISTINCT l.product_id), '{}') FROM orders o JOIN order_lines l ON l.store = o.store AND l.order_id = o.order_id
     WHERE o.store = $1 AND o.customer_key = $2 AND NOT (o.order_id = ANY($5::text[])) AND l.quantity > 0) AS owned,
   (SELECT coalesce(array_agg(DISTINCT l.product_id), '{}') FROM orders o JOIN order_lines l ON l.store = o.store AND l.order_id = o.order_id

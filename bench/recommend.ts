@@ -1,0 +1,50 @@
+// Recommend: the full Online Retail history imported into real Postgres, the co-purchase
+// rebuild timed, then item selection (the production picker: one query + the pure pick) for
+// a sample of real orders with their customer's whole history.
+import pg from 'pg';
+import { migrate } from '../src/db/migrate.js';
+import { importOrders } from '../src/importer/import-orders.js';
+import { rebuildCoPurchase } from '../src/recommend/rebuild.js';
+import { PostgresItemPicker } from '../src/recommend/postgres-item-picker.js';
+import { parseConfig } from '../src/config/load.js';
+import { round } from './load.js';
+
+const HISTORY = new URL('../../shared/data/online-retail/online-retail.csv.gz', import.meta.url).pathname;
+const STORE = 'bench-online-retail';
+
+export async function benchRecommend(env: { DATABASE_URL: string }, opts: { picks: number } = { picks: 2_000 }) {
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 4 });
+  try {
+    await migrate(pool);
+    const imported = await importOrders(pool, STORE, HISTORY, {});
+    const rebuild = await rebuildCoPurchase(pool, STORE);
+    const { rows: orders } = await pool.query(
+      `SELECT o.order_id, o.customer_key FROM orders o WHERE o.store = $1 AND o.customer_key IS NOT NULL
+        AND EXISTS (SELECT 1 FROM order_lines l WHERE l.store = o.store AND l.order_id = o.order_id AND l.quantity > 0)
+        ORDER BY md5(o.order_id) LIMIT $2`, [STORE, opts.picks]);
+    const picker = new PostgresItemPicker(pool, () => parseConfig({}));
+    const times: number[] = [];
+    for (const o of orders) {
+      const { rows: lines } = await pool.query(
+        `SELECT order_id AS "orderId", product_id AS "productId", title, product_type AS "productType", quantity, unit_price::text AS "unitPrice"
+           FROM order_lines WHERE store = $1 AND order_id = $2`, [STORE, o.order_id]);
+      const t0 = performance.now();
+      await picker.pick({ store: STORE, customerKey: o.customer_key, orderIds: [o.order_id], lines, limit: 3 });
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const pct = (p: number) => round(times[Math.min(times.length - 1, Math.floor(times.length * p))]!, 3);
+    return {
+      p50Ms: pct(0.5),
+      p99Ms: pct(0.99),
+      picks: times.length,
+      rebuildSeconds: rebuild.seconds,
+      copurchaseRows: rebuild.rows,
+      historyLines: imported.lines,
+      importSeconds: imported.seconds,
+      importLinesPerSec: Math.round(imported.lines / imported.seconds),
+    };
+  } finally {
+    await pool.end();
+  }
+}

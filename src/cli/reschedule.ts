@@ -1,0 +1,32 @@
+// aftercart reschedule [--apply] [--json]: pending cross-sells under the current config.
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSettings } from '../config/load.js';
+import { openDatabase } from '../db/database.js';
+import { openQueue } from '../queue/cross-sell-queue.js';
+import { reschedule } from '../reschedule/reschedule.js';
+import { LearnedDelayCache, usesLearnedDelay } from '../learned/learned-delays.js';
+
+export async function run(argv: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { apply: { type: 'boolean' }, json: { type: 'boolean' } } });
+  const settings = await loadSettings(options.env);
+  const { env, config } = settings;
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR) });
+  const queue = values.apply ? await openQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, db }) : undefined;
+  try {
+    const learned = new LearnedDelayCache(db.pool, () => usesLearnedDelay(config.timing));
+    const result = await reschedule({ pool: db.pool, timing: config.timing, now: new Date(), apply: Boolean(values.apply), queue, learned: (s) => learned.get(s) });
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ applied: Boolean(values.apply), ...result }) + '\n');
+      return 0;
+    }
+    for (const c of result.changes) {
+      process.stdout.write(`${c.store} ${c.orderId}: ${c.from.status} ${c.from.dueAt ?? '-'} → ${c.to.status}${c.to.reason ? ` (${c.to.reason})` : ''} ${c.to.dueAt ?? '-'}\n`);
+    }
+    process.stdout.write(`${result.changes.length} of ${result.pending} pending cross-sells ${values.apply ? 'changed' : 'would change (dry run; --apply to store)'}\n`);
+    return 0;
+  } finally {
+    await queue?.close();
+    await db.close();
+  }
+}

@@ -1,0 +1,62 @@
+// The props of the cross-sell email from what the worker (or `aftercart preview`) knows: the
+// store's config, the cross-sell as workers/sql/load-cross-sell.sql loads it, the chosen items
+// with their tracked links, and the unsubscribe URL. Pure: no I/O, no clock.
+import type { Config } from '../config/schema.js';
+import type { ChosenItem } from '../recommend/item-picker.js';
+import type { CrossSellProps } from './render.js';
+
+/** The part of a loaded cross-sell (workers/deliver.ts `LoadedCrossSell`) the email shows. */
+export interface CrossSellForEmail {
+  locale: string | null;
+  currency: string | null;
+  firstName: string | null;
+  lines: { title: string; quantity: number }[];
+}
+
+/** A chosen item with the link the email uses for it (`/c/:token` on PUBLIC_URL). */
+export type LinkedItem = ChosenItem & { href: string };
+
+export interface CrossSellPropsInput {
+  config: Pick<Config, 'store' | 'recommend'>;
+  crossSell: CrossSellForEmail;
+  items: LinkedItem[];
+  unsubscribeUrl: string;
+}
+
+export const DEFAULT_LOCALE = 'en-US';
+export const DEFAULT_CURRENCY = 'USD';
+
+export function crossSellProps({ config, crossSell, items, unsubscribeUrl }: CrossSellPropsInput): CrossSellProps {
+  const currency = (crossSell.currency ?? items.find((i) => i.currency)?.currency ?? DEFAULT_CURRENCY).trim().toUpperCase();
+  const { store } = config;
+  return {
+    store: { name: store.name, url: store.url, logoUrl: store.logoUrl, colors: store.colors },
+    locale: crossSell.locale ?? DEFAULT_LOCALE,
+    currency,
+    customer: { firstName: crossSell.firstName ?? undefined },
+    bought: boughtTitles(crossSell.lines),
+    items: items.map((i) => ({
+      productId: i.productId,
+      title: i.title,
+      imageUrl: i.imageUrl,
+      // The template formats every price in the order's currency: a catalog price in another
+      // currency (a multi-currency store) is left out rather than shown with the wrong symbol.
+      price: sameCurrency(i.currency, currency) ? i.price : undefined,
+      href: i.href,
+      reasonCode: i.reasonCode,
+      anchorTitle: i.anchorTitle,
+      required: i.source === 'required',
+    })),
+    bundle: config.recommend.bundle || null,
+    unsubscribeUrl,
+  };
+}
+
+function sameCurrency(itemCurrency: string | undefined | null, currency: string): boolean {
+  return !itemCurrency || itemCurrency.trim().toUpperCase() === currency;
+}
+
+/** Each bought product once, in order (refunded-to-zero lines left out). */
+function boughtTitles(lines: CrossSellForEmail['lines']): { title: string }[] {
+  return [...new Set(lines.filter((l) => l.quantity > 0).map((l) => l.title))].map((title) => ({ title }));
+}

@@ -1,0 +1,60 @@
+// The full co-purchase rebuild: every order of the store → association figures → the
+// copurchase table, replaced in one transaction. Cheap (about a second for the Online Retail
+// history), so live updates are a periodic rebuild rather than incremental bookkeeping.
+import type pg from 'pg';
+import { sql } from '../db/sql.js';
+import { buildCoPurchase, type CoPurchaseOptions } from './copurchase.js';
+
+const q = { baskets: sql(import.meta.url, 'order-baskets'), write: sql(import.meta.url, 'replace-copurchase') };
+const BATCH = 10_000;
+
+export interface RebuildResult {
+  store: string;
+  baskets: number;
+  rows: number;
+  seconds: number;
+}
+
+export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPurchaseOptions = {}): Promise<RebuildResult> {
+  const started = performance.now();
+  const { rows: baskets } = await pool.query<{ customer: string | null; at: Date | null; products: string[] }>(q.baskets, [store]);
+  const model = buildCoPurchase(
+    baskets.map((b) => ({ customer: b.customer ?? undefined, at: b.at ?? undefined, products: b.products })),
+    opts,
+  );
+  const rows = model.toRows();
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    // Several worker processes may rebuild at once: one writes, the others skip.
+    const { rows: lock } = await client.query(`SELECT pg_try_advisory_xact_lock(hashtext('copurchase:' || $1)) AS mine`, [store]);
+    if (!lock[0].mine) {
+      await client.query('ROLLBACK');
+      return { store, baskets: baskets.length, rows: 0, seconds: 0 };
+    }
+    await client.query('DELETE FROM copurchase WHERE store = $1', [store]);
+    for (let i = 0; i < rows.length; i += BATCH) {
+      const batch = rows.slice(i, i + BATCH);
+      await client.query(q.write, [
+        store, batch.map((r) => r.a), batch.map((r) => r.b), batch.map((r) => r.support),
+        batch.map((r) => r.confidence), batch.map((r) => r.lift), batch.map((r) => r.score),
+      ]);
+    }
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+  return { store, baskets: baskets.length, rows: rows.length, seconds: Math.round((performance.now() - started) / 10) / 100 };
+}
+
+/** Rebuilds every store whose orders changed since its last rebuild. */
+export async function rebuildChangedStores(pool: pg.Pool, since: Date): Promise<RebuildResult[]> {
+  const { rows } = await pool.query<{ store: string }>(
+    `SELECT DISTINCT store FROM cross_sells WHERE created_at >= $1`, [since]);
+  const results: RebuildResult[] = [];
+  for (const { store } of rows) results.push(await rebuildCoPurchase(pool, store));
+  return results;
+}

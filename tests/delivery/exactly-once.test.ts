@@ -1,0 +1,152 @@
+// "At most one cross-sell email per order, ever" against real Postgres, Redis and SMTP:
+// duplicated jobs (one added while the first is mid-SMTP), the same webhook delivered five
+// times at once, and the processor itself run twice in parallel on one cross-sell.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
+import { missing, sleep, until } from '../support/services.js';
+import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
+import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
+import { deliver, type DeliverDeps } from '../../workers/deliver.js';
+import { crossSellOf, deliveryConfig, mailTo, orderEvent, settled, startHoldingSink, type HoldingSink } from './support.js';
+
+const skip = missing('postgres', 'redis');
+
+async function finishedJob(app: TestApp, jobId: string, timeoutMs = 10_000) {
+  return until(async () => {
+    const job = await app.queue.queue.getJob(jobId);
+    if (!job) return undefined;
+    const state = await job.getState();
+    return state === 'completed' || state === 'failed' ? { state, returnvalue: job.returnvalue as unknown, failedReason: job.failedReason } : undefined;
+  }, timeoutMs);
+}
+
+describe.skipIf(skip)('exactly one email per order, with workers running (Postgres + Redis + SMTP)', () => {
+  let app: TestApp;
+  let smtp: HoldingSink;
+
+  beforeAll(async () => {
+    smtp = await startHoldingSink();
+    app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url });
+    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.close();
+  });
+
+  it('a job duplicated by hand while the first is in flight (mid-SMTP) sends nothing more', async () => {
+    smtp.holdMs = 1_500;
+    try {
+      const inData = smtp.inData();
+      expect((await app.postEvent(orderEvent('5001', { email: 'eve@example.com' }))).status).toBe(200);
+      const id = (await crossSellOf(app, '5001'))!.id;
+      await inData; // the first job's message is inside DATA now
+      expect((await crossSellOf(app, '5001'))!.status).toBe('sending');
+      const dupId = `${jobIdFor(id)}-dup`;
+      await app.queue.queue.add('deliver', { crossSellId: id }, { jobId: dupId });
+      const dup = await finishedJob(app, dupId);
+      expect(dup).toMatchObject({ state: 'completed', returnvalue: 'already' });
+      const row = await settled(app, '5001');
+      expect(row).toMatchObject({ status: 'sent', attempts: 1 });
+      await sleep(1_000);
+      expect(mailTo(smtp, 'eve@example.com')).toHaveLength(1);
+    } finally {
+      smtp.holdMs = 0;
+    }
+  });
+
+  it('a duplicated job due at the same moment as the original: both run, one email', async () => {
+    expect((await app.postEvent(orderEvent('5002', { email: 'fay@example.com' }))).status).toBe(200);
+    const row = (await crossSellOf(app, '5002'))!;
+    const delay = Math.max(0, (await app.db.pool.query(`SELECT due_at FROM cross_sells WHERE id = $1`, [row.id])).rows[0].due_at.getTime() - Date.now());
+    await app.queue.queue.add('deliver', { crossSellId: row.id }, { jobId: `${jobIdFor(row.id)}-dup`, delay });
+    const dup = await finishedJob(app, `${jobIdFor(row.id)}-dup`);
+    expect(dup.state).toBe('completed');
+    expect(['sent', 'already']).toContain(dup.returnvalue);
+    expect(await settled(app, '5002')).toMatchObject({ status: 'sent', attempts: 1 });
+    await sleep(1_000);
+    expect(mailTo(smtp, 'fay@example.com')).toHaveLength(1);
+  });
+
+  it('the same webhook delivered 5 times concurrently: one accepted, four duplicates, one email', async () => {
+    const event = orderEvent('5003', { email: 'gus@example.com' });
+    const responses = await Promise.all(Array.from({ length: 5 }, () => app.postEvent(event, { id: 'msg_order_5003' })));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const bodies = await Promise.all(responses.map((r) => r.json() as Promise<{ duplicate?: boolean }>));
+    expect(bodies.filter((b) => b.duplicate === true)).toHaveLength(4);
+    const count = async (q: string) => (await app.db.pool.query(q)).rows[0].n as number;
+    expect(await count(`SELECT count(*)::int AS n FROM deliveries WHERE delivery_id = 'msg_order_5003'`)).toBe(1);
+    expect(await count(`SELECT count(*)::int AS n FROM cross_sells WHERE order_id = '5003'`)).toBe(1);
+    expect(await settled(app, '5003')).toMatchObject({ status: 'sent', attempts: 1 });
+    await sleep(1_500);
+    expect(mailTo(smtp, 'gus@example.com')).toHaveLength(1);
+  });
+
+  it('the same order under 5 different delivery ids at once (a store re-sending): one cross-sell, one email', async () => {
+    const event = orderEvent('5004', { email: 'hal@example.com' });
+    const responses = await Promise.all(Array.from({ length: 5 }, (_, i) => app.postEvent(event, { id: `msg_order_5004_${i}` })));
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    expect((await app.db.pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE order_id = '5004'`)).rows[0].n).toBe(1);
+    expect(await settled(app, '5004')).toMatchObject({ status: 'sent', attempts: 1 });
+    await sleep(1_500);
+    expect(mailTo(smtp, 'hal@example.com')).toHaveLength(1);
+  });
+});
+
+describe.skipIf(skip)('exactly one email when deliver() runs twice in parallel on one cross-sell', () => {
+  let app: TestApp;
+  let smtp: HoldingSink;
+  let deps: DeliverDeps;
+  const postpone = async (): Promise<never> => {
+    throw new Error('not expected to postpone');
+  };
+
+  beforeAll(async () => {
+    smtp = await startHoldingSink();
+    // No workers: the test is the only thing that processes cross-sells.
+    app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url, workers: false });
+    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    const config = () => app.settings.config;
+    deps = {
+      pool: app.db.pool, config, mailer: app.mailer, links: app.links, publicUrl: app.settings.env.PUBLIC_URL.replace(/\/$/, ''),
+      items: new PostgresItemPicker(app.db.pool, config), log: app.log,
+    };
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.close();
+  });
+
+  async function dueCrossSell(orderId: string, email: string): Promise<string> {
+    expect((await app.postEvent(orderEvent(orderId, { email }))).status).toBe(200);
+    const row = (await crossSellOf(app, orderId))!;
+    expect(row.status).toBe('scheduled');
+    await sleep(1_200); // past its due time
+    return row.id;
+  }
+
+  it('two parallel runs: one sends, the other finds nothing to claim', async () => {
+    const id = await dueCrossSell('5101', 'ida@example.com');
+    const results = await Promise.all([deliver(deps, id, postpone), deliver(deps, id, postpone)]);
+    expect(results.sort()).toEqual(['already', 'sent']);
+    expect(await crossSellOf(app, '5101')).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(mailTo(smtp, 'ida@example.com')).toHaveLength(1);
+  });
+
+  it('five parallel runs with a slow SMTP server: still one email', async () => {
+    const id = await dueCrossSell('5102', 'jo@example.com');
+    smtp.holdMs = 500;
+    try {
+      const results = await Promise.all(Array.from({ length: 5 }, () => deliver(deps, id, postpone)));
+      expect(results.filter((r) => r === 'sent')).toHaveLength(1);
+      expect(results.filter((r) => r === 'already')).toHaveLength(4);
+    } finally {
+      smtp.holdMs = 0;
+    }
+    expect(await crossSellOf(app, '5102')).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(mailTo(smtp, 'jo@example.com')).toHaveLength(1);
+    // Run again after the send: nothing.
+    expect(await deliver(deps, id, postpone)).toBe('already');
+    expect(mailTo(smtp, 'jo@example.com')).toHaveLength(1);
+  });
+});

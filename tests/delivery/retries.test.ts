@@ -1,0 +1,65 @@
+// SMTP failures against a real server: a transient 450 is retried (BullMQ backoff, exponential
+// from 2 s) and sends exactly once; a permanent 550 fails the send, suppresses the address as
+// bounced, and the customer's next order is skipped as suppressed.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
+import { missing, sleep, startSmtpSink, type SmtpSink } from '../support/services.js';
+import { explainOrder } from '../../src/explain/explain-order.js';
+import { emailHash } from '../../src/ingest/customer-key.js';
+import { crossSellOf, deliveryConfig, mailTo, orderEvent, settled } from './support.js';
+
+const skip = missing('postgres', 'redis');
+
+describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
+  let app: TestApp;
+  let smtp: SmtpSink;
+
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url });
+    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.close();
+  });
+
+  it('a 450 then success: exactly one email arrives and the cross-sell is sent after 2 attempts', async () => {
+    smtp.failNext([450]);
+    expect((await app.postEvent(orderEvent('3001', { email: 'tia@example.com' }))).status).toBe(200);
+    // Due after 1 s, first attempt answered 450, retried ~2 s later.
+    const row = await settled(app, '3001', ['sent', 'failed', 'skipped'], 15_000);
+    expect(row).toMatchObject({ status: 'sent', reason: null, attempts: 2 });
+    expect(mailTo(smtp, 'tia@example.com')).toHaveLength(1);
+    expect(mailTo(smtp, 'tia@example.com')[0]!.messageId).toBe(row.message_id);
+    // Nothing else comes later (a second retry, a reconciler re-add).
+    await sleep(3_000);
+    expect(mailTo(smtp, 'tia@example.com')).toHaveLength(1);
+    expect((await crossSellOf(app, '3001'))!.attempts).toBe(2);
+  });
+
+  it('a 550: no email, status failed, the address suppressed as bounced, and the next order skipped as suppressed', async () => {
+    smtp.failNext([550]);
+    expect((await app.postEvent(orderEvent('3002', { email: 'Bo@Example.com' }))).status).toBe(200);
+    const row = await settled(app, '3002', ['sent', 'failed', 'skipped'], 10_000);
+    expect(row).toMatchObject({ status: 'failed', reason: 'smtp_rejected', attempts: 1 });
+    expect(mailTo(smtp, 'bo@example.com')).toHaveLength(0);
+
+    const { rows } = await app.db.pool.query(`SELECT store, email_hash, reason FROM suppressions WHERE email_hash = $1`, [emailHash('bo@example.com')]);
+    expect(rows).toEqual([{ store: 'demo', email_hash: emailHash('bo@example.com'), reason: 'bounced' }]);
+
+    // A permanent failure is not retried: past the first backoff nothing changed.
+    await sleep(3_000);
+    expect(await crossSellOf(app, '3002')).toMatchObject({ status: 'failed', attempts: 1 });
+    expect(mailTo(smtp, 'bo@example.com')).toHaveLength(0);
+
+    expect((await app.postEvent(orderEvent('3003', { email: 'bo@example.com' }))).status).toBe(200);
+    const next = await settled(app, '3003', ['sent', 'failed', 'skipped'], 10_000);
+    expect(next).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+    const [explained] = await explainOrder(app.db.pool, '3003');
+    expect(explained).toMatchObject({ status: 'skipped', reason: 'suppressed' });
+    expect(explained!.figures).toMatchObject({ suppression: 'bounced' });
+    await sleep(500);
+    expect(mailTo(smtp, 'bo@example.com')).toHaveLength(0);
+  });
+});

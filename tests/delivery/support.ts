@@ -1,0 +1,161 @@
+// Helpers for the delivery suites: orders built by hand (locale, name, consent), the cross-sell
+// row of an order, links found in a received email, and an SMTP sink that can hold a message
+// in DATA (to keep a send "in flight").
+import { SMTPServer } from 'smtp-server';
+import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ConfigInput } from '../../src/config/schema.js';
+import type { TestApp } from '../support/app.js';
+import { until, type SmtpSink } from '../support/services.js';
+
+export const PUBLIC_URL = 'https://aftercart.test';
+
+/** Sends are due one second after the order; no quiet hours; a cap nobody reaches. */
+export function deliveryConfig(extra: Partial<ConfigInput> = {}): ConfigInput {
+  return {
+    timing: { default: { after: 'order', delay: '1s' }, quietHours: false, frequencyCap: { max: 100, per: '1d' } },
+    ...extra,
+  };
+}
+
+export interface OrderOptions {
+  store?: string;
+  email?: string;
+  firstName?: string;
+  locale?: string;
+  timezone?: string;
+  consent?: boolean;
+  productId?: string;
+  title?: string;
+  productType?: string;
+  unitPrice?: string;
+  currency?: string;
+  createdAt?: Date;
+}
+
+/** An `order.created` event, every customer field settable (sampleOrder fixes locale and name). */
+export function orderEvent(id: string, o: OrderOptions = {}) {
+  const email = o.email ?? 'ann@example.com';
+  return {
+    type: 'order.created',
+    data: {
+      store: o.store ?? 'demo',
+      order: {
+        id,
+        createdAt: (o.createdAt ?? new Date()).toISOString(),
+        currency: o.currency ?? 'USD',
+        shippingCountry: 'US',
+        customer: {
+          id: `C-${email}`, email, firstName: o.firstName ?? 'Ann', locale: o.locale ?? 'en-US',
+          timezone: o.timezone ?? 'America/New_York', marketingConsent: o.consent ?? true,
+        },
+        lines: [{
+          productId: o.productId ?? 'P1', title: o.title ?? 'Console X', productType: o.productType ?? 'Video Game Console',
+          quantity: 1, unitPrice: o.unitPrice ?? '399.00',
+        }],
+      },
+    },
+  };
+}
+
+export interface CrossSellRow {
+  id: string;
+  store: string;
+  order_id: string;
+  status: string;
+  reason: string | null;
+  attempts: number;
+  items: { productId: string; url?: string; href?: string; price?: string }[] | null;
+  message_id: string | null;
+  sent_at: Date | null;
+}
+
+export async function crossSellOf(app: TestApp, orderId: string, store = 'demo'): Promise<CrossSellRow | undefined> {
+  const { rows } = await app.db.pool.query<CrossSellRow>(
+    `SELECT id::text AS id, store, order_id, status, reason, attempts, items, message_id, sent_at FROM cross_sells WHERE store = $1 AND order_id = $2`,
+    [store, orderId],
+  );
+  return rows[0];
+}
+
+/** Waits until the order's cross-sell reaches one of `statuses`, and returns the row. */
+export function settled(app: TestApp, orderId: string, statuses: string[] = ['sent', 'skipped', 'failed', 'cancelled'], timeoutMs = 10_000): Promise<CrossSellRow> {
+  return until(async () => {
+    const row = await crossSellOf(app, orderId);
+    return row && statuses.includes(row.status) ? row : undefined;
+  }, timeoutMs);
+}
+
+/** The one email sent to `email` among the sink's messages (undefined if none). */
+export function mailTo(sink: SmtpSink | { messages: ParsedMail[] }, email: string): ParsedMail[] {
+  return sink.messages.filter((m) => {
+    const to = Array.isArray(m.to) ? m.to : m.to ? [m.to] : [];
+    return to.some((a) => a.value.some((v) => v.address?.toLowerCase() === email.toLowerCase()));
+  });
+}
+
+const ENTITIES: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&#x27;': "'", '&#39;': "'", '&lt;': '<', '&gt;': '>' };
+
+/** Every <a href> of an HTML part, entity-decoded, in document order. */
+export function hrefs(html: string | false | undefined): string[] {
+  if (!html) return [];
+  return [...html.matchAll(/<a\b[^>]*?\shref="([^"]*)"/g)].map((m) => m[1]!.replace(/&(amp|quot|#x27|#39|lt|gt);/g, (e) => ENTITIES[e]!));
+}
+
+/** A link from an email, pointed at the test app instead of PUBLIC_URL. */
+export function local(app: TestApp, url: string): string {
+  if (!url.startsWith(PUBLIC_URL + '/')) throw new Error(`not a link on ${PUBLIC_URL}: ${url}`);
+  return app.base + url.slice(PUBLIC_URL.length);
+}
+
+/** Intl puts a (narrow) no-break space between amount and symbol in many locales. */
+export const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
+
+export interface HoldingSink extends SmtpSink {
+  /** How long DATA is held before the answer (ms); 0 answers at once. */
+  holdMs: number;
+  /** Resolves when a message has entered DATA (it is then "in flight"). */
+  inData(): Promise<void>;
+}
+
+/** Like the shared sink, but it can hold each message in DATA for `holdMs` before accepting. */
+export async function startHoldingSink(holdMs = 0): Promise<HoldingSink> {
+  const messages: ParsedMail[] = [];
+  const failures: number[] = [];
+  let entered: (() => void)[] = [];
+  const sink = {
+    holdMs,
+    url: '',
+    messages,
+    failNext: (codes: number[]) => void failures.push(...codes),
+    inData: () => new Promise<void>((resolve) => entered.push(resolve)),
+    async waitFor(count: number, timeoutMs = 10_000) {
+      const end = Date.now() + timeoutMs;
+      while (messages.length < count && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+      return messages;
+    },
+    close: async () => {},
+  };
+  const server = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
+    onData(stream, _session, callback) {
+      const waiting = entered;
+      entered = [];
+      for (const w of waiting) w();
+      const code = failures.shift();
+      simpleParser(stream).then(
+        (mail) => setTimeout(() => {
+          if (code) return callback(Object.assign(new Error(`test failure ${code}`), { responseCode: code }));
+          messages.push(mail);
+          callback();
+        }, sink.holdMs),
+        callback,
+      );
+    },
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  sink.url = `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`;
+  sink.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return sink;
+}
