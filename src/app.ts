@@ -103,9 +103,11 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       await warmUpRenderer();
       const processor = createDeliverProcessor({
         pool: db.pool, config, mailer, links, publicUrl: env.PUBLIC_URL.replace(/\/$/, ''), log,
-        items: new PostgresItemPicker(db.pool, config), learned: (store) => learned.get(store),
+        items: new PostgresItemPicker(db.pool, config, !db.embedded), learned: (store) => learned.get(store),
       });
-      app.workers.push(queue.createWorker(processor, { concurrency: env.WORKER_CONCURRENCY }));
+      const worker = queue.createWorker(processor, { concurrency: env.WORKER_CONCURRENCY });
+      worker.on('failed', (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'cross-sell job failed'));
+      app.workers.push(worker);
       // Learned co-purchase keeps up with new orders by a periodic rebuild of changed stores.
       let lastRebuild = new Date();
       rebuildTimer = setInterval(() => {

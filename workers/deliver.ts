@@ -13,7 +13,8 @@ import { emailHash } from '../src/ingest/customer-key.js';
 import { loadCustomerFigures } from '../src/eligibility/figures.js';
 import { checkEligibility } from '../src/eligibility/check-eligibility.js';
 import { renderCrossSell } from '../src/mail/render.js';
-import { classifySmtpError, type Mailer } from '../src/mail/transport.js';
+import { crossSellProps } from '../src/mail/preview-props.js';
+import { classifySmtpError, mayHaveBeenAccepted, type Mailer } from '../src/mail/transport.js';
 import type { LinkSigner } from '../src/http/links.js';
 import type { ItemPicker, ChosenItem } from '../src/recommend/item-picker.js';
 import { metrics } from '../src/http/metrics.js';
@@ -72,16 +73,19 @@ export type DeliverResult = 'sent' | 'skipped' | 'cancelled' | 'waiting' | 'dela
 
 export function createDeliverProcessor(deps: DeliverDeps): Processor<CrossSellJob> {
   return async (job: Job<CrossSellJob>, token?: string) => {
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     const result = await deliver(deps, job.data.crossSellId, async (dueAt) => {
       // Postpone this very job (quiet hours moved, a later trigger rule): the throw is required.
       await job.moveToDelayed(dueAt.getTime(), token);
       throw new DelayedError();
-    });
+    }, { lastAttempt });
     return result;
   };
 }
 
-export async function deliver(deps: DeliverDeps, crossSellId: string, postpone: (dueAt: Date) => Promise<never>): Promise<DeliverResult> {
+export async function deliver(
+  deps: DeliverDeps, crossSellId: string, postpone: (dueAt: Date) => Promise<never>, opts: { lastAttempt?: boolean } = {},
+): Promise<DeliverResult> {
   const { pool, log } = deps;
   const config = deps.config();
   const now = deps.now?.() ?? new Date();
@@ -155,19 +159,7 @@ export async function deliver(deps: DeliverDeps, crossSellId: string, postpone: 
   if (claimed.rowCount === 0) return 'already';
 
   const unsubscribeUrl = `${deps.publicUrl}/u/${deps.links.sign({ kind: 'u', crossSellId: xs.id })}`;
-  const rendered = await renderCrossSell({
-    store: { name: config.store.name, url: config.store.url, logoUrl: config.store.logoUrl, colors: config.store.colors },
-    locale: xs.locale ?? 'en-US',
-    currency: xs.currency ?? items[0]?.currency ?? 'USD',
-    customer: { firstName: xs.firstName ?? undefined },
-    bought: uniqueTitles(xs.lines),
-    items: items.map((i) => ({
-      productId: i.productId, title: i.title, imageUrl: i.imageUrl, price: i.price, href: i.href, reasonCode: i.reasonCode,
-      anchorTitle: i.anchorTitle, required: i.source === 'required',
-    })),
-    bundle: config.recommend.bundle || null,
-    unsubscribeUrl,
-  });
+  const rendered = await renderCrossSell(crossSellProps({ config, crossSell: xs, items, unsubscribeUrl }));
   const messageId = `<xs-${xs.id}.${emailHash(xs.store).slice(0, 12)}@${senderDomain(config.store.from)}>`;
   const started = performance.now();
   try {
@@ -186,6 +178,18 @@ export async function deliver(deps: DeliverDeps, crossSellId: string, postpone: 
       metrics.sends.inc({ outcome: 'failed' });
       log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number }).responseCode }, 'permanent SMTP failure: address suppressed');
       throw new UnrecoverableError(`permanent SMTP failure for cross-sell ${xs.id}`);
+    }
+    // The message may have gone out and only the answer was lost: at most once, never twice.
+    if (mayHaveBeenAccepted(err)) {
+      await settle(pool, xs.id, 'failed', 'smtp_no_answer', {});
+      metrics.sends.inc({ outcome: 'failed' });
+      log.warn({ crossSellId: xs.id }, 'SMTP server stopped answering during the send: marked failed, not retried');
+      throw new UnrecoverableError(`no SMTP answer for cross-sell ${xs.id}`);
+    }
+    if (opts.lastAttempt) {
+      await settle(pool, xs.id, 'failed', 'smtp_unavailable', {});
+      metrics.sends.inc({ outcome: 'failed' });
+      throw err;
     }
     // Nothing was accepted: release the claim so the retry can send.
     await pool.query(q.releaseClaim, [xs.id]);
@@ -206,10 +210,6 @@ async function settle(
 ): Promise<void> {
   await pool.query(q.settle, [id, status, reason, extra.figures ? JSON.stringify(extra.figures) : null,
     extra.items ? JSON.stringify(extra.items) : null, extra.dueAt ?? null, extra.timing ? JSON.stringify(extra.timing) : null]);
-}
-
-function uniqueTitles(lines: LoadedCrossSell['lines']): { title: string }[] {
-  return [...new Set(lines.filter((l) => l.quantity > 0).map((l) => l.title))].map((title) => ({ title }));
 }
 
 function mailboxOf(from: string): string {

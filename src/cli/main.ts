@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   })),
   recommend: () => import('./recommend.js'),
   eval: () => import('./eval.js'),
+  preview: () => import('./preview.js'),
 };
 
 const usage = `usage: aftercart <command>
@@ -29,6 +30,7 @@ const usage = `usage: aftercart <command>
   import orders FILE    order history (Online Retail, Shopify orders CSV, JSON lines; .gz) [--store S]
   reschedule            recompute pending due times under the current config [--apply] [--json]
   recommend ORDER_ID | --products A,B   item selection as a dry run [--store S] [--json]
+  preview ORDER_ID      render the email without sending [--store S] [--out FILE]
   eval FILE             offline evaluation of item selection [--split DATE] [--window 30d] [--k 3] [--json]
   stats                 funnel: received → converted [--json] [--since DATE] [--store S]
 `;

@@ -44,7 +44,7 @@ export async function run(argv: string[], options: { env?: NodeJS.ProcessEnv } =
       const known = new Map(rows.map((r) => [r.product_id, r]));
       lines = ids.map((id) => ({ orderId: '-', productId: id, title: known.get(id)?.title ?? id, productType: known.get(id)?.product_type ?? null, quantity: 1, unitPrice: '0' }));
     }
-    const picker = new PostgresItemPicker(db.pool, () => settings.config);
+    const picker = new PostgresItemPicker(db.pool, () => settings.config, !db.embedded);
     const started = performance.now();
     const result = await picker.pick({ store, customerKey: key, orderIds: orderId ? [orderId] : [], lines, limit: settings.config.recommend.maxItems });
     const ms = performance.now() - started;

@@ -10,6 +10,10 @@ const url = (protocols: string[]) =>
     }
   }, `expected a URL starting with ${protocols.map((p) => p + '//').join(' or ')}`);
 
+/** docker-compose's `${VAR:-}` passes an empty string: that is "not set". */
+const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
 export const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   REDIS_URL: url(['redis:', 'rediss:']).optional(),
@@ -19,12 +23,11 @@ export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
   PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
-  SHOPIFY_WEBHOOK_SECRET: z.string().min(1).optional(),
-  WOOCOMMERCE_WEBHOOK_SECRET: z.string().min(1).optional(),
-  STANDARD_WEBHOOK_SECRET: z
+  SHOPIFY_WEBHOOK_SECRET: unsetIfEmpty(z.string().min(1)),
+  WOOCOMMERCE_WEBHOOK_SECRET: unsetIfEmpty(z.string().min(1)),
+  STANDARD_WEBHOOK_SECRET: unsetIfEmpty(z
     .string()
-    .regex(/^whsec_[A-Za-z0-9+/=]+( +whsec_[A-Za-z0-9+/=]+)*$/, 'expected "whsec_" followed by a base64 key (several separated by spaces while rotating)')
-    .optional(),
+    .regex(/^whsec_[A-Za-z0-9+/=]+( +whsec_[A-Za-z0-9+/=]+)*$/, 'expected "whsec_" followed by a base64 key (several separated by spaces while rotating)')),
   LINK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   ADMIN_TOKEN: z.string().min(8, 'expected at least 8 characters').optional(),
   DKIM_DOMAIN: z.string().optional(),

@@ -31,8 +31,9 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
         WHERE id = $1 AND item->>'productId' = $2`,
       [token.crossSellId, token.productId],
     );
-    const target = rows[0]?.url;
-    if (!target) return reply.code(404).send({ error: 'unknown link' });
+    if (rows.length === 0) return reply.code(404).send({ error: 'unknown link' });
+    // A product recorded without a URL still lands somewhere useful: the store.
+    const target = rows[0]!.url ?? d().config().store.url;
     await d().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, token.productId]);
     return reply.redirect(withUtm(target, d().config().mail.utm), 302);
   });

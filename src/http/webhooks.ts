@@ -32,7 +32,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
     const started = performance.now();
     const deps = opts.deps();
     if (!deps) return reply.code(503).send({ error: 'starting up, retry shortly' });
-    const name = ROUTES[req.params.source];
+    const name = Object.hasOwn(ROUTES, req.params.source) ? ROUTES[req.params.source] : undefined;
     if (!name) return reply.code(404).send({ error: `no webhook source "${req.params.source}"; use shopify, woocommerce or events` });
     const source: Source = sources[name];
     const count = (topic: string, outcome: string) => metrics.webhooks.inc({ source: name, topic, outcome });
@@ -59,6 +59,14 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
       try {
         outcome = await deps.recorder.record({ ...parsed, source: name, raw: deps.keepPayloads ? raw : null });
       } catch (err) {
+        // A value the database cannot hold (SQLSTATE class 22, or a NOT NULL column) is the
+        // sender's error: 400, so the store does not retry the same bytes for days.
+        const code = (err as { code?: unknown }).code;
+        if (typeof code === 'string' && (code.startsWith('22') || code === '23502')) {
+          req.log.warn({ source: name, deliveryId: parsed.deliveryId, code }, 'webhook refused: a value the database cannot store');
+          count(parsed.topic, 'rejected');
+          return reply.code(400).send({ error: `a value cannot be stored: ${(err as Error).message}` });
+        }
         // The store retries on 5xx: nothing accepted is lost, nothing half-written stays.
         req.log.error({ err: (err as Error).message, source: name, deliveryId: parsed.deliveryId }, 'database unavailable: webhook refused with 503');
         count(parsed.topic, 'unavailable');

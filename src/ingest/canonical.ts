@@ -2,21 +2,35 @@
 // Money is a decimal string and ids are strings end to end; times are ISO 8601.
 import { z } from 'zod';
 
-const money = z.string().regex(/^-?\d+(\.\d+)?$/, 'a decimal string such as "12.50"');
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'an ISO 8601 time');
-const id = z.union([z.string().min(1), z.number().int()]).transform(String);
-const store = z.string().min(1);
+/** Text Postgres can hold: no NUL character. */
+const text = () => z.string().refine((s) => !s.includes('\u0000'), 'text without NUL characters');
+
+/** What the columns hold: numeric(14,2), int4, timestamptz, text (no NUL). */
+const money = text()
+  .regex(/^-?\d+(\.\d+)?$/, 'a decimal string such as "12.50"')
+  .refine((s) => s.replace(/^-/, '').split('.')[0]!.length <= 12, 'an amount below 1,000,000,000,000');
+const count = z.number().int().max(2_147_483_647);
+const isoTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i, 'an ISO 8601 time with a zone, such as "2026-11-20T10:00:00Z"')
+  .refine((s) => {
+    const t = Date.parse(s);
+    const year = Number.isNaN(t) ? 0 : new Date(t).getUTCFullYear();
+    return year >= 1 && year <= 9999;
+  }, 'an ISO 8601 time between years 1 and 9999');
+const id = z.union([text().min(1), z.number().int()]).transform(String);
+const store = text().min(1);
 
 export const productSchema = z.object({
   id,
-  title: z.string(),
-  productType: z.string().optional(),
-  vendor: z.string().optional(),
-  tags: z.array(z.string()).optional(),
-  url: z.string().optional(),
-  imageUrl: z.string().optional(),
+  title: text(),
+  productType: text().optional(),
+  vendor: text().optional(),
+  tags: z.array(text()).optional(),
+  url: text().optional(),
+  imageUrl: text().optional(),
   price: money.optional(),
-  currency: z.string().optional(),
+  currency: text().optional(),
   available: z.boolean().optional(),
   /** Merchant-declared complements; `required` marks an accessory the product needs. */
   complements: z.array(z.object({ id, required: z.boolean().optional() })).optional(),
@@ -26,46 +40,46 @@ export const productSchema = z.object({
 
 export const customerSchema = z.object({
   id: id.optional(),
-  email: z.string().optional(),
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
-  locale: z.string().optional(),
-  timezone: z.string().optional(),
+  email: text().optional(),
+  firstName: text().optional(),
+  lastName: text().optional(),
+  locale: text().optional(),
+  timezone: text().optional(),
   marketingConsent: z.boolean().optional(),
 });
 
 export const orderLineSchema = z.object({
   productId: id,
   variantId: id.optional(),
-  sku: z.string().optional(),
-  title: z.string(),
-  productType: z.string().optional(),
-  vendor: z.string().optional(),
-  tags: z.array(z.string()).optional(),
-  quantity: z.number().int().positive(),
+  sku: text().optional(),
+  title: text(),
+  productType: text().optional(),
+  vendor: text().optional(),
+  tags: z.array(text()).optional(),
+  quantity: count.positive(),
   unitPrice: money,
 });
 
 export const orderSchema = z.object({
   id,
   createdAt: isoTime,
-  currency: z.string().min(1),
-  shippingCountry: z.string().optional(),
-  shippingProvince: z.string().optional(),
-  customer: customerSchema.extend({ email: z.string().optional() }),
+  currency: text().min(1),
+  shippingCountry: text().optional(),
+  shippingProvince: text().optional(),
+  customer: customerSchema.extend({ email: text().optional() }),
   lines: z.array(orderLineSchema),
   /** Set when the order payload itself already says so (Shopify/Woo send full orders). */
-  financialStatus: z.string().optional(),
+  financialStatus: text().optional(),
   cancelledAt: isoTime.optional(),
 });
 
 const orderMoment = z.object({ store, orderId: id, at: isoTime });
-const refundLine = z.object({ productId: id, quantity: z.number().int().nonnegative(), amount: money.optional() });
+const refundLine = z.object({ productId: id, quantity: count.nonnegative(), amount: money.optional() });
 const ticket = z.object({
   store,
   ticketId: id,
   at: isoTime,
-  customer: z.object({ email: z.string() }),
+  customer: z.object({ email: text().regex(/@/, 'an email address') }),
   orderId: id.optional(),
 });
 
@@ -83,8 +97,8 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ticket.opened'), data: ticket }),
   z.object({ type: z.literal('ticket.closed'), data: ticket }),
   z.object({ type: z.literal('customer.updated'), data: z.object({ store, customer: customerSchema }) }),
-  z.object({ type: z.literal('customer.unsubscribed'), data: z.object({ store, email: z.string() }) }),
-  z.object({ type: z.literal('customer.erased'), data: z.object({ store, email: z.string() }) }),
+  z.object({ type: z.literal('customer.unsubscribed'), data: z.object({ store, email: text() }) }),
+  z.object({ type: z.literal('customer.erased'), data: z.object({ store, email: text() }) }),
   z.object({ type: z.literal('store.erased'), data: z.object({ store }) }),
 ]);
 

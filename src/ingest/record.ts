@@ -125,9 +125,11 @@ export class Recorder {
     const client = await this.deps.pool.connect();
     try {
       await client.query('BEGIN');
+      // An erasure request names the address it erases: its own payload is never kept.
+      const raw = delivery.events.some((e) => e.type === 'customer.erased') ? null : delivery.raw;
       const claimed = await client.query(q.claimDelivery, [
         delivery.source, delivery.deliveryId, delivery.store, delivery.topic, delivery.eventKey ?? null,
-        delivery.raw, deliveryCustomerKey(delivery.events),
+        raw, deliveryCustomerKey(delivery.events),
       ]);
       if (claimed.rowCount === 0) {
         await client.query('ROLLBACK');

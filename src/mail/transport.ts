@@ -105,3 +105,16 @@ export function classifySmtpError(err: unknown): SmtpFailure {
   }
   return 'transient';
 }
+
+/**
+ * True when a failure came after the message may have been handed over (the connection died
+ * or timed out mid-transaction): retrying could deliver a second copy.
+ */
+export function mayHaveBeenAccepted(err: unknown): boolean {
+  const e = err as { responseCode?: number; code?: string; originalCode?: string; timeoutType?: string };
+  if (typeof e.responseCode === 'number') return false;
+  if (['ECONNECTION', 'EDNS', 'ETLS', 'EAUTH'].includes(e.code ?? '')) return false;
+  if (e.code === 'ETIMEDOUT') return e.timeoutType === 'SOCKET_TIMEOUT';
+  if (e.code === 'ESOCKET') return !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(e.originalCode ?? '');
+  return false;
+}

@@ -1,39 +1,78 @@
-// Item selection against the store's record: one query loads the candidates and what the
-// customer owns, returned or was offered; the pure `pickItems` decides.
+// Item selection against the store's record. The learned co-purchase model lives in memory
+// (reloaded when a rebuild lands), so a pick is two small queries: the customer's context,
+// then the catalog entries of the few candidates worth considering; the pure `pickItems`
+// decides.
 import type pg from 'pg';
 import { sql } from '../db/sql.js';
 import type { Config } from '../config/schema.js';
 import type { ChosenItem, ItemPicker, PickRequest } from './item-picker.js';
-import { pickItems, modelFromRows, type CatalogItem } from './index.js';
+import { pickItems, modelFromRows, anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type CatalogItem, type BuiltCoPurchase } from './index.js';
 
-const loadCandidates = sql(import.meta.url, 'load-candidates');
+const q = {
+  context: sql(import.meta.url, 'customer-context'),
+  candidates: sql(import.meta.url, 'candidate-products'),
+  neighbours: sql(import.meta.url, 'neighbours'),
+};
+
+/** Learned candidates fetched per pick: far more than an email shows, far fewer than exist. */
+const LEARNED_CANDIDATES = 60;
+/** How often a process checks whether another one rebuilt the model. */
+const MODEL_CHECK_MS = 30_000;
 
 export class PostgresItemPicker implements ItemPicker {
-  constructor(private readonly pool: Pick<pg.Pool, 'query'>, private readonly config: () => Config) {}
+  private readonly models = new Map<string, { builtAt: string | null; checkedAt: number; model: Promise<BuiltCoPurchase> }>();
+
+  constructor(
+    private readonly pool: Pick<pg.Pool, 'query'>,
+    private readonly config: () => Config,
+    /** Named (server-side prepared) statements; off on the embedded database, whose one
+     * session every client shares, so two clients would prepare the same name. */
+    private readonly prepared = true,
+  ) {}
+
+  private named(name: string, text: string, values: unknown[]) {
+    return this.pool.query(this.prepared ? { name, text, values } : { text, values });
+  }
 
   async pick(req: PickRequest): ReturnType<ItemPicker['pick']> {
     const rc = this.config().recommend;
     const boughtLines = req.lines.filter((l) => l.quantity > 0);
     const boughtIds = [...new Set(boughtLines.map((l) => l.productId))];
-    const types = [...new Set(boughtLines.flatMap((l) => (l.productType ? typeTargets(rc.typeComplements, l.productType) : [])))];
-    const { rows } = await this.pool.query(loadCandidates, [req.store, req.customerKey ?? '', boughtIds, types.map((t) => t.toLowerCase()), req.orderIds]);
-    const r = rows[0];
-    const products = new Map<string, CatalogItem>((r.products as CatalogItem[]).map((p) => [p.id, { ...p, available: p.available !== false }]));
-    const model = modelFromRows((r.neighbours as { product_id: string; neighbour: string; support: number; confidence: number; lift: number; score: number }[])
-      .map((n) => ({ a: n.product_id, b: n.neighbour, support: n.support, confidence: n.confidence, lift: n.lift, score: n.score })));
+    const [model, { rows }] = await Promise.all([
+      this.model(req.store),
+      this.named('customer-context', q.context, [req.store, req.customerKey ?? '', boughtIds, req.orderIds]),
+    ]);
+    const ctx = rows[0];
+    const products = new Map<string, CatalogItem>((ctx.bought as CatalogItem[]).map((p) => [p.id, { ...p, available: p.available !== false }]));
+    const owned = new Set<string>(ctx.owned);
+    const returned = new Set<string>(ctx.returned);
+    const offered = new Set<string>(ctx.offered);
+    const history = (ctx.history as [string, string][]).map(([productId, at]) => ({ productId, at: new Date(at) }));
+    const at = new Date();
+
+    // Which catalog entries are worth loading: declared complements, the best learned
+    // neighbours of this order and the customer's history, and the configured types.
+    const declared = [...products.values()].flatMap((p) => (p.complements ?? []).map((c) => c.id));
+    const skip = (id: string) => owned.has(id) || returned.has(id) || offered.has(id) || products.has(id);
+    const learned = scoreCandidates(anchorsFor(boughtLines, history, at), model, skip, DEFAULT_WEIGHTING.perAnchor).top(LEARNED_CANDIDATES);
+    const types = [...new Set(boughtLines.flatMap((l) => typeTargets(rc.typeComplements, l.productType ?? products.get(l.productId)?.productType)))];
+    const { rows: candidates } = await this.named('candidate-products', q.candidates,
+      [req.store, [...declared, ...learned.map((s) => s.productId)], types.map((t) => t.toLowerCase())]);
     const byType = new Map<string, CatalogItem[]>();
-    for (const p of products.values()) {
-      const key = (p.productType ?? '').toLowerCase();
-      byType.set(key, [...(byType.get(key) ?? []), p]);
+    for (const c of candidates) {
+      const item: CatalogItem = {
+        id: c.product_id, title: c.title, productType: c.product_type ?? undefined, available: c.available !== false,
+        price: c.price ?? undefined, currency: c.currency ?? undefined, url: c.url ?? undefined, imageUrl: c.image_url ?? undefined,
+      };
+      if (!products.has(item.id)) products.set(item.id, item);
+      const key = (item.productType ?? '').toLowerCase();
+      byType.set(key, [...(byType.get(key) ?? []), item]);
     }
+
     const result = pickItems(
       {
         bought: boughtLines.map((l) => ({ productId: l.productId, title: l.title, productType: l.productType ?? products.get(l.productId)?.productType, unitPrice: l.unitPrice, quantity: l.quantity })),
-        owned: new Set<string>(r.owned),
-        returned: new Set<string>(r.returned),
-        offered: new Set<string>(r.offered),
-        history: (r.history as { productId: string; at: string }[]).map((h) => ({ productId: h.productId, at: new Date(h.at) })),
-        at: new Date(),
+        owned, returned, offered, history, at,
       },
       (id) => products.get(id),
       model,
@@ -45,9 +84,25 @@ export class PostgresItemPicker implements ItemPicker {
     });
     return { items, reason: result.reason, considered: result.considered };
   }
+
+  /** The store's model, reloaded when its build stamp moved (checked every 30 s at most). */
+  private async model(store: string): Promise<BuiltCoPurchase> {
+    const cached = this.models.get(store);
+    if (cached && Date.now() - cached.checkedAt < MODEL_CHECK_MS) return cached.model;
+    const { rows } = await this.pool.query<{ built_at: string | null }>(`SELECT built_at::text FROM copurchase_builds WHERE store = $1`, [store]);
+    const builtAt = rows[0]?.built_at ?? null;
+    if (cached && cached.builtAt === builtAt) {
+      cached.checkedAt = Date.now();
+      return cached.model;
+    }
+    const model = this.pool.query(q.neighbours, [store]).then(({ rows: r }) => modelFromRows(r));
+    this.models.set(store, { builtAt, checkedAt: Date.now(), model });
+    return model;
+  }
 }
 
-function typeTargets(map: Record<string, string[]>, type: string): string[] {
+function typeTargets(map: Record<string, string[]>, type: string | null | undefined): string[] {
+  if (!type) return [];
   const hit = Object.entries(map).find(([k]) => k.toLowerCase() === type.toLowerCase());
   return hit ? hit[1] : [];
 }

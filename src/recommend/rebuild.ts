@@ -40,6 +40,11 @@ export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPu
         batch.map((r) => r.confidence), batch.map((r) => r.lift), batch.map((r) => r.score),
       ]);
     }
+    await client.query(
+      `INSERT INTO copurchase_builds (store, built_at, rows) VALUES ($1, clock_timestamp(), $2)
+       ON CONFLICT (store) DO UPDATE SET built_at = excluded.built_at, rows = excluded.rows`,
+      [store, rows.length],
+    );
     await client.query('COMMIT');
   } catch (err) {
     await client.query('ROLLBACK').catch(() => {});

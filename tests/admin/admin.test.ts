@@ -253,10 +253,8 @@ describe.skipIf(skip)('send now with a running worker', () => {
     await smtp?.close();
   });
 
-  // KNOWN GAP (not in the admin code): the worker re-decides the timing from the order and the
-  // config at run time and postpones the job back to order + 2h, undoing "send now". It needs
-  // to honour `timing.sendNow`, which send-now.sql sets. When the worker does, this starts
-  // passing: turn `it.fails` into `it`.
+  // The worker re-decides timing at run time; `timing.sendNow` (set by send-now.sql) keeps it
+  // from postponing the job back to its original due time.
   it('sends the email at once instead of at its due time', async () => {
     const { rows } = await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '2101'`);
     const res = await fetch(`${admin.base}/admin/api/cross-sells/${rows[0].id}/send-now`, { method: 'POST', headers: bearer() });

@@ -3,8 +3,9 @@
 // times at once, and the processor itself run twice in parallel on one cross-sell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
-import { missing, sleep, until } from '../support/services.js';
+import { missing, sleep, tempDir, until } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
+import { createMailer } from '../../src/mail/transport.js';
 import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
 import { deliver, type DeliverDeps } from '../../workers/deliver.js';
 import { crossSellOf, deliveryConfig, mailTo, orderEvent, settled, startHoldingSink, type HoldingSink } from './support.js';
@@ -148,5 +149,31 @@ describe.skipIf(skip)('exactly one email when deliver() runs twice in parallel o
     // Run again after the send: nothing.
     expect(await deliver(deps, id, postpone)).toBe('already');
     expect(mailTo(smtp, 'jo@example.com')).toHaveLength(1);
+  });
+
+  // BUG (workers/deliver.ts): an error with no SMTP reply (socket timeout, reset) after the
+  // message was handed over is treated as transient: the claim is released and the retry sends
+  // again, although the server may have accepted the first copy. README: "At most one
+  // cross-sell email per order, ever". Fix: release the claim only when the server answered
+  // (a 4xx) or the connection never got going; otherwise fail the send without retrying.
+  it('a send whose answer never comes (timeout after DATA) is not sent a second time by the retry', async () => {
+    const id = await dueCrossSell('5103', 'kim@example.com');
+    const impatient = createMailer({ smtpUrl: smtp.url, outboxDir: await tempDir(), maxConnections: 1, rateDeltaMs: 1_000, socketTimeoutMs: 500 });
+    smtp.holdMs = 1_500; // the server accepts the message, but only after the client gave up
+    try {
+      // The client gives up (ETIMEDOUT): the first run throws, whatever it records.
+      const first = await deliver({ ...deps, mailer: impatient }, id, postpone).then((r) => r, (e: unknown) => e);
+      expect(first).toBeInstanceOf(Error);
+    } finally {
+      smtp.holdMs = 0;
+      impatient.close();
+    }
+    await sleep(1_500); // the held copy lands
+    expect(mailTo(smtp, 'kim@example.com')).toHaveLength(1);
+    // BullMQ retries the job (the error was not UnrecoverableError): the retry must not send.
+    await deliver(deps, id, postpone).catch(() => undefined);
+    await sleep(300);
+    expect(mailTo(smtp, 'kim@example.com')).toHaveLength(1);
+    expect((await crossSellOf(app, '5103'))!.status).not.toBe('scheduled');
   });
 });

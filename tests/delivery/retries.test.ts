@@ -3,7 +3,8 @@
 // bounced, and the customer's next order is skipped as suppressed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
-import { missing, sleep, startSmtpSink, type SmtpSink } from '../support/services.js';
+import { missing, sleep, startSmtpSink, until, type SmtpSink } from '../support/services.js';
+import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
 import { crossSellOf, deliveryConfig, mailTo, orderEvent, settled } from './support.js';
@@ -61,5 +62,27 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
     expect(explained!.figures).toMatchObject({ suppression: 'bounced' });
     await sleep(500);
     expect(mailTo(smtp, 'bo@example.com')).toHaveLength(0);
+  });
+
+  // BUG (workers/deliver.ts): a transient failure on the job's LAST attempt still releases the
+  // claim; BullMQ then gives up and the cross-sell stays 'scheduled' for good (the failed job
+  // keeps its id, so the reconciler cannot re-add it): explain and stats show an email that
+  // will never go. Fix: on the last attempt settle 'failed' instead of releasing the claim.
+  // (The real job has 8 attempts over ~4 min; this replaces it with a 2-attempt job.)
+  it('when the last attempt fails transiently, the cross-sell ends failed, not scheduled forever', async () => {
+    expect((await app.postEvent(orderEvent('3004', { email: 'lu@example.com', createdAt: new Date(Date.now() + 2_000) }))).status).toBe(200);
+    const row = (await crossSellOf(app, '3004'))!;
+    expect(row.status).toBe('scheduled');
+    const jobId = jobIdFor(row.id);
+    await (await app.queue.queue.getJob(jobId))!.remove();
+    const dueAt = (await app.db.pool.query(`SELECT due_at FROM cross_sells WHERE id = $1`, [row.id])).rows[0].due_at as Date;
+    smtp.failNext([450, 450]);
+    await app.queue.queue.add('deliver', { crossSellId: row.id }, {
+      jobId, attempts: 2, backoff: { type: 'fixed', delay: 200 }, delay: Math.max(0, dueAt.getTime() - Date.now()), removeOnFail: 1_000,
+    });
+    await until(async () => (await (await app.queue.queue.getJob(jobId))?.getState()) === 'failed', 10_000);
+    expect(mailTo(smtp, 'lu@example.com')).toHaveLength(0);
+    await sleep(2_500); // a reconciler pass
+    expect(await crossSellOf(app, '3004')).toMatchObject({ status: 'failed', attempts: 2 });
   });
 });

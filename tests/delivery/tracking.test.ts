@@ -94,6 +94,27 @@ describe.skipIf(skip)('click and unsubscribe links (Postgres + Redis + SMTP)', (
     expect(await clickCount()).toBe(before);
   });
 
+  // BUG (src/http/tracking.ts): a product without a URL (the canonical `url` is optional) can be
+  // recommended, and its tracked link answers 404: a dead link in a customer's email. Fix: fall
+  // back to the store's URL when the item of the send has no URL.
+  it('every tracked link of an email redirects, even for a product recorded without a URL', async () => {
+    await app.postEvent({ type: 'product.upserted', data: { store: 'demo', product: { id: 'P5', title: 'Console Stand', productType: 'Stand', price: '24.99', currency: 'USD' } } });
+    await app.postEvent({ type: 'product.upserted', data: { store: 'demo', product: {
+      id: 'P6', title: 'Console Y', productType: 'Video Game Console', price: '299.00', currency: 'USD', url: 'https://shop.example/p/P6',
+      complements: [{ id: 'P5' }, { id: 'P2' }] } } });
+    expect((await app.postEvent(orderEvent('4003', { email: 'nia@example.com', productId: 'P6', title: 'Console Y' }))).status).toBe(200);
+    const sent = await settled(app, '4003');
+    expect(sent.status).toBe('sent');
+    expect(sent.items!.map((i) => i.productId)).toContain('P5');
+    const links = hrefs(mailTo(smtp, 'nia@example.com')[0]!.html).filter((h) => h.startsWith(`${PUBLIC_URL}/c/`));
+    expect(links.length).toBeGreaterThan(0);
+    for (const link of new Set(links)) {
+      const res = await fetch(local(app, link), { redirect: 'manual' });
+      expect(res.status, link).toBe(302);
+      expect(res.headers.get('location')).toMatch(/^https:\/\/shop\.example(\/|\?|$)/);
+    }
+  });
+
   it('GET /u/ shows an HTML page with a form, never the address, and unsubscribes nobody', async () => {
     const res = await fetch(local(app, unsubscribeLink()));
     expect(res.status).toBe(200);

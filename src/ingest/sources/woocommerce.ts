@@ -70,7 +70,7 @@ export function parseWooCommerce(raw: Buffer, headers: Headers, now: Date): Pars
   const store = storeOf(requireHeader(headers, 'X-WC-Webhook-Source'));
   const topic = requireHeader(headers, 'X-WC-Webhook-Topic');
   const webhookId = requireHeader(headers, 'X-WC-Webhook-ID');
-  const deliveryId = `${webhookId}:${createHash('sha256').update(raw).digest('hex')}`;
+  const deliveryId = `${webhookId}:${createHash('sha256').update(store).update('\n').update(raw).digest('hex')}`;
 
   const mapper = topics.get(topic);
   if (!mapper) return { deliveryId, topic, store, events: [], ignored: true };

@@ -38,6 +38,9 @@ WITH claimed AS (
     fulfilled_at      = least(orders.fulfilled_at, excluded.fulfilled_at),
     delivered_at      = least(orders.delivered_at, excluded.delivered_at),
     cancelled_at      = least(orders.cancelled_at, excluded.cancelled_at),
+    -- A refund recorded before the order (no total then): whole once the total is known.
+    refunded_at       = coalesce(orders.refunded_at, CASE WHEN orders.total IS NULL AND orders.refunded_amount > 0
+                                                           AND orders.refunded_amount >= excluded.total THEN now() END),
     version           = orders.version + 1
   RETURNING order_id, version, (xmax = 0) AS inserted, customer_key, created_at, currency, shipping_country,
             shipping_province, paid_at, fulfilled_at, delivered_at, cancelled_at, refunded_at, from_history

@@ -8,12 +8,21 @@ WITH returned AS (
   FROM jsonb_to_recordset($4::jsonb) AS r(product_id text, quantity int, amount numeric)
   GROUP BY r.product_id
 ), line_update AS (
+  -- A product's returned units fill its lines in line order, each up to what is still out;
+  -- its returned amount goes to the first line still out (only the sum of amounts is read).
   UPDATE order_lines l SET
-    returned_quantity = least(l.quantity, l.returned_quantity + r.quantity),
-    returned_amount   = l.returned_amount + r.amount
-  FROM returned r
-  WHERE l.store = $1 AND l.order_id = $2 AND l.product_id = r.product_id
-    AND l.line_no = (SELECT min(line_no) FROM order_lines x WHERE x.store = $1 AND x.order_id = $2 AND x.product_id = r.product_id)
+    returned_quantity = l.returned_quantity + s.take,
+    returned_amount   = l.returned_amount + CASE WHEN s.first THEN s.amount ELSE 0 END
+  FROM (
+    SELECT x.line_no, r.amount,
+           least(x.quantity - x.returned_quantity,
+                 greatest(0, r.quantity - coalesce(sum(x.quantity - x.returned_quantity) OVER w, 0))) AS take,
+           row_number() OVER (PARTITION BY x.product_id ORDER BY x.quantity > x.returned_quantity DESC, x.line_no) = 1 AS first
+    FROM returned r
+    JOIN order_lines x ON x.store = $1 AND x.order_id = $2 AND x.product_id = r.product_id
+    WINDOW w AS (PARTITION BY x.product_id ORDER BY x.line_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+  ) s
+  WHERE l.store = $1 AND l.order_id = $2 AND l.line_no = s.line_no AND (s.take > 0 OR s.first)
   RETURNING l.line_no, l.quantity, l.returned_quantity
 ), all_units_back AS (
   SELECT coalesce(sum(l.quantity), 0) > 0

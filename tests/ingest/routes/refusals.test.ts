@@ -108,29 +108,35 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
     const firstLine = (o: Record<string, unknown>, patch: object) =>
       ({ ...o, line_items: (o.line_items as object[]).map((l, i) => (i === 0 ? { ...l, ...patch } : l)) });
 
-    it.fails('Shopify: a line quantity of 2^31', async () => {
+    it('Shopify: a line quantity of 2^31', async () => {
       const body = shopifyOrder((o) => firstLine(o, { quantity: 2 ** 31 }));
       expectRefusal(await postShopifyRaw(app, 'orders/create', body), 400, /quantity/);
     });
-    it.fails('Shopify: a line price of 1e20 (a JSON number)', async () => {
+    it('Shopify: a line price of 1e20 (a JSON number)', async () => {
       const body = shopifyOrder((o) => firstLine(o, { price: 1e20 }));
-      expectRefusal(await postShopifyRaw(app, 'orders/create', body), 400, /price/);
+      expectRefusal(await postShopifyRaw(app, 'orders/create', body), 400, /price/i);
     });
-    it.fails('Shopify: created_at in year 9999 at -05:00 (year 10000 in UTC)', async () => {
+    it('Shopify: created_at in year 9999 at -05:00 (year 10000 in UTC)', async () => {
       const body = shopifyOrder((o) => ({ ...o, created_at: '9999-12-31T23:59:59-05:00' }));
-      expectRefusal(await postShopifyRaw(app, 'orders/create', body), 400, /created_at/);
+      expectRefusal(await postShopifyRaw(app, 'orders/create', body), 400, /created_?at/i);
     });
-    it.fails('events: a unit price of 10^12', async () => {
+    it('events: a unit price of 10^12', async () => {
       const event = sampleOrder('HUGE-PRICE');
       event.data.order.lines[0]!.unitPrice = '1000000000000.00';
       expectRefusal(await postEventRaw(app, event), 400, /unitPrice/);
     });
-    it.fails('events: createdAt "2024" (Date.parse reads it, Postgres does not)', async () => {
+    it('events: createdAt "2024" (Date.parse reads it, Postgres does not)', async () => {
       const event = sampleOrder('YEAR-ONLY');
       event.data.order.createdAt = '2024';
       expectRefusal(await postEventRaw(app, event), 400, /createdAt/);
     });
-    it.fails('events: a NUL character in a name', async () => {
+    // BUG (src/ingest/canonical.ts `ticket.customer.email: z.string()`; src/ingest/record.ts writes
+    // customerKey(...) = null into tickets.customer_key NOT NULL): 503 instead of 400.
+    it.each(['', 'not-an-address'])('events: ticket.opened with customer email "%s"', async (email) => {
+      const event = { type: 'ticket.opened', data: { store: 'demo', ticketId: `T-${email}`, at: new Date().toISOString(), customer: { email } } };
+      expectRefusal(await postEventRaw(app, event), 400, /customer\.email/);
+    });
+    it('events: a NUL character in a name', async () => {
       const event = sampleOrder('NUL-NAME');
       event.data.order.customer.firstName = 'A\u0000B';
       expectRefusal(await postEventRaw(app, event), 400, /firstName/);
@@ -194,7 +200,7 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
     // BUG (src/http/webhooks.ts): `ROUTES[req.params.source]` reads inherited keys of the object
     // literal, so /webhooks/constructor (toString, __proto__, ...) gets a function as the source
     // name and crashes in secretVariable(): 500 "name.toUpperCase is not a function".
-    it.fails.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('/webhooks/%s is not a source either', async (name) => {
+    it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('/webhooks/%s is not a source either', async (name) => {
       expectRefusal(await post(app, name, '{}', { 'content-type': 'application/json' }), 404, `no webhook source "${name}"`);
     });
   });
@@ -276,7 +282,7 @@ describe.skipIf(skip)('a source with no secret configured → 404', () => {
 // start-up ("invalid environment variable SHOPIFY_WEBHOOK_SECRET: Too small") unless all three
 // secrets are set, instead of answering 404 on the unconfigured routes as the README says.
 describe.skipIf(skip)('an empty secret variable (docker-compose `${VAR:-}`) is no secret', () => {
-  it.fails('starts, and the route answers 404', async () => {
+  it('starts, and the route answers 404', async () => {
     // Checked first so that the failing case leaves no database behind.
     expect(() => parseEnv({ SHOPIFY_WEBHOOK_SECRET: '', WOOCOMMERCE_WEBHOOK_SECRET: '', STANDARD_WEBHOOK_SECRET: '' })).not.toThrow();
     const app = await startTestApp({ setup: 'services', workers: false, env: { SHOPIFY_WEBHOOK_SECRET: '' } });
