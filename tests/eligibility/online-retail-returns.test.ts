@@ -10,6 +10,7 @@
 //   gift_…) are not imported, so they are neither bought nor returned.
 // Online Retail has no email addresses and no consent: the test gives every imported customer an
 // address and consent, so that only the returns rule (and nothing before it) can skip anyone.
+import { sharedPath } from '../support/shared.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { checkEligibility, type CustomerFigures } from '../../src/eligibility/check-eligibility.js';
@@ -20,7 +21,7 @@ import { missing } from '../support/services.js';
 import { migratedPool } from '../importer/support.js';
 
 const skip = missing('postgres');
-const FILE = '/work/shared/data/online-retail/online-retail.csv.gz';
+const FILE = sharedPath('data/online-retail/online-retail.csv.gz');
 const STORE = 'online-retail';
 const NOW = new Date('2011-12-10T00:00:00Z'); // the day after the data ends
 const RATES = [0.3, 0.2, 0.1] as const;
