@@ -103,7 +103,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       await warmUpRenderer();
       const processor = createDeliverProcessor({
         pool: db.pool, config, mailer, links, publicUrl: env.PUBLIC_URL.replace(/\/$/, ''), log,
-        items: new PostgresItemPicker(db.pool, config, !db.embedded), learned: (store) => learned.get(store),
+        items: new PostgresItemPicker(db.pool, config, !db.embedded), learned: (store) => learned.get(store), prepared: !db.embedded,
       });
       const worker = queue.createWorker(processor, { concurrency: env.WORKER_CONCURRENCY });
       worker.on('failed', (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'cross-sell job failed'));

@@ -18,6 +18,7 @@ import { classifySmtpError, mayHaveBeenAccepted, type Mailer } from '../src/mail
 import type { LinkSigner } from '../src/http/links.js';
 import type { ItemPicker, ChosenItem } from '../src/recommend/item-picker.js';
 import { metrics } from '../src/http/metrics.js';
+import { queryRunner } from '../src/db/sql.js';
 
 const query = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
 const q = {
@@ -39,6 +40,8 @@ export interface DeliverDeps {
   learned?: (store: string) => Promise<Record<string, { medianMs: number; samples: number }> | undefined>;
   log: Logger;
   now?: () => Date;
+  /** Named prepared statements (not on the embedded database). */
+  prepared?: boolean;
 }
 
 export interface LoadedCrossSell {
@@ -87,9 +90,10 @@ export async function deliver(
   deps: DeliverDeps, crossSellId: string, postpone: (dueAt: Date) => Promise<never>, opts: { lastAttempt?: boolean } = {},
 ): Promise<DeliverResult> {
   const { pool, log } = deps;
+  const run = queryRunner(pool, deps.prepared ?? false);
   const config = deps.config();
   const now = deps.now?.() ?? new Date();
-  const { rows } = await pool.query<LoadedCrossSell>(q.load, [crossSellId]);
+  const { rows } = await run<LoadedCrossSell>('load-cross-sell', q.load, [crossSellId]);
   const xs = rows[0];
   if (!xs) return 'gone';
   if (xs.status !== 'scheduled') return xs.status === 'waiting' ? 'waiting' : 'already';
@@ -128,7 +132,7 @@ export async function deliver(
     return postpone(sendAt);
   }
 
-  const figures = await loadCustomerFigures(pool, {
+  const figures = await loadCustomerFigures(run, {
     store: xs.store, customerKey: xs.customerKey, emailHash: xs.email ? emailHash(xs.email) : null, now, config,
   });
   const eligibility = checkEligibility(figures, config.eligibility, config.timing.frequencyCap);
@@ -150,7 +154,7 @@ export async function deliver(
 
   let claimed;
   try {
-    claimed = await pool.query(q.claim, [xs.id, JSON.stringify(items), JSON.stringify(figures)]);
+    claimed = await run('claim-send', q.claim, [xs.id, JSON.stringify(items), JSON.stringify(figures)]);
   } catch (err) {
     // Another order of this customer is being sent right now; its email may serve this one.
     if ((err as { code?: string }).code === '23505') return postpone(new Date(now.getTime() + 3_000));
@@ -198,7 +202,7 @@ export async function deliver(
     throw err;
   }
   metrics.smtpSeconds.observe((performance.now() - started) / 1000);
-  await pool.query(q.markSent, [xs.id, new Date(), messageId, siblingIds]);
+  await run('mark-sent', q.markSent, [xs.id, new Date(), messageId, siblingIds]);
   metrics.sends.inc({ outcome: 'sent' });
   log.info({ crossSellId: xs.id, orderId: xs.orderId, items: items.length, served: siblingIds.length + 1 }, 'cross-sell sent');
   return 'sent';

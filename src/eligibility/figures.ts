@@ -1,17 +1,18 @@
 // Reads a customer's figures in one query; always current and recomputable from the record.
 import type pg from 'pg';
-import { sql } from '../db/sql.js';
+import { sql, queryRunner, type QueryRunner } from '../db/sql.js';
 import type { CustomerFigures } from './check-eligibility.js';
 import type { Config } from '../config/schema.js';
 
 const customerFiguresSql = sql(import.meta.url, 'customer-figures');
 
 export async function loadCustomerFigures(
-  db: Pick<pg.Pool, 'query'>,
+  db: Pick<pg.Pool, 'query'> | QueryRunner,
   args: { store: string; customerKey: string | null; emailHash: string | null; now: Date; config: Config },
 ): Promise<CustomerFigures> {
   const e = args.config.eligibility;
-  const { rows } = await db.query(customerFiguresSql, [
+  const run = typeof db === 'function' ? db : queryRunner(db, false);
+  const { rows } = await run('customer-figures', customerFiguresSql, [
     args.store, args.customerKey ?? '', args.emailHash ?? '', e.returns.lookback, e.service.lookback,
     args.config.timing.frequencyCap.per, args.now, e.globalSuppression,
   ]);

@@ -3,7 +3,7 @@
 // then the catalog entries of the few candidates worth considering; the pure `pickItems`
 // decides.
 import type pg from 'pg';
-import { sql } from '../db/sql.js';
+import { sql, queryRunner } from '../db/sql.js';
 import type { Config } from '../config/schema.js';
 import type { ChosenItem, ItemPicker, PickRequest } from './item-picker.js';
 import { pickItems, modelFromRows, anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type CatalogItem, type BuiltCoPurchase } from './index.js';
@@ -31,7 +31,7 @@ export class PostgresItemPicker implements ItemPicker {
   ) {}
 
   private named(name: string, text: string, values: unknown[]) {
-    return this.pool.query(this.prepared ? { name, text, values } : { text, values });
+    return queryRunner(this.pool, this.prepared)(name, text, values);
   }
 
   async pick(req: PickRequest): ReturnType<ItemPicker['pick']> {
@@ -86,18 +86,26 @@ export class PostgresItemPicker implements ItemPicker {
   }
 
   /** The store's model, reloaded when its build stamp moved (checked every 30 s at most). */
-  private async model(store: string): Promise<BuiltCoPurchase> {
+  private model(store: string): Promise<BuiltCoPurchase> {
     const cached = this.models.get(store);
     if (cached && Date.now() - cached.checkedAt < MODEL_CHECK_MS) return cached.model;
-    const { rows } = await this.pool.query<{ built_at: string | null }>(`SELECT built_at::text FROM copurchase_builds WHERE store = $1`, [store]);
-    const builtAt = rows[0]?.built_at ?? null;
-    if (cached && cached.builtAt === builtAt) {
-      cached.checkedAt = Date.now();
-      return cached.model;
-    }
-    const model = this.pool.query(q.neighbours, [store]).then(({ rows: r }) => modelFromRows(r));
-    this.models.set(store, { builtAt, checkedAt: Date.now(), model });
-    return model;
+    // Concurrent picks share one check and one load.
+    const entry = { builtAt: cached?.builtAt ?? null, checkedAt: Date.now(), model: cached?.model ?? Promise.resolve(modelFromRows([])) };
+    entry.model = this.pool
+      .query<{ built_at: string | null }>(`SELECT built_at::text FROM copurchase_builds WHERE store = $1`, [store])
+      .then(async ({ rows }) => {
+        const builtAt = rows[0]?.built_at ?? null;
+        if (cached && cached.builtAt === builtAt) return cached.model;
+        entry.builtAt = builtAt;
+        const { rows: neighbours } = await this.pool.query(q.neighbours, [store]);
+        return modelFromRows(neighbours);
+      })
+      .catch((err) => {
+        this.models.delete(store); // try again on the next pick, not in 30 s
+        throw err;
+      });
+    this.models.set(store, entry);
+    return entry.model;
   }
 }
 
