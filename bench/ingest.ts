@@ -36,7 +36,7 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
     });
 
   const server = await startChild(spawn('node', [new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'serve'], {
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHOPIFY_WEBHOOK_SECRET: SECRET, AFTERCART_CONFIG: benchConfigFile() },
+    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHOPIFY_WEBHOOK_SECRET: SECRET, AFTERCART_CONFIG: benchConfigFile('1h') },
     stdio: ['ignore', 'pipe', 'inherit'],
   }));
   const baseline = await startChild(fork(new URL('./baseline-server.ts', import.meta.url).pathname, [], {

@@ -84,9 +84,12 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
     const learned = new LearnedDelayCache(db.pool, () => usesLearnedDelay(settings.config.timing));
     const recorder = new Recorder({
       pool: db.pool, timing: () => settings.config.timing, attributionWindow: () => settings.config.mail.attributionWindow,
-      learned: (store) => learned.get(store),
+      learned: (store) => learned.get(store), prepared: !db.embedded,
     });
-    const reconciler = new Reconciler({ pool: db.pool, queue, log, expireAfterMs: () => settings.config.timing.expireAfter });
+    const reconciler = new Reconciler({
+      pool: db.pool, queue, log, expireAfterMs: () => settings.config.timing.expireAfter,
+      payloadRetentionMs: () => settings.config.ingest.payloadRetention,
+    });
     const mailer = createMailer({
       smtpUrl: env.SMTP_URL,
       outboxDir: path.join(dataDir, 'outbox'),

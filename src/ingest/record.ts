@@ -62,6 +62,8 @@ export interface RecorderDeps {
   /** Learned delays per product type for a store (cached by the caller). */
   learned?: (store: string) => Promise<Record<string, { medianMs: number; samples: number }> | undefined>;
   now?: () => Date;
+  /** Named prepared statements (not on the embedded database, whose session is shared). */
+  prepared?: boolean;
 }
 
 export function foldWrites(events: CanonicalEvent[]): Write[] {
@@ -109,6 +111,11 @@ export function foldWrites(events: CanonicalEvent[]): Write[] {
 export class Recorder {
   constructor(private readonly deps: RecorderDeps) {}
 
+  /** The hot statements run prepared: planning them cost as much as running them. */
+  private run(db: Queryable, name: string, text: string, values: unknown[]) {
+    return db.query(this.deps.prepared ? { name, text, values } : { text, values });
+  }
+
   async record(delivery: IncomingDelivery): Promise<RecordOutcome> {
     const outcome: RecordOutcome = { duplicate: false, schedule: [], unschedule: [] };
     const writes = foldWrites(delivery.events);
@@ -118,7 +125,7 @@ export class Recorder {
       return outcome;
     }
     if (only?.kind === 'product') {
-      const res = await this.deps.pool.query(q.recordProduct, productParams(delivery, only.product));
+      const res = await this.run(this.deps.pool, 'record-product', q.recordProduct, productParams(delivery, only.product));
       outcome.duplicate = res.rowCount === 0;
       return outcome;
     }
@@ -228,7 +235,7 @@ export class Recorder {
       product_type: l.productType ?? null, vendor: l.vendor ?? null, tags: l.tags ?? null, quantity: l.quantity, unit_price: l.unitPrice,
     }));
     const total = o ? sumMoney(o.lines.map((l) => [l.unitPrice, l.quantity])) : null;
-    const res = await db.query(q.recordOrder, [
+    const res = await this.run(db, 'record-order', q.recordOrder, [
       delivery.source, claimed ? `${delivery.deliveryId}#${w.orderId}` : delivery.deliveryId, delivery.store, delivery.topic,
       delivery.eventKey ?? null, claimed ? null : delivery.raw, w.orderId, ckey, o?.customer.id ?? null, o?.customer.email ?? null,
       o?.customer.firstName ?? null, o?.customer.lastName ?? null, o?.customer.locale ?? null, o?.customer.timezone ?? null,
@@ -261,10 +268,10 @@ export class Recorder {
       shippingProvince: ord.shipping_province ?? undefined,
     };
     const again = await this.decide(delivery.store, facts, now);
-    const decided = await db.query<{ id: string; status: string; due_at: Date | null }>(q.decideCrossSell, [
+    const decided = await this.run(db, 'decide-cross-sell', q.decideCrossSell, [
       delivery.store, w.orderId, ord.version, again.status, again.reason, again.dueAt, JSON.stringify(again.timing),
     ]);
-    const xs = decided.rows[0];
+    const xs = decided.rows[0] as { id: string; status: string; due_at: Date | null } | undefined;
     if (xs?.status === 'scheduled' && xs.due_at) outcome.schedule.push({ crossSellId: String(xs.id), dueAt: new Date(xs.due_at), fresh: false });
     else if (xs && xs.status !== 'waiting') outcome.unschedule.push(String(xs.id));
     return true;

@@ -10,6 +10,8 @@ export interface ReconcilerOptions {
   queue: QueueBackend;
   log: Logger;
   expireAfterMs: () => number;
+  /** ingest.payloadRetention: raw payloads older than this are dropped. */
+  payloadRetentionMs?: () => number;
   intervalMs?: number;
   /** A send still 'sending' after this long was interrupted (the job lock is 30 s). */
   sendingTimeoutMs?: number;
@@ -20,6 +22,7 @@ export class Reconciler {
   private running = false;
   /** Set when an enqueue failed here: the next pass re-adds every scheduled cross-sell. */
   private missed = true;
+  private lastPayloadSweep = 0;
 
   constructor(private readonly opts: ReconcilerOptions) {}
 
@@ -34,6 +37,17 @@ export class Reconciler {
 
   noteMissedEnqueue(): void {
     this.missed = true;
+  }
+
+  /** Drops raw payloads older than ingest.payloadRetention; returns how many. */
+  async sweepPayloads(): Promise<number> {
+    if (!this.opts.payloadRetentionMs) return 0;
+    this.lastPayloadSweep = Date.now();
+    const res = await this.opts.pool.query(
+      `UPDATE deliveries SET payload = NULL WHERE payload IS NOT NULL AND received_at < now() - make_interval(secs => $1::bigint / 1000)`,
+      [this.opts.payloadRetentionMs()],
+    );
+    return res.rowCount ?? 0;
   }
 
   /** One sweep; returns how many jobs it (re-)added. */
@@ -52,16 +66,19 @@ export class Reconciler {
           WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1::bigint / 1000)`,
         [this.opts.sendingTimeoutMs ?? 600_000],
       );
+      // Raw payloads are kept only for the configured retention (every few minutes is enough).
+      if (Date.now() - this.lastPayloadSweep > 5 * 60_000) await this.sweepPayloads();
       if (!(await queue.ping())) return 0;
       const full = this.missed;
       this.missed = false;
       let added = 0;
       let after = '0';
       for (;;) {
-        // A full pass after a miss; otherwise only overdue rows (a job should have run by now).
+        // A full pass after a miss; otherwise only rows a minute overdue (their job should have
+        // run by now; a backlog the workers are still working through is not re-added).
         const { rows } = await pool.query<{ id: string; due_at: Date }>(
           `SELECT id, due_at FROM cross_sells
-            WHERE status = 'scheduled' AND id > $1 AND ($2::boolean OR due_at < now() - interval '5 seconds')
+            WHERE status = 'scheduled' AND id > $1 AND ($2::boolean OR due_at < now() - interval '1 minute')
             ORDER BY id LIMIT 500`,
           [after, full],
         );

@@ -30,8 +30,19 @@ const MAIN_ZONE: Record<string, string> = {
 const COUNTRY_ALIAS: Record<string, string> = { UK: 'GB' };
 
 /** The zone name as Intl knows it, or undefined when it isn't a usable IANA zone. */
+// Intl validation is costly and zone names are few: remember each answer.
+const checked = new Map<string, string | undefined>();
+
 export function validZone(name: string | undefined): string | undefined {
-  const text = name?.trim();
+  if (name === undefined) return undefined;
+  if (checked.has(name)) return checked.get(name);
+  const zone = checkZone(name);
+  if (checked.size < 10_000) checked.set(name, zone);
+  return zone;
+}
+
+function checkZone(name: string): string | undefined {
+  const text = name.trim();
   // Offsets such as "+02:00" are not IANA names and carry no DST rules.
   if (!text || !/^[A-Za-z]/.test(text)) return undefined;
   let resolved: string;

@@ -66,6 +66,24 @@ describe.skipIf(skip)('recording deliveries', () => {
     for (const f of finals) expect(f).toEqual(finals[0]);
   });
 
+  it('raw payloads are kept for the configured retention, then dropped', async () => {
+    await app.postEvent(sampleOrder('PAY-1'), { id: 'msg_payload_kept' });
+    const payload = async () => (await app.db.pool.query(`SELECT payload FROM deliveries WHERE delivery_id = 'msg_payload_kept'`)).rows[0].payload;
+    expect(String(await payload())).toContain('"PAY-1"');
+    await app.reconciler.sweepPayloads();
+    expect(await payload()).not.toBeNull(); // younger than the 7-day default
+    const kept = app.settings.config.ingest.payloadRetention;
+    app.settings.config.ingest.payloadRetention = 1;
+    try {
+      await sleep(20);
+      expect(await app.reconciler.sweepPayloads()).toBeGreaterThan(0);
+      expect(await payload()).toBeNull();
+      expect(await count(`SELECT count(*)::int AS n FROM orders WHERE order_id = 'PAY-1'`)).toBe(1);
+    } finally {
+      app.settings.config.ingest.payloadRetention = kept;
+    }
+  });
+
   it('cancelled before created ends cancelled, and an update after a refund does not revive it', async () => {
     await app.postEvent({ type: 'order.cancelled', data: { store: 'demo', orderId: 'X-1', at: new Date().toISOString() } });
     await app.postEvent(sampleOrder('X-1'));
