@@ -95,6 +95,8 @@ async function seed(pool: pg.Pool, store: string, n: number): Promise<string[]> 
      SELECT $1, 'O' || g, key, 'scheduled', now() - interval '1 minute' FROM n`,
     [store, n],
   );
+  // A store in steady state has planner statistics; a bulk seed must refresh them.
+  await pool.query('ANALYZE customers, orders, order_lines, cross_sells, products');
   const { rows } = await pool.query(`SELECT id FROM cross_sells WHERE store = $1 ORDER BY id`, [store]);
   return rows.map((r) => String(r.id));
 }

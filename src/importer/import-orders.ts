@@ -132,6 +132,8 @@ export async function importOrders(
   }
   await writer.finish(split);
   opts.onProgress?.({ line, lines: counts.lines, orders: counts.orders, skipped: counts.skipped });
+  // A bulk load leaves the planner's statistics behind; stale ones cost seconds per query.
+  await pool.query('ANALYZE customers, orders, order_lines');
   if (opts.afterOrders) await opts.afterOrders(pool, store);
   return {
     format,
