@@ -2,7 +2,8 @@
 // part derived from that HTML (rendering twice halves throughput), never `pretty` (~10 ms).
 // `render`/`toPlainText` come from @react-email/render 2.3, not the older copy inside components.
 import { createElement } from 'react';
-import { render, toPlainText } from '@react-email/render';
+import { render, plainTextSelectors } from '@react-email/render';
+import { compile } from 'html-to-text';
 import CrossSell, { orderItems, type CrossSellProps } from '../../emails/CrossSell.js';
 import { mailStrings } from './i18n.js';
 
@@ -22,6 +23,10 @@ export function crossSellSubject(props: CrossSellProps): string {
     required: first?.required === true,
   });
 }
+
+// React Email's toPlainText() rebuilds its html-to-text converter on every call; the same
+// options compiled once give the same text in less than half the time.
+const toPlainText = compile({ wordwrap: false, selectors: plainTextSelectors });
 
 export async function renderCrossSell(props: CrossSellProps): Promise<RenderedEmail> {
   // An email without products has nothing to say; the scheduler skips with `no_complements`.
