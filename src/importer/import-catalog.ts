@@ -12,7 +12,7 @@ import { readShopifyProductsCsv } from '../history/shopify-products.js';
 import { readWooProductsCsv } from '../history/woo-products.js';
 import type { ProductRecord } from '../history/types.js';
 import { detectCatalogFormat, type CatalogFormat } from './detect.js';
-import { MAX_CENTS, toCents } from './money.js';
+import { MAX_CENTS, toCents } from '../money/cents.js';
 
 export interface CatalogProblem {
   line: number;

@@ -15,7 +15,7 @@ import type pg from 'pg';
 import { customerKey } from '../ingest/customer-key.js';
 import { readOnlineRetail } from '../history/online-retail.js';
 import { detectOrdersFormat, type OrdersFormat } from './detect.js';
-import { formatCents, MAX_CENTS, toCents } from './money.js';
+import { formatCents, MAX_CENTS, toCents } from '../money/cents.js';
 import { OrderWriter, type HistoryCustomerRow, type HistoryLineRow, type HistoryOrderRow } from './order-writer.js';
 import { countryCode } from './country.js';
 import { historyOrderSources, type HistoryOrder } from './history-sources.js';

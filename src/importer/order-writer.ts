@@ -3,7 +3,7 @@
 // is ON CONFLICT-guarded, so re-importing the same file changes nothing, and history never
 // touches cross_sells: imported orders are from_history and never schedule an email.
 import type pg from 'pg';
-import { formatCents, toCents } from './money.js';
+import { formatCents, toCents } from '../money/cents.js';
 
 export interface HistoryLineRow {
   productId: string;

@@ -8,6 +8,7 @@ import { customerKey, emailHash } from './customer-key.js';
 import { sql } from '../db/sql.js';
 import { decideOrderTiming, type OrderFacts, type TimingVerdict } from './order-timing.js';
 import type { TimingConfig } from '../config/schema.js';
+import { formatCents, toCents } from '../money/cents.js';
 
 const q = {
   recordOrder: sql(import.meta.url, 'record-order'),
@@ -316,14 +317,6 @@ function deliveryCustomerKey(events: CanonicalEvent[]): string | null {
 /** Exact decimal sum of price × quantity, in cents, back to a decimal string. */
 export function sumMoney(items: [string, number][]): string {
   let cents = 0n;
-  for (const [price, qty] of items) cents += toCents(price) * BigInt(qty);
-  const neg = cents < 0n;
-  const abs = neg ? -cents : cents;
-  return `${neg ? '-' : ''}${abs / 100n}.${String(abs % 100n).padStart(2, '0')}`;
-}
-
-export function toCents(amount: string): bigint {
-  const [whole, frac = ''] = amount.replace(/^-/, '').split('.');
-  const cents = BigInt(whole || '0') * 100n + BigInt((frac + '00').slice(0, 2));
-  return amount.startsWith('-') ? -cents : cents;
+  for (const [price, qty] of items) cents += (toCents(price) ?? 0n) * BigInt(qty);
+  return formatCents(cents);
 }

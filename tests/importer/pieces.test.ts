@@ -1,7 +1,7 @@
 // The importers' pure parts: exact money, country names, format detection, and how a reader's
 // order becomes rows (returns spread over lines, the customer's key and fields).
 import { describe, expect, it } from 'vitest';
-import { formatCents, toCents } from '../../src/importer/money.js';
+import { formatCents, toCents } from '../../src/money/cents.js';
 import { countryCode } from '../../src/importer/country.js';
 import { detectCatalogFormat, detectOrdersFormat } from '../../src/importer/detect.js';
 import { toOrderRow } from '../../src/importer/import-orders.js';

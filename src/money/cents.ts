@@ -1,5 +1,5 @@
-// Money in imports stays exact: decimal strings are summed as integer cents (rounded half away
-// from zero, as Postgres rounds into numeric(14, 2)), never as floats.
+// Money stays exact: decimal strings are summed as integer cents (rounded half away from zero,
+// as Postgres rounds into numeric(14, 2)), never as floats. Used by imports and order totals.
 
 const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 
