@@ -26,6 +26,8 @@ export async function startTestApp(opts: {
   http?: boolean;
   workers?: boolean;
   env?: Record<string, string>;
+  /** Receives every log line (pino JSON), at LOG_LEVEL. */
+  logLines?: string[];
 }): Promise<TestApp> {
   const dataDir = await tempDir();
   const db = opts.setup === 'services' ? await freshDatabase() : null;
@@ -46,7 +48,8 @@ export async function startTestApp(opts: {
     ...opts.env,
   });
   const settings = { env, config: parseConfig(opts.config ?? {}), configSource: 'test' };
-  const app = await openApp(settings, { http: opts.http ?? true, workers: opts.workers ?? true, migrate: true }, createLogger(env.LOG_LEVEL));
+  const app = await openApp(settings, { http: opts.http ?? true, workers: opts.workers ?? true, migrate: true },
+    createLogger(env.LOG_LEVEL, opts.logLines ? { write: (line: string) => void opts.logLines!.push(line) } : undefined));
   const base = app.address ?? '';
   const hook = new Webhook(EVENTS_SECRET);
   return Object.assign(app, {
