@@ -14,7 +14,8 @@ SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", 
                'productType', l.product_type, 'vendor', l.vendor, 'sku', l.sku, 'tags', l.tags, 'quantity', l.quantity,
                'unitPrice', l.unit_price::text, 'returnedQuantity', l.returned_quantity) ORDER BY l.order_id, l.line_no), '[]')
           FROM order_lines l
-         WHERE l.store = x.store AND (l.order_id = x.order_id OR l.order_id IN (
+         -- One array of order ids keeps this an index look-up per order (an OR would not).
+         WHERE l.store = x.store AND l.order_id = ANY(ARRAY[x.order_id] || ARRAY(
                SELECT s.order_id FROM cross_sells s WHERE s.store = x.store AND s.customer_key = x.customer_key
                   AND s.id <> x.id AND s.status IN ('waiting', 'scheduled')))) AS lines
 FROM cross_sells x
