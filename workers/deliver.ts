@@ -7,7 +7,7 @@ import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { Config } from '../src/config/schema.js';
 import type { CrossSellJob } from '../src/queue/cross-sell-queue.js';
-import { decideOrderTiming } from '../src/ingest/order-timing.js';
+import { decideOrderTiming, recordedFacts, type RecordedLine, type RecordedOrder } from '../src/ingest/order-timing.js';
 import { applyQuietHours } from '../src/timing/index.js';
 import { emailHash } from '../src/ingest/customer-key.js';
 import { loadCustomerFigures } from '../src/eligibility/figures.js';
@@ -44,7 +44,7 @@ export interface DeliverDeps {
   prepared?: boolean;
 }
 
-export interface LoadedCrossSell {
+export interface LoadedCrossSell extends RecordedOrder {
   id: string;
   store: string;
   orderId: string;
@@ -52,24 +52,12 @@ export interface LoadedCrossSell {
   status: string;
   /** An operator pressed "send now": timing is not re-decided. */
   sendNow: boolean;
-  createdAt: Date | null;
-  paidAt: Date | null;
-  fulfilledAt: Date | null;
-  deliveredAt: Date | null;
-  cancelledAt: Date | null;
-  refundedAt: Date | null;
   currency: string | null;
-  shippingCountry: string | null;
-  shippingProvince: string | null;
   email: string | null;
   firstName: string | null;
   locale: string | null;
-  timezone: string | null;
   siblings: { id: number; orderId: string }[];
-  lines: {
-    orderId: string; productId: string; title: string; productType: string | null; vendor: string | null; sku: string | null;
-    tags: string[]; quantity: number; unitPrice: string; returnedQuantity: number;
-  }[];
+  lines: (RecordedLine & { orderId: string; title: string })[];
 }
 
 export type DeliverResult = 'sent' | 'skipped' | 'cancelled' | 'waiting' | 'delayed' | 'gone' | 'not-due' | 'already';
@@ -97,27 +85,10 @@ export async function deliver(
   const xs = rows[0];
   if (!xs) return 'gone';
   if (xs.status !== 'scheduled') return xs.status === 'waiting' ? 'waiting' : 'already';
-  const ownLines = xs.lines.filter((l) => l.orderId === xs.orderId);
-  const timedLines = ownLines.map((l) => ({
-    productId: l.productId, sku: l.sku ?? undefined, productType: l.productType ?? undefined, vendor: l.vendor ?? undefined,
-    tags: l.tags, quantity: l.quantity, unitPrice: l.unitPrice,
-  }));
-
   // Re-decide timing with everything known now (the order may have been cancelled since).
-  const verdict = decideOrderTiming(
-    {
-      lines: timedLines,
-      milestones: { order: xs.createdAt ?? now, paid: xs.paidAt ?? undefined, fulfilled: xs.fulfilledAt ?? undefined, delivered: xs.deliveredAt ?? undefined },
-      cancelledAt: xs.cancelledAt,
-      refundedAt: xs.refundedAt ?? (ownLines.length > 0 && ownLines.every((l) => l.returnedQuantity >= l.quantity) ? now : null),
-      customerTimezone: xs.timezone ?? undefined,
-      shippingCountry: xs.shippingCountry ?? undefined,
-      shippingProvince: xs.shippingProvince ?? undefined,
-      learned: deps.learned ? await deps.learned(xs.store) : undefined,
-    },
-    config.timing,
-    now,
-  );
+  const ownLines = xs.lines.filter((l) => l.orderId === xs.orderId);
+  const learned = deps.learned ? await deps.learned(xs.store) : undefined;
+  const verdict = decideOrderTiming({ ...recordedFacts(xs, ownLines, now), learned }, config.timing, now);
   if (verdict.status !== 'scheduled') {
     await settle(pool, xs.id, verdict.status, verdict.reason, { timing: verdict.timing });
     metrics.decisions.inc({ outcome: verdict.status, reason: verdict.reason ?? 'none' });

@@ -2,6 +2,7 @@
 // orders, lines) per few thousand lines, each fed by parallel arrays through unnest(). Everything
 // is ON CONFLICT-guarded, so re-importing the same file changes nothing, and history never
 // touches cross_sells: imported orders are from_history and never schedule an email.
+import { withTransaction } from '../db/transaction.js';
 import type pg from 'pg';
 import { formatCents, toCents } from '../money/cents.js';
 
@@ -197,9 +198,7 @@ export class OrderWriter {
   }
 
   private async write(orders: HistoryOrderRow[], customers: HistoryCustomerRow[]): Promise<void> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    await withTransaction(this.pool, async (client) => {
       if (customers.length > 0) {
         await client.query(UPSERT_CUSTOMERS, [
           this.store,
@@ -252,12 +251,6 @@ export class OrderWriter {
           ]);
         }
       }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 }

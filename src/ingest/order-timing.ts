@@ -53,3 +53,46 @@ export function decideOrderTiming(facts: OrderFacts, timing: TimingConfig, now: 
       return { status: 'skipped', reason: 'expired', dueAt: null, timing: decision };
   }
 }
+
+/** An order as the worker and `reschedule` read it back from Postgres (camelCase columns). */
+export interface RecordedOrder {
+  createdAt: string | Date | null;
+  paidAt: string | Date | null;
+  fulfilledAt: string | Date | null;
+  deliveredAt: string | Date | null;
+  cancelledAt: string | Date | null;
+  refundedAt: string | Date | null;
+  timezone: string | null;
+  shippingCountry: string | null;
+  shippingProvince: string | null;
+}
+
+export interface RecordedLine {
+  productId: string;
+  sku: string | null;
+  productType: string | null;
+  vendor: string | null;
+  tags: string[] | null;
+  quantity: number;
+  unitPrice: string;
+  returnedQuantity: number;
+}
+
+/** Timing facts from a recorded order; every unit returned counts as refunded. */
+export function recordedFacts(order: RecordedOrder, lines: RecordedLine[], now: Date): OrderFacts {
+  const allReturned = lines.length > 0 && lines.every((l) => l.returnedQuantity >= l.quantity);
+  return {
+    lines: lines.map((l) => ({
+      productId: l.productId, sku: l.sku ?? undefined, productType: l.productType ?? undefined, vendor: l.vendor ?? undefined,
+      tags: l.tags ?? undefined, quantity: l.quantity, unitPrice: l.unitPrice,
+    })),
+    milestones: {
+      order: order.createdAt ?? now, paid: order.paidAt ?? undefined, fulfilled: order.fulfilledAt ?? undefined, delivered: order.deliveredAt ?? undefined,
+    },
+    cancelledAt: order.cancelledAt,
+    refundedAt: order.refundedAt ?? (allReturned ? now : null),
+    customerTimezone: order.timezone ?? undefined,
+    shippingCountry: order.shippingCountry ?? undefined,
+    shippingProvince: order.shippingProvince ?? undefined,
+  };
+}

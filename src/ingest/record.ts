@@ -6,6 +6,7 @@ import type { CanonicalEvent, Order, Product } from './canonical.js';
 import type { ParsedDelivery } from './sources/source.js';
 import { customerKey, emailHash } from './customer-key.js';
 import { sql } from '../db/sql.js';
+import { withTransaction } from '../db/transaction.js';
 import { decideOrderTiming, type OrderFacts, type TimingVerdict } from './order-timing.js';
 import type { TimingConfig } from '../config/schema.js';
 import { formatCents, toCents } from '../money/cents.js';
@@ -130,30 +131,23 @@ export class Recorder {
       outcome.duplicate = res.rowCount === 0;
       return outcome;
     }
-    const client = await this.deps.pool.connect();
+    // An erasure request names the address it erases: its own payload is never kept.
+    const raw = delivery.events.some((e) => e.type === 'customer.erased') ? null : delivery.raw;
     try {
-      await client.query('BEGIN');
-      // An erasure request names the address it erases: its own payload is never kept.
-      const raw = delivery.events.some((e) => e.type === 'customer.erased') ? null : delivery.raw;
-      const claimed = await client.query(q.claimDelivery, [
-        delivery.source, delivery.deliveryId, delivery.store, delivery.topic, delivery.eventKey ?? null,
-        raw, deliveryCustomerKey(delivery.events),
-      ]);
-      if (claimed.rowCount === 0) {
-        await client.query('ROLLBACK');
-        return { duplicate: true, schedule: [], unschedule: [] };
-      }
-      for (const write of writes) await this.apply(client, delivery, write, outcome);
-      await client.query('COMMIT');
+      return await withTransaction(this.deps.pool, async (client) => {
+        const claimed = await client.query(q.claimDelivery, [
+          delivery.source, delivery.deliveryId, delivery.store, delivery.topic, delivery.eventKey ?? null,
+          raw, deliveryCustomerKey(delivery.events),
+        ]);
+        if (claimed.rowCount === 0) return { duplicate: true, schedule: [], unschedule: [] };
+        for (const write of writes) await this.apply(client, delivery, write, outcome);
+        return outcome;
+      });
     } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
       // A concurrent twin claimed the same delivery first: that is a duplicate, not an error.
       if ((err as { code?: string }).code === '23505') return { duplicate: true, schedule: [], unschedule: [] };
       throw err;
-    } finally {
-      client.release();
     }
-    return outcome;
   }
 
   private async apply(db: Queryable, delivery: IncomingDelivery, write: Write, outcome: RecordOutcome): Promise<void> {

@@ -3,6 +3,7 @@
 // history), so live updates are a periodic rebuild rather than incremental bookkeeping.
 import type pg from 'pg';
 import { sql } from '../db/sql.js';
+import { withTransaction } from '../db/transaction.js';
 import { buildCoPurchase, type CoPurchaseOptions } from './copurchase.js';
 
 const q = { baskets: sql(import.meta.url, 'order-baskets'), write: sql(import.meta.url, 'replace-copurchase') };
@@ -23,15 +24,10 @@ export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPu
     opts,
   );
   const rows = model.toRows();
-  const client = await pool.connect();
-  try {
-    await client.query('BEGIN');
+  const written = await withTransaction(pool, async (client) => {
     // Several worker processes may rebuild at once: one writes, the others skip.
     const { rows: lock } = await client.query(`SELECT pg_try_advisory_xact_lock(hashtext('copurchase:' || $1)) AS mine`, [store]);
-    if (!lock[0].mine) {
-      await client.query('ROLLBACK');
-      return { store, baskets: baskets.length, rows: 0, seconds: 0 };
-    }
+    if (!lock[0].mine) return false;
     await client.query('DELETE FROM copurchase WHERE store = $1', [store]);
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
@@ -45,13 +41,9 @@ export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPu
        ON CONFLICT (store) DO UPDATE SET built_at = excluded.built_at, rows = excluded.rows`,
       [store, rows.length],
     );
-    await client.query('COMMIT');
-  } catch (err) {
-    await client.query('ROLLBACK').catch(() => {});
-    throw err;
-  } finally {
-    client.release();
-  }
+    return true;
+  });
+  if (!written) return { store, baskets: baskets.length, rows: 0, seconds: 0 };
   return { store, baskets: baskets.length, rows: rows.length, seconds: Math.round((performance.now() - started) / 10) / 100 };
 }
 

@@ -2,7 +2,7 @@
 // config, report old → new, and (when applying) store the new decision and re-time its job.
 import type pg from 'pg';
 import { sql } from '../db/sql.js';
-import { decideOrderTiming, type TimingVerdict } from '../ingest/order-timing.js';
+import { decideOrderTiming, recordedFacts, type TimingVerdict } from '../ingest/order-timing.js';
 import type { TimingConfig } from '../config/schema.js';
 import type { QueueBackend } from '../queue/cross-sell-queue.js';
 import type { LearnedDelays } from '../learned/learned-delays.js';
@@ -28,20 +28,8 @@ export async function reschedule(opts: {
   const { rows } = await opts.pool.query(pendingSql);
   const changes: Change[] = [];
   for (const r of rows) {
-    const verdict: TimingVerdict = decideOrderTiming(
-      {
-        lines: (r.lines ?? []).map((l: Record<string, unknown>) => ({ ...l, sku: l.sku ?? undefined, productType: l.productType ?? undefined, vendor: l.vendor ?? undefined })),
-        milestones: { order: r.createdAt, paid: r.paidAt ?? undefined, fulfilled: r.fulfilledAt ?? undefined, delivered: r.deliveredAt ?? undefined },
-        cancelledAt: r.cancelledAt,
-        refundedAt: r.refundedAt,
-        customerTimezone: r.timezone ?? undefined,
-        shippingCountry: r.shippingCountry ?? undefined,
-        shippingProvince: r.shippingProvince ?? undefined,
-        learned: opts.learned ? await opts.learned(r.store) : undefined,
-      },
-      opts.timing,
-      opts.now,
-    );
+    const learned = opts.learned ? await opts.learned(r.store) : undefined;
+    const verdict: TimingVerdict = decideOrderTiming({ ...recordedFacts(r, r.lines ?? [], opts.now), learned }, opts.timing, opts.now);
     const oldDue = r.dueAt ? new Date(r.dueAt).toISOString() : null;
     const newDue = verdict.dueAt ? verdict.dueAt.toISOString() : null;
     if (verdict.status === r.status && newDue === oldDue) continue;
