@@ -21,7 +21,9 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
   const prefix = `{bench${randomBytes(3).toString('hex')}}`;
   const queue = await openQueue({ redisUrl: env.REDIS_URL, prefix, db: { pool, url: env.DATABASE_URL, embedded: false, close: async () => {} } });
   await queue.queue.addBulk(ids.map((id) => ({ name: 'deliver', data: { crossSellId: id }, opts: { jobId: jobIdFor(id), removeOnComplete: true, attempts: 3 } })));
-  const worker = spawn('node', [new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'work'], {
+  // BENCH_PROFILE_DIR=dir writes the worker's CPU profile there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const worker = spawn('node', [...profile, new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'work'], {
     env: { ...process.env, ...env, SMTP_URL: `smtp://127.0.0.1:${port}`, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '20', AFTERCART_CONFIG: benchConfigFile() },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

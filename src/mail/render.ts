@@ -1,8 +1,9 @@
-// Renders the cross-sell email: subject, HTML and text part. One render() per email, the text
+// Renders the cross-sell email: subject, HTML and text part. One render per email, the text
 // part derived from that HTML (rendering twice halves throughput), never `pretty` (~10 ms).
-// `render`/`toPlainText` come from @react-email/render 2.3, not the older copy inside components.
-import { createElement } from 'react';
-import { render, plainTextSelectors } from '@react-email/render';
+// `plainTextSelectors` come from @react-email/render 2.3, not the older copy inside components.
+import { createElement, type ReactElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { plainTextSelectors } from '@react-email/render';
 import { compile } from 'html-to-text';
 import CrossSell, { orderItems, type CrossSellProps } from '../../emails/CrossSell.js';
 import { mailStrings } from './i18n.js';
@@ -31,8 +32,23 @@ const toPlainText = compile({ wordwrap: false, selectors: plainTextSelectors });
 export async function renderCrossSell(props: CrossSellProps): Promise<RenderedEmail> {
   // An email without products has nothing to say; the scheduler skips with `no_complements`.
   if (props.items.length === 0) throw new Error('renderCrossSell: items is empty');
-  const html = await render(createElement(CrossSell, props));
+  const html = renderEmailHtml(createElement(CrossSell, props));
   return { subject: crossSellSubject(props), html, text: toPlainText(html) };
+}
+
+const XHTML_DOCTYPE =
+  '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
+// React 19 adds `<link rel="preload" as="image">` for every <img>: noise in an email.
+const IMAGE_PRELOAD = /<link rel="preload" as="image"[^>]*>/g;
+
+/**
+ * The HTML React Email's `render()` gives (its doctype, no image preload hints) for templates
+ * without Suspense, rendered synchronously: `render()` streams through Suspense and a
+ * MessageChannel and takes ~1.1 ms where this takes ~0.35 ms. A template that suspends would
+ * throw here rather than send a fallback.
+ */
+export function renderEmailHtml(element: ReactElement): string {
+  return XHTML_DOCTYPE + renderToStaticMarkup(element).replace(IMAGE_PRELOAD, '');
 }
 
 /**
