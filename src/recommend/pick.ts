@@ -48,7 +48,7 @@ export function pickItems(
   const weighting = limits.weighting ?? DEFAULT_WEIGHTING;
   const anchors = anchorsFor(input.bought, input.history, input.at, weighting);
   // Learned scores for everything the rules allow; also ranks the by-type candidates.
-  const learned = scoreCandidates(anchors, model, (id) => reject(id, catalog(id), ctx) !== null, weighting.perAnchor);
+  const learned = limits.learned ?? scoreCandidates(anchors, model, (id) => reject(id, catalog(id), ctx) !== null, weighting.perAnchor);
 
   const picked: PickedItem[] = [];
   const considered = new Set<string>();

@@ -54,7 +54,8 @@ export class PostgresItemPicker implements ItemPicker {
     // neighbours of this order and the customer's history, and the configured types.
     const declared = [...products.values()].flatMap((p) => (p.complements ?? []).map((c) => c.id));
     const skip = (id: string) => owned.has(id) || returned.has(id) || offered.has(id) || products.has(id);
-    const learned = scoreCandidates(anchorsFor(boughtLines, history, at), model, skip, DEFAULT_WEIGHTING.perAnchor).top(LEARNED_CANDIDATES);
+    const scored = scoreCandidates(anchorsFor(boughtLines, history, at), model, skip, DEFAULT_WEIGHTING.perAnchor);
+    const learned = scored.top(LEARNED_CANDIDATES);
     const types = [...new Set(boughtLines.flatMap((l) => typeTargets(rc.typeComplements, l.productType ?? products.get(l.productId)?.productType)))];
     const { rows: candidates } = await this.named('candidate-products', q.candidates,
       [req.store, [...declared, ...learned.map((s) => s.productId)], types.map((t) => t.toLowerCase())]);
@@ -76,7 +77,10 @@ export class PostgresItemPicker implements ItemPicker {
       },
       (id) => products.get(id),
       model,
-      { maxItems: Math.min(req.limit, rc.maxItems), typeComplements: rc.typeComplements, productsOfType: (t) => byType.get(t.toLowerCase()) ?? [] },
+      {
+        maxItems: Math.min(req.limit, rc.maxItems), typeComplements: rc.typeComplements,
+        productsOfType: (t) => byType.get(t.toLowerCase()) ?? [], learned: scored,
+      },
     );
     const items: ChosenItem[] = result.items.map((i) => {
       const p = products.get(i.productId);

@@ -1,4 +1,5 @@
 // Shapes shared by the picker, the co-purchase model and the offline evaluation.
+import type { LearnedScores } from './score.js';
 
 /** Where a picked item came from, in rank order: required accessory, merchant-declared, by product type, learned. */
 export type ItemSource = 'required' | 'declared' | 'type' | 'copurchase';
@@ -105,6 +106,12 @@ export interface PickLimits {
   productsOfType?: (type: string) => readonly CatalogItem[];
   /** Tuning for the learned source; the evaluated defaults when omitted. */
   weighting?: HistoryWeighting;
+  /**
+   * Learned scores the caller already computed for the same anchors and weighting (the picker
+   * needs them to choose which catalog entries to load): saves scoring twice. They may
+   * include candidates the rules reject; every candidate is checked again when offered.
+   */
+  learned?: LearnedScores;
 }
 
 export interface PickResult {

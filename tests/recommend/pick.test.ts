@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pickItems, type CatalogItem } from '../../src/recommend/index.js';
+import { pickItems, scoreCandidates, anchorsFor, DEFAULT_WEIGHTING, type CatalogItem } from '../../src/recommend/index.js';
 import { catalogOf, console_, inputOf, modelOf } from './helpers.js';
 
 const adapter: CatalogItem = { id: 'P3', title: 'Power Adapter', productType: 'Adapter' };
@@ -154,6 +154,39 @@ describe('determinism', () => {
           }
         },
       ),
+    );
+  });
+});
+
+describe('learned scores computed by the caller', () => {
+  it('give the same result as scoring inside, though they include candidates the rules reject', () => {
+    const ids = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...ids), fc.integer({ min: 1, max: 9 })), { minLength: 1, maxLength: 40 }),
+        fc.subarray(ids.slice(0, 14)),
+        fc.subarray(ids.slice(10, 20)),
+        fc.constantFrom('Video Game Console', 'Controller', undefined),
+        fc.integer({ min: 1, max: 3 }),
+        (pairs, owned, unavailable, typeOfZ, maxItems) => {
+          const lists: Record<string, [string, number][]> = { P1: pairs.map(([id, w]) => [id, w / 10]), H1: pairs.map(([id, w]) => [id, w / 20]) };
+          // Rejected for every reason: owned, unavailable, the bought type, one per type (the
+          // last ids share a type), not in the catalog (Y).
+          const items: CatalogItem[] = [console_, { id: 'H1', title: 'H1' },
+            ...ids.filter((id) => id !== 'Y').map((id) => ({
+              id, title: id, productType: id === 'Z' ? typeOfZ : id > 'T' ? 'Shared' : `T${id}`, available: !unavailable.includes(id),
+            }))];
+          const input = inputOf({ owned: new Set(owned), history: [{ productId: 'H1', at: new Date('2026-01-01') }], at: new Date('2026-02-01') });
+          const model = modelOf(lists);
+          const inside = pickItems(input, catalogOf(items), model, { maxItems, typeComplements: {} });
+          // What PostgresItemPicker passes: scores before the catalog is known (only owned skipped).
+          const learned = scoreCandidates(anchorsFor(input.bought, input.history, input.at), model, (id) => input.owned.has(id), DEFAULT_WEIGHTING.perAnchor);
+          const outside = pickItems(input, catalogOf(items), model, { maxItems, typeComplements: {}, learned });
+          expect(outside.items).toEqual(inside.items);
+          expect(outside.reason).toBe(inside.reason);
+        },
+      ),
+      { numRuns: 300 },
     );
   });
 });

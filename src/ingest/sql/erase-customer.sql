@@ -17,6 +17,8 @@ WITH target AS (
     status = CASE WHEN status IN ('waiting', 'scheduled') THEN 'cancelled' ELSE status END,
     reason = CASE WHEN status IN ('waiting', 'scheduled') THEN 'no_email' ELSE reason END
   WHERE store = $1 AND customer_key = $2 RETURNING id
+), scrub_products AS (
+  UPDATE customer_products SET customer_key = (SELECT key FROM fresh) WHERE store = $1 AND customer_key = $2 RETURNING 1
 ), scrub_tickets AS (
   UPDATE tickets SET customer_key = (SELECT key FROM fresh) WHERE store = $1 AND customer_key = $2 RETURNING 1
 ), scrub_payloads AS (

@@ -44,6 +44,18 @@ WITH claimed AS (
     version           = orders.version + 1
   RETURNING order_id, version, (xmax = 0) AS inserted, customer_key, created_at, currency, shipping_country,
             shipping_province, paid_at, fulfilled_at, delivered_at, cancelled_at, refunded_at, from_history
+), bought AS (
+  -- The customer's per-product summary (customer_products) learns this order's products;
+  -- an order heard again changes nothing. Sorted so concurrent orders lock rows in one order.
+  INSERT INTO customer_products AS cp (store, customer_key, product_id, last_bought_at, last_order_id)
+  SELECT $3, ord.customer_key, l.product_id, ord.created_at, $7
+  FROM ord, (SELECT DISTINCT product_id FROM jsonb_to_recordset($25::jsonb) AS l(product_id text, quantity int)
+              WHERE quantity > 0) l
+  WHERE ord.customer_key IS NOT NULL
+  ORDER BY l.product_id
+  ON CONFLICT (store, customer_key, product_id) DO UPDATE SET
+    last_bought_at = excluded.last_bought_at, last_order_id = excluded.last_order_id
+  WHERE cp.last_bought_at IS NULL OR cp.last_bought_at < excluded.last_bought_at
 ), lines AS (
   INSERT INTO order_lines (store, order_id, line_no, product_id, variant_id, sku, title, product_type, vendor, tags, quantity, unit_price)
   SELECT $3, $7, l.line_no, l.product_id, l.variant_id, l.sku, l.title, l.product_type, l.vendor,

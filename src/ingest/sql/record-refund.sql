@@ -23,7 +23,13 @@ WITH returned AS (
     WINDOW w AS (PARTITION BY x.product_id ORDER BY x.line_no ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
   ) s
   WHERE l.store = $1 AND l.order_id = $2 AND l.line_no = s.line_no AND (s.take > 0 OR s.first)
-  RETURNING l.line_no, l.quantity, l.returned_quantity
+  RETURNING l.line_no, l.product_id, l.quantity, l.returned_quantity
+), returned_products AS (
+  -- The customer's per-product summary (customer_products) remembers what came back.
+  UPDATE customer_products cp SET returned = true
+  FROM orders o
+  WHERE o.store = $1 AND o.order_id = $2 AND cp.store = $1 AND cp.customer_key = o.customer_key AND NOT cp.returned
+    AND cp.product_id IN (SELECT product_id FROM line_update WHERE returned_quantity > 0)
 ), all_units_back AS (
   SELECT coalesce(sum(l.quantity), 0) > 0
      AND coalesce(sum(coalesce(u.returned_quantity, l.returned_quantity)), 0) >= coalesce(sum(l.quantity), 0) AS yes
