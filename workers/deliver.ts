@@ -16,7 +16,7 @@ import { renderCrossSell } from '../src/mail/render.js';
 import { crossSellProps } from '../src/mail/preview-props.js';
 import { classifySmtpError, mayHaveBeenAccepted, type Mailer } from '../src/mail/transport.js';
 import type { LinkSigner } from '../src/http/links.js';
-import type { ItemPicker, ChosenItem } from '../src/recommend/item-picker.js';
+import type { ItemPicker, ChosenItem, CustomerContext } from '../src/recommend/item-picker.js';
 import { metrics } from '../src/http/metrics.js';
 import { queryRunner } from '../src/db/sql.js';
 
@@ -57,6 +57,8 @@ export interface LoadedCrossSell extends RecordedOrder {
   firstName: string | null;
   locale: string | null;
   siblings: { id: number; orderId: string }[];
+  /** customer_context() for this customer and these orders (null unless scheduled). */
+  itemContext: CustomerContext | null;
   lines: (RecordedLine & { orderId: string; title: string })[];
 }
 
@@ -115,7 +117,10 @@ export async function deliver(
   }
 
   const siblingIds = xs.siblings.map((s) => String(s.id));
-  const picked = await deps.items.pick({ store: xs.store, customerKey: xs.customerKey, orderIds: [xs.orderId, ...xs.siblings.map((s) => s.orderId)], lines: xs.lines, limit: config.recommend.maxItems });
+  const picked = await deps.items.pick({
+    store: xs.store, customerKey: xs.customerKey, orderIds: [xs.orderId, ...xs.siblings.map((s) => s.orderId)],
+    lines: xs.lines, limit: config.recommend.maxItems, context: xs.itemContext ?? undefined,
+  });
   if (picked.items.length === 0) {
     await settle(pool, xs.id, 'skipped', 'no_complements', { figures, items: [] });
     metrics.decisions.inc({ outcome: 'skipped', reason: 'no_complements' });
@@ -145,11 +150,12 @@ export async function deliver(
   } catch (err) {
     metrics.smtpSeconds.observe((performance.now() - started) / 1000);
     if (classifySmtpError(err) === 'permanent') {
-      await settle(pool, xs.id, 'failed', 'smtp_rejected', {});
+      // Suppressed before the row says failed: whoever sees "failed" sees the suppression too.
       await pool.query(
         `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'bounced') ON CONFLICT DO NOTHING`,
         [xs.store, emailHash(xs.email!), xs.email!.toLowerCase()],
       );
+      await settle(pool, xs.id, 'failed', 'smtp_rejected', {});
       metrics.sends.inc({ outcome: 'failed' });
       log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number }).responseCode }, 'permanent SMTP failure: address suppressed');
       throw new UnrecoverableError(`permanent SMTP failure for cross-sell ${xs.id}`);

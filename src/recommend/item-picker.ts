@@ -9,6 +9,23 @@ export interface PickRequest {
   orderIds: string[];
   lines: { orderId: string; productId: string; title: string; productType: string | null; quantity: number; unitPrice: string }[];
   limit: number;
+  /** What customer_context() said of this customer and these orders, when the caller already
+   * read it (the worker does, in the statement that loads the cross-sell); else the picker asks. */
+  context?: CustomerContext;
+}
+
+/** customer_context() (migrations/0007_customer_context.sql): what item selection needs to know of a customer. */
+export interface CustomerContext {
+  /** The 100 most recent products bought before, newest first: [product id, ISO time]. */
+  history: [string, string][];
+  owned: string[];
+  returned: string[];
+  /** Products earlier emails offered this customer. */
+  offered: string[];
+  /** The store's catalog version (null: no product was ever written). */
+  catalog: { epoch: number; version: number } | null;
+  /** When the store's co-purchase model was last built (null: never). */
+  modelBuiltAt: string | null;
 }
 
 export interface ChosenItem {

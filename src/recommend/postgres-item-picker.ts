@@ -1,26 +1,18 @@
 // Item selection against the store's record. The store's catalog and learned co-purchase
-// model live in memory, refreshed when the stamps the context query returns move, so a pick
-// is one small query (the customer's context) and the pure `pickItems` decides.
+// model live in memory, refreshed when the stamps in the customer's context move, so a pick
+// is one small query (the customer's context, none when the caller read it already) and the
+// pure `pickItems` decides.
 import type pg from 'pg';
 import { sql, queryRunner } from '../db/sql.js';
 import type { Config } from '../config/schema.js';
-import type { ChosenItem, ItemPicker, PickRequest } from './item-picker.js';
-import { CatalogCache, type CatalogStamp } from './catalog-cache.js';
+import type { ChosenItem, CustomerContext, ItemPicker, PickRequest } from './item-picker.js';
+import { CatalogCache } from './catalog-cache.js';
 import { pickItems, modelFromRows, anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type BuiltCoPurchase } from './index.js';
 
 const q = {
   context: sql(import.meta.url, 'customer-context'),
   neighbours: sql(import.meta.url, 'neighbours'),
 };
-
-interface CustomerContext {
-  history: [string, string][];
-  owned: string[];
-  returned: string[];
-  offered: string[];
-  catalog: CatalogStamp | null;
-  modelBuiltAt: string | null;
-}
 
 export class PostgresItemPicker implements ItemPicker {
   private readonly models = new Map<string, { builtAt: string | null; model: Promise<BuiltCoPurchase> }>();
@@ -39,9 +31,8 @@ export class PostgresItemPicker implements ItemPicker {
   async pick(req: PickRequest): ReturnType<ItemPicker['pick']> {
     const rc = this.config().recommend;
     const boughtLines = req.lines.filter((l) => l.quantity > 0);
-    const { rows } = await queryRunner(this.pool, this.prepared)<CustomerContext>(
-      'customer-context', q.context, [req.store, req.customerKey ?? '', req.orderIds]);
-    const ctx = rows[0]!;
+    const ctx = req.context ?? (await queryRunner(this.pool, this.prepared)<{ context: CustomerContext }>(
+      'customer-context', q.context, [req.store, req.customerKey ?? '', req.orderIds])).rows[0]!.context;
     const [model, catalog] = await Promise.all([this.model(req.store, ctx.modelBuiltAt), this.catalogs.at(req.store, ctx.catalog)]);
     const owned = new Set(ctx.owned);
     const returned = new Set(ctx.returned);

@@ -1,6 +1,7 @@
 -- Everything the worker needs to decide one cross-sell, re-read at send time: the row, its
--- order's milestones, the customer, and the lines of this order and of any other pending
--- order of the same customer (one email serves them all).
+-- order's milestones, the customer, the lines of this order and of any other pending order of
+-- the same customer (one email serves them all), and what item selection needs to know of the
+-- customer (customer_context(), migrations/0007), so picking items costs no round trip.
 SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", x.status, x.due_at AS "dueAt", coalesce(x.timing ? 'sendNow', false) AS "sendNow",
        o.created_at AS "createdAt", o.paid_at AS "paidAt", o.fulfilled_at AS "fulfilledAt", o.delivered_at AS "deliveredAt",
        o.cancelled_at AS "cancelledAt", o.refunded_at AS "refundedAt", o.currency,
@@ -18,6 +19,10 @@ SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", 
          WHERE l.store = x.store AND l.order_id = ANY(ARRAY[x.order_id] || ARRAY(
                SELECT s.order_id FROM cross_sells s WHERE s.store = x.store AND s.customer_key = x.customer_key
                   AND s.id <> x.id AND s.status IN ('waiting', 'scheduled')))) AS lines
+       -- Only for a send that may go ahead (a duplicate job or a finished row needs none).
+       , CASE WHEN x.status = 'scheduled' THEN customer_context(x.store, coalesce(x.customer_key, ''), ARRAY[x.order_id] || ARRAY(
+               SELECT s.order_id FROM cross_sells s WHERE s.store = x.store AND s.customer_key = x.customer_key
+                  AND s.id <> x.id AND s.status IN ('waiting', 'scheduled'))) END AS "itemContext"
 FROM cross_sells x
 JOIN orders o ON o.store = x.store AND o.order_id = x.order_id
 LEFT JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key
