@@ -9,6 +9,7 @@ import { renderCrossSell, warmUpRenderer } from '../src/mail/render.js';
 import CrossSell from '../emails/CrossSell.js';
 import { round } from './load.js';
 import { benchConfigFile } from './config.js';
+import { cpuSnapshot, pidsNamed } from './process-cpu.js';
 
 export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }, opts: { emails: number }) {
   const renders = await renderOnly(3);
@@ -30,11 +31,20 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
   try {
     const deadline = Date.now() + 180_000;
     let sent = 0;
+    // CPU per email of each process, counted from the first email sent (start-up excluded).
+    let cpu: { sent: number; snapshot: ReturnType<typeof cpuSnapshot> } | undefined;
     while (Date.now() < deadline) {
       sent = (await pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE store = $1 AND status = 'sent'`, [store])).rows[0].n;
       if (sent >= ids.length) break;
+      if (!cpu && sent > 0) {
+        cpu = { sent, snapshot: cpuSnapshot({ worker: [worker.pid!], postgres: pidsNamed('postgres'), redis: pidsNamed('redis-server'), smtpServer: [sink.pid!] }) };
+      }
       await new Promise((r) => setTimeout(r, 250));
     }
+    const used = cpu?.snapshot.since();
+    const cpuMsPerEmail = used && sent > cpu!.sent
+      ? Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, round(ms / (sent - cpu!.sent), 2)]))
+      : undefined;
     const { rows } = await pool.query(
       `SELECT extract(epoch FROM max(sent_at) - min(sent_at))::float AS span, count(*)::int AS n,
               count(*) FILTER (WHERE status <> 'sent')::int AS unsent
@@ -48,6 +58,7 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
       renderP50Ms: renders.p50Ms,
       renderOnlyPerSec: renders.perSec,
       ratioToRenderOnly: round(emailsPerSec / renders.perSec),
+      cpuMsPerEmail,
     };
   } finally {
     worker.kill('SIGTERM');
