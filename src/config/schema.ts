@@ -94,7 +94,7 @@ export const recommendSchema = z
     /** Co-purchase rules need at least this many orders containing both items. */
     minSupport: z.number().int().positive().default(2),
     /** How often workers rebuild the learned co-purchase table from new orders. */
-    rebuildEvery: duration.prefault('1h'),
+    rebuildEvery: duration.prefault('15m'),
   })
   .strict();
 
