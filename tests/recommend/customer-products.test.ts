@@ -48,7 +48,11 @@ describe.skipIf(missing('postgres', 'redis'))('the customers’ per-product summ
     expect((await order('W-3', 'TENT', '2026-11-12T10:00:00Z')).status).toBe(200);
     expect((await order('W-3', 'TENT', '2026-11-12T10:00:00Z')).status).toBe(200); // heard again
     expect((await order('W-9', 'MUG', '2026-11-12T10:00:00Z', 'other@example.com')).status).toBe(200);
+    // A milestone before the order itself: the order row exists first without customer or lines.
+    expect((await app.postEvent({ type: 'order.paid', data: { store: 'cp-web', orderId: 'W-4', at: '2026-11-13T10:00:00Z' } })).status).toBe(200);
+    expect((await order('W-4', 'STOVE', '2026-11-13T09:00:00Z')).status).toBe(200);
     await expectConsistent();
+    expect((await rows(STORED)).find((r) => r.product_id === 'STOVE')).toMatchObject({ last_order_id: 'W-4' });
     const lamp = (await rows(STORED)).find((r) => r.product_id === 'LAMP');
     expect(lamp).toMatchObject({ last_order_id: 'W-2', returned: false });
   });
