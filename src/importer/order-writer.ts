@@ -51,6 +51,8 @@ export interface HistoryCustomerRow {
 const UPSERT_CUSTOMERS = `
 INSERT INTO customers (store, customer_key, external_id, email, first_name, last_name, marketing_consent)
 SELECT $1, k, x, e, f, l, m FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[]) AS t(k, x, e, f, l, m)
+-- An erased customer is not brought back by an old history (erasures, 0008).
+WHERE NOT EXISTS (SELECT 1 FROM erasures er WHERE er.store = $1 AND er.customer_key = t.k)
 ON CONFLICT (store, customer_key) DO UPDATE SET
   external_id       = coalesce(customers.external_id, excluded.external_id),
   email             = CASE WHEN customers.erased_at IS NULL THEN coalesce(customers.email, excluded.email) END,
@@ -70,7 +72,8 @@ WHERE customers.erased_at IS NULL AND (
 const UPSERT_ORDERS = `
 INSERT INTO orders (store, order_id, customer_key, created_at, currency, shipping_country, total,
                     cancelled_at, refunded_at, refunded_amount, from_history)
-SELECT $1, o, k, at, cur, ctry, tot, can, ref, coalesce(refamt, 0), true
+SELECT $1, o, CASE WHEN EXISTS (SELECT 1 FROM erasures er WHERE er.store = $1 AND er.customer_key = t.k) THEN NULL ELSE k END,
+       at, cur, ctry, tot, can, ref, coalesce(refamt, 0), true
 FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::numeric[], $8::timestamptz[], $9::timestamptz[], $10::numeric[])
   AS t(o, k, at, cur, ctry, tot, can, ref, refamt)
 ON CONFLICT (store, order_id) DO UPDATE SET

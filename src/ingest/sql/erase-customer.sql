@@ -23,6 +23,9 @@ WITH target AS (
   UPDATE tickets SET customer_key = (SELECT key FROM fresh) WHERE store = $1 AND customer_key = $2 RETURNING 1
 ), scrub_payloads AS (
   UPDATE deliveries SET payload = NULL, customer_key = NULL WHERE store = $1 AND customer_key = $2 RETURNING 1
+), tombstone AS (
+  -- Remembered so that a re-imported history does not bring the customer back (0008_erasures).
+  INSERT INTO erasures (store, customer_key) VALUES ($1, $2) ON CONFLICT DO NOTHING RETURNING 1
 ), scrub_suppression AS (
   UPDATE suppressions SET email = NULL WHERE store IN ($1, '*') AND email_hash = $3 RETURNING 1
 )

@@ -8,5 +8,6 @@ WITH a AS (DELETE FROM cross_sells WHERE store = $1),
      g AS (DELETE FROM suppressions WHERE store = $1),
      h AS (DELETE FROM copurchase WHERE store = $1),
      j AS (DELETE FROM customer_products WHERE store = $1),
+     k AS (DELETE FROM erasures WHERE store = $1),
      i AS (UPDATE deliveries SET payload = NULL, customer_key = NULL WHERE store = $1)
 SELECT 1;
