@@ -10,7 +10,7 @@ import type { CrossSellJob } from '../src/queue/cross-sell-queue.js';
 import { decideOrderTiming, recordedFacts, type RecordedLine, type RecordedOrder } from '../src/ingest/order-timing.js';
 import { applyQuietHours } from '../src/timing/index.js';
 import { emailHash } from '../src/ingest/customer-key.js';
-import { loadCustomerFigures } from '../src/eligibility/figures.js';
+import { figuresFrom, figuresWindow, loadCustomerFigures, type StoredFigures } from '../src/eligibility/figures.js';
 import { checkEligibility } from '../src/eligibility/check-eligibility.js';
 import { renderCrossSell } from '../src/mail/render.js';
 import { crossSellProps } from '../src/mail/preview-props.js';
@@ -57,6 +57,8 @@ export interface LoadedCrossSell extends RecordedOrder {
   firstName: string | null;
   locale: string | null;
   siblings: { id: number; orderId: string }[];
+  /** customer_figures() with the hash in the customer key (null unless scheduled). */
+  figuresByKey: StoredFigures | null;
   /** customer_context() for this customer and these orders (null unless scheduled). */
   itemContext: CustomerContext | null;
   lines: (RecordedLine & { orderId: string; title: string })[];
@@ -83,7 +85,7 @@ export async function deliver(
   const run = queryRunner(pool, deps.prepared ?? false);
   const config = deps.config();
   const now = deps.now?.() ?? new Date();
-  const { rows } = await run<LoadedCrossSell>('load-cross-sell', q.load, [crossSellId]);
+  const { rows } = await run<LoadedCrossSell>('load-cross-sell', q.load, [crossSellId, ...figuresWindow(config, now)]);
   const xs = rows[0];
   if (!xs) return 'gone';
   if (xs.status !== 'scheduled') return xs.status === 'waiting' ? 'waiting' : 'already';
@@ -105,9 +107,11 @@ export async function deliver(
     return postpone(sendAt);
   }
 
-  const figures = await loadCustomerFigures(run, {
-    store: xs.store, customerKey: xs.customerKey, emailHash: xs.email ? emailHash(xs.email) : null, now, config,
-  });
+  // Read with the cross-sell when its key still names this address (a changed address reads anew).
+  const addressHash = xs.email ? emailHash(xs.email) : null;
+  const figures = xs.figuresByKey && addressHash !== null && xs.customerKey === `e-${addressHash}`
+    ? figuresFrom(xs.figuresByKey)
+    : await loadCustomerFigures(run, { store: xs.store, customerKey: xs.customerKey, emailHash: addressHash, now, config });
   const eligibility = checkEligibility(figures, config.eligibility, config.timing.frequencyCap);
   if (!eligibility.eligible) {
     await settle(pool, xs.id, 'skipped', eligibility.reason, { figures });

@@ -16,6 +16,7 @@ import { openDatabase } from '../db/database.js';
 import { LinkSigner } from '../http/links.js';
 import { crossSellProps } from '../mail/preview-props.js';
 import { renderCrossSell, type RenderedEmail } from '../mail/render.js';
+import { figuresWindow } from '../eligibility/figures.js';
 import { PostgresItemPicker } from '../recommend/postgres-item-picker.js';
 import type { LoadedCrossSell } from '../../workers/deliver.js';
 
@@ -68,7 +69,7 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
       err.write(`aftercart preview: order ${orderId} exists in ${found.length} stores (${found.map((f) => f.store).join(', ')}): pass --store\n`);
       return 2;
     }
-    const { rows } = await db.pool.query<LoadedCrossSell>(loadCrossSell, [found[0]!.id]);
+    const { rows } = await db.pool.query<LoadedCrossSell>(loadCrossSell, [found[0]!.id, ...figuresWindow(config, new Date())]);
     const xs = rows[0];
     if (!xs) {
       err.write(`aftercart preview: order ${orderId} has no order record\n`);
@@ -79,7 +80,7 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
     const picker = new PostgresItemPicker(db.pool, () => config);
     const picked = await picker.pick({
       store: xs.store, customerKey: xs.customerKey, orderIds: [xs.orderId, ...xs.siblings.map((s) => s.orderId)],
-      lines: xs.lines, limit: config.recommend.maxItems,
+      lines: xs.lines, limit: config.recommend.maxItems, context: xs.itemContext ?? undefined,
     });
     if (picked.items.length === 0) {
       err.write(`aftercart preview: nothing to recommend for order ${orderId} (${xs.store}): no_complements, ${picked.considered} candidate(s) considered\n`);

@@ -1,4 +1,6 @@
-// Reads a customer's figures in one query; always current and recomputable from the record.
+// Reads a customer's figures in one query (customer_figures(), migrations/0009); always current
+// and recomputable from the record. The worker reads the same function in the statement that
+// loads a cross-sell and maps it with `figuresFrom`.
 import type pg from 'pg';
 import { sql, queryRunner, type QueryRunner } from '../db/sql.js';
 import type { CustomerFigures } from './check-eligibility.js';
@@ -6,17 +8,40 @@ import type { Config } from '../config/schema.js';
 
 const customerFiguresSql = sql(import.meta.url, 'customer-figures');
 
+/** What customer_figures() returns. */
+export interface StoredFigures {
+  hasEmail: boolean;
+  marketingConsent: boolean | null;
+  suppression: CustomerFigures['suppression'];
+  orders: number;
+  unitsBought: number;
+  unitsReturned: number;
+  valueBought: string;
+  valueReturned: string;
+  serviceOrders: number;
+  ticketsOpened: number;
+  openTickets: number;
+  recentEmails: number;
+}
+
+/** customer_figures()'s arguments after store, customer key and email hash, from config. */
+export function figuresWindow(config: Config, now: Date): [number, number, number, Date, boolean] {
+  const e = config.eligibility;
+  return [e.returns.lookback, e.service.lookback, config.timing.frequencyCap.per, now, e.globalSuppression];
+}
+
 export async function loadCustomerFigures(
   db: Pick<pg.Pool, 'query'> | QueryRunner,
   args: { store: string; customerKey: string | null; emailHash: string | null; now: Date; config: Config },
 ): Promise<CustomerFigures> {
-  const e = args.config.eligibility;
   const run = typeof db === 'function' ? db : queryRunner(db, false);
-  const { rows } = await run('customer-figures', customerFiguresSql, [
-    args.store, args.customerKey ?? '', args.emailHash ?? '', e.returns.lookback, e.service.lookback,
-    args.config.timing.frequencyCap.per, args.now, e.globalSuppression,
+  const { rows } = await run<{ figures: StoredFigures }>('customer-figures', customerFiguresSql, [
+    args.store, args.customerKey ?? '', args.emailHash ?? '', ...figuresWindow(args.config, args.now),
   ]);
-  const r = rows[0];
+  return figuresFrom(rows[0]!.figures);
+}
+
+export function figuresFrom(r: StoredFigures): CustomerFigures {
   const unitsBought = Number(r.unitsBought);
   const unitsReturned = Number(r.unitsReturned);
   const serviceOrders = Number(r.serviceOrders);

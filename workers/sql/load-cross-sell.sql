@@ -1,7 +1,9 @@
 -- Everything the worker needs to decide one cross-sell, re-read at send time: the row, its
 -- order's milestones, the customer, the lines of this order and of any other pending order of
 -- the same customer (one email serves them all), and what item selection needs to know of the
--- customer (customer_context(), migrations/0007), so picking items costs no round trip.
+-- customer (customer_context(), migrations/0007), so picking items costs no round trip, and
+-- their eligibility figures (customer_figures(), 0009). $1 cross-sell id; $2-$6 the figures'
+-- windows and "now" (figuresWindow() in src/eligibility/figures.ts).
 SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", x.status, x.due_at AS "dueAt", coalesce(x.timing ? 'sendNow', false) AS "sendNow",
        o.created_at AS "createdAt", o.paid_at AS "paidAt", o.fulfilled_at AS "fulfilledAt", o.delivered_at AS "deliveredAt",
        o.cancelled_at AS "cancelledAt", o.refunded_at AS "refundedAt", o.currency,
@@ -20,6 +22,10 @@ SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", 
                SELECT s.order_id FROM cross_sells s WHERE s.store = x.store AND s.customer_key = x.customer_key
                   AND s.id <> x.id AND s.status IN ('waiting', 'scheduled')))) AS lines
        -- Only for a send that may go ahead (a duplicate job or a finished row needs none).
+       -- The figures take the email hash from the key ('e-' + hash of the address it was made
+       -- from); the worker uses them only if that is still the address's hash (deliver.ts).
+       , CASE WHEN x.status = 'scheduled' AND x.customer_key LIKE 'e-%' THEN
+           customer_figures(x.store, x.customer_key, substr(x.customer_key, 3), $2, $3, $4, $5, $6) END AS "figuresByKey"
        , CASE WHEN x.status = 'scheduled' THEN customer_context(x.store, coalesce(x.customer_key, ''), ARRAY[x.order_id] || ARRAY(
                SELECT s.order_id FROM cross_sells s WHERE s.store = x.store AND s.customer_key = x.customer_key
                   AND s.id <> x.id AND s.status IN ('waiting', 'scheduled'))) END AS "itemContext"
