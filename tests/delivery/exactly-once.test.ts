@@ -6,9 +6,11 @@ import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
 import { missing, sleep, tempDir, until } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { createMailer } from '../../src/mail/transport.js';
-import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
 import { deliver, type DeliverDeps } from '../../workers/deliver.js';
-import { crossSellOf, deliveryConfig, mailTo, orderEvent, settled, startHoldingSink, type HoldingSink } from './support.js';
+import {
+  crossSellOf, deliverDeps, deliveryConfig, dueCrossSell as dueCrossSellOf, mailTo, noPostpone, orderEvent, settled, startHoldingSink,
+  type HoldingSink,
+} from './support.js';
 
 const skip = missing('postgres', 'redis');
 
@@ -98,33 +100,21 @@ describe.skipIf(skip)('exactly one email when deliver() runs twice in parallel o
   let app: TestApp;
   let smtp: HoldingSink;
   let deps: DeliverDeps;
-  const postpone = async (): Promise<never> => {
-    throw new Error('not expected to postpone');
-  };
+  const postpone = noPostpone;
 
   beforeAll(async () => {
     smtp = await startHoldingSink();
     // No workers: the test is the only thing that processes cross-sells.
     app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url, workers: false });
     for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
-    const config = () => app.settings.config;
-    deps = {
-      pool: app.db.pool, config, mailer: app.mailer, links: app.links, publicUrl: app.settings.env.PUBLIC_URL.replace(/\/$/, ''),
-      items: new PostgresItemPicker(app.db.pool, config), log: app.log,
-    };
+    deps = deliverDeps(app);
   });
   afterAll(async () => {
     await app?.stop();
     await smtp?.close();
   });
 
-  async function dueCrossSell(orderId: string, email: string): Promise<string> {
-    expect((await app.postEvent(orderEvent(orderId, { email }))).status).toBe(200);
-    const row = (await crossSellOf(app, orderId))!;
-    expect(row.status).toBe('scheduled');
-    await sleep(1_200); // past its due time
-    return row.id;
-  }
+  const dueCrossSell = (orderId: string, email: string) => dueCrossSellOf(app, orderId, email);
 
   it('two parallel runs: one sends, the other finds nothing to claim', async () => {
     const id = await dueCrossSell('5101', 'ida@example.com');

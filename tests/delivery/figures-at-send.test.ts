@@ -4,42 +4,29 @@
 // read for the new address (its suppression, not the old one's).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
-import { missing, sleep, startSmtpSink, type SmtpSink } from '../support/services.js';
-import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
+import { missing, startSmtpSink, type SmtpSink } from '../support/services.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
 import { deliver, type DeliverDeps } from '../../workers/deliver.js';
-import { crossSellOf, deliveryConfig, mailTo, orderEvent } from './support.js';
+import { crossSellOf, deliverDeps, deliveryConfig, dueCrossSell as dueCrossSellOf, mailTo, noPostpone } from './support.js';
 
 describe.skipIf(missing('postgres', 'redis'))('eligibility figures at send time', () => {
   let app: TestApp;
   let smtp: SmtpSink;
   let deps: DeliverDeps;
-  const postpone = async (): Promise<never> => {
-    throw new Error('not expected to postpone');
-  };
+  const postpone = noPostpone;
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
     app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url, workers: false });
     for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
-    const config = () => app.settings.config;
-    deps = {
-      pool: app.db.pool, config, mailer: app.mailer, links: app.links, publicUrl: app.settings.env.PUBLIC_URL.replace(/\/$/, ''),
-      items: new PostgresItemPicker(app.db.pool, config), log: app.log,
-    };
+    deps = deliverDeps(app);
   });
   afterAll(async () => {
     await app?.stop();
     await smtp?.close();
   });
 
-  async function dueCrossSell(orderId: string, email: string): Promise<string> {
-    expect((await app.postEvent(orderEvent(orderId, { email }))).status).toBe(200);
-    const row = (await crossSellOf(app, orderId))!;
-    expect(row.status).toBe('scheduled');
-    await sleep(1_200); // past its due time
-    return row.id;
-  }
+  const dueCrossSell = (orderId: string, email: string) => dueCrossSellOf(app, orderId, email);
   const suppress = (email: string) =>
     app.db.pool.query(`INSERT INTO suppressions (store, email_hash, reason) VALUES ('demo', $1, 'unsubscribed')`, [emailHash(email)]);
 

@@ -5,7 +5,9 @@ import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { ConfigInput } from '../../src/config/schema.js';
 import type { TestApp } from '../support/app.js';
-import { until, type SmtpSink } from '../support/services.js';
+import { sleep, until, type SmtpSink } from '../support/services.js';
+import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
+import type { DeliverDeps } from '../../workers/deliver.js';
 
 export const PUBLIC_URL = 'https://aftercart.test';
 
@@ -158,4 +160,28 @@ export async function startHoldingSink(holdMs = 0): Promise<HoldingSink> {
   sink.url = `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`;
   sink.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
   return sink;
+}
+
+/** What deliver() needs, from a test app started without workers (the test runs deliver itself). */
+export function deliverDeps(app: TestApp): DeliverDeps {
+  const config = () => app.settings.config;
+  return {
+    pool: app.db.pool, config, mailer: app.mailer, links: app.links, publicUrl: app.settings.env.PUBLIC_URL.replace(/\/$/, ''),
+    items: new PostgresItemPicker(app.db.pool, config), log: app.log,
+  };
+}
+
+/** deliver()'s postpone for tests where nothing should be postponed. */
+export const noPostpone = async (): Promise<never> => {
+  throw new Error('not expected to postpone');
+};
+
+/** Posts an order and waits until its cross-sell is due; returns the cross-sell id. */
+export async function dueCrossSell(app: TestApp, orderId: string, email: string): Promise<string> {
+  const res = await app.postEvent(orderEvent(orderId, { email }));
+  if (res.status !== 200) throw new Error(`order ${orderId}: ${res.status}`);
+  const row = await crossSellOf(app, orderId);
+  if (row?.status !== 'scheduled') throw new Error(`order ${orderId}: cross-sell ${row?.status ?? 'missing'}, not scheduled`);
+  await sleep(1_200); // past its due time (deliveryConfig: one second after the order)
+  return row.id;
 }
