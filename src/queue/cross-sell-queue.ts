@@ -1,6 +1,6 @@
 // The one BullMQ queue of cross-sell jobs. Redis (ioredis) when REDIS_URL is set, else
 // BullMQ's own PostgreSQL backend in our database. Jobs carry ids, never orders.
-import { Queue, Worker, withBackend, createPostgresBackend, runMigrations, type Processor, type Job } from 'bullmq';
+import { Queue, Worker, withBackend, createPostgresBackend, runMigrations, type Processor } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import type { Database } from '../db/database.js';
 

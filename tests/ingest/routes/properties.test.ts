@@ -80,15 +80,6 @@ function isJsonObject(body: Buffer): boolean {
   }
 }
 
-// ---------- known bugs ----------
-
-const strictIso = /^(\d{4})-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)$/i;
-/** Fields stored as int4 or numeric(14,2), in the three payload shapes. */
-const amountKeys = new Set(['quantity', 'price', 'unitPrice', 'amount', 'subtotal', 'total']);
-/** Canonical times (the events route), checked with Date.parse only. */
-const canonicalTimeKeys = new Set(['at', 'createdAt', 'cancelledAt']);
-
-
 // ---------- the oracle ----------
 
 describe.skipIf(missing('postgres', 'redis'))('POST /webhooks/:source under random input', () => {
