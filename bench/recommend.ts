@@ -27,6 +27,9 @@ export async function benchRecommend(env: { DATABASE_URL: string }, opts: { pick
        ON CONFLICT (store, product_id) DO NOTHING`, [STORE]);
     await pool.query('ANALYZE products');
     const rebuild = await rebuildCoPurchase(pool, STORE);
+    // A rebuild replaces ~150,000 rows and the import writes many more: the autovacuum they
+    // trigger would otherwise run during the picks below and time itself, not item selection.
+    await pool.query('VACUUM (ANALYZE) copurchase, customer_products, orders, order_lines, products');
     const { rows: orders } = await pool.query(
       `SELECT o.order_id, o.customer_key FROM orders o WHERE o.store = $1 AND o.customer_key IS NOT NULL
         AND EXISTS (SELECT 1 FROM order_lines l WHERE l.store = o.store AND l.order_id = o.order_id AND l.quantity > 0)
