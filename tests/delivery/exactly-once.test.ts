@@ -16,10 +16,11 @@ const skip = missing('postgres', 'redis');
 
 async function finishedJob(app: TestApp, jobId: string, timeoutMs = 10_000) {
   return until(async () => {
-    const job = await app.queue.queue.getJob(jobId);
-    if (!job) return undefined;
-    const state = await job.getState();
-    return state === 'completed' || state === 'failed' ? { state, returnvalue: job.returnvalue as unknown, failedReason: job.failedReason } : undefined;
+    const state = await app.queue.queue.getJobState(jobId);
+    if (state !== 'completed' && state !== 'failed') return undefined;
+    // Read once it is finished: a job read before holds no return value yet.
+    const job = (await app.queue.queue.getJob(jobId))!;
+    return { state, returnvalue: job.returnvalue as unknown, failedReason: job.failedReason };
   }, timeoutMs);
 }
 
