@@ -8,7 +8,7 @@ import { Redis } from 'ioredis';
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 await pool.query('CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, body jsonb NOT NULL)');
 const connection = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-const queue = new Queue('bench-baseline', { connection, prefix: '{bench}' });
+const queue = new Queue('bench-baseline', { connection, prefix: process.env.QUEUE_PREFIX ?? '{bench}' });
 const app = Fastify({ logger: false });
 app.post('/baseline', async (req) => {
   const { rows } = await pool.query('INSERT INTO bench_baseline (body) VALUES ($1) RETURNING id', [JSON.stringify(req.body)]);

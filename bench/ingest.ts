@@ -4,6 +4,9 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { QUEUE_NAME } from '../src/queue/cross-sell-queue.js';
 import { runLoad, round } from './load.js';
 import { benchConfigFile } from './config.js';
 
@@ -35,12 +38,18 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
       };
     });
 
+  // Queues of their own, emptied afterwards: the delayed jobs of every run would otherwise pile
+  // up in Redis (hundreds of thousands of keys) and slow the runs after it.
+  const prefixes = { server: `{bi${run}}`, baseline: `{bb${run}}` };
   const server = await startChild(spawn('node', [new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'serve'], {
-    env: { ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHOPIFY_WEBHOOK_SECRET: SECRET, AFTERCART_CONFIG: benchConfigFile('1h') },
+    env: {
+      ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHOPIFY_WEBHOOK_SECRET: SECRET,
+      AFTERCART_CONFIG: benchConfigFile('1h'), QUEUE_PREFIX: prefixes.server,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   }));
   const baseline = await startChild(fork(new URL('./baseline-server.ts', import.meta.url).pathname, [], {
-    env: { ...process.env, ...env, PORT: '0' }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    env: { ...process.env, ...env, PORT: '0', QUEUE_PREFIX: prefixes.baseline }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   }), true);
   try {
     const total = Math.round(opts.seconds * 3_500);
@@ -65,6 +74,13 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
   } finally {
     server.child.kill('SIGTERM');
     baseline.child.kill('SIGTERM');
+    const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    for (const [name, prefix] of [[QUEUE_NAME, prefixes.server], ['bench-baseline', prefixes.baseline]] as const) {
+      const queue = new Queue(name, { connection, prefix });
+      await queue.obliterate({ force: true }).catch(() => {});
+      await queue.close();
+    }
+    connection.disconnect();
   }
 }
 
