@@ -1,6 +1,7 @@
-// What the worker asks of item selection; the Postgres-backed implementation loads the
-// candidates and hands them to the pure `pickItems`.
+// What the worker asks of item selection; the Postgres-backed implementation reads the
+// customer's context and the store's catalog and model, and hands them to the pure `pickItems`.
 import type { ItemSource } from './types.js';
+import type { CatalogStamp } from './catalog-cache.js';
 
 export interface PickRequest {
   store: string;
@@ -23,7 +24,7 @@ export interface CustomerContext {
   /** Products earlier emails offered this customer. */
   offered: string[];
   /** The store's catalog version (null: no product was ever written). */
-  catalog: { epoch: number; version: number } | null;
+  catalog: CatalogStamp | null;
   /** When the store's co-purchase model was last built (null: never). */
   modelBuiltAt: string | null;
 }
