@@ -3,9 +3,11 @@
 // and the bundle block when the store configures one.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
-import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { headerValue, missing, startSmtpSink, type SmtpSink } from '../support/services.js';
-import { crossSellOf, deliveryConfig, hrefs, mailTo, orderEvent, plainSpaces, PUBLIC_URL, settled, type CrossSellRow } from './support.js';
+import {
+  crossSellOf, hrefs, mailTo, orderEvent, plainSpaces, PUBLIC_URL, settled, startStore, type CrossSellRow,
+} from './support.js';
 
 const skip = missing('postgres', 'redis');
 
@@ -15,8 +17,7 @@ describe.skipIf(skip)('the email a customer receives (Postgres + Redis + SMTP)',
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url });
-    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    app = await startStore(smtp.url);
   });
   afterAll(async () => {
     await app?.stop();

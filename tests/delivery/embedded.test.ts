@@ -1,11 +1,11 @@
 // The same delivery flow on the embedded defaults (PGlite + BullMQ's PostgreSQL backend), with
 // a real SMTP server: one happy path from webhook to email to click and unsubscribe.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { headerValue, sleep, startSmtpSink, type SmtpSink } from '../support/services.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
-import { deliveryConfig, hrefs, local, mailTo, orderEvent, plainSpaces, PUBLIC_URL, settled } from './support.js';
+import { hrefs, local, mailTo, orderEvent, plainSpaces, PUBLIC_URL, settled, startStore } from './support.js';
 
 describe('delivery on the embedded defaults (PGlite + SMTP)', () => {
   let app: TestApp;
@@ -13,8 +13,7 @@ describe('delivery on the embedded defaults (PGlite + SMTP)', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    app = await startTestApp({ setup: 'embedded', config: deliveryConfig(), smtpUrl: smtp.url });
-    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    app = await startStore(smtp.url, { setup: 'embedded' });
   });
   afterAll(async () => {
     await app?.stop();

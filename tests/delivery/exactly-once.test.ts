@@ -2,14 +2,13 @@
 // duplicated jobs (one added while the first is mid-SMTP), the same webhook delivered five
 // times at once, and the processor itself run twice in parallel on one cross-sell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { missing, sleep, tempDir, until } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { createMailer } from '../../src/mail/transport.js';
 import { deliver, type DeliverDeps } from '../../workers/deliver.js';
 import {
-  crossSellOf, deliverDeps, deliveryConfig, dueCrossSell as dueCrossSellOf, mailTo, noPostpone, orderEvent, settled, startHoldingSink,
-  type HoldingSink,
+  crossSellOf, deliverDeps, dueCrossSell as dueCrossSellOf, mailTo, noPostpone, orderEvent, settled, startHoldingSink, startStore, type HoldingSink,
 } from './support.js';
 
 const skip = missing('postgres', 'redis');
@@ -30,8 +29,7 @@ describe.skipIf(skip)('exactly one email per order, with workers running (Postgr
 
   beforeAll(async () => {
     smtp = await startHoldingSink();
-    app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url });
-    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    app = await startStore(smtp.url);
   });
   afterAll(async () => {
     await app?.stop();
@@ -106,8 +104,7 @@ describe.skipIf(skip)('exactly one email when deliver() runs twice in parallel o
   beforeAll(async () => {
     smtp = await startHoldingSink();
     // No workers: the test is the only thing that processes cross-sells.
-    app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url, workers: false });
-    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    app = await startStore(smtp.url, { workers: false });
     deps = deliverDeps(app);
   });
   afterAll(async () => {

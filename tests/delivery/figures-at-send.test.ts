@@ -3,11 +3,11 @@
 // key still names the address the email goes to: when the address changed, the figures must be
 // read for the new address (its suppression, not the old one's).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { missing, startSmtpSink, type SmtpSink } from '../support/services.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
 import { deliver, type DeliverDeps } from '../../workers/deliver.js';
-import { crossSellOf, deliverDeps, deliveryConfig, dueCrossSell as dueCrossSellOf, mailTo, noPostpone } from './support.js';
+import { crossSellOf, deliverDeps, dueCrossSell as dueCrossSellOf, mailTo, noPostpone, startStore } from './support.js';
 
 describe.skipIf(missing('postgres', 'redis'))('eligibility figures at send time', () => {
   let app: TestApp;
@@ -17,8 +17,7 @@ describe.skipIf(missing('postgres', 'redis'))('eligibility figures at send time'
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url, workers: false });
-    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    app = await startStore(smtp.url, { workers: false });
     deps = deliverDeps(app);
   });
   afterAll(async () => {

@@ -2,12 +2,12 @@
 // from 2 s) and sends exactly once; a permanent 550 fails the send, suppresses the address as
 // bounced, and the customer's next order is skipped as suppressed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { missing, sleep, startSmtpSink, until, type SmtpSink } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
-import { crossSellOf, deliveryConfig, mailTo, orderEvent, settled } from './support.js';
+import { crossSellOf, mailTo, orderEvent, settled, startStore } from './support.js';
 
 const skip = missing('postgres', 'redis');
 
@@ -17,8 +17,7 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url });
-    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    app = await startStore(smtp.url);
   });
   afterAll(async () => {
     await app?.stop();

@@ -4,7 +4,7 @@
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import type { ConfigInput } from '../../src/config/schema.js';
-import type { TestApp } from '../support/app.js';
+import { sampleProducts, startTestApp, type TestApp } from '../support/app.js';
 import { sleep, until, type SmtpSink } from '../support/services.js';
 import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
 import type { DeliverDeps } from '../../workers/deliver.js';
@@ -184,4 +184,17 @@ export async function dueCrossSell(app: TestApp, orderId: string, email: string)
   if (row?.status !== 'scheduled') throw new Error(`order ${orderId}: cross-sell ${row?.status ?? 'missing'}, not scheduled`);
   await sleep(1_200); // past its due time (deliveryConfig: one second after the order)
   return row.id;
+}
+
+/**
+ * A test app that sells sampleProducts() and sends to `smtpUrl`, timed by deliveryConfig():
+ * what every delivery suite starts from. `opts` overrides (e.g. `workers: false`, `setup`).
+ */
+export async function startStore(smtpUrl: string, opts: Partial<Parameters<typeof startTestApp>[0]> = {}): Promise<TestApp> {
+  const app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl, ...opts });
+  for (const p of sampleProducts()) {
+    const res = await app.postEvent(p);
+    if (res.status !== 200) throw new Error(`product ${p.data.product.id}: ${res.status} ${await res.text()}`);
+  }
+  return app;
 }

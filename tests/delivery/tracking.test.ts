@@ -4,11 +4,11 @@
 // customer's next order gets no email.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
-import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
+import type { TestApp } from '../support/app.js';
 import { headerValue, missing, sleep, startSmtpSink, type SmtpSink } from '../support/services.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
-import { deliveryConfig, hrefs, local, mailTo, orderEvent, PUBLIC_URL, settled, type CrossSellRow } from './support.js';
+import { hrefs, local, mailTo, orderEvent, PUBLIC_URL, settled, startStore, type CrossSellRow } from './support.js';
 
 const skip = missing('postgres', 'redis');
 const EMAIL = 'cal@example.com';
@@ -38,8 +38,7 @@ describe.skipIf(skip)('click and unsubscribe links (Postgres + Redis + SMTP)', (
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl: smtp.url });
-    for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
+    app = await startStore(smtp.url);
     expect((await app.postEvent(orderEvent('4001', { email: EMAIL, firstName: 'Cal' }))).status).toBe(200);
     row = await settled(app, '4001');
     expect(row.status).toBe('sent');
