@@ -7,6 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleOrder, sampleProducts, type TestApp } from '../../support/app.js';
 import { missing } from '../../support/services.js';
+import { pathsOf, type Json, type Path } from '../../support/json-paths.js';
 import {
   eventHeaders, fixture, post, shopifyHeaders, tableCounts, wooHeaders, type Answer, type Route,
 } from './support.js';
@@ -141,18 +142,6 @@ describe.skipIf(missing('postgres', 'redis'))('POST /webhooks/:source under rand
 
   // ---------- mutated fixtures ----------
 
-  type Json = unknown;
-  type Path = (string | number)[];
-  const pathsOf = (value: Json, prefix: Path = [], out: Path[] = []): Path[] => {
-    if (typeof value === 'object' && value !== null) {
-      for (const [k, v] of Object.entries(value)) {
-        const path = [...prefix, Array.isArray(value) ? Number(k) : k];
-        out.push(path);
-        pathsOf(v, path, out);
-      }
-    }
-    return out;
-  };
   const edit = (value: Json, path: Path, change: (parent: Record<string | number, Json>, key: string | number) => void): Json => {
     const copy = structuredClone(value) as Record<string | number, Json>;
     let parent = copy;

@@ -7,6 +7,7 @@ import { type Headers, type ParsedDelivery, type Source, WebhookRejection } from
 import { standardWebhooks } from '../../../src/ingest/sources/standard-webhooks.js';
 import { woocommerce } from '../../../src/ingest/sources/woocommerce.js';
 import { expectValidDelivery, fixture, shopifyHeaders, wooHeaders } from './support.js';
+import { pathsOf, type Json } from '../../support/json-paths.js';
 
 interface Case {
   source: Source;
@@ -68,19 +69,6 @@ const canonicalSamples = [
   { type: 'order.refunded', data: { store: 'demo', orderId: '1001', at: '2026-11-22T09:00:00Z', lines: [{ productId: 'P1', quantity: 1, amount: '399.00' }] } },
 ];
 
-type Json = unknown;
-type Path = (string | number)[];
-
-function pathsOf(value: Json, prefix: Path = [], out: Path[] = []): Path[] {
-  if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) {
-      const path = [...prefix, Array.isArray(value) ? Number(k) : k];
-      out.push(path);
-      pathsOf(v, path, out);
-    }
-  }
-  return out;
-}
 
 /** Odd JSON number texts a JSON.stringify-built body cannot contain. */
 const rawNumbers = ['1e999999', '-0', '123456789012345678901234567890', '1.5e-400', '820982911946154508', '1E+2', '0.1e1'];
