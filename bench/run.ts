@@ -6,6 +6,9 @@ import { parseArgs } from 'node:util';
 import { benchIngest } from './ingest.js';
 import { benchSend } from './send.js';
 import { benchQueue } from './queue.js';
+import { eraseBenchData } from './stores.js';
+import { migrate } from '../src/db/migrate.js';
+import pg from 'pg';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, seconds: { type: 'string', default: '10' } } });
 const parts = values.only ? values.only.split(',') : ['ingest', 'send', 'recommend', 'queue'];
@@ -15,6 +18,12 @@ const env = {
 };
 const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
 const result: Record<string, unknown> = { machine: { cpus: os.cpus().length, node: process.version } };
+
+// Each part starts from a database holding no earlier run's stores, and leaves none behind.
+const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
+await migrate(pool);
+const erased = await eraseBenchData(pool);
+if (erased > 0) log(`erased ${erased} stores an earlier run left behind`);
 
 if (parts.includes('ingest')) {
   log('ingest: signed Shopify orders/create vs the one-INSERT-one-add baseline');
@@ -35,5 +44,7 @@ if (parts.includes('queue')) {
   log('queue: Redis bytes per scheduled send');
   result.queue = await benchQueue(env, { jobs: 10_000 });
 }
+await eraseBenchData(pool);
+await pool.end();
 process.stdout.write(JSON.stringify(result) + '\n');
 process.exit(0);

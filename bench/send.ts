@@ -61,7 +61,10 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
       cpuMsPerEmail,
     };
   } finally {
+    // The worker goes first: a sink gone under its pooled connections would fail sends in flight.
+    const exited = new Promise((r) => worker.once('exit', r));
     worker.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     sink.kill('SIGTERM');
     await queue.queue.obliterate({ force: true }).catch(() => {});
     await queue.close();

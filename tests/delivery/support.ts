@@ -112,7 +112,7 @@ export function local(app: TestApp, url: string): string {
 /** Intl puts a (narrow) no-break space between amount and symbol in many locales. */
 export const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 
-export interface HoldingSink extends SmtpSink {
+export interface HoldingSink extends Omit<SmtpSink, 'envelopes'> {
   /** How long DATA is held before the answer (ms); 0 answers at once. */
   holdMs: number;
   /** Resolves when a message has entered DATA (it is then "in flight"). */

@@ -45,6 +45,8 @@ export const uniquePrefix = () => `{t${randomBytes(4).toString('hex')}}`;
 export interface SmtpSink {
   url: string;
   messages: ParsedMail[];
+  /** The SMTP envelope of each message in `messages`, in the same order. */
+  envelopes: { mailFrom: string | false; rcptTo: string[] }[];
   /** Answer the next sends with these codes before accepting (e.g. [450] or [550]). */
   failNext(codes: number[]): void;
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
@@ -53,12 +55,13 @@ export interface SmtpSink {
 
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
+  const envelopes: SmtpSink['envelopes'] = [];
   const failures: number[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, _session, callback) {
+    onData(stream, session, callback) {
       const code = failures.shift();
       if (code) {
         stream.resume();
@@ -67,6 +70,8 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       }
       simpleParser(stream).then((mail) => {
         messages.push(mail);
+        const { mailFrom, rcptTo } = session.envelope;
+        envelopes.push({ mailFrom: mailFrom && mailFrom.address, rcptTo: rcptTo.map((r) => r.address) });
         callback();
       }, callback);
     },
@@ -76,6 +81,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   return {
     url: `smtp://127.0.0.1:${port}`,
     messages,
+    envelopes,
     failNext: (codes) => failures.push(...codes),
     async waitFor(count, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
