@@ -1,11 +1,15 @@
 // Send: end-to-end emails/s from due jobs to SMTP acceptance by one `aftercart work` process
-// against a local SMTP server, with render-only throughput measured in the same run.
+// against a local SMTP server, with render-only and send-only (the production mailer sending a
+// rendered email, nothing else) throughput measured in the same run: together they bound what
+// one thread that renders and sends can reach, whatever the queue and database cost.
 import { fork, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.js';
 import { openQueue, jobIdFor } from '../src/queue/cross-sell-queue.js';
 import { renderCrossSell, warmUpRenderer } from '../src/mail/render.js';
+import { createMailer } from '../src/mail/transport.js';
+import { parseConfig } from '../src/config/load.js';
 import CrossSell from '../emails/CrossSell.js';
 import { round } from './load.js';
 import { benchConfigFile } from './config.js';
@@ -19,13 +23,16 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
   const ids = await seed(pool, store, opts.emails);
   const sink = fork(new URL('./smtp-sink.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)));
+  // The SMTP leg alone, before the worker starts: bounds what any pipeline around it can reach.
+  const smtpOnly = await sendOnly(`smtp://127.0.0.1:${port}`, 3_000);
   const prefix = `{bench${randomBytes(3).toString('hex')}}`;
   const queue = await openQueue({ redisUrl: env.REDIS_URL, prefix, db: { pool, url: env.DATABASE_URL, embedded: false, close: async () => {} } });
   await queue.queue.addBulk(ids.map((id) => ({ name: 'deliver', data: { crossSellId: id }, opts: { jobId: jobIdFor(id), removeOnComplete: true, attempts: 3 } })));
-  // BENCH_PROFILE_DIR=dir writes the worker's CPU profile there (open it in Chrome DevTools).
+  // BENCH_PROFILE_DIR=dir writes the worker's CPU profile there (open it in Chrome DevTools);
+  // BENCH_CONCURRENCY sets the worker's WORKER_CONCURRENCY (20 by default).
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const worker = spawn('node', [...profile, new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'work'], {
-    env: { ...process.env, ...env, SMTP_URL: `smtp://127.0.0.1:${port}`, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: '20', AFTERCART_CONFIG: benchConfigFile() },
+    env: { ...process.env, ...env, SMTP_URL: `smtp://127.0.0.1:${port}`, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '20', AFTERCART_CONFIG: benchConfigFile() },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
@@ -58,6 +65,10 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
       renderP50Ms: renders.p50Ms,
       renderOnlyPerSec: renders.perSec,
       ratioToRenderOnly: round(emailsPerSec / renders.perSec),
+      sendOnlyPerSec: smtpOnly.perSec,
+      sendOnlyCpuMsPerEmail: smtpOnly.cpuMsPerEmail,
+      // One thread that must render and send each email can do at most this many per second.
+      renderPlusSendPerSec: Math.round(1000 / (1000 / renders.perSec + smtpOnly.cpuMsPerEmail)),
       cpuMsPerEmail,
     };
   } finally {
@@ -87,6 +98,35 @@ async function renderOnly(seconds: number) {
   }
   times.sort((a, b) => a - b);
   return { perSec: Math.round(times.length / ((performance.now() - started) / 1000)), p50Ms: round(times[Math.floor(times.length / 2)]!, 3) };
+}
+
+/**
+ * Sends the rendered preview email `n` times through the production mailer (pooled nodemailer,
+ * default pool size), 20 at a time as the worker does: no queue, no database, no rendering.
+ */
+async function sendOnly(smtpUrl: string, n: number) {
+  const mailer = createMailer({ smtpUrl, outboxDir: '', maxConnections: parseConfig({}).mail.maxConnections, rateDeltaMs: 1000 });
+  const mail = await renderCrossSell(CrossSell.PreviewProps);
+  let next = 0;
+  const email = (i: number) => ({
+    from: 'Pixel Arcade <hello@pixelarcade.example>', to: `buyer${i}@example.com`, subject: mail.subject, html: mail.html, text: mail.text,
+    messageId: `<bench-${i}@pixelarcade.example>`, unsubscribeUrl: 'https://mail.pixelarcade.example/u/x.y', unsubscribeMailto: 'mailto:hello@pixelarcade.example?subject=unsubscribe',
+  });
+  const run = async (count: number) => {
+    const end = next + count;
+    await Promise.all(Array.from({ length: 20 }, async () => { while (next < end) await mailer.send(email(next++)); }));
+  };
+  try {
+    await run(1_000); // connections open, JIT warm
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    await run(n);
+    const ms = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { perSec: Math.round(n / (ms / 1000)), cpuMsPerEmail: round((cpu.user + cpu.system) / 1000 / n, 2) };
+  } finally {
+    mailer.close();
+  }
 }
 
 /** A store with a console and three complements, and `n` due cross-sells of consenting customers. */
