@@ -3,13 +3,11 @@
 // times at once, and the processor itself run twice in parallel on one cross-sell.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { missing, sleep, tempDir, until } from '../support/services.js';
+import { missing, sleep, startSmtpSink, tempDir, until, type SmtpSink } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { createMailer } from '../../src/mail/transport.js';
-import { deliver, type DeliverDeps } from '../../workers/deliver.js';
-import {
-  crossSellOf, deliverDeps, dueCrossSell as dueCrossSellOf, mailTo, noPostpone, orderEvent, settled, startHoldingSink, startStore, type HoldingSink,
-} from './support.js';
+import { deliver } from '../../workers/deliver.js';
+import { crossSellOf, deliverySuite, mailTo, noPostpone, orderEvent, settled, startStore } from './support.js';
 
 const skip = missing('postgres', 'redis');
 
@@ -25,10 +23,10 @@ async function finishedJob(app: TestApp, jobId: string, timeoutMs = 10_000) {
 
 describe.skipIf(skip)('exactly one email per order, with workers running (Postgres + Redis + SMTP)', () => {
   let app: TestApp;
-  let smtp: HoldingSink;
+  let smtp: SmtpSink;
 
   beforeAll(async () => {
-    smtp = await startHoldingSink();
+    smtp = await startSmtpSink();
     app = await startStore(smtp.url);
   });
   afterAll(async () => {
@@ -96,47 +94,33 @@ describe.skipIf(skip)('exactly one email per order, with workers running (Postgr
 });
 
 describe.skipIf(skip)('exactly one email when deliver() runs twice in parallel on one cross-sell', () => {
-  let app: TestApp;
-  let smtp: HoldingSink;
-  let deps: DeliverDeps;
+  const suite = deliverySuite();
+  const { dueCrossSell } = suite;
   const postpone = noPostpone;
-
-  beforeAll(async () => {
-    smtp = await startHoldingSink();
-    // No workers: the test is the only thing that processes cross-sells.
-    app = await startStore(smtp.url, { workers: false });
-    deps = deliverDeps(app);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await smtp?.close();
-  });
-
-  const dueCrossSell = (orderId: string, email: string) => dueCrossSellOf(app, orderId, email);
 
   it('two parallel runs: one sends, the other finds nothing to claim', async () => {
     const id = await dueCrossSell('5101', 'ida@example.com');
-    const results = await Promise.all([deliver(deps, id, postpone), deliver(deps, id, postpone)]);
+    const results = await Promise.all([deliver(suite.deps, id, postpone), deliver(suite.deps, id, postpone)]);
     expect(results.sort()).toEqual(['already', 'sent']);
-    expect(await crossSellOf(app, '5101')).toMatchObject({ status: 'sent', attempts: 1 });
-    expect(mailTo(smtp, 'ida@example.com')).toHaveLength(1);
+    expect(await crossSellOf(suite.app, '5101')).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(mailTo(suite.smtp, 'ida@example.com')).toHaveLength(1);
   });
 
   it('five parallel runs with a slow SMTP server: still one email', async () => {
     const id = await dueCrossSell('5102', 'jo@example.com');
-    smtp.holdMs = 500;
+    suite.smtp.holdMs = 500;
     try {
-      const results = await Promise.all(Array.from({ length: 5 }, () => deliver(deps, id, postpone)));
+      const results = await Promise.all(Array.from({ length: 5 }, () => deliver(suite.deps, id, postpone)));
       expect(results.filter((r) => r === 'sent')).toHaveLength(1);
       expect(results.filter((r) => r === 'already')).toHaveLength(4);
     } finally {
-      smtp.holdMs = 0;
+      suite.smtp.holdMs = 0;
     }
-    expect(await crossSellOf(app, '5102')).toMatchObject({ status: 'sent', attempts: 1 });
-    expect(mailTo(smtp, 'jo@example.com')).toHaveLength(1);
+    expect(await crossSellOf(suite.app, '5102')).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(mailTo(suite.smtp, 'jo@example.com')).toHaveLength(1);
     // Run again after the send: nothing.
-    expect(await deliver(deps, id, postpone)).toBe('already');
-    expect(mailTo(smtp, 'jo@example.com')).toHaveLength(1);
+    expect(await deliver(suite.deps, id, postpone)).toBe('already');
+    expect(mailTo(suite.smtp, 'jo@example.com')).toHaveLength(1);
   });
 
   // BUG (workers/deliver.ts): an error with no SMTP reply (socket timeout, reset) after the
@@ -146,22 +130,22 @@ describe.skipIf(skip)('exactly one email when deliver() runs twice in parallel o
   // (a 4xx) or the connection never got going; otherwise fail the send without retrying.
   it('a send whose answer never comes (timeout after DATA) is not sent a second time by the retry', async () => {
     const id = await dueCrossSell('5103', 'kim@example.com');
-    const impatient = createMailer({ smtpUrl: smtp.url, outboxDir: await tempDir(), maxConnections: 1, rateDeltaMs: 1_000, socketTimeoutMs: 500 });
-    smtp.holdMs = 1_500; // the server accepts the message, but only after the client gave up
+    const impatient = createMailer({ smtpUrl: suite.smtp.url, outboxDir: await tempDir(), maxConnections: 1, rateDeltaMs: 1_000, socketTimeoutMs: 500 });
+    suite.smtp.holdMs = 1_500; // the server accepts the message, but only after the client gave up
     try {
       // The client gives up (ETIMEDOUT): the first run throws, whatever it records.
-      const first = await deliver({ ...deps, mailer: impatient }, id, postpone).then((r) => r, (e: unknown) => e);
+      const first = await deliver({ ...suite.deps, mailer: impatient }, id, postpone).then((r) => r, (e: unknown) => e);
       expect(first).toBeInstanceOf(Error);
     } finally {
-      smtp.holdMs = 0;
+      suite.smtp.holdMs = 0;
       impatient.close();
     }
     await sleep(1_500); // the held copy lands
-    expect(mailTo(smtp, 'kim@example.com')).toHaveLength(1);
+    expect(mailTo(suite.smtp, 'kim@example.com')).toHaveLength(1);
     // BullMQ retries the job (the error was not UnrecoverableError): the retry must not send.
-    await deliver(deps, id, postpone).catch(() => undefined);
+    await deliver(suite.deps, id, postpone).catch(() => undefined);
     await sleep(300);
-    expect(mailTo(smtp, 'kim@example.com')).toHaveLength(1);
-    expect((await crossSellOf(app, '5103'))!.status).not.toBe('scheduled');
+    expect(mailTo(suite.smtp, 'kim@example.com')).toHaveLength(1);
+    expect((await crossSellOf(suite.app, '5103'))!.status).not.toBe('scheduled');
   });
 });

@@ -2,55 +2,42 @@
 // cross-sell, with the email hash the customer key was made from. That is only right while the
 // key still names the address the email goes to: when the address changed, the figures must be
 // read for the new address (its suppression, not the old one's).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../support/app.js';
-import { missing, startSmtpSink, type SmtpSink } from '../support/services.js';
+import { describe, expect, it } from 'vitest';
+import { missing } from '../support/services.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
-import { deliver, type DeliverDeps } from '../../workers/deliver.js';
-import { crossSellOf, deliverDeps, dueCrossSell as dueCrossSellOf, mailTo, noPostpone, startStore } from './support.js';
+import { deliver } from '../../workers/deliver.js';
+import { crossSellOf, deliverySuite, mailTo, noPostpone } from './support.js';
 
 describe.skipIf(missing('postgres', 'redis'))('eligibility figures at send time', () => {
-  let app: TestApp;
-  let smtp: SmtpSink;
-  let deps: DeliverDeps;
+  const suite = deliverySuite();
+  const { dueCrossSell } = suite;
   const postpone = noPostpone;
 
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    app = await startStore(smtp.url, { workers: false });
-    deps = deliverDeps(app);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await smtp?.close();
-  });
-
-  const dueCrossSell = (orderId: string, email: string) => dueCrossSellOf(app, orderId, email);
   const suppress = (email: string) =>
-    app.db.pool.query(`INSERT INTO suppressions (store, email_hash, reason) VALUES ('demo', $1, 'unsubscribed')`, [emailHash(email)]);
+    suite.app.db.pool.query(`INSERT INTO suppressions (store, email_hash, reason) VALUES ('demo', $1, 'unsubscribed')`, [emailHash(email)]);
 
   it('an unsubscribed address is skipped', async () => {
     const id = await dueCrossSell('7101', 'uma@example.com');
     await suppress('uma@example.com');
-    expect(await deliver(deps, id, postpone)).toBe('skipped');
-    expect(await crossSellOf(app, '7101')).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
-    expect(mailTo(smtp, 'uma@example.com')).toHaveLength(0);
+    expect(await deliver(suite.deps, id, postpone)).toBe('skipped');
+    expect(await crossSellOf(suite.app, '7101')).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
+    expect(mailTo(suite.smtp, 'uma@example.com')).toHaveLength(0);
   });
 
   it('an address changed since the key was made is judged as the new address', async () => {
     const id = await dueCrossSell('7102', 'vic@example.com');
-    await app.db.pool.query(`UPDATE customers SET email = 'vic.new@example.com' WHERE store = 'demo' AND email = 'vic@example.com'`);
+    await suite.app.db.pool.query(`UPDATE customers SET email = 'vic.new@example.com' WHERE store = 'demo' AND email = 'vic@example.com'`);
     await suppress('vic.new@example.com');
-    expect(await deliver(deps, id, postpone)).toBe('skipped');
-    expect(await crossSellOf(app, '7102')).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
-    expect(mailTo(smtp, 'vic.new@example.com')).toHaveLength(0);
+    expect(await deliver(suite.deps, id, postpone)).toBe('skipped');
+    expect(await crossSellOf(suite.app, '7102')).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
+    expect(mailTo(suite.smtp, 'vic.new@example.com')).toHaveLength(0);
   });
 
   it('and an address still suppressed under its old key is not (the new address never unsubscribed)', async () => {
     const id = await dueCrossSell('7103', 'wes@example.com');
     await suppress('wes@example.com');
-    await app.db.pool.query(`UPDATE customers SET email = 'wes.new@example.com' WHERE store = 'demo' AND email = 'wes@example.com'`);
-    expect(await deliver(deps, id, postpone)).toBe('sent');
-    expect(mailTo(smtp, 'wes.new@example.com')).toHaveLength(1);
+    await suite.app.db.pool.query(`UPDATE customers SET email = 'wes.new@example.com' WHERE store = 'demo' AND email = 'wes@example.com'`);
+    expect(await deliver(suite.deps, id, postpone)).toBe('sent');
+    expect(mailTo(suite.smtp, 'wes.new@example.com')).toHaveLength(1);
   });
 });

@@ -1,11 +1,11 @@
 // Helpers for the delivery suites: orders built by hand (locale, name, consent), the cross-sell
-// row of an order, links found in a received email, and an SMTP sink that can hold a message
-// in DATA (to keep a send "in flight").
-import { SMTPServer } from 'smtp-server';
-import { simpleParser, type ParsedMail } from 'mailparser';
+// row of an order, links found in a received email, and the set-up of suites that run
+// deliver() themselves.
+import { afterAll, beforeAll } from 'vitest';
+import type { ParsedMail } from 'mailparser';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { sampleProducts, startTestApp, type TestApp } from '../support/app.js';
-import { sleep, until, type SmtpSink } from '../support/services.js';
+import { sleep, startSmtpSink, until, type SmtpSink } from '../support/services.js';
 import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
 import type { DeliverDeps } from '../../workers/deliver.js';
 
@@ -88,7 +88,7 @@ export function settled(app: TestApp, orderId: string, statuses: string[] = ['se
 }
 
 /** The one email sent to `email` among the sink's messages (undefined if none). */
-export function mailTo(sink: SmtpSink | { messages: ParsedMail[] }, email: string): ParsedMail[] {
+export function mailTo(sink: { messages: ParsedMail[] }, email: string): ParsedMail[] {
   return sink.messages.filter((m) => {
     const to = Array.isArray(m.to) ? m.to : m.to ? [m.to] : [];
     return to.some((a) => a.value.some((v) => v.address?.toLowerCase() === email.toLowerCase()));
@@ -111,56 +111,6 @@ export function local(app: TestApp, url: string): string {
 
 /** Intl puts a (narrow) no-break space between amount and symbol in many locales. */
 export const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
-
-export interface HoldingSink extends Omit<SmtpSink, 'envelopes'> {
-  /** How long DATA is held before the answer (ms); 0 answers at once. */
-  holdMs: number;
-  /** Resolves when a message has entered DATA (it is then "in flight"). */
-  inData(): Promise<void>;
-}
-
-/** Like the shared sink, but it can hold each message in DATA for `holdMs` before accepting. */
-export async function startHoldingSink(holdMs = 0): Promise<HoldingSink> {
-  const messages: ParsedMail[] = [];
-  const failures: number[] = [];
-  let entered: (() => void)[] = [];
-  const sink = {
-    holdMs,
-    url: '',
-    messages,
-    failNext: (codes: number[]) => void failures.push(...codes),
-    inData: () => new Promise<void>((resolve) => entered.push(resolve)),
-    async waitFor(count: number, timeoutMs = 10_000) {
-      const end = Date.now() + timeoutMs;
-      while (messages.length < count && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
-      return messages;
-    },
-    close: async () => {},
-  };
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    logger: false,
-    onData(stream, _session, callback) {
-      const waiting = entered;
-      entered = [];
-      for (const w of waiting) w();
-      const code = failures.shift();
-      simpleParser(stream).then(
-        (mail) => setTimeout(() => {
-          if (code) return callback(Object.assign(new Error(`test failure ${code}`), { responseCode: code }));
-          messages.push(mail);
-          callback();
-        }, sink.holdMs),
-        callback,
-      );
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  sink.url = `smtp://127.0.0.1:${(server.server.address() as { port: number }).port}`;
-  sink.close = () => new Promise<void>((resolve) => server.close(() => resolve()));
-  return sink;
-}
 
 /** What deliver() needs, from a test app started without workers (the test runs deliver itself). */
 export function deliverDeps(app: TestApp): DeliverDeps {
@@ -197,4 +147,31 @@ export async function startStore(smtpUrl: string, opts: Partial<Parameters<typeo
     if (res.status !== 200) throw new Error(`product ${p.data.product.id}: ${res.status} ${await res.text()}`);
   }
   return app;
+}
+
+export interface DeliverySuite {
+  app: TestApp;
+  smtp: SmtpSink;
+  deps: DeliverDeps;
+  /** dueCrossSell() on this suite's app. */
+  dueCrossSell(orderId: string, email: string): Promise<string>;
+}
+
+/**
+ * For a suite whose tests run deliver() themselves: an SMTP sink, the store without workers
+ * (nothing else processes cross-sells) and deliver()'s deps, started before the suite's tests
+ * and stopped after them. Read the fields inside tests, once they are set.
+ */
+export function deliverySuite(): DeliverySuite {
+  const suite = { dueCrossSell: (orderId: string, email: string) => dueCrossSell(suite.app, orderId, email) } as DeliverySuite;
+  beforeAll(async () => {
+    suite.smtp = await startSmtpSink();
+    suite.app = await startStore(suite.smtp.url, { workers: false });
+    suite.deps = deliverDeps(suite.app);
+  });
+  afterAll(async () => {
+    await suite.app?.stop();
+    await suite.smtp?.close();
+  });
+  return suite;
 }

@@ -49,6 +49,10 @@ export interface SmtpSink {
   envelopes: { mailFrom: string | false; rcptTo: string[] }[];
   /** Answer the next sends with these codes before accepting (e.g. [450] or [550]). */
   failNext(codes: number[]): void;
+  /** How long DATA is held before the answer (ms), to keep a send "in flight"; 0 answers at once. */
+  holdMs: number;
+  /** Resolves when a message has entered DATA. */
+  inData(): Promise<void>;
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
@@ -57,11 +61,13 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const envelopes: SmtpSink['envelopes'] = [];
   const failures: number[] = [];
+  const entered: (() => void)[] = [];
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, callback) {
+      for (const resolve of entered.splice(0)) resolve();
       const code = failures.shift();
       if (code) {
         stream.resume();
@@ -69,20 +75,26 @@ export async function startSmtpSink(): Promise<SmtpSink> {
         return;
       }
       simpleParser(stream).then((mail) => {
-        messages.push(mail);
-        const { mailFrom, rcptTo } = session.envelope;
-        envelopes.push({ mailFrom: mailFrom && mailFrom.address, rcptTo: rcptTo.map((r) => r.address) });
-        callback();
+        const accept = () => {
+          messages.push(mail);
+          const { mailFrom, rcptTo } = session.envelope;
+          envelopes.push({ mailFrom: mailFrom && mailFrom.address, rcptTo: rcptTo.map((r) => r.address) });
+          callback();
+        };
+        if (sink.holdMs > 0) setTimeout(accept, sink.holdMs);
+        else accept();
       }, callback);
     },
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
-  return {
+  const sink: SmtpSink = {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     envelopes,
     failNext: (codes) => failures.push(...codes),
+    holdMs: 0,
+    inData: () => new Promise<void>((resolve) => entered.push(resolve)),
     async waitFor(count, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       while (messages.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
@@ -90,6 +102,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return sink;
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
