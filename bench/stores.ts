@@ -15,6 +15,8 @@ export async function eraseBenchData(pool: pg.Pool): Promise<number> {
   );
   for (const { store } of rows) await pool.query(eraseStore, [store]);
   await pool.query(`DELETE FROM deliveries WHERE store LIKE 'bench-%'`);
+  // erase-store.sql keeps a store's owning source; the bench's stores are never reused.
+  await pool.query(`DELETE FROM store_sources WHERE store LIKE 'bench-%'`);
   await pool.query('DROP TABLE IF EXISTS bench_baseline');
   return rows.length;
 }

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { RouteLogController } from './http/request-log.js';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Settings } from './config/load.js';
@@ -13,6 +14,7 @@ import { migrate } from './db/migrate.js';
 import { openQueue, type QueueBackend, type CrossSellJob } from './queue/cross-sell-queue.js';
 import { Reconciler } from './queue/reconciler.js';
 import { Recorder } from './ingest/record.js';
+import { linkPolicy } from './ingest/safe-url.js';
 import { createMailer, type Mailer } from './mail/transport.js';
 import { LinkSigner } from './http/links.js';
 import { webhookRoutes } from './http/webhooks.js';
@@ -61,7 +63,9 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
   let http: FastifyInstance | undefined;
   let address: string | undefined;
   if (parts.http) {
-    http = Fastify({ logger: false, bodyLimit: settings.config.ingest.bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' });
+    // The app's logger: refusals and faults that routes log are written, and one line per request
+    // names its route, never its URL (src/http/request-log.ts).
+    http = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new RouteLogController(), bodyLimit: settings.config.ingest.bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' });
     await http.register(healthRoutes, { deps: () => ready });
     await http.register(webhookRoutes, {
       deps: () => ready && {
@@ -84,6 +88,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
     const learned = new LearnedDelayCache(db.pool, () => usesLearnedDelay(settings.config.timing));
     const recorder = new Recorder({
       pool: db.pool, timing: () => settings.config.timing, attributionWindow: () => settings.config.mail.attributionWindow,
+      links: () => linkPolicy(settings.config.store), log,
       learned: (store) => learned.get(store), prepared: !db.embedded,
     });
     const reconciler = new Reconciler({

@@ -10,6 +10,7 @@ import type { CrossSellJob } from '../src/queue/cross-sell-queue.js';
 import { decideOrderTiming, recordedFacts, type RecordedLine, type RecordedOrder } from '../src/ingest/order-timing.js';
 import { applyQuietHours } from '../src/timing/index.js';
 import { emailHash } from '../src/ingest/customer-key.js';
+import { normaliseEmail } from '../src/ingest/email-address.js';
 import { figuresFrom, figuresWindow, loadCustomerFigures, type StoredFigures } from '../src/eligibility/figures.js';
 import { checkEligibility } from '../src/eligibility/check-eligibility.js';
 import { renderCrossSell } from '../src/mail/render.js';
@@ -107,8 +108,11 @@ export async function deliver(
     return postpone(sendAt);
   }
 
+  // Only ever one plain address: a list, a display name or a header break is never sent to.
+  const address = normaliseEmail(xs.email);
+  if (xs.email !== null && address === null) return skipInvalidEmail(deps, xs);
   // Read with the cross-sell when its key still names this address (a changed address reads anew).
-  const addressHash = xs.email ? emailHash(xs.email) : null;
+  const addressHash = address ? emailHash(address) : null;
   const figures = xs.figuresByKey && addressHash !== null && xs.customerKey === `e-${addressHash}`
     ? figuresFrom(xs.figuresByKey)
     : await loadCustomerFigures(run, { store: xs.store, customerKey: xs.customerKey, emailHash: addressHash, now, config });
@@ -148,7 +152,7 @@ export async function deliver(
   const started = performance.now();
   try {
     await deps.mailer.send({
-      from: config.store.from, to: xs.email!, replyTo: config.store.replyTo, subject: rendered.subject, html: rendered.html, text: rendered.text,
+      from: config.store.from, to: address!, replyTo: config.store.replyTo, subject: rendered.subject, html: rendered.html, text: rendered.text,
       messageId, unsubscribeUrl, unsubscribeMailto: `mailto:${mailboxOf(config.store.from)}?subject=unsubscribe`,
     });
   } catch (err) {
@@ -157,7 +161,7 @@ export async function deliver(
       // Suppressed before the row says failed: whoever sees "failed" sees the suppression too.
       await pool.query(
         `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'bounced') ON CONFLICT DO NOTHING`,
-        [xs.store, emailHash(xs.email!), xs.email!.toLowerCase()],
+        [xs.store, addressHash!, address!.toLowerCase()],
       );
       await settle(pool, xs.id, 'failed', 'smtp_rejected', {});
       metrics.sends.inc({ outcome: 'failed' });
@@ -187,6 +191,14 @@ export async function deliver(
   metrics.sends.inc({ outcome: 'sent' });
   log.info({ crossSellId: xs.id, orderId: xs.orderId, items: items.length, served: siblingIds.length + 1 }, 'cross-sell sent');
   return 'sent';
+}
+
+/** The stored address is no single plain address (SPEC `invalid_email`): never sent to. */
+async function skipInvalidEmail(deps: DeliverDeps, xs: LoadedCrossSell): Promise<'skipped'> {
+  await settle(deps.pool, xs.id, 'skipped', 'invalid_email', {});
+  metrics.decisions.inc({ outcome: 'skipped', reason: 'invalid_email' });
+  deps.log.info({ crossSellId: xs.id, orderId: xs.orderId, reason: 'invalid_email' }, 'cross-sell skipped');
+  return 'skipped';
 }
 
 async function settle(

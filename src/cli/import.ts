@@ -68,10 +68,12 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
     if (kind === 'catalog') {
       const r = await importCatalog(db.pool, store, file, {
         storeUrl: config.store.url,
+        linkHosts: config.store.linkHosts,
         onProgress: (p) => bar?.update(p.line, { what: `${fmt(p.imported)} products, ${fmt(p.failed)} bad` }),
       });
       bar?.stop();
       for (const f of r.failed) err.write(`line ${f.line}: ${f.error}\n`);
+      for (const w of r.warnings) err.write(`line ${w.line}: warning: ${w.error}\n`);
       out.write(
         `imported catalog ${file} (${r.format}) into store ${store}: ${fmt(r.imported)} products, ${fmt(r.failed.length)} bad rows skipped, ${r.seconds.toFixed(1)} s\n`,
       );

@@ -98,10 +98,28 @@ export const recommendSchema = z
   })
   .strict();
 
+function isPlainHttpUrl(text: string): boolean {
+  if (/[\u0000-\u0020\u007f-\u009f]/.test(text) || !URL.canParse(text)) return false;
+  const u = new URL(text);
+  return (u.protocol === 'https:' || u.protocol === 'http:') && !u.username && !u.password;
+}
+/** The store's address: every email links to it, and a product link may fall back to it. */
+const storeUrl = z
+  .string()
+  .url()
+  .refine(isPlainHttpUrl, 'an http(s) URL such as "https://shop.example", without user@ or spaces');
+/** A host name such as "cdn.shop.example" (no scheme, port or path), kept lower-case. */
+const linkHost = z
+  .string()
+  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'a host name such as "cdn.shop.example" (no scheme, port or path)')
+  .transform((s) => s.toLowerCase());
+
 export const storeSchema = z
   .object({
     name: z.string().default('Aftercart Store'),
-    url: z.string().url().default('https://shop.example'),
+    url: storeUrl.default('https://shop.example'),
+    /** Hosts besides store.url's that product links may point at; other links are dropped. */
+    linkHosts: z.array(linkHost).default([]),
     from: z.string().default('Aftercart <hello@shop.example>'),
     logoUrl: z.string().url().optional(),
     colors: z

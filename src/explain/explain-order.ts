@@ -12,6 +12,8 @@ export interface Explanation {
   timezone: string | null;
   adjustments: unknown[];
   timing: unknown;
+  /** Products of no known type (not in the catalog, or typeless there): no type rule can match them. */
+  untypedProducts: string[];
   items: { productId: string; title: string; source: string; score: number; reason: string }[];
   figures: Record<string, unknown>;
   sentAt: string | null;
@@ -41,6 +43,7 @@ export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string
       timezone: (timing.timezone as string) ?? null,
       adjustments: (timing.adjustments as unknown[]) ?? [],
       timing,
+      untypedProducts: Array.isArray(timing.untyped) ? (timing.untyped as string[]) : [],
       items: ((r.items ?? []) as Explanation['items']).map((i) => ({ productId: i.productId, title: i.title, source: i.source, score: i.score, reason: i.reason })),
       figures: r.figures ?? {},
       sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
@@ -57,6 +60,7 @@ export function formatExplanation(e: Explanation): string {
     e.trigger ? `  trigger  after ${e.trigger}` : null,
     e.rule ? `  rule     ${JSON.stringify(e.rule)}` : null,
     e.adjustments.length ? `  adjusted ${JSON.stringify(e.adjustments)}` : null,
+    e.untypedProducts.length ? `  no type  ${e.untypedProducts.join(', ')} (unknown to the catalog or typeless: only rules without productType can match)` : null,
     e.servedBy ? `  served by the email of order ${e.servedBy}` : null,
     e.sentAt ? `  sent     ${e.sentAt} ${e.messageId ?? ''}` : null,
     ...e.items.map((i, n) => `  item ${n + 1}   ${i.title} [${i.source}, score ${Number(i.score).toFixed(3)}] ${i.reason}`),

@@ -6,8 +6,10 @@ import formbody from '@fastify/formbody';
 import type pg from 'pg';
 import type { LinkSigner } from './links.js';
 import { emailHash } from '../ingest/customer-key.js';
+import { normaliseEmail } from '../ingest/email-address.js';
 import { renderUnsubscribePage } from './pages/unsubscribe-page.js';
 import type { Config } from '../config/schema.js';
+import { linkPolicy, safeLinkUrl } from '../ingest/safe-url.js';
 
 export interface TrackingDeps {
   pool: pg.Pool;
@@ -32,8 +34,8 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
       [token.crossSellId, token.productId],
     );
     if (rows.length === 0) return reply.code(404).send({ error: 'unknown link' });
-    // A product recorded without a URL still lands somewhere useful: the store.
-    const target = rows[0]!.url ?? d().config().store.url;
+    const target = clickTarget(rows[0]!.url, d().config().store);
+    if (!target) return reply.code(404).send({ error: 'unknown link' });
     await d().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, token.productId]);
     return reply.redirect(withUtm(target, d().config().mail.utm), 302);
   });
@@ -60,11 +62,13 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
       [token.crossSellId],
     );
     const who = rows[0];
-    if (who?.email) {
+    // Suppressed under the address the email went to (a stored non-address is never sent to).
+    const address = normaliseEmail(who?.email);
+    if (who && address) {
       await d().pool.query(
         `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'unsubscribed')
          ON CONFLICT (store, email_hash) DO UPDATE SET reason = 'unsubscribed'`,
-        [who.store, emailHash(who.email), who.email.toLowerCase()],
+        [who.store, emailHash(address), address.toLowerCase()],
       );
     }
     req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
@@ -78,6 +82,15 @@ async function customerLocale(pool: pg.Pool, crossSellId: string): Promise<strin
     [crossSellId],
   );
   return rows[0]?.locale ?? undefined;
+}
+
+/**
+ * Where a click goes: the product URL when it is still a safe link (rows written before the
+ * ingest check, or under other settings, may hold anything), else the store; none: 404.
+ */
+function clickTarget(url: string | null, store: Config['store']): string | undefined {
+  const policy = linkPolicy(store);
+  return (url === null ? undefined : safeLinkUrl(url, policy)) ?? safeLinkUrl(store.url, policy);
 }
 
 function withUtm(url: string, utm: { source: string; medium: string; campaign: string }): string {

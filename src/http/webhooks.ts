@@ -8,6 +8,7 @@ import { WebhookRejection, type Source } from '../ingest/sources/source.js';
 import type { QueueBackend } from '../queue/cross-sell-queue.js';
 import type { Reconciler } from '../queue/reconciler.js';
 import { metrics } from './metrics.js';
+import { isDatabaseUnreachable } from '../db/unreachable.js';
 
 export interface WebhookDeps {
   recorder: Recorder;
@@ -67,10 +68,23 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
           count(parsed.topic, 'rejected');
           return reply.code(400).send({ error: `a value cannot be stored: ${(err as Error).message}` });
         }
-        // The store retries on 5xx: nothing accepted is lost, nothing half-written stays.
-        req.log.error({ err: (err as Error).message, source: name, deliveryId: parsed.deliveryId }, 'database unavailable: webhook refused with 503');
-        count(parsed.topic, 'unavailable');
-        return reply.code(503).send({ error: 'temporarily unavailable, retry later' });
+        // The store retries on 5xx: nothing accepted is lost, nothing half-written stays (the
+        // delivery's claim rolled back with the rest, so the retry is processed, not a duplicate).
+        if (isDatabaseUnreachable(err)) {
+          req.log.error({ err: (err as Error).message, source: name, deliveryId: parsed.deliveryId }, 'database unavailable: webhook refused with 503');
+          count(parsed.topic, 'unavailable');
+          return reply.code(503).send({ error: 'temporarily unavailable, retry later' });
+        }
+        req.log.error({ err, source: name, deliveryId: parsed.deliveryId }, 'webhook failed: a fault of ours (500)');
+        count(parsed.topic, 'error');
+        return reply.code(500).send({ error: 'internal error; the delivery was not recorded, retry later' });
+      }
+      if (outcome.foreignStore) {
+        // Another source's store: this secret does not speak for it (nothing was recorded).
+        const { store, owner } = outcome.foreignStore;
+        req.log.warn({ source: name, store, owner, deliveryId: parsed.deliveryId }, 'webhook refused: the store belongs to another source');
+        count(parsed.topic, 'forbidden');
+        return reply.code(403).send({ error: `store "${store}" receives webhooks from ${owner}, not ${name}` });
       }
       if (outcome.duplicate) {
         count(parsed.topic, 'duplicate');

@@ -13,6 +13,8 @@ import { readWooProductsCsv } from '../history/woo-products.js';
 import type { ProductRecord } from '../history/types.js';
 import { detectCatalogFormat, type CatalogFormat } from './detect.js';
 import { MAX_CENTS, toCents } from '../money/cents.js';
+import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from '../ingest/safe-url.js';
+import { capCodePoints, TITLE_MAX } from '../text/caps.js';
 
 export interface CatalogProblem {
   line: number;
@@ -27,8 +29,12 @@ export interface ImportCatalogProgress {
 
 export interface ImportCatalogOptions {
   onProgress?: (progress: ImportCatalogProgress) => void;
-  /** Shopify exports have no product URL: `${storeUrl}/products/${handle}` is used. */
+  /**
+   * Shopify exports have no product URL: `${storeUrl}/products/${handle}` is used. Product URLs
+   * off this store's host (and `linkHosts`) are dropped; default: the default config's store.url.
+   */
   storeUrl?: string;
+  linkHosts?: string[];
   /** CSV exports have no currency column. */
   currency?: string;
   /** Products per multi-row upsert (default 1,000). */
@@ -41,6 +47,8 @@ export interface ImportCatalogResult {
   imported: number;
   /** Bad rows, by file line: skipped, the rest imported. */
   failed: CatalogProblem[];
+  /** Rows imported without their product URL (not a safe link), by file line; never the URL. */
+  warnings: CatalogProblem[];
   seconds: number;
 }
 
@@ -113,7 +121,7 @@ export function toProductRow(p: Product): Row | string {
     const cents = toCents(p.price);
     if (cents === undefined || cents > MAX_CENTS || -cents > MAX_CENTS) return `product ${id}: bad price "${p.price}"`;
   }
-  const row: Row = { id, title: p.title.trim() };
+  const row: Row = { id, title: capCodePoints(p.title.trim(), TITLE_MAX) };
   if (p.productType?.trim()) row.product_type = p.productType.trim();
   if (p.vendor?.trim()) row.vendor = p.vendor.trim();
   if (p.tags) row.tags = p.tags;
@@ -147,6 +155,8 @@ export async function importCatalog(
   const format = await detectCatalogFormat(path);
   const batchSize = opts.batchSize ?? 1000;
   const failed: CatalogProblem[] = [];
+  const warnings: CatalogProblem[] = [];
+  const links: LinkPolicy = { storeUrl: opts.storeUrl ?? defaultLinkPolicy.storeUrl, linkHosts: opts.linkHosts ?? [] };
   const written = new Set<string>();
   let line = 1;
   // Keyed by id: a product repeated in the file is written once per batch, the later row winning.
@@ -181,15 +191,17 @@ export async function importCatalog(
       failed.push({ line: record.line, error: record.error });
       continue;
     }
-    const row = toProductRow(record.product);
+    const { product, dropped } = withSafeLink(record.product, links);
+    const row = toProductRow(product);
     if (typeof row === 'string') {
       failed.push({ line: record.line, error: row });
       continue;
     }
+    if (dropped) warnings.push({ line: record.line, error: `product ${row.id}: link dropped (not an http(s) link to the store host or store.linkHosts)` });
     batch.set(row.id, { row, line: record.line });
     if (batch.size >= batchSize) await flush();
   }
   await flush();
   failed.sort((a, b) => a.line - b.line);
-  return { format, imported: written.size, failed, seconds: (performance.now() - started) / 1000 };
+  return { format, imported: written.size, failed, warnings, seconds: (performance.now() - started) / 1000 };
 }

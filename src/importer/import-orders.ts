@@ -13,6 +13,7 @@
 // - skipped:   rows left out: non-product stock codes, unreadable rows, rows of bad orders
 import type pg from 'pg';
 import { customerKey } from '../ingest/customer-key.js';
+import { storedEmail } from '../ingest/email-address.js';
 import { readOnlineRetail } from '../history/online-retail.js';
 import { detectOrdersFormat, type OrdersFormat } from './detect.js';
 import { formatCents, MAX_CENTS, toCents } from '../money/cents.js';
@@ -235,7 +236,8 @@ export function toOrderRow(order: RichHistoryOrder): { order: HistoryOrderRow; c
   if (!order.id) return 'order without an id';
   if (Number.isNaN(order.createdAt.getTime())) return `order ${order.id}: bad createdAt`;
   if (order.lines.length === 0) return `order ${order.id}: no lines`;
-  const email = order.email?.trim() || undefined;
+  // Kept as a webhook would keep it: normalised, or as given so a send says invalid_email.
+  const email = storedEmail(order.email) ?? undefined;
   const key = customerKey({ email, id: order.customerId });
   const lines: HistoryLineRow[] = [];
   let total = 0n;

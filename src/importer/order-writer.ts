@@ -5,6 +5,7 @@
 import { withTransaction } from '../db/transaction.js';
 import type pg from 'pg';
 import { formatCents, toCents } from '../money/cents.js';
+import { capCodePoints, NAME_MAX, TITLE_MAX } from '../text/caps.js';
 
 export interface HistoryLineRow {
   productId: string;
@@ -249,8 +250,9 @@ export class OrderWriter {
           customers.map((c) => c.customerKey),
           customers.map((c) => c.externalId ?? null),
           customers.map((c) => c.email ?? null),
-          customers.map((c) => c.firstName ?? null),
-          customers.map((c) => c.lastName ?? null),
+          // Capped as webhooks cap them (src/text/caps.ts).
+          customers.map((c) => (c.firstName ? capCodePoints(c.firstName, NAME_MAX) : null)),
+          customers.map((c) => (c.lastName ? capCodePoints(c.lastName, NAME_MAX) : null)),
           customers.map((c) => c.marketingConsent ?? null),
         ]);
       }
@@ -279,7 +281,7 @@ export class OrderWriter {
             cols.p.push(l.productId);
             cols.v.push(l.variantId ?? null);
             cols.s.push(l.sku ?? null);
-            cols.t.push(l.title);
+            cols.t.push(capCodePoints(l.title, TITLE_MAX));
             cols.ty.push(l.productType ?? null);
             cols.ve.push(l.vendor ?? null);
             cols.q.push(l.quantity);

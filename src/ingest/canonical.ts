@@ -1,9 +1,13 @@
 // The one shape every store platform's webhook is mapped to (SPEC: "Canonical events").
 // Money is a decimal string and ids are strings end to end; times are ISO 8601.
 import { z } from 'zod';
+import { capCodePoints, NAME_MAX, TITLE_MAX } from '../text/caps.js';
+import { normaliseEmail } from './email-address.js';
 
 /** Text Postgres can hold: no NUL character. */
 const text = () => z.string().refine((s) => !s.includes('\u0000'), 'text without NUL characters');
+/** Text cut to `max` code points: a store's 900 KB title is stored (and mailed) as its start. */
+const capped = (max: number) => text().transform((s) => capCodePoints(s, max));
 
 /** What the columns hold: numeric(14,2), int4, timestamptz, text (no NUL). */
 const money = text()
@@ -23,7 +27,7 @@ const store = text().min(1);
 
 export const productSchema = z.object({
   id,
-  title: text(),
+  title: capped(TITLE_MAX),
   productType: text().optional(),
   vendor: text().optional(),
   tags: z.array(text()).optional(),
@@ -41,18 +45,22 @@ export const productSchema = z.object({
 export const customerSchema = z.object({
   id: id.optional(),
   email: text().optional(),
-  firstName: text().optional(),
-  lastName: text().optional(),
+  firstName: capped(NAME_MAX).optional(),
+  lastName: capped(NAME_MAX).optional(),
   locale: text().optional(),
   timezone: text().optional(),
   marketingConsent: z.boolean().optional(),
+  /** When these facts were current (the payload's own time): only a newer payload changes them. */
+  updatedAt: isoTime.optional(),
+  /** When marketingConsent last changed, if known; else updatedAt dates it. */
+  consentUpdatedAt: isoTime.optional(),
 });
 
 export const orderLineSchema = z.object({
   productId: id,
   variantId: id.optional(),
   sku: text().optional(),
-  title: text(),
+  title: capped(TITLE_MAX),
   productType: text().optional(),
   vendor: text().optional(),
   tags: z.array(text()).optional(),
@@ -92,12 +100,14 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('order.cancelled'), data: orderMoment }),
   z.object({
     type: z.literal('order.refunded'),
-    data: orderMoment.extend({ lines: z.array(refundLine).optional(), amount: money.optional() }),
+    // refundId: the platform's id of this refund; the same id for the same order counts once.
+    data: orderMoment.extend({ lines: z.array(refundLine).optional(), amount: money.optional(), refundId: id.optional() }),
   }),
   z.object({ type: z.literal('ticket.opened'), data: ticket }),
   z.object({ type: z.literal('ticket.closed'), data: ticket }),
   z.object({ type: z.literal('customer.updated'), data: z.object({ store, customer: customerSchema }) }),
-  z.object({ type: z.literal('customer.unsubscribed'), data: z.object({ store, email: text() }) }),
+  // A suppression is keyed by the one address it stops: a list or a display name stops nobody.
+  z.object({ type: z.literal('customer.unsubscribed'), data: z.object({ store, email: text().refine((s) => normaliseEmail(s) !== null, 'a single plain email address') }) }),
   z.object({ type: z.literal('customer.erased'), data: z.object({ store, email: text() }) }),
   z.object({ type: z.literal('store.erased'), data: z.object({ store }) }),
 ]);

@@ -20,13 +20,20 @@ export interface TimingVerdict {
   status: CrossSellStatus;
   reason: string | null;
   dueAt: Date | null;
-  /** The decision behind it, stored for `explain`. */
-  timing: TimingDecision | { status: 'cancelled'; reason: string };
+  /** The decision behind it, stored for `explain`; `untyped` lists products of no known type. */
+  timing: (TimingDecision | { status: 'cancelled'; reason: string }) & { untyped?: string[] };
 }
 
 const asDate = (d: string | Date | undefined) => (d === undefined ? undefined : new Date(d));
 
+/** The decision, with the products whose type neither the order nor the catalog gave. */
 export function decideOrderTiming(facts: OrderFacts, timing: TimingConfig, now: Date): TimingVerdict {
+  const verdict = decideFromFacts(facts, timing, now);
+  const untyped = facts.lines.filter((l) => typeof l.productType !== 'string').map((l) => l.productId);
+  return untyped.length > 0 ? { ...verdict, timing: { ...verdict.timing, untyped } } : verdict;
+}
+
+function decideFromFacts(facts: OrderFacts, timing: TimingConfig, now: Date): TimingVerdict {
   if (facts.cancelledAt) return { status: 'cancelled', reason: 'order_cancelled', dueAt: null, timing: { status: 'cancelled', reason: 'order_cancelled' } };
   if (facts.refundedAt) return { status: 'cancelled', reason: 'order_refunded', dueAt: null, timing: { status: 'cancelled', reason: 'order_refunded' } };
   const m = facts.milestones;
@@ -67,7 +74,25 @@ export interface RecordedOrder {
   shippingProvince: string | null;
 }
 
-export interface RecordedLine {
+export interface RecordedLine extends StoredTimedLine {
+  returnedQuantity: number;
+}
+
+/** Does a decision under this config read a line's type, vendor or tags (rules, learned delays)? */
+export function timingReadsCatalog(timing: TimingConfig): boolean {
+  if (timing.default.delay === 'learned') return true;
+  return timing.rules.some((r) => r.delay === 'learned' || r.when.productType || r.when.vendor || r.when.tags);
+}
+
+/** Stored lines as the timing decision takes them: SQL nulls read as absent. */
+export function timedLines(lines: readonly StoredTimedLine[]): TimedLine[] {
+  return lines.map((l) => ({
+    productId: l.productId, sku: l.sku ?? undefined, productType: l.productType ?? undefined, vendor: l.vendor ?? undefined,
+    tags: l.tags ?? undefined, quantity: l.quantity, unitPrice: String(l.unitPrice),
+  }));
+}
+
+export interface StoredTimedLine {
   productId: string;
   sku: string | null;
   productType: string | null;
@@ -75,17 +100,34 @@ export interface RecordedLine {
   tags: string[] | null;
   quantity: number;
   unitPrice: string;
-  returnedQuantity: number;
+}
+
+/** What the catalog says of a product, for lines that don't say it themselves. */
+export interface CatalogFacts {
+  productType: string | null;
+  vendor: string | null;
+  tags: string[] | null;
+}
+
+/** A line's own type, vendor and tags win; missing ones come from the catalog (as order_line_facts does in SQL). */
+export function withCatalogFacts<L extends TimedLine>(lines: L[], catalog: Map<string, CatalogFacts>): L[] {
+  return lines.map((l) => {
+    const c = catalog.get(l.productId);
+    if (!c) return l;
+    return {
+      ...l,
+      productType: l.productType || c.productType || undefined,
+      vendor: l.vendor || c.vendor || undefined,
+      tags: l.tags && l.tags.length > 0 ? l.tags : c.tags ?? undefined,
+    };
+  });
 }
 
 /** Timing facts from a recorded order; every unit returned counts as refunded. */
 export function recordedFacts(order: RecordedOrder, lines: RecordedLine[], now: Date): OrderFacts {
   const allReturned = lines.length > 0 && lines.every((l) => l.returnedQuantity >= l.quantity);
   return {
-    lines: lines.map((l) => ({
-      productId: l.productId, sku: l.sku ?? undefined, productType: l.productType ?? undefined, vendor: l.vendor ?? undefined,
-      tags: l.tags ?? undefined, quantity: l.quantity, unitPrice: l.unitPrice,
-    })),
+    lines: timedLines(lines),
     milestones: {
       order: order.createdAt ?? now, paid: order.paidAt ?? undefined, fulfilled: order.fulfilledAt ?? undefined, delivered: order.deliveredAt ?? undefined,
     },

@@ -2,17 +2,26 @@
 // commit. The common case, one order event, is a single statement (record-order.sql); a
 // delivery carrying several kinds of writes runs them in one transaction.
 import type pg from 'pg';
-import type { CanonicalEvent, Order, Product } from './canonical.js';
+import type { Logger } from 'pino';
+import type { CanonicalEvent, Customer, Order, Product } from './canonical.js';
 import type { ParsedDelivery } from './sources/source.js';
-import { customerKey, emailHash } from './customer-key.js';
+import { addressHash, customerKey } from './customer-key.js';
+import { normaliseEmail, storedEmail } from './email-address.js';
 import { sql } from '../db/sql.js';
 import { withTransaction } from '../db/transaction.js';
-import { decideOrderTiming, type OrderFacts, type TimingVerdict } from './order-timing.js';
+import { StoreOwners } from './store-owners.js';
+import {
+  decideOrderTiming, timedLines, timingReadsCatalog, withCatalogFacts,
+  type CatalogFacts, type OrderFacts, type StoredTimedLine, type TimingVerdict,
+} from './order-timing.js';
+import type { TimedLine } from '../timing/index.js';
 import type { TimingConfig } from '../config/schema.js';
 import { formatCents, toCents } from '../money/cents.js';
+import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from './safe-url.js';
 
 const q = {
   recordOrder: sql(import.meta.url, 'record-order'),
+  catalogFacts: sql(import.meta.url, 'catalog-facts'),
   decideCrossSell: sql(import.meta.url, 'decide-cross-sell'),
   recordProduct: sql(import.meta.url, 'record-product'),
   claimDelivery: sql(import.meta.url, 'claim-delivery'),
@@ -30,6 +39,8 @@ export interface RecordOutcome {
   schedule: { crossSellId: string; dueAt: Date; fresh: boolean }[];
   /** Cross-sells whose job is no longer wanted (cancelled, refunded, erased). */
   unschedule: string[];
+  /** Set when the delivery named a store another source owns: nothing was recorded (403). */
+  foreignStore?: { store: string; owner: string };
 }
 
 export interface IncomingDelivery extends ParsedDelivery {
@@ -59,6 +70,11 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 export interface RecorderDeps {
   pool: pg.Pool;
   timing: () => TimingConfig;
+  /** The store's link settings: a product URL outside them is dropped (src/ingest/safe-url.ts);
+   * the default config's when not given. */
+  links?: (store: string) => LinkPolicy;
+  /** Warns of dropped product links (by product id, never the URL). */
+  log?: Pick<Logger, 'warn'>;
   /** mail.attributionWindow in ms. */
   attributionWindow?: () => number;
   /** Learned delays per product type for a store (cached by the caller). */
@@ -111,7 +127,25 @@ export function foldWrites(events: CanonicalEvent[]): Write[] {
 }
 
 export class Recorder {
-  constructor(private readonly deps: RecorderDeps) {}
+  private readonly owners: StoreOwners;
+
+  constructor(private readonly deps: RecorderDeps) {
+    this.owners = new StoreOwners(deps.pool);
+  }
+
+  /** The delivery's events, each product URL that may not be a click target dropped. */
+  private withSafeLinks(delivery: IncomingDelivery): CanonicalEvent[] {
+    return delivery.events.map((event) => {
+      if (event.type !== 'product.upserted') return event;
+      const policy = this.deps.links?.(event.data.store) ?? defaultLinkPolicy;
+      const { product, dropped } = withSafeLink(event.data.product, policy);
+      if (dropped) {
+        this.deps.log?.warn({ store: event.data.store, productId: product.id, source: delivery.source },
+          'product link dropped: not an http(s) link to the store host or store.linkHosts');
+      }
+      return { ...event, data: { ...event.data, product } };
+    });
+  }
 
   /** The hot statements run prepared: planning them cost as much as running them. */
   private run(db: Queryable, name: string, text: string, values: unknown[]) {
@@ -120,10 +154,15 @@ export class Recorder {
 
   async record(delivery: IncomingDelivery): Promise<RecordOutcome> {
     const outcome: RecordOutcome = { duplicate: false, schedule: [], unschedule: [] };
-    const writes = foldWrites(delivery.events);
+    const foreignStore = await this.owners.foreign(delivery.source, delivery.events);
+    if (foreignStore) return { ...outcome, foreignStore };
+    const writes = foldWrites(this.withSafeLinks(delivery));
     const only = writes.length === 1 ? writes[0] : undefined;
     if (only?.kind === 'order') {
-      outcome.duplicate = !(await this.recordOrder(this.deps.pool, delivery, only, false, outcome));
+      // One transaction: a delivery whose re-decision fails is not left recorded as seen, so the
+      // platform's retry is processed again rather than answered `duplicate`.
+      const recorded = await withTransaction(this.deps.pool, (client) => this.recordOrder(client, delivery, only, false, outcome));
+      outcome.duplicate = !recorded;
       return outcome;
     }
     if (only?.kind === 'product') {
@@ -161,7 +200,7 @@ export class Recorder {
       case 'refund': {
         const e = write.event;
         const lines = (e.lines ?? []).map((l) => ({ product_id: l.productId, quantity: l.quantity, amount: l.amount ?? null }));
-        const res = await db.query<{ id: string }>(q.recordRefund, [e.store, e.orderId, e.at, JSON.stringify(lines), e.amount ?? null, e.lines === undefined]);
+        const res = await db.query<{ id: string }>(q.recordRefund, [e.store, e.orderId, e.at, JSON.stringify(lines), e.amount ?? null, e.lines === undefined, e.refundId ?? null]);
         for (const row of res.rows) outcome.unschedule.push(String(row.id));
         return;
       }
@@ -176,20 +215,23 @@ export class Recorder {
         const c = event.data.customer;
         const key = customerKey(c);
         if (!key) return;
-        await db.query(q.updateCustomer, [event.data.store, key, c.email ?? null, c.firstName ?? null, c.lastName ?? null,
-          c.locale ?? null, c.timezone ?? null, c.marketingConsent ?? null, c.id ?? null]);
+        await db.query(q.updateCustomer, [event.data.store, key, storedEmail(c.email), c.firstName ?? null, c.lastName ?? null,
+          c.locale ?? null, c.timezone ?? null, c.marketingConsent ?? null, c.id ?? null, ...factTimes(c)]);
         return;
       }
-      case 'customer.unsubscribed':
-        await db.query(q.suppress, [event.data.store, emailHash(event.data.email), event.data.email.trim().toLowerCase(), 'unsubscribed']);
+      case 'customer.unsubscribed': {
+        // Keyed by the address actually sent to (the schema admits only a single address).
+        const address = normaliseEmail(event.data.email);
+        if (address) await db.query(q.suppress, [event.data.store, addressHash(address), address.toLowerCase(), 'unsubscribed']);
         return;
+      }
       case 'customer.erased': {
         const res = await db.query<{ id: string }>(
           `SELECT id FROM cross_sells WHERE store = $1 AND customer_key = $2 AND status IN ('waiting', 'scheduled')`,
           [event.data.store, customerKey({ email: event.data.email })],
         );
         for (const row of res.rows) outcome.unschedule.push(String(row.id));
-        await db.query(q.eraseCustomer, [event.data.store, customerKey({ email: event.data.email }), emailHash(event.data.email)]);
+        await db.query(q.eraseCustomer, [event.data.store, customerKey({ email: event.data.email }), addressHash(event.data.email)]);
         return;
       }
       case 'store.erased':
@@ -224,6 +266,7 @@ export class Recorder {
           shippingProvince: o.shippingProvince,
         }
       : null;
+    if (fromPayload) fromPayload.lines = await this.withCatalog(db, delivery.store, fromPayload.lines);
     const verdict = fromPayload ? await this.decide(delivery.store, fromPayload, now) : null;
     const lines = (o?.lines ?? []).map((l, i) => ({
       line_no: i + 1, product_id: l.productId, variant_id: l.variantId ?? null, sku: l.sku ?? null, title: l.title,
@@ -232,12 +275,13 @@ export class Recorder {
     const total = o ? sumMoney(o.lines.map((l) => [l.unitPrice, l.quantity])) : null;
     const res = await this.run(db, 'record-order', q.recordOrder, [
       delivery.source, claimed ? `${delivery.deliveryId}#${w.orderId}` : delivery.deliveryId, delivery.store, delivery.topic,
-      delivery.eventKey ?? null, claimed ? null : delivery.raw, w.orderId, ckey, o?.customer.id ?? null, o?.customer.email ?? null,
+      delivery.eventKey ?? null, claimed ? null : delivery.raw, w.orderId, ckey, o?.customer.id ?? null, storedEmail(o?.customer.email),
       o?.customer.firstName ?? null, o?.customer.lastName ?? null, o?.customer.locale ?? null, o?.customer.timezone ?? null,
       o?.customer.marketingConsent ?? null, o?.createdAt ?? null, o?.currency ?? null, o?.shippingCountry ?? null,
       o?.shippingProvince ?? null, total, w.paid ?? null, w.fulfilled ?? null, w.delivered ?? null, w.cancelled ?? null,
       JSON.stringify(lines), false, verdict?.status ?? null, verdict?.reason ?? null, verdict?.dueAt ?? null,
       verdict ? JSON.stringify(verdict.timing) : null, claimed, this.deps.attributionWindow?.() ?? 7 * 86_400_000,
+      ...factTimes(o?.customer),
     ]);
     const row = res.rows[0] as RecordOrderRow;
     if (row.claimed === 0) return false;
@@ -249,7 +293,7 @@ export class Recorder {
     // A known order: re-decide with everything recorded so far; the newest event wins.
     const ord = row.order;
     if (!ord || ord.from_history || !ord.created_at) return true;
-    const storedLines = o ? o.lines : row.storedLines;
+    const storedLines = fromPayload ? fromPayload.lines : timedLines(row.storedLines);
     if (storedLines.length === 0) return true;
     const facts: OrderFacts = {
       lines: storedLines,
@@ -272,6 +316,14 @@ export class Recorder {
     return true;
   }
 
+  /** Payload lines with the catalog's type, vendor and tags where they have none, when the config reads them. */
+  private async withCatalog(db: Queryable, store: string, lines: TimedLine[]): Promise<TimedLine[]> {
+    const incomplete = lines.filter((l) => !l.productType || !l.vendor || !l.tags?.length).map((l) => l.productId);
+    if (incomplete.length === 0 || !timingReadsCatalog(this.deps.timing())) return lines;
+    const { rows } = await this.run(db, 'catalog-facts', q.catalogFacts, [store, incomplete]);
+    return withCatalogFacts(lines, new Map(rows.map((r: CatalogFacts & { productId: string }) => [r.productId, r])));
+  }
+
   private async decide(store: string, facts: OrderFacts, now: Date): Promise<TimingVerdict> {
     const learned = this.deps.learned ? await this.deps.learned(store) : undefined;
     return decideOrderTiming({ ...facts, learned }, this.deps.timing(), now);
@@ -287,7 +339,7 @@ interface RecordOrderRow {
   } | null;
   crossSell: { id: string; status: string; due_at: string | null } | null;
   cancelledId: string | null;
-  storedLines: OrderFacts['lines'];
+  storedLines: StoredTimedLine[];
   customer: { timezone: string | null } | null;
 }
 
@@ -297,6 +349,13 @@ function productParams(d: Pick<IncomingDelivery, 'source' | 'deliveryId' | 'stor
     p.tags ?? null, p.url ?? null, p.imageUrl ?? null, p.price ?? null, p.currency ?? null, p.available ?? null,
     p.complements ? JSON.stringify(p.complements.map((c) => ({ id: c.id, required: c.required ?? false }))) : null, p.upsells ?? null,
   ];
+}
+
+/** When a payload's customer facts and its consent were current (null: undated); consent is dated
+ * only when the payload states it, so a payload silent on consent never outdates it. */
+function factTimes(c: Customer | undefined): [string | null, string | null] {
+  const consentAt = c?.marketingConsent === undefined ? null : (c.consentUpdatedAt ?? c.updatedAt ?? null);
+  return [c?.updatedAt ?? null, consentAt];
 }
 
 function deliveryCustomerKey(events: CanonicalEvent[]): string | null {

@@ -7,6 +7,7 @@ import { plainTextSelectors } from '@react-email/render';
 import { compile } from 'html-to-text';
 import CrossSell, { orderItems, type CrossSellProps } from '../../emails/CrossSell.js';
 import { mailStrings } from './i18n.js';
+import { ellipsize, SUBJECT_MAX } from '../text/caps.js';
 
 export type { CrossSellProps, CrossSellItem } from '../../emails/CrossSell.js';
 
@@ -16,13 +17,15 @@ export interface RenderedEmail {
   text: string;
 }
 
+/** At most SUBJECT_MAX characters: titles and store names are the store's, of any length. */
 export function crossSellSubject(props: CrossSellProps): string {
   const first = orderItems(props.items)[0];
-  return mailStrings(props.locale).subject({
+  const subject = mailStrings(props.locale).subject({
     anchor: first?.anchorTitle ?? props.bought[0]?.title,
     storeName: props.store.name,
     required: first?.required === true,
   });
+  return ellipsize(subject, SUBJECT_MAX);
 }
 
 // React Email's toPlainText() rebuilds its html-to-text converter on every call; the same

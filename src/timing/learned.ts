@@ -8,7 +8,7 @@ export interface ResolvedLearned {
 }
 
 function lookup(table: Record<string, LearnedDelay> | undefined, productType: string | undefined): LearnedDelay | undefined {
-  if (!table || productType === undefined) return undefined;
+  if (!table || typeof productType !== 'string') return undefined;
   if (Object.hasOwn(table, productType)) return table[productType];
   // Product types are typed by hand; tolerate a case difference between order and history.
   const key = Object.keys(table).find((k) => k.trim().toLowerCase() === productType.trim().toLowerCase());

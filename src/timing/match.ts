@@ -4,9 +4,10 @@ import type { LineMatch, TimedLine } from './types.js';
 // Merchants type product types, tags and vendors by hand, so case and stray spaces don't count.
 const loose = (s: string): string => s.trim().toLowerCase();
 
-function anyOf(listed: string[], actual: (string | undefined)[], norm: (s: string) => string): boolean {
+// Lines come from stores and the catalog: a value may be absent, null or not a string at all.
+function anyOf(listed: string[], actual: readonly unknown[] | null | undefined, norm: (s: string) => string): boolean {
   const want = new Set(listed.map(norm));
-  return actual.some((a) => a !== undefined && want.has(norm(a)));
+  return Array.isArray(actual) && actual.some((a) => typeof a === 'string' && want.has(norm(a)));
 }
 
 /**

@@ -9,7 +9,8 @@ interface Decimal {
 const DECIMAL = /^([+-]?)(\d+)(?:\.(\d+))?$/;
 const ZERO: Decimal = { units: 0n, scale: 0 };
 
-function parseDecimal(text: string): Decimal | undefined {
+function parseDecimal(text: unknown): Decimal | undefined {
+  if (typeof text !== 'string') return undefined;
   const m = DECIMAL.exec(text.trim());
   if (!m) return undefined;
   const frac = m[3] ?? '';

@@ -56,7 +56,7 @@ describe('toOrderRow', () => {
     const r = toOrderRow({ ...base, email: ' Ann@Example.com ', customerId: 'C1', marketingConsent: true, firstName: 'Ann', shippingCountry: 'United States' });
     if (typeof r === 'string') throw new Error(r);
     expect(r.order).toMatchObject({ customerKey: customerKey({ email: 'ann@example.com' }), total: '42.99', shippingCountry: 'US', firstLineNo: 1 });
-    expect(r.customer).toEqual({ customerKey: r.order.customerKey, externalId: 'C1', email: 'Ann@Example.com', firstName: 'Ann', lastName: null, marketingConsent: true });
+    expect(r.customer).toEqual({ customerKey: r.order.customerKey, externalId: 'C1', email: 'Ann@example.com', firstName: 'Ann', lastName: null, marketingConsent: true });
     const byId = toOrderRow({ ...base, customerId: 'C1' });
     expect(typeof byId !== 'string' && byId.order.customerKey).toBe('c-C1');
     const anonymous = toOrderRow(base);

@@ -1,40 +1,50 @@
-// A loopback TCP proxy in front of a real service, to cut it off and bring it back mid-test.
+// A loopback TCP proxy in front of a real service (Postgres, Redis, SMTP), to cut it off, hang
+// it and bring it back mid-test, the way a network or a failing server would.
 import net from 'node:net';
 
 export interface TcpProxy {
+  /** The target URL with its host and port replaced by the proxy's (credentials kept). */
   url: string;
-  /** Drop every connection and refuse new ones (the service "goes down"). */
-  cut(): void;
+  /**
+   * Drop every connection; new ones are reset at once ('refuse', the service "goes down") or
+   * accepted and never answered ('hang', a server that stopped responding).
+   */
+  cut(mode?: 'refuse' | 'hang'): void;
   restore(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const t = new URL(target);
-  let down = false;
+  let mode: 'pass' | 'refuse' | 'hang' = 'pass';
   const sockets = new Set<net.Socket>();
+  const track = (s: net.Socket) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+    s.on('error', () => {});
+  };
   const server = net.createServer((client) => {
-    if (down) return client.destroy();
+    if (mode === 'refuse') return client.destroy();
+    track(client);
+    if (mode === 'hang') return;
     const upstream = net.connect({ host: t.hostname, port: Number(t.port) });
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => {});
-    }
+    track(upstream);
     client.pipe(upstream).pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
+  const proxied = new URL(target);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String((server.address() as net.AddressInfo).port);
   return {
-    url: `${t.protocol}//127.0.0.1:${port}${t.pathname}`,
-    cut() {
-      down = true;
+    url: proxied.toString(),
+    cut(to = 'refuse') {
+      mode = to;
       for (const s of sockets) s.destroy();
     },
     restore() {
-      down = false;
+      mode = 'pass';
     },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();

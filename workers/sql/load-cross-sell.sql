@@ -15,8 +15,10 @@ SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", 
            AND s.status IN ('waiting', 'scheduled')) AS siblings,
        (SELECT coalesce(json_agg(json_build_object('orderId', l.order_id, 'productId', l.product_id, 'title', l.title,
                'productType', l.product_type, 'vendor', l.vendor, 'sku', l.sku, 'tags', l.tags, 'quantity', l.quantity,
-               'unitPrice', l.unit_price::text, 'returnedQuantity', l.returned_quantity) ORDER BY l.order_id, l.line_no), '[]')
-          FROM order_lines l
+               'unitPrice', l.unit_price::text, 'returnedQuantity', l.returned_quantity, 'inCatalog', l.in_catalog)
+               ORDER BY l.order_id, l.line_no), '[]')
+          -- Types, tags and vendors as the catalog knows them now (migrations/0012).
+          FROM order_line_facts l
          -- One array of order ids keeps this an index look-up per order (an OR would not).
          WHERE l.store = x.store AND l.order_id = ANY(ARRAY[x.order_id] || ARRAY(
                SELECT s.order_id FROM cross_sells s WHERE s.store = x.store AND s.customer_key = x.customer_key

@@ -15,8 +15,9 @@ export type ActionResult =
   | { ok: true; id: string; store: string; orderId: string; status: string; dueAt?: string; reason?: string }
   | { ok: false; code: 404 | 409; error: string; id: string; store?: string; orderId?: string; status?: string };
 
-/** bigserial ids only: anything else is answered 400 before touching the database. */
-export const isCrossSellId = (id: string) => /^[1-9]\d{0,18}$/.test(id);
+const MAX_BIGINT = 2n ** 63n - 1n;
+/** bigserial ids only (1 to 2^63-1): anything else is answered 400 before touching the database. */
+export const isCrossSellId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT;
 
 export async function sendNow(pool: pg.Pool, queue: QueueBackend, id: string): Promise<ActionResult> {
   const { rows } = await pool.query(q.sendNow, [id]);

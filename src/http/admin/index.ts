@@ -11,6 +11,7 @@ import { apiRoutes } from './api-routes.js';
 import { pageRoutes } from './page-routes.js';
 import { queueBoard } from './queue-board.js';
 import { adminErrorHandler } from './errors.js';
+import { refuseNul } from './nul-guard.js';
 import type { AdminDepsSource } from './deps.js';
 
 export type { AdminDeps, AdminDepsSource } from './deps.js';
@@ -23,6 +24,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { deps: AdminDepsS
       await admin.register(formbody);
       admin.setErrorHandler(adminErrorHandler);
       admin.addHook('onRequest', adminGate(opts.deps));
+      admin.addHook('preValidation', refuseNul);
       await admin.register(apiRoutes, { deps: opts.deps });
       await admin.register(pageRoutes, { deps: opts.deps });
       await admin.register(queueBoard, { deps: opts.deps });

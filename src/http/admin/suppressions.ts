@@ -1,7 +1,8 @@
 // Suppression admin (issue 7): list, add and lift suppressions. Addresses are keyed by their
 // hash like everywhere else; store '*' suppresses an address in every store.
 import type pg from 'pg';
-import { emailHash } from '../../ingest/customer-key.js';
+import { addressHash, emailHash } from '../../ingest/customer-key.js';
+import { normaliseEmail } from '../../ingest/email-address.js';
 import { sql } from '../../db/sql.js';
 
 const q = {
@@ -23,22 +24,22 @@ export interface Suppression {
 
 export class SuppressionInputError extends Error {}
 
-const looksLikeEmail = (s: string) => /^[^\s@]+@[^\s@]+$/.test(s.trim());
-
 export async function listSuppressions(pool: pg.Pool, filter: { store?: string; email?: string; limit?: number }): Promise<Suppression[]> {
   const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), 1_000);
-  const { rows } = await pool.query(q.list, [filter.store || null, filter.email ? emailHash(filter.email) : null, limit]);
+  const { rows } = await pool.query(q.list, [filter.store || null, filter.email ? addressHash(filter.email) : null, limit]);
   return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() }));
 }
 
 export async function addSuppression(pool: pg.Pool, input: { store?: unknown; email?: unknown; reason?: unknown }): Promise<{ created: boolean; store: string; emailHash: string; reason: string }> {
   const store = requireStore(input.store);
-  if (typeof input.email !== 'string' || !looksLikeEmail(input.email)) throw new SuppressionInputError('"email" must be an email address');
+  // The address as it is sent to: `Name <a@x>` or a list would suppress nobody who is emailed.
+  const address = typeof input.email === 'string' ? normaliseEmail(input.email) : null;
+  if (!address) throw new SuppressionInputError('"email" must be a single plain email address (local@domain)');
   const reason = input.reason ?? 'manual';
   if (typeof reason !== 'string' || !(SUPPRESSION_REASONS as readonly string[]).includes(reason)) {
     throw new SuppressionInputError(`"reason" must be one of ${SUPPRESSION_REASONS.join(', ')}`);
   }
-  const email = input.email.trim().toLowerCase();
+  const email = address.toLowerCase();
   const hash = emailHash(email);
   const { rows } = await pool.query(q.add, [store, hash, email, reason]);
   if (rows[0]) return { created: true, store, emailHash: hash, reason };
@@ -50,9 +51,10 @@ export async function addSuppression(pool: pg.Pool, input: { store?: unknown; em
 export async function removeSuppression(pool: pg.Pool, input: { store?: unknown; email?: unknown; emailHash?: unknown }): Promise<{ removed: number; store: string; emailHash: string }> {
   const store = requireStore(input.store);
   let hash: string;
-  if (typeof input.email === 'string' && looksLikeEmail(input.email)) hash = emailHash(input.email);
+  const address = typeof input.email === 'string' ? normaliseEmail(input.email) : null;
+  if (address) hash = emailHash(address);
   else if (typeof input.emailHash === 'string' && /^[0-9a-f]{40}$/.test(input.emailHash)) hash = input.emailHash;
-  else throw new SuppressionInputError('give "email" (an email address) or "emailHash"');
+  else throw new SuppressionInputError('give "email" (a single plain email address) or "emailHash"');
   const { rowCount } = await pool.query(q.remove, [store, hash]);
   return { removed: rowCount ?? 0, store, emailHash: hash };
 }

@@ -9,14 +9,15 @@ export function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** The events as the schema outputs them (texts capped, ids as strings), or a 400 naming the field. */
 export function checkedEvents(events: CanonicalEvent[]): CanonicalEvent[] {
-  for (const event of events) {
+  return events.map((event) => {
     const result = canonicalEventSchema.safeParse(event);
     if (!result.success) {
       throw new WebhookRejection(400, `cannot map to ${event.type}: ${describeIssues(result.error.issues)}`);
     }
-  }
-  return events;
+    return result.data;
+  });
 }
 
 type Issue = z.ZodError['issues'][number];

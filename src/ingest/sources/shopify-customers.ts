@@ -2,7 +2,7 @@
 import type { CanonicalEvent } from '../canonical.js';
 import { compact } from './events.js';
 import type { Fields } from './fields.js';
-import { marketingConsent } from './shopify-orders.js';
+import { consentChangedAt, marketingConsent } from './shopify-orders.js';
 
 export function shopifyCustomerUpdate(body: Fields, store: string): CanonicalEvent[] {
   const customer = compact({
@@ -12,6 +12,8 @@ export function shopifyCustomerUpdate(body: Fields, store: string): CanonicalEve
     lastName: body.text('last_name'),
     locale: body.text('locale'),
     marketingConsent: marketingConsent(body),
+    updatedAt: body.time('updated_at'),
+    consentUpdatedAt: consentChangedAt(body),
   });
   return [{ type: 'customer.updated', data: { store, customer } }];
 }
@@ -22,6 +24,8 @@ export function shopifyConsentUpdate(body: Fields, store: string): CanonicalEven
     id: body.requireId('customer_id'),
     email: body.text('email_address'),
     marketingConsent: marketingConsent(body),
+    // No other time: the address it names is undated, the consent dated only by consent_updated_at.
+    consentUpdatedAt: consentChangedAt(body),
   });
   return [{ type: 'customer.updated', data: { store, customer } }];
 }

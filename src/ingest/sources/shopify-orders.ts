@@ -57,7 +57,8 @@ export function shopifyOrder(body: Fields): Order {
       firstName: customer?.text('first_name') ?? billing?.text('first_name'),
       lastName: customer?.text('last_name') ?? billing?.text('last_name'),
       locale: body.text('customer_locale'),
-      marketingConsent: marketingConsent(customer) ?? body.bool('buyer_accepts_marketing'),
+      updatedAt: body.time('updated_at'),
+      ...orderConsent(body, customer),
     }),
     lines: body.objects('line_items').flatMap(orderLine),
     financialStatus: body.text('financial_status'),
@@ -91,6 +92,22 @@ export function marketingConsent(customer: Fields | undefined): boolean | undefi
   return customer?.bool('accepts_marketing');
 }
 
+/** When the consent marketingConsent reads last changed, if the payload says. */
+export function consentChangedAt(customer: Fields | undefined): string | undefined {
+  const consent = customer?.object('email_marketing_consent');
+  if (consent?.text('state') !== undefined) return consent.time('consent_updated_at');
+  return customer?.time('accepts_marketing_updated_at');
+}
+
+/** The customer's own consent, else the checkout box, which speaks for checkout time only: a
+ * later update of the order (a newer updated_at) does not give consent again. */
+function orderConsent(body: Fields, customer: Fields | undefined): Pick<Customer, 'marketingConsent' | 'consentUpdatedAt'> {
+  const own = marketingConsent(customer);
+  if (own !== undefined) return { marketingConsent: own, consentUpdatedAt: consentChangedAt(customer) };
+  const box = body.bool('buyer_accepts_marketing');
+  return { marketingConsent: box, consentUpdatedAt: box === undefined ? undefined : body.time('created_at') };
+}
+
 export function shopifyRefundEvents(refund: Fields, store: string): CanonicalEvent[] {
   const lines = refund.objects('refund_line_items').flatMap((item) => {
     const productId = item.object('line_item')?.id('product_id');
@@ -108,6 +125,7 @@ export function shopifyRefundEvents(refund: Fields, store: string): CanonicalEve
       data: compact({
         store,
         orderId: refund.requireId('order_id'),
+        refundId: refund.id('id'), // a redelivery under a new webhook id counts once
         at: refund.time('processed_at') ?? refund.requireTime('created_at'),
         lines,
         amount: refunded.length > 0 ? sumDecimals(refunded) : undefined,
@@ -123,11 +141,20 @@ export function shopifyFulfillmentEvent(event: Fields, store: string): Canonical
   return [{ type: 'order.delivered', data: { store, orderId: event.requireId('order_id'), at } }];
 }
 
-/** fulfillments/create|update: delivered when the carrier's shipment status says so. */
+/**
+ * fulfillments/create|update: the order is fulfilled when a live fulfilment is created (as the
+ * order payload's own `fulfillments` count it), delivered when the carrier's status says so.
+ */
 export function shopifyFulfillment(fulfillment: Fields, store: string): CanonicalEvent[] | undefined {
-  if (fulfillment.text('shipment_status') !== 'delivered') return undefined;
-  const at = fulfillment.time('updated_at') ?? fulfillment.requireTime('created_at');
-  return [{ type: 'order.delivered', data: { store, orderId: fulfillment.requireId('order_id'), at } }];
+  const orderId = fulfillment.requireId('order_id');
+  const events: CanonicalEvent[] = [];
+  if (liveFulfillment.has(fulfillment.text('status') ?? 'success')) {
+    events.push({ type: 'order.fulfilled', data: { store, orderId, at: fulfillment.requireTime('created_at') } });
+  }
+  if (fulfillment.text('shipment_status') === 'delivered') {
+    events.push({ type: 'order.delivered', data: { store, orderId, at: fulfillment.time('updated_at') ?? fulfillment.requireTime('created_at') } });
+  }
+  return events.length > 0 ? events : undefined;
 }
 
 /** The latest of some UTC ISO times (they sort as text). */

@@ -17,8 +17,9 @@ export function shopifyProductEvent(body: Fields, store: string): CanonicalEvent
     productType: body.text('product_type'),
     vendor: body.text('vendor'),
     tags: tagList(body.raw('tags')),
-    // The myshopify domain redirects to the shop's primary domain.
-    url: handle ? `https://${store}/products/${encodeURIComponent(handle)}` : undefined,
+    // A page of the store: ingest puts it under store.url (the shop's public address), as the
+    // CSV importer does; the unsigned shop-domain header never picks a link's host.
+    url: handle ? `/products/${encodeURIComponent(handle)}` : undefined,
     imageUrl:
       body.object('image')?.text('src') ??
       body.objects('images')[0]?.text('src') ??

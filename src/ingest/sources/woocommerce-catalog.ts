@@ -32,6 +32,7 @@ export function wooCustomerEvent(body: Fields, store: string): CanonicalEvent[] 
     email: body.text('email'),
     firstName: body.text('first_name'),
     lastName: body.text('last_name'),
+    updatedAt: body.time('date_modified_gmt', 'utc') ?? body.time('date_modified', 'utc'),
   });
   return [{ type: 'customer.updated', data: { store, customer } }];
 }

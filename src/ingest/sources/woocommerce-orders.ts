@@ -25,12 +25,23 @@ export function wooOrderEvents(body: Fields, store: string): CanonicalEvent[] {
   if (status === 'cancelled') add('order.cancelled', at);
 
   // No refund topic exists: a refund arrives as order.updated, the order's `refunds` list says
-  // `{ id, reason, total }` with no lines and no dates. order.refunded is incremental (the
-  // recorder adds it up) and every later update repeats the list, so only what repeats safely
-  // is sent: a fully refunded order returns every line, quantities only (they saturate);
-  // amounts and partial refunds are left out rather than counted again on each update.
+  // `{ id, reason, total }` with no lines and no dates. Every later update repeats the list:
+  // each refund's amount is sent with its id, which the recorder counts once. A fully refunded
+  // order also returns every line, quantities only (they saturate).
+  for (const refund of body.objects('refunds')) events.push(...wooRefund(refund, store, order.id, at));
   if (status === 'refunded') events.push({ type: 'order.refunded', data: { store, orderId: order.id, at, lines: returnedLines } });
   return events;
+}
+
+/**
+ * One entry of the order's `refunds` list; `total` is negative (`"-10.00"`). An amount only:
+ * `lines: []` (absent lines would mean the whole order). Without an id or amount: nothing.
+ */
+function wooRefund(refund: Fields, store: string, orderId: string, at: string): CanonicalEvent[] {
+  const refundId = refund.id('id');
+  const total = refund.decimal('total');
+  if (refundId === undefined || total === undefined) return [];
+  return [{ type: 'order.refunded', data: { store, orderId, at, refundId, lines: [], amount: total.replace(/^-/, '') } }];
 }
 
 function wooOrder(body: Fields, status: string | undefined, modifiedAt: string | undefined) {
@@ -50,6 +61,7 @@ function wooOrder(body: Fields, status: string | undefined, modifiedAt: string |
       email: billing?.text('email'),
       firstName: billing?.text('first_name'),
       lastName: billing?.text('last_name'),
+      updatedAt: modifiedAt,
     }),
     lines: lines.map((l) => l.line),
     financialStatus: status, // WooCommerce's order status, verbatim

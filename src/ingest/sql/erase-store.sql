@@ -1,4 +1,5 @@
--- shop/redact: everything of one store goes.
+-- shop/redact: everything of one store goes, but its owning source (store_sources) stays: it
+-- holds no personal data, and another source must not take the store over after the erasure.
 WITH a AS (DELETE FROM cross_sells WHERE store = $1),
      b AS (DELETE FROM order_lines WHERE store = $1),
      c AS (DELETE FROM orders WHERE store = $1),
@@ -9,5 +10,6 @@ WITH a AS (DELETE FROM cross_sells WHERE store = $1),
      h AS (DELETE FROM copurchase WHERE store = $1),
      j AS (DELETE FROM customer_products WHERE store = $1),
      k AS (DELETE FROM erasures WHERE store = $1),
+     l AS (DELETE FROM order_refunds WHERE store = $1),
      i AS (UPDATE deliveries SET payload = NULL, customer_key = NULL WHERE store = $1)
 SELECT 1;

@@ -11,16 +11,20 @@ WITH claimed AS (
   -- $31: the delivery was already claimed earlier in this transaction (a multi-event delivery).
   SELECT 1 FROM claimed UNION ALL SELECT 1 WHERE $31::boolean
 ), customer AS (
-  INSERT INTO customers (store, customer_key, external_id, email, first_name, last_name, locale, timezone, marketing_consent)
-  SELECT $3, $8, $9, $10, $11, $12, $13, $14, $15 FROM claim WHERE $8::text IS NOT NULL
+  -- $33, $34: when the payload's customer facts and consent were current (newest wins, 0010).
+  INSERT INTO customers (store, customer_key, external_id, email, first_name, last_name, locale, timezone, marketing_consent,
+                         facts_at, consent_at)
+  SELECT $3, $8, $9, $10, $11, $12, $13, $14, $15, $33, $34 FROM claim WHERE $8::text IS NOT NULL
   ON CONFLICT (store, customer_key) DO UPDATE SET
     external_id       = coalesce(excluded.external_id, customers.external_id),
-    email             = CASE WHEN customers.erased_at IS NULL THEN coalesce(excluded.email, customers.email) END,
-    first_name        = CASE WHEN customers.erased_at IS NULL THEN coalesce(excluded.first_name, customers.first_name) END,
-    last_name         = CASE WHEN customers.erased_at IS NULL THEN coalesce(excluded.last_name, customers.last_name) END,
-    locale            = coalesce(excluded.locale, customers.locale),
-    timezone          = coalesce(excluded.timezone, customers.timezone),
-    marketing_consent = coalesce(excluded.marketing_consent, customers.marketing_consent),
+    email             = CASE WHEN customers.erased_at IS NULL THEN newest_fact(customers.email, excluded.email, customers.facts_at, excluded.facts_at) END,
+    first_name        = CASE WHEN customers.erased_at IS NULL THEN newest_fact(customers.first_name, excluded.first_name, customers.facts_at, excluded.facts_at) END,
+    last_name         = CASE WHEN customers.erased_at IS NULL THEN newest_fact(customers.last_name, excluded.last_name, customers.facts_at, excluded.facts_at) END,
+    locale            = newest_fact(customers.locale, excluded.locale, customers.facts_at, excluded.facts_at),
+    timezone          = newest_fact(customers.timezone, excluded.timezone, customers.facts_at, excluded.facts_at),
+    marketing_consent = newest_consent(customers.marketing_consent, excluded.marketing_consent, customers.consent_at, excluded.consent_at),
+    facts_at          = greatest(customers.facts_at, excluded.facts_at),
+    consent_at        = greatest(customers.consent_at, excluded.consent_at),
     updated_at        = now()
   RETURNING 1
 ), ord AS (
@@ -96,9 +100,11 @@ SELECT
   (SELECT row_to_json(ord) FROM ord) AS "order",
   (SELECT row_to_json(cross_sell) FROM cross_sell) AS "crossSell",
   (SELECT id FROM cancel) AS "cancelledId",
-  -- What an earlier delivery stored, for re-deciding the timing of a known order.
+  -- What an earlier delivery stored, for re-deciding the timing of a known order, with what the
+  -- catalog knows of each product now (order_line_facts, migrations/0012).
   (SELECT coalesce(json_agg(json_build_object('productId', product_id, 'sku', sku, 'productType', product_type,
-          'vendor', vendor, 'tags', tags, 'quantity', quantity, 'unitPrice', unit_price::text)), '[]')
-     FROM order_lines WHERE store = $3 AND order_id = $7) AS "storedLines",
+          'vendor', vendor, 'tags', tags, 'quantity', quantity, 'unitPrice', unit_price::text, 'inCatalog', in_catalog)
+          ORDER BY line_no), '[]')
+     FROM order_line_facts WHERE store = $3 AND order_id = $7) AS "storedLines",
   (SELECT json_build_object('timezone', timezone) FROM customers
      WHERE store = $3 AND customer_key = coalesce($8, (SELECT customer_key FROM orders WHERE store = $3 AND order_id = $7))) AS customer;

@@ -2,10 +2,21 @@
 -- refund (every unit back, the whole total, or $6: the platform says the order is refunded)
 -- stops the pending cross-sell. The order row is written once (a row may change only once
 -- per statement), so the full-refund test is computed before it.
--- $1 store, $2 order id, $3 at, $4 lines [{product_id, quantity, amount}], $5 amount, $6 whole order.
-WITH returned AS (
+-- A refund with the platform's id ($7) counts once per order: redelivered under another delivery
+-- id it writes nothing (order_refunds, migration 0011). Without an id it always counts.
+-- $1 store, $2 order id, $3 at, $4 lines [{product_id, quantity, amount}], $5 amount, $6 whole order,
+-- $7 refund id or null.
+WITH refund_seen AS (
+  INSERT INTO order_refunds (store, order_id, refund_id)
+  SELECT $1, $2, $7::text WHERE $7::text IS NOT NULL
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+), fresh AS (
+  SELECT $7::text IS NULL OR EXISTS (SELECT 1 FROM refund_seen) AS yes
+), returned AS (
   SELECT r.product_id, sum(r.quantity)::int AS quantity, sum(coalesce(r.amount, 0)) AS amount
   FROM jsonb_to_recordset($4::jsonb) AS r(product_id text, quantity int, amount numeric)
+  WHERE (SELECT yes FROM fresh)
   GROUP BY r.product_id
 ), line_update AS (
   -- A product's returned units fill its lines in line order, each up to what is still out;
@@ -37,7 +48,8 @@ WITH returned AS (
   WHERE l.store = $1 AND l.order_id = $2
 ), ord AS (
   INSERT INTO orders (store, order_id, refunded_amount, refunded_at)
-  VALUES ($1, $2, coalesce($5::numeric, (SELECT sum(amount) FROM returned), 0), CASE WHEN $6::boolean THEN $3::timestamptz END)
+  SELECT $1, $2, coalesce($5::numeric, (SELECT sum(amount) FROM returned), 0), CASE WHEN $6::boolean THEN $3::timestamptz END
+  WHERE (SELECT yes FROM fresh)
   ON CONFLICT (store, order_id) DO UPDATE SET
     refunded_amount = orders.refunded_amount + excluded.refunded_amount,
     refunded_at = CASE

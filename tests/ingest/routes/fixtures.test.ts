@@ -27,8 +27,9 @@ const shopifyCases: Record<string, { topic: string; answer: { status: number; bo
   'shopify-customers-update.json': { topic: 'customers/update', answer: ACCEPTED, rows: { deliveries: 1 } },
   // status in_transit / shipment_status null: nothing to record.
   'shopify-fulfillment-events-create.json': { topic: 'fulfillment_events/create', answer: IGNORED, rows: NOTHING },
-  'shopify-fulfillments-create.json': { topic: 'fulfillments/create', answer: IGNORED, rows: NOTHING },
-  'shopify-fulfillments-update.json': { topic: 'fulfillments/update', answer: IGNORED, rows: NOTHING },
+  // A live (pending) fulfilment of an order not seen yet: the order row holds the milestone.
+  'shopify-fulfillments-create.json': { topic: 'fulfillments/create', answer: ACCEPTED, rows: { deliveries: 1, orders: 1 } },
+  'shopify-fulfillments-update.json': { topic: 'fulfillments/update', answer: ACCEPTED, rows: { deliveries: 1, orders: 1 } },
   'shopify-inventory-items-update.json': { topic: 'inventory_items/update', answer: IGNORED, rows: NOTHING },
   'shopify-orders-cancelled.json': { topic: 'orders/cancelled', answer: ACCEPTED, rows: ORDER },
   'shopify-orders-create-2024-10.json': { topic: 'orders/create', answer: ACCEPTED, rows: ORDER },

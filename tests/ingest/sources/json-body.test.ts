@@ -32,6 +32,33 @@ describe('reading a webhook body', () => {
     expect(markLongIntegers(text)).toBe(text);
   });
 
+  it('keeps the exact text of a number whose integer part is too long for a double', () => {
+    const body = read('{"a": 12345678901234567890.25, "b": -98765432109876543210e-3}');
+    expect(digits(body.a)).toBe('12345678901234567890.25');
+    expect(digits(body.b)).toBe('-98765432109876543210e-3');
+  });
+
+  it('reads 40,000 digits followed by a "." as the exact number, or as text inside a string', () => {
+    const run = '7'.repeat(40_000);
+    const body = read(`{"n": ${run}.5, "note": "${run}. thanks", "id": 820982911946154508}`);
+    expect(digits(body.n)).toBe(`${run}.5`);
+    expect(body.note).toBe(`${run}. thanks`);
+    expect(digits(body.id)).toBe('820982911946154508');
+    expect(() => read(`{"n": ${run}.}`)).toThrow(expect.objectContaining({ status: 400 }));
+  });
+
+  it('keeps a "__proto__" key as a plain property holding its number', () => {
+    const body = read('{"__proto__": 820982911946154508, "n": {"__proto__": 5}}');
+    expect(Object.getPrototypeOf(body)).toBe(Object.prototype);
+    expect(Object.keys(body)).toEqual(['__proto__', 'n']);
+    expect(digits(Object.getOwnPropertyDescriptor(body, '__proto__')?.value)).toBe('820982911946154508');
+    expect(digits(Object.getOwnPropertyDescriptor(body.n, '__proto__')?.value)).toBe('5');
+  });
+
+  it('answers JSON nested too deeply with a 400', () => {
+    expect(() => read('['.repeat(200_000) + ']'.repeat(200_000))).toThrow(/nested too deeply/);
+  });
+
   it('answers malformed JSON with a 400', () => {
     expect(() => read('{"id": 820982911946154508')).toThrow(expect.objectContaining({ status: 400 }));
     expect(() => read('{"id": 820982911946154508,,}')).toThrow(/not valid JSON/);

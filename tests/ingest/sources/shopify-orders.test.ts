@@ -136,7 +136,10 @@ describe('Shopify order topics', () => {
     const noOrderEmail = created(parse('orders/create', sampleOrder({ email: '' })).events).data.order;
     expect(noOrderEmail.customer.email).toBe('john@example.com');
     const guest = created(parse('orders/create', sampleOrder({ email: null, customer: null })).events).data.order;
-    expect(guest.customer).toEqual({ email: 'jon@example.com', firstName: 'Steve', lastName: 'Shipper', locale: 'en', marketingConsent: true });
+    expect(guest.customer).toEqual({
+      email: 'jon@example.com', firstName: 'Steve', lastName: 'Shipper', locale: 'en', marketingConsent: true,
+      updatedAt: '2022-01-01T00:00:00.000Z', consentUpdatedAt: '2022-01-01T00:00:00.000Z',
+    });
   });
 
   it.each([

@@ -13,7 +13,7 @@ const product = (body: Buffer) =>
 const sampleProduct = (changes: Record<string, unknown>) => json({ ...fixtureJson('shopify-products-create.json'), ...changes });
 
 describe('Shopify refunds, fulfillments and delivery', () => {
-  it('refunds/create → order.refunded with product lines, line subtotals and the refunded total', () => {
+  it('refunds/create → order.refunded with the refund id, product lines, line subtotals and the refunded total', () => {
     const { events } = parse('refunds/create', fixture('shopify-refunds-create.json'));
     expect(events).toEqual([
       {
@@ -21,6 +21,7 @@ describe('Shopify refunds, fulfillments and delivery', () => {
         data: {
           store: shop,
           orderId: '820982911946154500',
+          refundId: '890088186047892400', // counted once however often it is delivered
           at: '2022-01-01T00:00:00.000Z',
           // subtotal is a JSON number (89.99) in the payload; the two custom items have no product
           lines: [
@@ -49,13 +50,16 @@ describe('Shopify refunds, fulfillments and delivery', () => {
     ]);
   });
 
-  it.each(['fulfillments/create', 'fulfillments/update'])('%s: only shipment_status delivered counts', (topic) => {
+  it.each(['fulfillments/create', 'fulfillments/update'])('%s: a live fulfilment fulfils the order; shipment_status delivered delivers it', (topic) => {
     const file = `shopify-${topic.replace('/', '-')}.json`;
-    expect(parse(topic, fixture(file))).toMatchObject({ events: [], ignored: true }); // shipment_status null
+    const fulfilled = { type: 'order.fulfilled', data: { store: shop, orderId: '820982911946154500', at: '2022-01-01T00:00:00.000Z' } };
+    expect(parse(topic, fixture(file)).events).toEqual([fulfilled]); // status pending, shipment_status null
     const delivered = json({ ...fixtureJson(file), shipment_status: 'delivered', updated_at: '2026-11-23T14:00:00Z' });
     expect(parse(topic, delivered).events).toEqual([
+      fulfilled,
       { type: 'order.delivered', data: { store: shop, orderId: '820982911946154500', at: '2026-11-23T14:00:00.000Z' } },
     ]);
+    expect(parse(topic, json({ ...fixtureJson(file), status: 'cancelled' }))).toMatchObject({ events: [], ignored: true });
   });
 });
 
@@ -73,7 +77,7 @@ describe('Shopify products', () => {
             productType: 'Shirts',
             vendor: 'Acme',
             tags: ['example', 'mens', 't-shirt'], // from "example, mens, t-shirt"
-            url: 'https://jsmith.myshopify.com/products/example-t-shirt',
+            url: '/products/example-t-shirt', // a page of the store: ingest puts it under store.url
             price: '19.99',
             available: true, // active, published, 75 in stock
           },
@@ -129,7 +133,10 @@ describe('Shopify customers and privacy topics', () => {
     expect(events).toEqual([
       {
         type: 'customer.updated',
-        data: { store: shop, customer: { id: '706405506930370000', email: 'bob@biller.com', firstName: 'Bob', lastName: 'Biller' } },
+        data: {
+          store: shop,
+          customer: { id: '706405506930370000', email: 'bob@biller.com', firstName: 'Bob', lastName: 'Biller', updatedAt: '2022-01-01T00:00:00.000Z' },
+        },
       },
     ]);
   });
@@ -141,12 +148,17 @@ describe('Shopify customers and privacy topics', () => {
       firstName: 'Bob',
       lastName: 'Biller',
       marketingConsent: false,
+      updatedAt: '2022-01-01T00:00:00.000Z', // consent_updated_at is null: the payload's time dates the consent too
     });
   });
 
   it('customers/update with the legacy accepts_marketing boolean', () => {
     const body = json({ id: 5, email: 'a@b.c', accepts_marketing: true });
     expect((parse('customers/update', body).events[0] as EventOf<'customer.updated'>).data.customer.marketingConsent).toBe(true);
+    const dated = json({ id: 5, accepts_marketing: false, accepts_marketing_updated_at: '2021-06-01T10:00:00-04:00' });
+    expect((parse('customers/update', dated).events[0] as EventOf<'customer.updated'>).data.customer).toMatchObject({
+      marketingConsent: false, consentUpdatedAt: '2021-06-01T14:00:00.000Z',
+    });
   });
 
   it('customers_email_marketing_consent/update → customer.updated', () => {

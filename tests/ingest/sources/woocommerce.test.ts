@@ -61,7 +61,8 @@ describe('WooCommerce orders', () => {
       currency: 'USD',
       shippingCountry: 'US',
       shippingProvince: 'CA',
-      customer: { email: 'john.doe@example.com', firstName: 'John', lastName: 'Doe' }, // customer_id 0: a guest
+      // customer_id 0: a guest; date_modified_gmt dates the customer facts
+      customer: { email: 'john.doe@example.com', firstName: 'John', lastName: 'Doe', updatedAt: '2017-03-22T19:28:08.000Z' },
       financialStatus: 'processing',
       lines: [
         { productId: '93', title: 'Woo Single #1', quantity: 2, unitPrice: '3' }, // "price": 3
@@ -89,28 +90,35 @@ describe('WooCommerce orders', () => {
     expect(types(parse('order.updated', sampleOrder({ status })).events)).toEqual(expected);
   });
 
-  it('a full refund arrives as order.updated: every line returned, by quantity only', () => {
-    // order.refunded is incremental downstream and each later update repeats the refunds list:
-    // quantities saturate, amounts would be counted again, so they are left out.
+  it('a full refund arrives as order.updated: each listed refund with its id and amount, then every line returned', () => {
     const refund = fixtureJson('woocommerce-order-refund.json');
     const body = sampleOrder({ status: 'refunded', refunds: [{ id: refund.id, reason: refund.reason, total: `-${String(refund.amount)}` }] });
-    expect(parse('order.updated', body).events.at(-1)).toEqual({
-      type: 'order.refunded',
-      data: {
-        store: 'example.com',
-        orderId: '727',
-        at: '2017-03-22T19:28:08.000Z',
-        lines: [
-          { productId: '93', quantity: 2 },
-          { productId: '22', quantity: 1 },
-        ],
+    expect(parse('order.updated', body).events.filter((e) => e.type === 'order.refunded')).toEqual([
+      { type: 'order.refunded', data: { store: 'example.com', orderId: '727', at: '2017-03-22T19:28:08.000Z', refundId: '726', lines: [], amount: '10.00' } },
+      {
+        type: 'order.refunded',
+        data: {
+          store: 'example.com',
+          orderId: '727',
+          at: '2017-03-22T19:28:08.000Z',
+          // quantities only: every later update repeats this event, and quantities saturate
+          lines: [
+            { productId: '93', quantity: 2 },
+            { productId: '22', quantity: 1 },
+          ],
+        },
       },
-    });
+    ]);
   });
 
-  it('a partial refund (status unchanged, refunds listed) is not sent: it would be re-counted on every update', () => {
-    const body = sampleOrder({ refunds: [{ id: 726, reason: '', total: '-10.00' }] });
-    expect(types(parse('order.updated', body).events)).toEqual(['order.created', 'order.paid']);
+  it('a partial refund (status unchanged, refunds listed) is sent per refund id, which the recorder counts once', () => {
+    const body = sampleOrder({ refunds: [{ id: 726, reason: '', total: '-10.00' }, { id: 731, reason: 'damaged', total: '-2.50' }, { reason: 'no id', total: '-1.00' }] });
+    const { events } = parse('order.updated', body);
+    expect(types(events)).toEqual(['order.created', 'order.paid', 'order.refunded', 'order.refunded']);
+    expect(events.slice(2).map((e) => e.data)).toEqual([
+      { store: 'example.com', orderId: '727', at: '2017-03-22T19:28:08.000Z', refundId: '726', lines: [], amount: '10.00' },
+      { store: 'example.com', orderId: '727', at: '2017-03-22T19:28:08.000Z', refundId: '731', lines: [], amount: '2.50' },
+    ]);
   });
 
   it('the refund resource itself is not an order payload: 400 naming what is missing', () => {
@@ -191,6 +199,9 @@ describe('WooCommerce customers', () => {
     expect(parse('customer.updated', body).events).toEqual([
       { type: 'customer.updated', data: { store: 'example.com', customer: { id: '25', email: 'john.doe@example.com', firstName: 'John', lastName: 'Doe' } } },
     ]);
+    // date_modified_gmt (UTC, no zone) dates the facts, so an older update cannot overwrite a newer one.
+    const dated = json({ id: 25, email: 'john.doe@example.com', date_modified: '2017-03-22T16:30:35', date_modified_gmt: '2017-03-22T19:30:35' });
+    expect((parse('customer.updated', dated).events[0] as EventOf<'customer.updated'>).data.customer.updatedAt).toBe('2017-03-22T19:30:35.000Z');
   });
 });
 

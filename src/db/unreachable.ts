@@ -1,0 +1,23 @@
+// Is an error the database being out of reach (answer 503: the sender retries), rather than a
+// fault of ours (500) or of the sender's data (400)? Network errors, SQLSTATE classes 08
+// (connection) and 53 (resources), shutdowns and cancelled statements, and node-postgres's
+// own connection messages, which carry no code.
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const SQLSTATE = new Set(['57P01', '57P02', '57P03', '57014', '40001', '40P01']);
+const MESSAGES = [
+  /connection terminated/i,
+  /timeout exceeded when trying to connect/i,
+  /not queryable/i,
+  /connection (?:is )?closed/i,
+  /cannot use a pool after calling end/i,
+];
+
+export function isDatabaseUnreachable(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (NETWORK.has(code) || SQLSTATE.has(code) || code.startsWith('08') || code.startsWith('53')) return true;
+  }
+  const message = (err as { message?: unknown }).message;
+  return typeof message === 'string' && MESSAGES.some((m) => m.test(message));
+}
