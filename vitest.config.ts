@@ -8,5 +8,7 @@ export default defineConfig({
     // Integration suites share one Postgres and one Redis; files run one after another.
     fileParallelism: false,
     globalSetup: ['tests/support/global-setup.ts'],
+    // Addresses are hashed with an install's key: tests use the test apps' (tests/support/app.ts).
+    setupFiles: ['tests/support/address-key.ts'],
   },
 });

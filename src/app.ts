@@ -1,15 +1,14 @@
 // Composition root: opens the database and queue once and wires the receiver, the workers and
 // the reconciler. `start` runs all of it in one process; `serve` and `work` run a part.
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { RouteLogController } from './http/request-log.js';
+import { homeRoutes } from './http/home.js';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { Settings } from './config/load.js';
-import { openDatabase, type Database } from './db/database.js';
+import { openDatabase, reserveDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { openQueue, type QueueBackend, type CrossSellJob } from './queue/cross-sell-queue.js';
 import { Reconciler } from './queue/reconciler.js';
@@ -21,8 +20,11 @@ import { webhookRoutes } from './http/webhooks.js';
 import { healthRoutes } from './http/health.js';
 import { trackingRoutes } from './http/tracking.js';
 import { adminRoutes } from './http/admin/index.js';
-import { createLogger } from './log.js';
+import { metricsGate } from './http/metrics.js';
+import { weakSecrets } from './config/env.js';
+import { createLogger, logFormat } from './log.js';
 import { createDeliverProcessor } from '../workers/deliver.js';
+import { installSecret, openAddressKey } from './privacy/address-key.js';
 import { PostgresItemPicker } from './recommend/postgres-item-picker.js';
 import { rebuildChangedStores } from './recommend/rebuild.js';
 import { warmUpRenderer } from './mail/render.js';
@@ -33,6 +35,8 @@ export interface AppParts {
   workers?: boolean;
   /** Run migrations first (start, demo, tests). */
   migrate?: boolean;
+  /** The command, named in the embedded data dir's lock (start, serve, work, demo). */
+  command?: string;
 }
 
 export interface App {
@@ -48,24 +52,33 @@ export interface App {
   /** The bound address when HTTP runs, e.g. http://127.0.0.1:3000 */
   address?: string;
   workers: Worker<CrossSellJob>[];
+  /** Resolves true once the queue answers (false if closed first); until then it is retried and logged. */
+  queueReady: Promise<boolean>;
   close(): Promise<void>;
 }
 
-export async function openApp(settings: Settings, parts: AppParts, log = createLogger(settings.env.LOG_LEVEL)): Promise<App> {
+export async function openApp(settings: Settings, parts: AppParts, log = createLogger(settings.env.LOG_LEVEL, undefined, logFormat(settings.env.LOG_FORMAT))): Promise<App> {
   const { env } = settings;
   const dataDir = path.resolve(env.AFTERCART_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const config = () => settings.config;
+  // Refused in production by parseEnv; elsewhere a warning, so a trial set-up still starts.
+  for (const weak of weakSecrets(env)) log.warn({ variable: weak.variable }, `${weak.variable} is ${weak.problem} (refused when NODE_ENV=production)`);
 
   // HTTP listens first: /healthz answers while the (possibly embedded) database starts, and
   // webhooks get 503 until it is open, so the store retries instead of timing out.
   let ready: { pool: Database['pool']; queue: QueueBackend; recorder: Recorder; reconciler: Reconciler; links: LinkSigner } | undefined;
   let http: FastifyInstance | undefined;
   let address: string | undefined;
+  // The embedded data dir is claimed before anything binds: a second `start` refuses naming the
+  // running one, rather than failing on its port.
+  const reservation = await reserveDatabase({ url: env.DATABASE_URL, dataDir, role: 'own', command: parts.command ?? 'start', timeoutMs: env.DATABASE_TIMEOUT_MS });
   if (parts.http) {
     // The app's logger: refusals and faults that routes log are written, and one line per request
     // names its route, never its URL (src/http/request-log.ts).
     http = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new RouteLogController(), bodyLimit: settings.config.ingest.bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' });
+    http.addHook('onRequest', metricsGate(env.METRICS_TOKEN));
+    await http.register(homeRoutes, { publicUrl: env.PUBLIC_URL });
     await http.register(healthRoutes, { deps: () => ready });
     await http.register(webhookRoutes, {
       deps: () => ready && {
@@ -74,22 +87,35 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       },
     });
     await http.register(trackingRoutes, { deps: () => ready && { pool: ready.pool, links: ready.links, config } });
-    await http.register(adminRoutes, { deps: () => ready && { pool: ready.pool, queue: ready.queue, adminToken: env.ADMIN_TOKEN } });
-    address = await http.listen({ port: env.PORT, host: env.HOST });
+    await http.register(adminRoutes, { deps: () => ready && { pool: ready.pool, queue: ready.queue, adminToken: env.ADMIN_TOKEN, config } });
+    address = await http.listen({ port: env.PORT, host: env.HOST }).catch(async (err: unknown) => {
+      await reservation.release();
+      throw err;
+    });
   }
 
   let db: Database | undefined;
+  let long: Database | undefined;
   let rebuildTimer: NodeJS.Timeout | undefined;
   try {
-    db = await openDatabase({ url: env.DATABASE_URL, dataDir });
-    if (parts.migrate) await migrate(db.pool);
-    const queue = await openQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, db });
-    const links = new LinkSigner(env.LINK_SECRET ?? (await localLinkSecret(dataDir)));
+    db = await reservation.open();
+    // Migrations and the co-purchase rebuild run long statements: a small pool without timeouts.
+    if (env.DATABASE_URL && (parts.migrate || parts.workers)) long = await openDatabase({ url: env.DATABASE_URL, dataDir, max: 2 });
+    const longPool = long?.pool ?? db.pool;
+    if (parts.migrate) await migrate(longPool);
+    const queue = await openQueue({
+      redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, db, retry: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS },
+    });
+    // One install secret signs links and keys addresses (src/privacy/address-key.ts).
+    const secret = await installSecret(env.LINK_SECRET, dataDir);
+    await openAddressKey(db.pool, secret);
+    const links = new LinkSigner(secret);
     const learned = new LearnedDelayCache(db.pool, () => usesLearnedDelay(settings.config.timing));
     const recorder = new Recorder({
       pool: db.pool, timing: () => settings.config.timing, attributionWindow: () => settings.config.mail.attributionWindow,
       links: () => linkPolicy(settings.config.store), log,
       learned: (store) => learned.get(store), prepared: !db.embedded,
+      privacy: { dataDir, outboxDir: path.join(dataDir, 'outbox') },
     });
     const reconciler = new Reconciler({
       pool: db.pool, queue, log, expireAfterMs: () => settings.config.timing.expireAfter,
@@ -105,7 +131,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
         ? { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey: env.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
         : undefined,
     });
-    const app: App = { settings, log, db, queue, recorder, reconciler, mailer, links, http, address, workers: [], close: async () => {} };
+    const app: App = { settings, log, db, queue, recorder, reconciler, mailer, links, http, address, workers: [], queueReady: Promise.resolve(false), close: async () => {} };
 
     if (parts.workers) {
       await warmUpRenderer();
@@ -121,7 +147,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       rebuildTimer = setInterval(() => {
         const since = lastRebuild;
         lastRebuild = new Date();
-        rebuildChangedStores(db!.pool, since).then(
+        rebuildChangedStores(longPool, since).then(
           (done) => done.length && log.info({ stores: done }, 'co-purchase rebuilt'),
           (err) => log.warn({ err: (err as Error).message }, 'co-purchase rebuild failed'),
         );
@@ -132,6 +158,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
     reconciler.start();
 
     let closed = false;
+    app.queueReady = waitForQueue(queue, log, () => closed);
     app.close = async () => {
       if (closed) return;
       closed = true;
@@ -142,30 +169,48 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       await Promise.all(app.workers.map((w) => closeWithin(w, 10_000)));
       await queue.close();
       mailer.close();
+      await long?.close();
       await db!.close();
     };
     return app;
   } catch (err) {
     await http?.close();
+    await long?.close();
     await db?.close();
     throw err;
   }
 }
 
-/** `worker.close()` never resolves while Redis is unreachable: race it, then force. */
-async function closeWithin(worker: Worker<CrossSellJob>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
-  const result = await Promise.race([worker.close().then(() => 'closed' as const), timeout]);
-  clearTimeout(timer);
-  if (result === 'timeout') await worker.close(true).catch(() => {});
+/**
+ * Resolves true once the queue answers. A `work` started while Redis is down must say so, not
+ * claim to run: it logs every 30 s while BullMQ keeps reconnecting on its own.
+ */
+async function waitForQueue(queue: QueueBackend, log: Logger, closed: () => boolean): Promise<boolean> {
+  const what = queue.kind === 'redis' ? 'Redis' : 'the queue database';
+  for (let tries = 0; ; tries++) {
+    if (closed()) return false;
+    if (await queue.ping()) {
+      if (tries > 0) log.info({ queue: queue.kind }, `${what} reachable: the queue is running`);
+      return true;
+    }
+    if (tries % 30 === 0) log.warn({ queue: queue.kind }, `${what} unreachable: retrying every second`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
 }
 
-/** With no LINK_SECRET (embedded defaults), a random one kept in the data dir. */
-async function localLinkSecret(dataDir: string): Promise<string> {
-  const file = path.join(dataDir, 'link-secret');
-  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
-  const secret = randomBytes(32).toString('base64url');
-  await writeFile(file, secret, { mode: 0o600 });
-  return secret;
+/**
+ * `worker.close()` never resolves while Redis is unreachable: race it, then force. Forcing never
+ * resolves either for a worker that never reached Redis; the queue's close then drops its
+ * connections.
+ */
+async function closeWithin(worker: Worker<CrossSellJob>, ms: number): Promise<void> {
+  if ((await within(worker.close(), ms)) === 'timeout') await within(worker.close(true).catch(() => {}), 1_000);
+}
+
+async function within(work: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), ms)));
+  const result = await Promise.race([work.then(() => 'done' as const), timeout]);
+  clearTimeout(timer);
+  return result;
 }

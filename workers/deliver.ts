@@ -1,6 +1,9 @@
 // The cross-sell processor: at the due time, load → re-decide timing → check eligibility →
-// pick items → claim → render → send → record. At-least-once jobs, exactly-one email: the
-// claim in Postgres (claim-send.sql) happens before SMTP and only once per order.
+// pick items → render → claim → send → record. At-least-once jobs, at most one email: the
+// claim in Postgres (claim-send.sql) happens before SMTP and only once per order, and the row is
+// marked when the message's DATA begins (data-started.sql). A worker that dies before that
+// point leaves a claim another worker takes over once its lease ran out; after it, the send is
+// ambiguous and never made again (the reconciler fails it as interrupted).
 import { readFileSync } from 'node:fs';
 import { DelayedError, UnrecoverableError, type Job, type Processor } from 'bullmq';
 import type pg from 'pg';
@@ -15,11 +18,11 @@ import { figuresFrom, figuresWindow, loadCustomerFigures, type StoredFigures } f
 import { checkEligibility } from '../src/eligibility/check-eligibility.js';
 import { renderCrossSell } from '../src/mail/render.js';
 import { crossSellProps } from '../src/mail/preview-props.js';
-import { classifySmtpError, mayHaveBeenAccepted, type Mailer } from '../src/mail/transport.js';
+import { classifySmtpError, mayHaveBeenAccepted, type Mailer, type OutgoingEmail } from '../src/mail/transport.js';
 import type { LinkSigner } from '../src/http/links.js';
 import type { ItemPicker, ChosenItem, CustomerContext } from '../src/recommend/item-picker.js';
 import { metrics } from '../src/http/metrics.js';
-import { queryRunner } from '../src/db/sql.js';
+import { queryRunner, type QueryRunner } from '../src/db/sql.js';
 
 const query = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
 const q = {
@@ -28,7 +31,16 @@ const q = {
   markSent: query('mark-sent'),
   settle: query('settle'),
   releaseClaim: query('release-claim'),
+  reclaim: query('reclaim-send'),
+  dataStarted: query('data-started'),
 };
+
+/**
+ * How long a claim stands if its worker dies before DATA. Under half BullMQ's job lock (30 s,
+ * renewed every 15 s): a stalled job is handed to another worker only once its lock expired, at
+ * least 15 s after the claim, so the lease has run out by then and the claim can be taken over.
+ */
+export const SEND_LEASE_MS = 12_000;
 
 export interface DeliverDeps {
   pool: pg.Pool;
@@ -86,8 +98,11 @@ export async function deliver(
   const run = queryRunner(pool, deps.prepared ?? false);
   const config = deps.config();
   const now = deps.now?.() ?? new Date();
-  const { rows } = await run<LoadedCrossSell>('load-cross-sell', q.load, [crossSellId, ...figuresWindow(config, now)]);
-  const xs = rows[0];
+  const load = async () => (await run<LoadedCrossSell>('load-cross-sell', q.load, [crossSellId, ...figuresWindow(config, now)])).rows[0];
+  const found = await load();
+  // A 'sending' row: its worker died (BullMQ handed us its stalled job) or is still at it. A claim
+  // whose DATA never began and whose lease ran out goes back to 'scheduled': reload and send.
+  const xs = found?.status === 'sending' && (await run('reclaim-send', q.reclaim, [found.id])).rowCount ? await load() : found;
   if (!xs) return 'gone';
   if (xs.status !== 'scheduled') return xs.status === 'waiting' ? 'waiting' : 'already';
   // Re-decide timing with everything known now (the order may have been cancelled since).
@@ -136,9 +151,19 @@ export async function deliver(
   }
   const items = picked.items.map((item) => ({ ...item, href: `${deps.publicUrl}/c/${deps.links.sign({ kind: 'c', crossSellId: xs.id, productId: item.productId })}` }));
 
+  const unsubscribeUrl = `${deps.publicUrl}/u/${deps.links.sign({ kind: 'u', crossSellId: xs.id })}`;
+  // Rendered before the claim: the claim stands for the SMTP transaction only.
+  const rendered = await renderCrossSell(crossSellProps({ config, crossSell: xs, items, unsubscribeUrl }));
+  const messageId = `<xs-${xs.id}.${emailHash(xs.store).slice(0, 12)}@${senderDomain(config.store.from)}>`;
+  const email: OutgoingEmail = {
+    from: config.store.from, to: address!, replyTo: config.store.replyTo, subject: rendered.subject, html: rendered.html, text: rendered.text,
+    messageId, unsubscribeUrl, unsubscribeMailto: `mailto:${mailboxOf(config.store.from)}?subject=unsubscribe`,
+    customer: xs.customerKey ? { store: xs.store, key: xs.customerKey } : undefined, // outbox files name it, for erasure
+  };
+
   let claimed;
   try {
-    claimed = await run('claim-send', q.claim, [xs.id, JSON.stringify(items), JSON.stringify(figures)]);
+    claimed = await run<{ attempts: number }>('claim-send', q.claim, [xs.id, JSON.stringify(items), JSON.stringify(figures), SEND_LEASE_MS]);
   } catch (err) {
     // Another order of this customer is being sent right now; its email may serve this one.
     if ((err as { code?: string }).code === '23505') return postpone(new Date(now.getTime() + 3_000));
@@ -146,51 +171,84 @@ export async function deliver(
   }
   if (claimed.rowCount === 0) return 'already';
 
-  const unsubscribeUrl = `${deps.publicUrl}/u/${deps.links.sign({ kind: 'u', crossSellId: xs.id })}`;
-  const rendered = await renderCrossSell(crossSellProps({ config, crossSell: xs, items, unsubscribeUrl }));
-  const messageId = `<xs-${xs.id}.${emailHash(xs.store).slice(0, 12)}@${senderDomain(config.store.from)}>`;
-  const started = performance.now();
-  try {
-    await deps.mailer.send({
-      from: config.store.from, to: address!, replyTo: config.store.replyTo, subject: rendered.subject, html: rendered.html, text: rendered.text,
-      messageId, unsubscribeUrl, unsubscribeMailto: `mailto:${mailboxOf(config.store.from)}?subject=unsubscribe`,
-    });
-  } catch (err) {
-    metrics.smtpSeconds.observe((performance.now() - started) / 1000);
-    if (classifySmtpError(err) === 'permanent') {
-      // Suppressed before the row says failed: whoever sees "failed" sees the suppression too.
-      await pool.query(
-        `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'bounced') ON CONFLICT DO NOTHING`,
-        [xs.store, addressHash!, address!.toLowerCase()],
-      );
-      await settle(pool, xs.id, 'failed', 'smtp_rejected', {});
-      metrics.sends.inc({ outcome: 'failed' });
-      log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number }).responseCode }, 'permanent SMTP failure: address suppressed');
-      throw new UnrecoverableError(`permanent SMTP failure for cross-sell ${xs.id}`);
-    }
-    // The message may have gone out and only the answer was lost: at most once, never twice.
-    if (mayHaveBeenAccepted(err)) {
-      await settle(pool, xs.id, 'failed', 'smtp_no_answer', {});
-      metrics.sends.inc({ outcome: 'failed' });
-      log.warn({ crossSellId: xs.id }, 'SMTP server stopped answering during the send: marked failed, not retried');
-      throw new UnrecoverableError(`no SMTP answer for cross-sell ${xs.id}`);
-    }
-    if (opts.lastAttempt) {
-      await settle(pool, xs.id, 'failed', 'smtp_unavailable', {});
-      metrics.sends.inc({ outcome: 'failed' });
-      throw err;
-    }
-    // Nothing was accepted: release the claim so the retry can send.
-    await pool.query(q.releaseClaim, [xs.id]);
-    metrics.sends.inc({ outcome: 'retried' });
-    log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number; code?: string }).responseCode ?? (err as { code?: string }).code }, 'transient SMTP failure: will retry');
-    throw err;
-  }
-  metrics.smtpSeconds.observe((performance.now() - started) / 1000);
+  const claim: Claim = { xs, attempt: claimed.rows[0]!.attempts, address: address!, addressHash: addressHash!, started: false, lost: false };
+  const sent = await sendClaimed(deps, run, claim, email, opts);
+  if (sent === 'already') return 'already';
   await run('mark-sent', q.markSent, [xs.id, new Date(), messageId, siblingIds]);
   metrics.sends.inc({ outcome: 'sent' });
   log.info({ crossSellId: xs.id, orderId: xs.orderId, items: items.length, served: siblingIds.length + 1 }, 'cross-sell sent');
   return 'sent';
+}
+
+/** One claimed send: whose it is (`attempt`, the claim's token) and how far its message got. */
+interface Claim {
+  xs: LoadedCrossSell;
+  attempt: number;
+  address: string;
+  addressHash: string;
+  /** The row was marked: the message's DATA began. */
+  started: boolean;
+  /** The claim was taken over by another worker (our lease ran out): this one sends nothing. */
+  lost: boolean;
+}
+
+/** Sends under the claim; the row is marked when DATA begins, and only while the claim is ours. */
+async function sendClaimed(
+  deps: DeliverDeps, run: QueryRunner, claim: Claim, email: OutgoingEmail, opts: { lastAttempt?: boolean },
+): Promise<'sent' | 'already'> {
+  const beforeData = async () => {
+    const marked = await run('data-started', q.dataStarted, [claim.xs.id, claim.attempt, email.messageId]);
+    claim.lost = marked.rowCount === 0;
+    if (claim.lost) throw new Error('the claim was taken over by another worker');
+    claim.started = true;
+  };
+  const started = performance.now();
+  try {
+    await deps.mailer.send(email, { beforeData });
+  } catch (err) {
+    metrics.smtpSeconds.observe((performance.now() - started) / 1000);
+    if (claim.lost) {
+      deps.log.warn({ crossSellId: claim.xs.id }, 'claim taken over by another worker before DATA: not sent here');
+      return 'already';
+    }
+    return failedSend(deps, claim, err, opts);
+  }
+  metrics.smtpSeconds.observe((performance.now() - started) / 1000);
+  return 'sent';
+}
+
+/** Records a failed send and throws: suppressed and final, final and ambiguous, or retried. */
+async function failedSend(deps: DeliverDeps, claim: Claim, err: unknown, opts: { lastAttempt?: boolean }): Promise<never> {
+  const { pool, log } = deps;
+  const { xs } = claim;
+  if (classifySmtpError(err) === 'permanent') {
+    // Suppressed before the row says failed: whoever sees "failed" sees the suppression too.
+    await pool.query(
+      `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'bounced') ON CONFLICT DO NOTHING`,
+      [xs.store, claim.addressHash, claim.address.toLowerCase()],
+    );
+    await settle(pool, xs.id, 'failed', 'smtp_rejected', {});
+    metrics.sends.inc({ outcome: 'failed' });
+    log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number }).responseCode }, 'permanent SMTP failure: address suppressed');
+    throw new UnrecoverableError(`permanent SMTP failure for cross-sell ${xs.id}`);
+  }
+  // The message went out and no answer came: it may have been accepted. At most once, never twice.
+  if (mayHaveBeenAccepted(err, claim.started)) {
+    await settle(pool, xs.id, 'failed', 'smtp_no_answer', {});
+    metrics.sends.inc({ outcome: 'failed' });
+    log.warn({ crossSellId: xs.id, code: (err as { code?: string }).code }, 'no SMTP answer after the message went out: marked failed, not retried');
+    throw new UnrecoverableError(`no SMTP answer for cross-sell ${xs.id}`);
+  }
+  if (opts.lastAttempt) {
+    await settle(pool, xs.id, 'failed', 'smtp_unavailable', {});
+    metrics.sends.inc({ outcome: 'failed' });
+    throw err;
+  }
+  // Nothing was accepted: release the claim so the retry can send.
+  await pool.query(q.releaseClaim, [xs.id, claim.attempt]);
+  metrics.sends.inc({ outcome: 'retried' });
+  log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number; code?: string }).responseCode ?? (err as { code?: string }).code }, 'transient SMTP failure: will retry');
+  throw err;
 }
 
 /** The stored address is no single plain address (SPEC `invalid_email`): never sent to. */

@@ -1,6 +1,8 @@
 // aftercart demo: a self-contained run. Starts the pipeline (embedded defaults unless the
 // environment says otherwise), posts a sample store's signed webhooks with timing compressed
-// to seconds, waits for the emails and prints where they landed.
+// to seconds, waits for the emails and prints where they landed. It runs on a data dir of its
+// own, <data dir>/demo: its compressed timing needs its own pipeline, so it works beside a
+// running `npm start` and never mixes sample orders into the store's data.
 import { randomBytes, createHmac } from 'node:crypto';
 import path from 'node:path';
 import { loadSettings } from '../config/load.js';
@@ -13,6 +15,7 @@ const STORE = 'demo';
 export async function run(): Promise<number> {
   const secret = process.env.STANDARD_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64')}`;
   const settings = await loadSettings({ LOG_LEVEL: 'warn', PORT: '0', HOST: '127.0.0.1', ...process.env, STANDARD_WEBHOOK_SECRET: secret });
+  settings.env.AFTERCART_DATA_DIR = path.join(settings.env.AFTERCART_DATA_DIR, 'demo');
   // Compressed timing: console buyers hear in 2 s, everyone else 3 s after fulfilment.
   settings.config = parseConfig({
     store: { name: 'Demo Games', url: 'https://demo.example', from: 'Demo Games <hello@demo.example>' },
@@ -23,7 +26,7 @@ export async function run(): Promise<number> {
     },
     recommend: { maxItems: 3, bundle: { percent: 10, code: 'DEMO10' } },
   });
-  const app = await openApp(settings, { http: true, workers: true, migrate: true });
+  const app = await openApp(settings, { http: true, workers: true, migrate: true, command: 'demo' });
   const say = (line: string) => process.stdout.write(line + '\n');
   try {
     say(`aftercart demo: listening on ${app.address} (database: ${app.db.embedded ? 'embedded PGlite' : 'PostgreSQL'}, queue: ${app.queue.kind}, mail: ${app.mailer.kind})`);

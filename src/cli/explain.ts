@@ -12,10 +12,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('usage: aftercart explain ORDER_ID [--store S] [--json]\n');
     return 2;
   }
-  const { env } = await loadSettings();
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR) });
+  const { env, config } = await loadSettings();
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR), command: 'explain' });
   try {
-    const found = await explainOrder(db.pool, orderId, values.store);
+    const found = await explainOrder(db.pool, orderId, values.store, config);
     if (found.length === 0) {
       if (values.json) process.stdout.write(JSON.stringify({ orderId, status: null, error: 'no such order' }) + '\n');
       else process.stderr.write(`no cross-sell for order ${orderId}${values.store ? ` in ${values.store}` : ''}\n`);

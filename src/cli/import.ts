@@ -18,6 +18,7 @@ import { openText } from '../history/open-text.js';
 import { FormatError } from '../importer/detect.js';
 import { importCatalog } from '../importer/import-catalog.js';
 import { importOrders } from '../importer/import-orders.js';
+import { installSecret, openAddressKey } from '../privacy/address-key.js';
 
 export const DEFAULT_STORE = 'default';
 
@@ -61,7 +62,7 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
   }
 
   const { env, config } = await loadSettings(opts.env ?? process.env);
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR) });
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR), command: 'import' });
   const bar = err.isTTY ? await progressBar(file, err, kind === 'orders' ? 'lines' : 'rows') : undefined;
   try {
     await migrate(db.pool);
@@ -78,6 +79,8 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
         `imported catalog ${file} (${r.format}) into store ${store}: ${fmt(r.imported)} products, ${fmt(r.failed.length)} bad rows skipped, ${r.seconds.toFixed(1)} s\n`,
       );
     } else {
+      // Customers are keyed as the server keys them (src/privacy/address-key.ts).
+      await openAddressKey(db.pool, await installSecret(env.LINK_SECRET, path.resolve(env.AFTERCART_DATA_DIR)));
       const r = await importOrders(db.pool, store, file, {
         afterOrders: opts.afterOrders,
         onProgress: (p) => bar?.update(p.line, { what: `${fmt(p.orders)} orders, ${fmt(p.skipped)} skipped` }),

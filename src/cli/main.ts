@@ -1,5 +1,5 @@
 // `aftercart <command>`: the commands of the SPEC. Each command lives in its own module.
-import { ConfigError } from '../config/load.js';
+import { failureLine, wantsStack } from './failure.js';
 
 const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<number | void> }>> = {
   start: () => import('./run.js').then((m) => ({ run: (a: string[]) => m.run('start', a) })),
@@ -25,7 +25,7 @@ const usage = `usage: aftercart <command>
   serve | work          receiver only | workers only
   migrate               apply migrations/
   explain ORDER_ID      the decision for one order [--store S] [--json]
-  demo                  a self-contained run with signed sample webhooks
+  demo                  a self-contained run with signed sample webhooks, in <data dir>/demo
   import catalog FILE   Shopify/WooCommerce product CSV or canonical JSON lines [--store S]
   import orders FILE    order history (Online Retail, Shopify orders CSV, JSON lines; .gz) [--store S]
   reschedule            recompute pending due times under the current config [--apply] [--json]
@@ -50,14 +50,15 @@ async function main(argv: string[]): Promise<number> {
   return (await command.run(rest)) ?? 0;
 }
 
-main(process.argv.slice(2)).then(
+// --verbose is the CLI's, not a command's: taken out before the command parses its arguments.
+const verbose = wantsStack(process.argv);
+main(process.argv.slice(2).filter((a) => a !== '--verbose')).then(
   (code) => {
     if (code !== undefined && code !== 0) process.exitCode = code;
   },
   (err: unknown) => {
-    // A bad setting stops start-up with one line naming it.
-    if (err instanceof ConfigError) process.stderr.write(`aftercart: ${err.message}\n`);
-    else process.stderr.write(`aftercart: ${(err as Error).stack ?? String(err)}\n`);
+    process.stderr.write(`aftercart: ${failureLine(err)}\n`);
+    if (verbose) process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   },
 );

@@ -55,7 +55,7 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
 
   const { env, config } = await loadSettings(opts.env ?? process.env);
   const dataDir = path.resolve(env.AFTERCART_DATA_DIR);
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir });
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir, command: 'preview' });
   try {
     const { rows: found } = await db.pool.query<{ id: string; store: string }>(
       `SELECT id::text AS id, store FROM cross_sells WHERE order_id = $1 AND ($2::text IS NULL OR store = $2) ORDER BY store`,

@@ -6,6 +6,7 @@ import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
 import { PostgresItemPicker } from './../recommend/postgres-item-picker.js';
 import { customerKey } from '../ingest/customer-key.js';
+import { installSecret, openAddressKey } from '../privacy/address-key.js';
 
 export async function run(argv: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -18,9 +19,10 @@ export async function run(argv: string[], options: { env?: NodeJS.ProcessEnv } =
     return 2;
   }
   const settings = await loadSettings(options.env);
-  const db = await openDatabase({ url: settings.env.DATABASE_URL, dataDir: path.resolve(settings.env.AFTERCART_DATA_DIR) });
+  const db = await openDatabase({ url: settings.env.DATABASE_URL, dataDir: path.resolve(settings.env.AFTERCART_DATA_DIR), command: 'recommend' });
   try {
     let store = values.store ?? 'default';
+    if (values.customer) await openAddressKey(db.pool, await installSecret(settings.env.LINK_SECRET, path.resolve(settings.env.AFTERCART_DATA_DIR)));
     let key = values.customer ? customerKey({ email: values.customer }) : null;
     let lines: { orderId: string; productId: string; title: string; productType: string | null; quantity: number; unitPrice: string }[];
     if (orderId) {

@@ -11,7 +11,7 @@ export async function run(argv: string[], options: { env?: NodeJS.ProcessEnv } =
   const { values } = parseArgs({ args: argv, options: { apply: { type: 'boolean' }, json: { type: 'boolean' } } });
   const settings = await loadSettings(options.env);
   const { env, config } = settings;
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR) });
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR), command: 'reschedule' });
   const queue = values.apply ? await openQueue({ redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, db }) : undefined;
   try {
     const learned = new LearnedDelayCache(db.pool, () => usesLearnedDelay(config.timing));

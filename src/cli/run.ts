@@ -1,14 +1,14 @@
 // start / serve / work: long-running processes with graceful shutdown on SIGTERM and SIGINT.
 import { loadSettings } from '../config/load.js';
 import { openApp } from '../app.js';
+import { logFormat } from '../log.js';
+import { banner } from './banner.js';
 
 export async function run(mode: 'start' | 'serve' | 'work', _argv: string[]): Promise<void> {
   const settings = await loadSettings();
-  const app = await openApp(settings, { http: mode !== 'work', workers: mode !== 'serve', migrate: mode === 'start' });
-  app.log.info(
-    { mode, address: app.address, database: app.db.embedded ? 'embedded' : 'postgres', queue: app.queue.kind, mail: app.mailer.kind, config: settings.configSource },
-    'aftercart running',
-  );
+  // Every mode applies pending migrations (under the advisory lock, so several `work` processes
+  // starting at once are safe): an unmigrated database never runs half-working.
+  const app = await openApp(settings, { http: mode !== 'work', workers: mode !== 'serve', migrate: true, command: mode });
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 30_000).unref();
@@ -18,4 +18,11 @@ export async function run(mode: 'start' | 'serve' | 'work', _argv: string[]): Pr
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+  // "running" only once the queue answers; until then openApp logs that it is unreachable.
+  if (!(await app.queueReady)) return;
+  if (logFormat(settings.env.LOG_FORMAT) === 'pretty') process.stdout.write(banner(app, mode));
+  app.log.info(
+    { mode, address: app.address, database: app.db.embedded ? 'embedded' : 'postgres', queue: app.queue.kind, mail: app.mailer.kind, config: settings.configSource },
+    'aftercart running',
+  );
 }

@@ -24,7 +24,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   }
   const { env } = await loadSettings();
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR) });
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR), command: 'stats' });
   try {
     const stats = await loadStats(db.pool, { since, store: values.store });
     process.stdout.write(values.json ? JSON.stringify(stats, null, 2) + '\n' : formatFunnel(stats));

@@ -30,12 +30,48 @@ export const envSchema = z.object({
     .regex(/^whsec_[A-Za-z0-9+/=]+( +whsec_[A-Za-z0-9+/=]+)*$/, 'expected "whsec_" followed by a base64 key (several separated by spaces while rotating)')),
   LINK_SECRET: z.string().min(16, 'expected at least 16 characters').optional(),
   ADMIN_TOKEN: z.string().min(8, 'expected at least 8 characters').optional(),
+  /** Set: GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: unsetIfEmpty(z.string().min(16, 'expected at least 16 characters')),
+  NODE_ENV: z.string().optional(),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: readable lines on a terminal, JSON lines otherwise. */
+  LOG_FORMAT: unsetIfEmpty(z.enum(['pretty', 'json'])),
   QUEUE_PREFIX: z.string().default('{aftercart}'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
+  // How long the receiver and workers wait for PostgreSQL to connect or answer before a 503 or a
+  // retry (0: forever). Migrations and the co-purchase rebuild are not bounded by it.
+  DATABASE_TIMEOUT_MS: z.coerce.number().int().min(0).default(3_000),
+  // A send job's attempts and the first of its exponential back-offs (tests shorten them).
+  JOB_ATTEMPTS: z.coerce.number().int().positive().default(8),
+  JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2_000),
+}).superRefine((env, ctx) => {
+  // In production a guessable secret stops start-up; elsewhere openApp logs weakSecrets() as warnings.
+  if (env.NODE_ENV !== 'production') return;
+  for (const weak of weakSecrets(env)) ctx.addIssue({ code: 'custom', path: [weak.variable], message: weak.problem });
 });
 
 export type Env = z.output<typeof envSchema>;
+
+export const MIN_ADMIN_TOKEN_LENGTH = 24;
+
+// The example values of docker-compose.yml and the docs: anyone who read them knows these.
+const PLACEHOLDER = /change[-_ ]?me|replace[-_ ]?me|placeholder|example|your[-_ ]?(?:admin|link|secret|token)/i;
+
+export interface WeakSecret {
+  variable: 'ADMIN_TOKEN' | 'LINK_SECRET';
+  problem: string;
+}
+
+/** ADMIN_TOKEN and LINK_SECRET values an attacker could guess (the values are never echoed). */
+export function weakSecrets(env: { ADMIN_TOKEN?: string; LINK_SECRET?: string }): WeakSecret[] {
+  const fix = 'set a long random value, e.g. `openssl rand -base64 32`';
+  const weak: WeakSecret[] = [];
+  const admin = env.ADMIN_TOKEN;
+  if (admin !== undefined && PLACEHOLDER.test(admin)) weak.push({ variable: 'ADMIN_TOKEN', problem: `a placeholder, not a secret: ${fix}` });
+  else if (admin !== undefined && admin.length < MIN_ADMIN_TOKEN_LENGTH) weak.push({ variable: 'ADMIN_TOKEN', problem: `shorter than ${MIN_ADMIN_TOKEN_LENGTH} characters: ${fix}` });
+  if (env.LINK_SECRET !== undefined && PLACEHOLDER.test(env.LINK_SECRET)) weak.push({ variable: 'LINK_SECRET', problem: `a placeholder, not a secret: ${fix}` });
+  return weak;
+}

@@ -50,10 +50,21 @@ async function readConfigFile(file: string): Promise<unknown> {
   }
   // TypeScript config files go through tsx's loader, so no build step is needed.
   const { tsImport } = await import('tsx/esm/api');
-  const mod = (await tsImport(pathToFileURL(path.resolve(file)).href, import.meta.url)) as { default?: { default?: unknown } };
+  const mod = (await tsImport(pathToFileURL(path.resolve(file)).href, import.meta.url).catch((err: unknown) => {
+    throw new ConfigError(`invalid ${path.basename(file)}: ${loadFailure(err)}`);
+  })) as { default?: { default?: unknown } };
   // Outside an ESM package the file loads as CommonJS and its default export arrives nested.
   const value = mod.default && typeof mod.default === 'object' && 'default' in mod.default ? mod.default.default : mod.default;
   return value ?? {};
+}
+
+/** esbuild's syntax errors carry where they are: "3:0: Expected identifier but found end of file". */
+function loadFailure(err: unknown): string {
+  const first = (err as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors?.[0];
+  if (first) return first.location ? `line ${first.location.line}, column ${first.location.column}: ${first.text}` : first.text;
+  const message = (err as Error).message ?? String(err);
+  const located = /:(\d+):(\d+): ERROR: (.+)/.exec(message);
+  return located ? `line ${located[1]}, column ${located[2]}: ${located[3]}` : message.split('\n')[0]!;
 }
 
 export async function loadSettings(source: NodeJS.ProcessEnv = process.env): Promise<Settings> {

@@ -1,5 +1,6 @@
 // The one validated configuration object. Every field has a default, so an empty
 // `defineConfig({})` is a working setup; an invalid field stops start-up naming its path.
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { duration } from './duration.js';
 
@@ -49,7 +50,8 @@ export const timingSchema = z
     quietHours: z
       .union([z.literal(false), z.object({ start: clock, end: clock }).strict()])
       .default({ start: '21:00', end: '08:00' }),
-    timezone: z.string().default('UTC'),
+    // Checked at start-up: a misspelt zone would otherwise fall back to UTC without a word.
+    timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' }).default('UTC'),
     frequencyCap: z
       .object({ max: z.number().int().positive().default(1), per: duration.prefault('14d') })
       .strict()

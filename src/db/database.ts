@@ -1,11 +1,9 @@
 // One `pg.Pool` for the whole process. With DATABASE_URL unset, an embedded PGlite (real
 // Postgres in WASM) persisted under the data dir is served to `pg` over a loopback socket,
 // so every query in the code base runs unchanged on both.
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import pg from 'pg';
 import type { PGlite } from '@electric-sql/pglite';
-import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+import { reserveEmbedded, type DatabaseReservation, type EmbeddedOptions } from './embedded.js';
 
 // Postgres numerics and bigints come back as strings (money stays exact); counts are parsed
 // where they are read.
@@ -19,35 +17,44 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(opts: { url?: string; dataDir: string; max?: number }): Promise<Database> {
+export interface OpenDatabaseOptions {
+  url?: string;
+  dataDir: string;
+  max?: number;
+  timeoutMs?: number;
+  /** Embedded only (see embedded.ts): 'share' (default) joins a living owner, 'own' refuses while one lives. */
+  role?: EmbeddedOptions['role'];
+  /** Embedded only: the command named in the data dir's lock. */
+  command?: string;
+}
+
+export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database> {
   if (opts.url) {
-    const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10 });
+    const pool = new pg.Pool({ connectionString: opts.url, max: opts.max ?? 10, ...boundedWaits(opts.timeoutMs) });
     pool.on('error', () => {}); // an idle client dying is reported by the next query
     return { pool, url: opts.url, embedded: false, close: () => pool.end() };
   }
-  return openEmbedded(opts.dataDir, opts.max);
+  return (await reserveDatabase(opts)).open();
 }
 
-async function openEmbedded(dataDir: string, max = 10): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const dir = path.join(dataDir, 'pgdata');
-  await mkdir(dir, { recursive: true });
-  const pglite = await PGlite.create(dir);
-  const server: PGLiteSocketServer = new PGLiteSocketServer({ db: pglite, port: 0, host: '127.0.0.1', maxConnections: 64 });
-  await server.start();
-  const url = `postgres://postgres@${server.getServerConn()}/postgres`;
-  const pool = new pg.Pool({ connectionString: url, max });
-  pool.on('error', () => {});
-  return {
-    pool,
-    url,
-    embedded: true,
-    pglite,
-    async close() {
-      await pool.end().catch(() => {});
-      await server.stop().catch(() => {});
-      await pglite.close().catch(() => {});
-    },
-  };
+/**
+ * Claims the embedded data dir now and opens the database on `open()`; with a url there is
+ * nothing to claim. Long-running processes call it before binding their port.
+ */
+export async function reserveDatabase(opts: OpenDatabaseOptions): Promise<DatabaseReservation> {
+  if (opts.url) return { open: () => openDatabase(opts), release: async () => {} };
+  return reserveEmbedded({ dataDir: opts.dataDir, max: opts.max, role: opts.role ?? 'share', command: opts.command ?? 'command' });
+}
+
+/**
+ * A server that accepts connections but never answers must not hang a webhook or /readyz: the
+ * wait for a connection, the server's statement time and (a stalled network) the wait for any
+ * answer are bounded. Only for the receiver's and workers' pool; long statements (imports,
+ * migrations, the co-purchase rebuild, the bench) open theirs without it.
+ */
+function boundedWaits(ms: number | undefined): pg.PoolConfig {
+  if (!ms) return {};
+  // The server cancels its own statement first (57014, the connection stays usable); the read
+  // timeout is for a server that cannot even do that.
+  return { connectionTimeoutMillis: ms, statement_timeout: ms, query_timeout: ms + 500 };
 }

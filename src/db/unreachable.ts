@@ -4,7 +4,10 @@
 // own connection messages, which carry no code.
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const SQLSTATE = new Set(['57P01', '57P02', '57P03', '57014', '40001', '40P01']);
+/** node-postgres's query_timeout: the server never answered; the connection is unusable. */
+const READ_TIMEOUT = /query read timeout/i;
 const MESSAGES = [
+  READ_TIMEOUT,
   /connection terminated/i,
   /timeout exceeded when trying to connect/i,
   /not queryable/i,
@@ -20,4 +23,9 @@ export function isDatabaseUnreachable(err: unknown): boolean {
   }
   const message = (err as { message?: unknown }).message;
   return typeof message === 'string' && MESSAGES.some((m) => m.test(message));
+}
+
+/** The client gave up waiting for an answer: the connection is mid-statement, drop it. */
+export function isReadTimeout(err: unknown): boolean {
+  return err instanceof Error && READ_TIMEOUT.test(err.message);
 }

@@ -1,7 +1,11 @@
 // The decision for one order, as `explain` and the admin search print it (SPEC "Decisions").
 import type pg from 'pg';
+import type { Config } from '../config/schema.js';
+import { describeDecision } from './describe.js';
 
 export interface Explanation {
+  /** The decision in a sentence with its figures (when explained with a config). */
+  summary?: string;
   store: string;
   orderId: string;
   status: string;
@@ -21,7 +25,7 @@ export interface Explanation {
   servedBy: string | null;
 }
 
-export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string, store?: string): Promise<Explanation[]> {
+export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string, store?: string, config?: Config): Promise<Explanation[]> {
   const { rows } = await pool.query(
     `SELECT x.store, x.order_id, x.status, x.reason, x.due_at, x.timing, x.items, x.figures, x.sent_at, x.message_id,
             s.order_id AS served_by
@@ -30,7 +34,7 @@ export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string
       ORDER BY x.store`,
     [orderId, store ?? null],
   );
-  return rows.map((r) => {
+  const explained = rows.map((r): Explanation => {
     const timing = (r.timing ?? {}) as Record<string, unknown>;
     return {
       store: r.store,
@@ -51,11 +55,13 @@ export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string
       servedBy: r.served_by,
     };
   });
+  return config ? explained.map((e) => ({ summary: describeDecision(e, config), ...e })) : explained;
 }
 
 export function formatExplanation(e: Explanation): string {
   const lines = [
     `order ${e.orderId} (${e.store}): ${e.status}${e.reason ? ` — ${e.reason}` : ''}`,
+    e.summary ? `  ${e.summary}` : null,
     e.dueAt ? `  due      ${e.dueAt}${e.timezone ? ` (customer zone ${e.timezone})` : ''}` : null,
     e.trigger ? `  trigger  after ${e.trigger}` : null,
     e.rule ? `  rule     ${JSON.stringify(e.rule)}` : null,

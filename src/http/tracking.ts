@@ -64,13 +64,17 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     const who = rows[0];
     // Suppressed under the address the email went to (a stored non-address is never sent to).
     const address = normaliseEmail(who?.email);
-    if (who && address) {
-      await d().pool.query(
-        `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'unsubscribed')
-         ON CONFLICT (store, email_hash) DO UPDATE SET reason = 'unsubscribed'`,
-        [who.store, emailHash(address), address.toLowerCase()],
-      );
+    // "You are unsubscribed" only once it is stored: a send this database does not know, or
+    // whose address is gone (erased), has nothing to store; a failed write answers 5xx.
+    if (!who || !address) {
+      req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who) }, 'unsubscribe: nothing to store');
+      return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who?.locale ?? undefined)) : reply.code(404).send({ error: 'unknown link' });
     }
+    await d().pool.query(
+      `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'unsubscribed')
+       ON CONFLICT (store, email_hash) DO UPDATE SET reason = 'unsubscribed'`,
+      [who.store, emailHash(address), address.toLowerCase()],
+    );
     req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
     return wantsHtml ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who?.locale ?? undefined)) : reply.send({ ok: true, unsubscribed: true });
   });

@@ -91,6 +91,13 @@ const ticket = z.object({
   orderId: id.optional(),
 });
 
+/** Whom a privacy request names: the address, the platform's customer id, orders (any of them). */
+const privacyRequest = z.object({ store, email: text().optional(), customerId: id.optional(), orderIds: z.array(id).optional() });
+const namesSomeone = [
+  (d: z.output<typeof privacyRequest>) => d.email !== undefined || d.customerId !== undefined || (d.orderIds?.length ?? 0) > 0,
+  'an email, a customerId or orderIds',
+] as const;
+
 export const canonicalEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('product.upserted'), data: z.object({ store, product: productSchema }) }),
   z.object({ type: z.literal('order.created'), data: z.object({ store, order: orderSchema }) }),
@@ -108,7 +115,9 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('customer.updated'), data: z.object({ store, customer: customerSchema }) }),
   // A suppression is keyed by the one address it stops: a list or a display name stops nobody.
   z.object({ type: z.literal('customer.unsubscribed'), data: z.object({ store, email: text().refine((s) => normaliseEmail(s) !== null, 'a single plain email address') }) }),
-  z.object({ type: z.literal('customer.erased'), data: z.object({ store, email: text() }) }),
+  z.object({ type: z.literal('customer.erased'), data: privacyRequest.refine(...namesSomeone) }),
+  // The customer asked the store for their data: written as a file for the store to hand over.
+  z.object({ type: z.literal('customer.data_requested'), data: privacyRequest.extend({ requestId: id.optional() }).refine(...namesSomeone) }),
   z.object({ type: z.literal('store.erased'), data: z.object({ store }) }),
 ]);
 

@@ -18,6 +18,9 @@ import type { TimedLine } from '../timing/index.js';
 import type { TimingConfig } from '../config/schema.js';
 import { formatCents, toCents } from '../money/cents.js';
 import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from './safe-url.js';
+import { identify, idPatterns, type PrivacyRequest } from '../privacy/identity.js';
+import { eraseCustomerFiles, eraseStoreFiles, type PrivacyFiles } from '../privacy/files.js';
+import { writeDataRequest } from '../privacy/data-request.js';
 
 const q = {
   recordOrder: sql(import.meta.url, 'record-order'),
@@ -30,6 +33,7 @@ const q = {
   recordTicket: sql(import.meta.url, 'record-ticket'),
   recordRefund: sql(import.meta.url, 'record-refund'),
   eraseCustomer: sql(import.meta.url, 'erase-customer'),
+  erasePayloads: sql(import.meta.url, 'erase-payloads'),
   eraseStore: sql(import.meta.url, 'erase-store'),
 };
 
@@ -73,8 +77,10 @@ export interface RecorderDeps {
   /** The store's link settings: a product URL outside them is dropped (src/ingest/safe-url.ts);
    * the default config's when not given. */
   links?: (store: string) => LinkPolicy;
-  /** Warns of dropped product links (by product id, never the URL). */
-  log?: Pick<Logger, 'warn'>;
+  /** Warns of dropped product links (by product id, never the URL); says where a data request's answer is. */
+  log?: Pick<Logger, 'warn' | 'info'>;
+  /** Data-request answers are written here, and an erasure deletes the customer's files. */
+  privacy?: PrivacyFiles;
   /** mail.attributionWindow in ms. */
   attributionWindow?: () => number;
   /** Learned delays per product type for a store (cached by the caller). */
@@ -170,8 +176,8 @@ export class Recorder {
       outcome.duplicate = res.rowCount === 0;
       return outcome;
     }
-    // An erasure request names the address it erases: its own payload is never kept.
-    const raw = delivery.events.some((e) => e.type === 'customer.erased') ? null : delivery.raw;
+    // A privacy request names the customer's address: its own payload is never kept.
+    const raw = delivery.events.some((e) => e.type === 'customer.erased' || e.type === 'customer.data_requested') ? null : delivery.raw;
     try {
       return await withTransaction(this.deps.pool, async (client) => {
         const claimed = await client.query(q.claimDelivery, [
@@ -225,17 +231,16 @@ export class Recorder {
         if (address) await db.query(q.suppress, [event.data.store, addressHash(address), address.toLowerCase(), 'unsubscribed']);
         return;
       }
-      case 'customer.erased': {
-        const res = await db.query<{ id: string }>(
-          `SELECT id FROM cross_sells WHERE store = $1 AND customer_key = $2 AND status IN ('waiting', 'scheduled')`,
-          [event.data.store, customerKey({ email: event.data.email })],
-        );
-        for (const row of res.rows) outcome.unschedule.push(String(row.id));
-        await db.query(q.eraseCustomer, [event.data.store, customerKey({ email: event.data.email }), addressHash(event.data.email)]);
+      case 'customer.erased':
+        await this.erase(db, event.data, outcome);
         return;
-      }
+      case 'customer.data_requested':
+        if (this.deps.privacy) await writeDataRequest(db, this.deps.privacy, event.data, this.deps.log);
+        else this.deps.log?.warn({ store: event.data.store }, 'customer data request not answered: no data dir to write it to');
+        return;
       case 'store.erased':
         await db.query(q.eraseStore, [event.data.store]);
+        if (this.deps.privacy) await eraseStoreFiles(this.deps.privacy, event.data.store);
         return;
       case 'ticket.opened':
       case 'ticket.closed': {
@@ -248,6 +253,18 @@ export class Recorder {
       default:
         return;
     }
+  }
+
+  /**
+   * Everything naming the customer, found by every identifier the request carries: its rows
+   * scrubbed and re-keyed, pending emails cancelled, the payloads naming it nulled, its files gone.
+   */
+  private async erase(db: Queryable, request: PrivacyRequest, outcome: RecordOutcome): Promise<void> {
+    const who = await identify(db, request);
+    const erased = await db.query<{ cancelled: string[] }>(q.eraseCustomer, [request.store, who.keys, who.orderIds, who.addressHashes]);
+    outcome.unschedule.push(...erased.rows[0]!.cancelled);
+    await db.query(q.erasePayloads, [request.store, who.keys, who.emails, idPatterns(who)]);
+    if (this.deps.privacy) await eraseCustomerFiles(this.deps.privacy, request.store, who);
   }
 
   /** Returns false when the delivery was seen before (nothing written). */

@@ -31,27 +31,43 @@ export interface QueueOptions {
   redisUrl?: string;
   prefix: string;
   db: Database;
+  /** How a job's attempts are retried (JOB_ATTEMPTS, JOB_BACKOFF_MS); 8 from 2 s by default. */
+  retry?: JobRetry;
+}
+
+export interface JobRetry {
+  attempts: number;
+  backoffMs: number;
 }
 
 export async function openQueue(opts: QueueOptions): Promise<QueueBackend> {
-  return opts.redisUrl ? openRedisQueue(opts.redisUrl, opts.prefix) : openPostgresQueue(opts.db);
+  const defaults = jobDefaults(opts.retry ?? { attempts: 8, backoffMs: 2_000 });
+  return opts.redisUrl ? openRedisQueue(opts.redisUrl, opts.prefix, defaults) : openPostgresQueue(opts.db, defaults);
 }
 
-const jobDefaults = {
-  attempts: 8,
-  backoff: { type: 'exponential', delay: 2_000 },
+type JobDefaults = ReturnType<typeof jobDefaults>;
+
+const jobDefaults = (retry: JobRetry) => ({
+  attempts: retry.attempts,
+  backoff: { type: 'exponential', delay: retry.backoffMs },
   // Completed jobs are dropped: "one email per order" is a unique row in Postgres, not a job id.
   removeOnComplete: true,
   removeOnFail: 1_000,
-} as const;
+});
 
-async function scheduleJob(queue: Queue<CrossSellJob>, crossSellId: string, dueAt: Date, fresh = false): Promise<void> {
+async function scheduleJob(queue: Queue<CrossSellJob>, defaults: JobDefaults, crossSellId: string, dueAt: Date, fresh = false): Promise<void> {
   const jobId = jobIdFor(crossSellId);
   const delay = () => Math.max(0, dueAt.getTime() - Date.now());
   // A cross-sell created by this very webhook has no job: skip the look-up on the hot path.
   const existing = fresh ? undefined : await queue.getJob(jobId);
-  if (!existing) {
-    await queue.add('deliver', { crossSellId }, { ...jobDefaults, jobId, delay: delay() });
+  if (existing?.finishedOn) {
+    // A finished job (its attempts spent during an outage) keeps its id taken and would block the
+    // add forever. The row is still scheduled, so replace it; the claim in Postgres still allows
+    // one email only. A remove that loses a race to another process's re-add leaves one job.
+    await existing.remove().catch(() => {});
+  }
+  if (!existing || existing.finishedOn) {
+    await queue.add('deliver', { crossSellId }, { ...defaults, jobId, delay: delay() });
     return;
   }
   // The job is there already (a redelivery, a new milestone): move it if the due time changed.
@@ -64,7 +80,7 @@ async function removeJob(queue: Queue<CrossSellJob>, crossSellId: string): Promi
   if (job && !(await job.isActive())) await job.remove().catch(() => {});
 }
 
-function openRedisQueue(url: string, prefix: string): QueueBackend {
+function openRedisQueue(url: string, prefix: string, defaults: JobDefaults): QueueBackend {
   // Producers fail fast while Redis is down (the reconciler re-adds later); workers wait.
   const producerOpts: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 };
   const connection = new Redis(url, producerOpts);
@@ -75,7 +91,7 @@ function openRedisQueue(url: string, prefix: string): QueueBackend {
   return {
     kind: 'redis',
     queue,
-    schedule: (id, dueAt, opts) => scheduleJob(queue, id, dueAt, opts?.fresh),
+    schedule: (id, dueAt, opts) => scheduleJob(queue, defaults, id, dueAt, opts?.fresh),
     remove: (id) => removeJob(queue, id),
     createWorker(processor, { concurrency, lockDuration }) {
       const wc = new Redis(url, { maxRetriesPerRequest: null });
@@ -100,7 +116,7 @@ function openRedisQueue(url: string, prefix: string): QueueBackend {
   };
 }
 
-async function openPostgresQueue(db: Database): Promise<QueueBackend> {
+async function openPostgresQueue(db: Database, defaults: JobDefaults): Promise<QueueBackend> {
   const client = await db.pool.connect();
   try {
     await runMigrations(client, 'bullmq');
@@ -137,7 +153,7 @@ async function openPostgresQueue(db: Database): Promise<QueueBackend> {
     kind: 'postgres',
     queue,
     async schedule(id, dueAt, opts) {
-      await scheduleJob(queue, id, dueAt, opts?.fresh);
+      await scheduleJob(queue, defaults, id, dueAt, opts?.fresh);
       if (db.embedded) await wake();
     },
     remove: (id) => removeJob(queue, id),

@@ -1,5 +1,6 @@
 // Postgres is the record; the queue only carries timing. The reconciler puts back what the
-// queue lost or never got (Redis down during a webhook, a crash between commit and add),
+// queue lost or never got (Redis down during a webhook, a crash between commit and add, a job
+// whose attempts ran out while Postgres was down: schedule() replaces a finished job),
 // gives up on waits that outlived `expireAfter`, and fails sends interrupted mid-SMTP.
 import type pg from 'pg';
 import type { Logger } from 'pino';
@@ -13,7 +14,11 @@ export interface ReconcilerOptions {
   /** ingest.payloadRetention: raw payloads older than this are dropped. */
   payloadRetentionMs?: () => number;
   intervalMs?: number;
-  /** A send still 'sending' after this long was interrupted (the job lock is 30 s). */
+  /**
+   * A send whose SMTP DATA began this long ago without an outcome was interrupted (a live worker
+   * has its answer within the mailer's 10 s socket timeout); a claim whose lease ran out this
+   * long ago without DATA goes back to 'scheduled' if its stalled job did not take it back.
+   */
   sendingTimeoutMs?: number;
 }
 
@@ -61,10 +66,19 @@ export class Reconciler {
           WHERE status = 'waiting' AND created_at < now() - make_interval(secs => $1::bigint / 1000)`,
         [this.opts.expireAfterMs()],
       );
+      // The worker died mid-DATA: the message may have gone out, so it is never sent again (no
+      // lease: claimed by an older worker, which left no mark of its DATA).
       await pool.query(
         `UPDATE cross_sells SET status = 'failed', reason = 'interrupted', updated_at = now()
-          WHERE status = 'sending' AND updated_at < now() - make_interval(secs => $1::bigint / 1000)`,
-        [this.opts.sendingTimeoutMs ?? 600_000],
+          WHERE status = 'sending' AND (data_started_at IS NOT NULL OR lease_until IS NULL)
+            AND coalesce(data_started_at, updated_at) < now() - make_interval(secs => $1::bigint / 1000)`,
+        [this.opts.sendingTimeoutMs ?? 60_000],
+      );
+      // It died before DATA: nothing reached SMTP; the re-add below sends it if no job is left.
+      await pool.query(
+        `UPDATE cross_sells SET status = 'scheduled', updated_at = now()
+          WHERE status = 'sending' AND data_started_at IS NULL AND lease_until < now() - make_interval(secs => $1::bigint / 1000)`,
+        [this.opts.sendingTimeoutMs ?? 60_000],
       );
       // Raw payloads are kept only for the configured retention (every few minutes is enough).
       if (Date.now() - this.lastPayloadSweep > 5 * 60_000) await this.sweepPayloads();

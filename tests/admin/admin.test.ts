@@ -77,7 +77,10 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     expect(stats.upcoming.map((u: { orderId: string }) => u.orderId).sort()).toEqual(['2001', '2002', '2003', '2004']);
     const order = await api('/admin/api/orders/2001', { headers: bearer() });
     expect(order.status).toBe(200);
-    expect(await order.json()).toMatchObject({ store: 'demo', orderId: '2001', status: 'scheduled', reason: null, rule: expect.anything() });
+    expect(await order.json()).toMatchObject({
+      store: 'demo', orderId: '2001', status: 'scheduled', reason: null, rule: expect.anything(),
+      summary: expect.stringMatching(/^Due .* UTC \(the default rule, after the order \+ 2h\)$|^Due .* \(the default rule, after the order \+ 2h\)$/),
+    });
     const none = await api('/admin/api/orders/nope', { headers: bearer() });
     expect(none.status).toBe(404);
     expect((await api('/admin/api/stats?since=yesterday', { headers: bearer() })).status).toBe(400);
@@ -117,6 +120,9 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     expect(body).toContain('Funnel');
     expect(body).toMatch(/data-status="scheduled"/);
     expect(body).toContain('data-action="send-now"');
+    // The decision in words, and the order named once (the section heading), not again per store.
+    expect(body).toMatch(/<p class="summary">Due .*\(the default rule, after the order \+ 2h\)<\/p>/);
+    expect(body.match(/Order <code>2001<\/code>|Order 2001/g)).toHaveLength(1);
 
     // A forged or truncated cookie is no session; an open redirect through `next` is not possible.
     const forged = await api('/admin', { headers: { cookie: cookie.slice(0, -3) + 'AAA' } });
@@ -124,8 +130,8 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     const offsite = await api('/admin/login', { method: 'POST', body: new URLSearchParams({ token: 'test-admin-token', next: 'https://evil.example/' }) });
     expect(offsite.headers.get('location')).toBe('/admin');
 
-    // Signing out clears the cookie.
-    const out = await api('/admin/logout', { method: 'POST', headers: { cookie } });
+    // Signing out (with the form's CSRF token) clears the cookie.
+    const out = await api('/admin/logout', { method: 'POST', headers: { cookie }, body: new URLSearchParams({ _csrf: await csrfFor(admin.base, cookie) }) });
     expect(out.status).toBe(303);
     expect(out.headers.getSetCookie()[0]).toMatch(/aftercart_admin=;.*Expires=Thu, 01 Jan 1970/);
   });

@@ -2,6 +2,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleOrder, sampleProducts, type TestApp } from '../support/app.js';
 import { missing, startSmtpSink, until, type SmtpSink } from '../support/services.js';
+import { createLogger, logFormat } from '../../src/log.js';
+import { banner } from '../../src/cli/banner.js';
+import { parseConfig, parseEnv } from '../../src/config/load.js';
 
 describe.skipIf(missing('postgres', 'redis'))('structured logs', () => {
   const lines: string[] = [];
@@ -35,4 +38,56 @@ describe.skipIf(missing('postgres', 'redis'))('structured logs', () => {
     expect(all).not.toMatch(/[\w.+-]+@example\.com/);
     expect(all).not.toContain('Console X'); // nothing of the order payload
   });
+
+  it('one line per request with its route pattern, status and duration, never the URL or its token', async () => {
+    const token = 'secret-token-that-must-not-appear';
+    expect((await fetch(`${app.base}/u/${token}`)).status).toBeGreaterThanOrEqual(400);
+    expect((await app.postShopify('orders/create', '{}', { hmac: 'bad' })).status).toBe(401);
+    const entries = await until(async () => {
+      const found = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
+      return found.some((e) => e.status === 401) && found.some((e) => e.route === '/u/:token') ? found : undefined;
+    }, 5_000);
+    expect(entries.find((e) => e.status === 401)).toMatchObject({ method: 'POST', route: '/webhooks/:source', ms: expect.any(Number), reqId: expect.any(String) });
+    expect(lines.join('\n')).not.toContain(token);
+  });
+
+  it('GET / answers a small page pointing at the admin and the webhook URLs', async () => {
+    const res = await fetch(`${app.base}/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const page = await res.text();
+    expect(page).toContain('href="/admin"');
+    expect(page).toContain('https://aftercart.test/webhooks/shopify');
+  });
 });
+
+describe('log format', () => {
+  it('pretty on a terminal, JSON otherwise, LOG_FORMAT wins', () => {
+    expect(logFormat(undefined, true)).toBe('pretty');
+    expect(logFormat(undefined, false)).toBe('json');
+    expect(logFormat('json', true)).toBe('json');
+    expect(logFormat('pretty', false)).toBe('pretty');
+  });
+
+  it('pretty lines are readable text, JSON lines parse', () => {
+    const out: string[] = [];
+    const sink = { write: (l: string) => void out.push(l) };
+    createLogger('info', sink, 'pretty').info({ orderId: 'A-1' }, 'cross-sell sent');
+    createLogger('info', sink, 'json').info({ orderId: 'A-2' }, 'cross-sell sent');
+    expect(out[0]).toMatch(/INFO.*cross-sell sent/);
+    expect(() => JSON.parse(out[0]!)).toThrow();
+    expect(JSON.parse(out[1]!)).toMatchObject({ orderId: 'A-2', msg: 'cross-sell sent' });
+  });
+});
+
+describe('the banner above pretty logs', () => {
+  it('names the webhook URLs, the admin, the outbox and what runs embedded', () => {
+    const settings = { env: parseEnv({ PUBLIC_URL: 'https://mail.shop.example', AFTERCART_DATA_DIR: '/srv/aftercart' }), config: parseConfig({}), configSource: 'aftercart.config.ts' };
+    const text = banner({ settings, address: 'http://127.0.0.1:3000', db: { embedded: true } as never, queue: { kind: 'postgres' } as never, mailer: { kind: 'outbox' } as never }, 'start');
+    expect(text).toContain('https://mail.shop.example/webhooks/shopify');
+    expect(text).toContain('https://mail.shop.example/admin (disabled: set ADMIN_TOKEN)');
+    expect(text).toContain('/srv/aftercart/outbox');
+    expect(text).toContain('database (PGlite), queue (on the database), mail (outbox)');
+  });
+});
+

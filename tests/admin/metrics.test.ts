@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
 import { missing } from '../support/services.js';
+import { fixtureText, postShopifyRaw } from '../ingest/routes/support.js';
 
 interface Sample {
   name: string;
@@ -89,6 +90,22 @@ describe.skipIf(missing('postgres', 'redis'))('GET /metrics', () => {
     // The ingest latency histogram counted it too.
     const count = (p: ReturnType<typeof parsePrometheus>) => p.samples.filter((s) => s.name === 'aftercart_ingest_seconds_count').reduce((n, s) => n + s.value, 0);
     expect(count(after) - count(before)).toBe(1);
+  });
+
+  it('a topic we do not know adds no label value: counted as "other", signed or not', async () => {
+    const topics = (p: ReturnType<typeof parsePrometheus>) => new Set(p.samples.filter((s) => s.name === 'aftercart_webhooks_total').map((s) => s.labels.topic));
+    const before = await scrape();
+    const madeUp = `made-up/${Math.random().toString(36).slice(2)}`;
+    const body = fixtureText('shopify-orders-create.json');
+    expect((await postShopifyRaw(app, madeUp, body, { signature: false })).status).toBe(401);
+    expect((await postShopifyRaw(app, madeUp, body, { signature: 'bm90IGEgc2lnbmF0dXJl' })).status).toBe(401);
+    // A real Shopify topic we do not handle, properly signed: answered, ignored, still "other".
+    expect((await postShopifyRaw(app, 'inventory_items/update', fixtureText('shopify-inventory-items-update.json'))).status).toBe(200);
+    const after = await scrape();
+    expect([...topics(after)].filter((t) => !topics(before).has(t))).toEqual(topics(before).has('other') ? [] : ['other']);
+    const other = (p: ReturnType<typeof parsePrometheus>, outcome: string) => webhooks(p.samples, { source: 'shopify', topic: 'other', outcome });
+    expect(other(after, 'unauthorized') - other(before, 'unauthorized')).toBe(2);
+    expect(other(after, 'ignored') - other(before, 'ignored')).toBe(1);
   });
 
   it('a refused webhook is counted too, under its own outcome', async () => {

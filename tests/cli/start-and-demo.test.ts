@@ -7,6 +7,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/services.js';
+import { claimDataDir } from '../../src/db/data-dir-owner.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = path.join(root, 'bin/aftercart.mjs');
@@ -55,14 +56,19 @@ describe('on a machine with nothing configured', () => {
     expect(code, stderr).toBe(0);
   }, 60_000);
 
-  it('aftercart demo leaves .eml files in the outbox', async () => {
+  it('aftercart demo leaves .eml files in the outbox of its own data dir, <data dir>/demo, beside a running owner of the data dir', async () => {
     const dataDir = await tempDir();
-    const { stdout } = await promisify(execFile)('node', [bin, 'demo'], { cwd: root, env: bareEnv(dataDir), timeout: 90_000 });
-    expect(stdout).toContain(`emails written to ${path.join(dataDir, 'outbox')}`);
+    // As if `npm start` ran in another terminal: the data dir has a living owner (this process).
+    const owner = await claimDataDir(dataDir, 'start');
+    expect('lock' in owner).toBe(true);
+    const { stdout } = await promisify(execFile)('node', [bin, 'demo'], { cwd: root, env: bareEnv(dataDir), timeout: 90_000 })
+      .finally(() => 'lock' in owner && owner.lock.release());
+    const outbox = path.join(dataDir, 'demo', 'outbox');
+    expect(stdout).toContain(`emails written to ${outbox}`);
     expect(stdout).toMatch(/order D-1003: skipped \(no_consent\)/);
-    const files = (await readdir(path.join(dataDir, 'outbox'))).filter((f) => f.endsWith('.eml'));
+    const files = (await readdir(outbox)).filter((f) => f.endsWith('.eml'));
     expect(files).toHaveLength(2);
-    const emails = await Promise.all(files.map((f) => readFile(path.join(dataDir, 'outbox', f), 'utf8')));
+    const emails = await Promise.all(files.map((f) => readFile(path.join(outbox, f), 'utf8')));
     expect(emails.some((e) => e.includes('HDMI 2.1 Cable'))).toBe(true);
     expect(emails.some((e) => e.includes('Headset Stand'))).toBe(true);
     for (const e of emails) expect(e).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);

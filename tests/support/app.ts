@@ -51,20 +51,9 @@ export async function startTestApp(opts: {
   const app = await openApp(settings, { http: opts.http ?? true, workers: opts.workers ?? true, migrate: true },
     createLogger(env.LOG_LEVEL, opts.logLines ? { write: (line: string) => void opts.logLines!.push(line) } : undefined));
   const base = app.address ?? '';
-  const hook = new Webhook(EVENTS_SECRET);
   return Object.assign(app, {
     base,
-    async postEvent(event: unknown, o: { id?: string; secret?: string } = {}) {
-      const body = JSON.stringify(event);
-      const id = o.id ?? `msg_${randomBytes(8).toString('hex')}`;
-      const ts = new Date();
-      const signature = (o.secret ? new Webhook(o.secret) : hook).sign(id, ts, body);
-      return fetch(`${base}/webhooks/events`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(ts.getTime() / 1000)), 'webhook-signature': signature },
-        body,
-      });
-    },
+    postEvent: (event: unknown, o: { id?: string; secret?: string } = {}) => postEvent(base, event, o),
     async postShopify(topic: string, body: string | object, o: { webhookId?: string; eventId?: string; shop?: string; hmac?: string } = {}) {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
       return fetch(`${base}/webhooks/shopify`, {
@@ -85,6 +74,19 @@ export async function startTestApp(opts: {
       await app.close();
       await db?.drop();
     },
+  });
+}
+
+/** POSTs a canonical event to the receiver at `base`, signed per Standard Webhooks. */
+export function postEvent(base: string, event: unknown, o: { id?: string; secret?: string } = {}): Promise<Response> {
+  const body = JSON.stringify(event);
+  const id = o.id ?? `msg_${randomBytes(8).toString('hex')}`;
+  const ts = new Date();
+  const signature = new Webhook(o.secret ?? EVENTS_SECRET).sign(id, ts, body);
+  return fetch(`${base}/webhooks/events`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(ts.getTime() / 1000)), 'webhook-signature': signature },
+    body,
   });
 }
 

@@ -5,7 +5,8 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { SMTPServer } from 'smtp-server';
+import type { Socket } from 'node:net';
+import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { inject } from 'vitest';
 
@@ -53,6 +54,15 @@ export interface SmtpSink {
   holdMs: number;
   /** Resolves when a message has entered DATA. */
   inData(): Promise<void>;
+  /** The recipients of each message inside DATA now: entered, not yet answered, connection open. */
+  insideData(): string[][];
+  /** Messages that entered DATA and whose connection closed before the sink answered them. */
+  interrupted: { rcptTo: string[] }[];
+  /**
+   * Read the next `n` messages whole (kept in `messages`: the server has them), then close the
+   * connection without an answer, the way a server that crashed after the final dot would.
+   */
+  dropNext(n: number): void;
   waitFor(count: number, timeoutMs?: number): Promise<ParsedMail[]>;
   close(): Promise<void>;
 }
@@ -62,12 +72,29 @@ export async function startSmtpSink(): Promise<SmtpSink> {
   const envelopes: SmtpSink['envelopes'] = [];
   const failures: number[] = [];
   const entered: (() => void)[] = [];
+  const interrupted: SmtpSink['interrupted'] = [];
+  // Per client port: its socket, and the recipients of the message inside DATA, unanswered.
+  const sockets = new Map<number, Socket>();
+  const open = new Map<number, string[]>();
+  let drops = 0;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
     logger: false,
-    onData(stream, session, callback) {
+    onData(stream, session, reply) {
       for (const resolve of entered.splice(0)) resolve();
+      open.set(session.remotePort, session.envelope.rcptTo.map((r) => r.address));
+      const callback = (err?: Error | null) => {
+        open.delete(session.remotePort);
+        reply(err);
+      };
+      if (drops > 0) {
+        drops--;
+        return void simpleParser(stream).then((mail) => {
+          keep(mail, session);
+          sockets.get(session.remotePort)?.destroy();
+        }, () => {});
+      }
       const code = failures.shift();
       if (code) {
         stream.resume();
@@ -76,15 +103,30 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       }
       simpleParser(stream).then((mail) => {
         const accept = () => {
-          messages.push(mail);
-          const { mailFrom, rcptTo } = session.envelope;
-          envelopes.push({ mailFrom: mailFrom && mailFrom.address, rcptTo: rcptTo.map((r) => r.address) });
+          keep(mail, session);
           callback();
         };
         if (sink.holdMs > 0) setTimeout(accept, sink.holdMs);
         else accept();
       }, callback);
     },
+  });
+  const keep = (mail: ParsedMail, session: SMTPServerSession) => {
+    messages.push(mail);
+    const { mailFrom, rcptTo } = session.envelope;
+    envelopes.push({ mailFrom: mailFrom && mailFrom.address, rcptTo: rcptTo.map((r) => r.address) });
+  };
+  // A client that dies (a killed worker) resets its connection: not an error of the sink's.
+  server.on('error', () => {});
+  server.server.on('connection', (socket: Socket) => {
+    const port = socket.remotePort!;
+    sockets.set(port, socket);
+    socket.on('close', () => {
+      const rcptTo = open.get(port);
+      if (rcptTo) interrupted.push({ rcptTo });
+      open.delete(port);
+      sockets.delete(port);
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
@@ -95,6 +137,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     failNext: (codes) => failures.push(...codes),
     holdMs: 0,
     inData: () => new Promise<void>((resolve) => entered.push(resolve)),
+    insideData: () => [...open.values()],
+    interrupted,
+    dropNext: (n) => void (drops += n),
     async waitFor(count, timeoutMs = 10_000) {
       const until = Date.now() + timeoutMs;
       while (messages.length < count && Date.now() < until) await new Promise((r) => setTimeout(r, 25));

@@ -7,17 +7,20 @@ export interface TcpProxy {
   url: string;
   /**
    * Drop every connection; new ones are reset at once ('refuse', the service "goes down") or
-   * accepted and never answered ('hang', a server that stopped responding).
+   * accepted and never answered ('hang', a server that stopped responding). 'stall' keeps the open
+   * connections but carries nothing more on them (a frozen server or a partition), and new ones
+   * hang; restore() then resets the stalled ones.
    */
-  cut(mode?: 'refuse' | 'hang'): void;
+  cut(mode?: 'refuse' | 'hang' | 'stall'): void;
   restore(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const t = new URL(target);
-  let mode: 'pass' | 'refuse' | 'hang' = 'pass';
+  let mode: 'pass' | 'refuse' | 'hang' | 'stall' = 'pass';
   const sockets = new Set<net.Socket>();
+  const stalled = new Set<net.Socket>();
   const track = (s: net.Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -26,7 +29,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
   const server = net.createServer((client) => {
     if (mode === 'refuse') return client.destroy();
     track(client);
-    if (mode === 'hang') return;
+    if (mode === 'hang' || mode === 'stall') return;
     const upstream = net.connect({ host: t.hostname, port: Number(t.port) });
     track(upstream);
     client.pipe(upstream).pipe(client);
@@ -41,10 +44,19 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     url: proxied.toString(),
     cut(to = 'refuse') {
       mode = to;
-      for (const s of sockets) s.destroy();
+      for (const s of sockets) {
+        if (to !== 'stall') s.destroy();
+        else {
+          s.unpipe();
+          s.pause();
+          stalled.add(s);
+        }
+      }
     },
     restore() {
       mode = 'pass';
+      for (const s of stalled) s.destroy();
+      stalled.clear();
     },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();

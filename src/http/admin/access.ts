@@ -5,12 +5,21 @@
 //   page:   the session cookie (or the bearer token), else a redirect to the login form
 //           (401 JSON for Bull Board's own API, which the board's script calls).
 // Unsafe requests on a cookie must come from our own origin; page forms also carry a CSRF token.
+// A signed-out session's cookie is refused like a forged one (sessions.ts).
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { bearerToken, sameToken, SESSION_COOKIE, SessionSigner, type Session } from './auth.js';
 import type { AdminDepsSource } from './deps.js';
 import { disabledPage } from './pages/login-page.js';
+import { liveSession } from './sessions.js';
 
 export type Access = 'public' | 'api' | 'page';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Who may call the route (the gate below); 'page' when absent. */
+    access?: Access;
+  }
+}
 
 export type AdminAuth = { via: 'bearer' } | { via: 'session'; session: Session; signer: SessionSigner };
 
@@ -22,8 +31,7 @@ export const adminAuth = (req: FastifyRequest): AdminAuth | undefined => authOf.
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 function accessOf(req: FastifyRequest): Access {
-  const declared = (req.routeOptions.config as { access?: Access } | undefined)?.access;
-  return declared ?? 'page';
+  return req.routeOptions.config?.access ?? 'page';
 }
 
 const wantsJson = (req: FastifyRequest, access: Access) => access === 'api' || req.url.startsWith('/admin/queues/api/');
@@ -49,7 +57,7 @@ export function adminGate(deps: AdminDepsSource): onRequestAsyncHookHandler {
     }
     if (access === 'page' && bearer === undefined) {
       const signer = new SessionSigner(d.adminToken);
-      const session = signer.verify(req.cookies?.[SESSION_COOKIE]);
+      const session = await liveSession(d.pool, signer, req.cookies?.[SESSION_COOKIE]);
       if (session) {
         if (UNSAFE.has(req.method) && !sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin request refused' });
         authOf.set(req, { via: 'session', session, signer });

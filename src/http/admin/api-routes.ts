@@ -8,7 +8,7 @@ import type { Access } from './access.js';
 import type { AdminDepsSource } from './deps.js';
 import { cancelCrossSell, isCrossSellId, sendNow, type ActionResult } from './cross-sell-actions.js';
 import { addSuppression, listSuppressions, removeSuppression, SuppressionInputError } from './suppressions.js';
-import { queryValue } from './respond.js';
+import { logAdminAction, queryValue } from './respond.js';
 
 const api = { config: { access: 'api' as Access } };
 type Query = Record<string, unknown>;
@@ -24,7 +24,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
   // Exactly what `explain --json` prints: one object, or an array when the id exists in several stores.
   app.get<{ Params: { id: string } }>('/api/orders/:id', api, async (req, reply) => {
     const store = queryValue((req.query as Query).store);
-    const found = await (d().explain ?? explainOrder)(d().pool, req.params.id, store);
+    const found = await (d().explain ?? explainOrder)(d().pool, req.params.id, store, d().config?.());
     if (found.length === 0) return reply.code(404).send({ orderId: req.params.id, status: null, error: 'no such order' });
     return found.length === 1 ? found[0] : found;
   });
@@ -35,14 +35,14 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
   app.post<{ Params: { id: string } }>('/api/cross-sells/:id/send-now', api, async (req, reply) => {
     if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
     const result = await sendNow(d().pool, d().queue, req.params.id);
-    req.log.info({ crossSellId: req.params.id, ok: result.ok }, 'admin: send now');
+    logAdminAction(req, 'sent-now', { crossSellId: req.params.id, ok: result.ok });
     return answer(result, reply);
   });
 
   app.post<{ Params: { id: string } }>('/api/cross-sells/:id/cancel', api, async (req, reply) => {
     if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
     const result = await cancelCrossSell(d().pool, d().queue, req.params.id);
-    req.log.info({ crossSellId: req.params.id, ok: result.ok }, 'admin: cancel');
+    logAdminAction(req, 'cancelled', { crossSellId: req.params.id, ok: result.ok });
     return answer(result, reply);
   });
 
@@ -55,11 +55,13 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
 
   app.post('/api/suppressions', api, async (req, reply) => {
     const result = await addSuppression(d().pool, bodyOf(req.body));
+    logAdminAction(req, 'suppression-added', { store: result.store, emailHash: result.emailHash, created: result.created });
     return reply.code(result.created ? 201 : 200).send(result);
   });
 
   app.delete('/api/suppressions', api, async (req, reply) => {
     const result = await removeSuppression(d().pool, bodyOf(req.body ?? req.query));
+    logAdminAction(req, 'suppression-removed', { store: result.store, emailHash: result.emailHash, removed: result.removed });
     return reply.code(result.removed ? 200 : 404).send(result);
   });
 }

@@ -1,7 +1,8 @@
 // Who may use /admin: the bearer of ADMIN_TOKEN (API, scripts) or a browser holding a session
-// cookie issued by the login form. Sessions are stateless: the cookie carries its issue time
-// and a random nonce, MAC'd with a key derived from ADMIN_TOKEN, so rotating the token signs
-// everybody out. The CSRF token of a form is a MAC of the session's nonce: tied to the cookie.
+// cookie issued by the login form. The cookie carries its issue time and a random nonce, MAC'd
+// with a key derived from ADMIN_TOKEN, so rotating the token signs everybody out; signing out
+// revokes one session's nonce (sessions.ts). The CSRF token of a form is a MAC of the session's
+// nonce: tied to the cookie.
 import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export const SESSION_COOKIE = 'aftercart_admin';

@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
 import { adminGate } from './access.js';
 import { apiRoutes } from './api-routes.js';
 import { pageRoutes } from './page-routes.js';
@@ -22,6 +23,8 @@ export async function adminRoutes(app: FastifyInstance, opts: { deps: AdminDepsS
     async (admin) => {
       await admin.register(cookie);
       await admin.register(formbody);
+      // Used by the login form only (login-limit.ts): no route is limited by default.
+      await admin.register(rateLimit, { global: false });
       admin.setErrorHandler(adminErrorHandler);
       admin.addHook('onRequest', adminGate(opts.deps));
       admin.addHook('preValidation', refuseNul);

@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CookieSerializeOptions } from '@fastify/cookie';
 import { SESSION_TTL_MS } from './auth.js';
+import { adminAuth } from './access.js';
 
 // Our pages run no script and load nothing: a strict policy costs nothing and stops framing.
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
@@ -30,4 +31,12 @@ export function queryValue(value: unknown): string | undefined {
   if (typeof first !== 'string') return undefined;
   const text = first.trim().slice(0, 200);
   return text === '' ? undefined : text;
+}
+
+/**
+ * Every admin action is one line, the same for the page and the API: what was done, to which
+ * ids, by which credential and from where. Never an address or a token.
+ */
+export function logAdminAction(req: FastifyRequest, action: string, ids: Record<string, unknown> = {}): void {
+  req.log.info({ action, ...ids, via: adminAuth(req)?.via ?? 'form', ip: req.ip }, 'admin action');
 }

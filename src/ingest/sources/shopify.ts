@@ -5,7 +5,7 @@ import { Fields } from './fields.js';
 import { hmacSha256Base64, sameSignature } from './hmac.js';
 import { parseJsonBody } from './json-body.js';
 import { optionalHeader, requireHeader } from './request-headers.js';
-import { shopifyConsentUpdate, shopifyCustomerRedact, shopifyCustomerUpdate } from './shopify-customers.js';
+import { shopifyConsentUpdate, shopifyCustomerRedact, shopifyCustomerUpdate, shopifyDataRequest } from './shopify-customers.js';
 import {
   shopifyFulfillment,
   shopifyFulfillmentEvent,
@@ -37,8 +37,7 @@ const topics = new Map<string, TopicMapper>([
   ['customers_email_marketing_consent/update', shopifyConsentUpdate],
   ['customers/redact', shopifyCustomerRedact],
   ['shop/redact', (_body, store) => [{ type: 'store.erased', data: { store } }]],
-  // Answered (Shopify requires it); the request is logged by the route, nothing is recorded.
-  ['customers/data_request', () => []],
+  ['customers/data_request', shopifyDataRequest],
 ]);
 
 export const shopify: Source = {

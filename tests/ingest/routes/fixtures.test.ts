@@ -18,8 +18,8 @@ const IGNORED = { status: 200, body: { ok: true, ignored: true } };
 const NOTHING: Expected = {};
 
 const shopifyCases: Record<string, { topic: string; answer: { status: number; body: object }; rows: Expected }> = {
-  // Answered (Shopify requires it), nothing recorded: it is neither a write nor ignored.
-  'shopify-customers-data-request.json': { topic: 'customers/data_request', answer: { status: 200, body: { ok: true, ignored: false } }, rows: NOTHING },
+  // Answered with a file of the customer's data (tests/ingest/routes/erasure-complete.test.ts); the delivery is kept, not its payload.
+  'shopify-customers-data-request.json': { topic: 'customers/data_request', answer: ACCEPTED, rows: { deliveries: 1 } },
   // Customer topics update a customer we know; these shops know none, so only the delivery is kept.
   'shopify-customers-email-marketing-consent-update.json': { topic: 'customers_email_marketing_consent/update', answer: ACCEPTED, rows: { deliveries: 1 } },
   'shopify-customers-redact.json': { topic: 'customers/redact', answer: ACCEPTED, rows: { deliveries: 1 } },
@@ -221,8 +221,8 @@ describe.skipIf(missing('postgres', 'redis'))('published fixtures through POST /
     expect(await rows(app.db.pool, 'deliveries', shop)).toBe(2);
   });
 
-  it('an unknown topic answers 200, is ignored, writes nothing and is counted as ignored', async () => {
-    const labels = { source: 'shopify', topic: 'app/uninstalled', outcome: 'ignored' };
+  it('an unknown topic answers 200, is ignored, writes nothing and is counted as ignored (topic "other")', async () => {
+    const labels = { source: 'shopify', topic: 'other', outcome: 'ignored' };
     const counted = await webhookCounter(app, labels);
     const before = await tableCounts(app.db.pool);
     const answer = await postShopifyRaw(app, 'app/uninstalled', JSON.stringify({ id: 1, name: 'Super Toys' }));

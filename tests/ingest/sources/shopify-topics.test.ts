@@ -174,18 +174,21 @@ describe('Shopify customers and privacy topics', () => {
     expect(customer.marketingConsent).toBe(true);
   });
 
-  it('customers/redact → customer.erased; shop/redact → store.erased', () => {
+  it('customers/redact → customer.erased by address, customer id and orders_to_redact; shop/redact → store.erased', () => {
     expect(parse('customers/redact', fixture('shopify-customers-redact.json')).events).toEqual([
-      { type: 'customer.erased', data: { store: shop, email: 'john@example.com' } },
+      { type: 'customer.erased', data: { store: shop, email: 'john@example.com', customerId: '191167', orderIds: ['299938', '280263', '220458'] } },
     ]);
     expect(parse('shop/redact', fixture('shopify-shop-redact.json')).events).toEqual([
       { type: 'store.erased', data: { store: shop } },
     ]);
   });
 
-  it('customers/data_request is answered but records nothing (not ignored)', () => {
+  it('customers/data_request → customer.data_requested naming the customer, its orders and the request id', () => {
     const delivery = parse('customers/data_request', fixture('shopify-customers-data-request.json'));
-    expect(delivery.events).toEqual([]);
+    expect(delivery.events).toEqual([{
+      type: 'customer.data_requested',
+      data: { store: shop, email: 'john@example.com', customerId: '191167', orderIds: ['299938', '280263', '220458'], requestId: '9999' },
+    }]);
     expect(delivery.ignored).toBeFalsy();
   });
 });

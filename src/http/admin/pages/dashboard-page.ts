@@ -110,7 +110,8 @@ function explanation(e: FoundCrossSell, csrf: string): Html {
   const back = `/admin?order=${encodeURIComponent(e.orderId)}&store=${encodeURIComponent(e.store)}`;
   const figures = Object.entries(e.figures ?? {});
   return html`<article class="explain" data-store="${e.store}" data-order="${e.orderId}">
-<h3 style="margin:6px 0 10px">Order <code>${e.orderId}</code> · ${e.store} <span class="badge ${e.status}" data-status="${e.status}">${e.status}</span>${e.reason ? html` <code data-reason="${e.reason}">${e.reason}</code>` : ''}</h3>
+<h3 style="margin:6px 0 10px">${e.store} <span class="badge ${e.status}" data-status="${e.status}">${e.status}</span>${e.reason ? html` <code data-reason="${e.reason}">${e.reason}</code>` : ''}</h3>
+${e.summary ? html`<p class="summary">${e.summary}</p>` : ''}
 <dl class="facts">
 <dt>Due</dt><dd>${when(e.dueAt)}${e.timezone ? ` (customer zone ${e.timezone})` : ''}</dd>
 ${e.trigger ? html`<dt>Trigger</dt><dd>after ${e.trigger}</dd>` : ''}
