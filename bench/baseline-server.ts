@@ -3,11 +3,11 @@
 import Fastify from 'fastify';
 import pg from 'pg';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../src/queue/redis-connection.js';
 
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
 await pool.query('CREATE TABLE IF NOT EXISTS bench_baseline (id bigserial PRIMARY KEY, body jsonb NOT NULL)');
-const connection = new Redis(process.env.REDIS_URL!, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+const connection = connectRedis(process.env.REDIS_URL!, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
 const queue = new Queue('bench-baseline', { connection, prefix: process.env.QUEUE_PREFIX ?? '{bench}' });
 const app = Fastify({ logger: false });
 app.post('/baseline', async (req) => {

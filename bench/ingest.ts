@@ -5,7 +5,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
+import { connectRedis } from '../src/queue/redis-connection.js';
 import { QUEUE_NAME } from '../src/queue/cross-sell-queue.js';
 import { runLoad, round } from './load.js';
 import { benchConfigFile } from './config.js';
@@ -78,7 +78,7 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
   } finally {
     server.child.kill('SIGTERM');
     baseline.child.kill('SIGTERM');
-    const connection = new Redis(env.REDIS_URL, { maxRetriesPerRequest: null });
+    const connection = connectRedis(env.REDIS_URL, { maxRetriesPerRequest: null });
     for (const [name, prefix] of [[QUEUE_NAME, prefixes.server], ['bench-baseline', prefixes.baseline]] as const) {
       const queue = new Queue(name, { connection, prefix });
       await queue.obliterate({ force: true }).catch(() => {});

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs (Debian) and starts the services the integration tests and the benchmark need:
 # PostgreSQL on 127.0.0.1:5432 (user postgres/postgres, database aftercart_test) and Redis on
-# 127.0.0.1:6379 with noeviction. Idempotent: does nothing for a service already answering.
+# 127.0.0.1:6379 with noeviction, and a 3-master Redis Cluster on 127.0.0.1:7001-7003.
+# Idempotent: does nothing for a service already answering.
 set -euo pipefail
 
 need_install=()
@@ -30,4 +31,26 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     --save '' --appendonly no --logfile /tmp/aftercart-redis.log
   for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 && break; sleep 0.2; done
 fi
-echo "services: postgres and redis are up"
+# A 3-master Redis Cluster on 127.0.0.1:7001-7003 for the cluster tests (REDIS_URL
+# redis+cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003). Nothing is persisted, so a node
+# that is down is started afresh and the cluster is created again.
+cluster_ports=(7001 7002 7003)
+cluster_ok() { redis-cli -h 127.0.0.1 -p "$1" cluster info 2>/dev/null | grep -q '^cluster_state:ok'; }
+if ! cluster_ok 7001 || ! cluster_ok 7002 || ! cluster_ok 7003; then
+  cluster_dir=/tmp/aftercart-redis-cluster
+  for port in "${cluster_ports[@]}"; do redis-cli -h 127.0.0.1 -p "$port" shutdown nosave >/dev/null 2>&1 || true; done
+  rm -rf "$cluster_dir" && mkdir -p "$cluster_dir"
+  for port in "${cluster_ports[@]}"; do
+    redis-server --daemonize yes --bind 127.0.0.1 --port "$port" --cluster-enabled yes \
+      --cluster-config-file "$cluster_dir/nodes-$port.conf" --dir "$cluster_dir" --save '' --appendonly no \
+      --maxmemory-policy noeviction --logfile "$cluster_dir/redis-$port.log"
+  done
+  for port in "${cluster_ports[@]}"; do
+    for _ in $(seq 1 30); do redis-cli -h 127.0.0.1 -p "$port" ping >/dev/null 2>&1 && break; sleep 0.2; done
+  done
+  redis-cli --cluster create 127.0.0.1:7001 127.0.0.1:7002 127.0.0.1:7003 --cluster-replicas 0 --cluster-yes >/dev/null
+  for port in "${cluster_ports[@]}"; do
+    for _ in $(seq 1 50); do cluster_ok "$port" && break; sleep 0.2; done
+  done
+fi
+echo "services: postgres, redis and a redis cluster are up"

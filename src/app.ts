@@ -22,7 +22,7 @@ import { trackingRoutes } from './http/tracking.js';
 import { adminRoutes } from './http/admin/index.js';
 import { metricsGate } from './http/metrics.js';
 import { weakSecrets } from './config/env.js';
-import { createLogger, logFormat } from './log.js';
+import { createLogger, logFormat, throttledErrors } from './log.js';
 import { createDeliverProcessor } from '../workers/deliver.js';
 import { installSecret, openAddressKey } from './privacy/address-key.js';
 import { PostgresItemPicker } from './recommend/postgres-item-picker.js';
@@ -105,6 +105,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
     if (parts.migrate) await migrate(longPool);
     const queue = await openQueue({
       redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, db, retry: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS },
+      onError: throttledErrors(log),
     });
     // One install secret signs links and keys addresses (src/privacy/address-key.ts).
     const secret = await installSecret(env.LINK_SECRET, dataDir);

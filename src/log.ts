@@ -25,3 +25,21 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   }
   return destination ? pino(options, destination) : pino(options);
 }
+
+/**
+ * One warning per part and interval for errors that repeat (ioredis reconnects every few hundred
+ * ms while Redis is down): the first right away, then a count of what was held back.
+ */
+export function throttledErrors(log: Pick<Logger, 'warn'>, everyMs = 60_000): (part: string, err: Error) => void {
+  const last = new Map<string, { at: number; held: number }>();
+  return (part, err) => {
+    const now = Date.now();
+    const seen = last.get(part);
+    if (seen && now - seen.at < everyMs) {
+      seen.held += 1;
+      return;
+    }
+    last.set(part, { at: now, held: 0 });
+    log.warn({ part, err: err.message, ...(seen?.held ? { repeated: seen.held } : {}) }, `${part} error`);
+  };
+}

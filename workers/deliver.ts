@@ -18,11 +18,13 @@ import { figuresFrom, figuresWindow, loadCustomerFigures, type StoredFigures } f
 import { checkEligibility } from '../src/eligibility/check-eligibility.js';
 import { renderCrossSell } from '../src/mail/render.js';
 import { crossSellProps } from '../src/mail/preview-props.js';
+import { redactAddresses } from '../src/privacy/redact.js';
 import { classifySmtpError, mayHaveBeenAccepted, type Mailer, type OutgoingEmail } from '../src/mail/transport.js';
 import type { LinkSigner } from '../src/http/links.js';
 import type { ItemPicker, ChosenItem, CustomerContext } from '../src/recommend/item-picker.js';
 import { metrics } from '../src/http/metrics.js';
 import { queryRunner, type QueryRunner } from '../src/db/sql.js';
+import { isHeldOut, recordHoldoutPeriod } from '../src/measure/holdout.js';
 
 const query = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
 const q = {
@@ -33,6 +35,7 @@ const q = {
   releaseClaim: query('release-claim'),
   reclaim: query('reclaim-send'),
   dataStarted: query('data-started'),
+  holdOut: query('hold-out'),
 };
 
 /**
@@ -77,7 +80,7 @@ export interface LoadedCrossSell extends RecordedOrder {
   lines: (RecordedLine & { orderId: string; title: string })[];
 }
 
-export type DeliverResult = 'sent' | 'skipped' | 'cancelled' | 'waiting' | 'delayed' | 'gone' | 'not-due' | 'already';
+export type DeliverResult = 'sent' | 'held_out' | 'skipped' | 'cancelled' | 'waiting' | 'delayed' | 'gone' | 'not-due' | 'already';
 
 export function createDeliverProcessor(deps: DeliverDeps): Processor<CrossSellJob> {
   return async (job: Job<CrossSellJob>, token?: string) => {
@@ -149,6 +152,9 @@ export async function deliver(
     metrics.decisions.inc({ outcome: 'skipped', reason: 'no_complements' });
     return 'skipped';
   }
+  // The measurement group: every decision made, nothing emailed (src/measure/holdout.ts).
+  await recordHoldoutPeriod(pool, run, xs.store, config.measure.holdout, now);
+  if (isHeldOut(xs.store, xs.customerKey, config.measure.holdout)) return holdOut(deps, run, xs, picked.items, figures, siblingIds, now);
   const items = picked.items.map((item) => ({ ...item, href: `${deps.publicUrl}/c/${deps.links.sign({ kind: 'c', crossSellId: xs.id, productId: item.productId })}` }));
 
   const unsubscribeUrl = `${deps.publicUrl}/u/${deps.links.sign({ kind: 'u', crossSellId: xs.id })}`;
@@ -221,34 +227,46 @@ async function sendClaimed(
 async function failedSend(deps: DeliverDeps, claim: Claim, err: unknown, opts: { lastAttempt?: boolean }): Promise<never> {
   const { pool, log } = deps;
   const { xs } = claim;
+  const reply = smtpReply(err);
   if (classifySmtpError(err) === 'permanent') {
     // Suppressed before the row says failed: whoever sees "failed" sees the suppression too.
     await pool.query(
       `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'bounced') ON CONFLICT DO NOTHING`,
       [xs.store, claim.addressHash, claim.address.toLowerCase()],
     );
-    await settle(pool, xs.id, 'failed', 'smtp_rejected', {});
+    await settle(pool, xs.id, 'failed', 'smtp_rejected', { reply });
     metrics.sends.inc({ outcome: 'failed' });
     log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number }).responseCode }, 'permanent SMTP failure: address suppressed');
     throw new UnrecoverableError(`permanent SMTP failure for cross-sell ${xs.id}`);
   }
   // The message went out and no answer came: it may have been accepted. At most once, never twice.
   if (mayHaveBeenAccepted(err, claim.started)) {
-    await settle(pool, xs.id, 'failed', 'smtp_no_answer', {});
+    await settle(pool, xs.id, 'failed', 'smtp_no_answer', { reply });
     metrics.sends.inc({ outcome: 'failed' });
     log.warn({ crossSellId: xs.id, code: (err as { code?: string }).code }, 'no SMTP answer after the message went out: marked failed, not retried');
     throw new UnrecoverableError(`no SMTP answer for cross-sell ${xs.id}`);
   }
   if (opts.lastAttempt) {
-    await settle(pool, xs.id, 'failed', 'smtp_unavailable', {});
+    await settle(pool, xs.id, 'failed', 'smtp_unavailable', { reply });
     metrics.sends.inc({ outcome: 'failed' });
     throw err;
   }
   // Nothing was accepted: release the claim so the retry can send.
-  await pool.query(q.releaseClaim, [xs.id, claim.attempt]);
+  await pool.query(q.releaseClaim, [xs.id, claim.attempt, reply]);
   metrics.sends.inc({ outcome: 'retried' });
   log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number; code?: string }).responseCode ?? (err as { code?: string }).code }, 'transient SMTP failure: will retry');
   throw err;
+}
+
+/** Holds a cross-sell out (SPEC `held_out`): recorded as decided, with its items, never emailed. */
+async function holdOut(
+  deps: DeliverDeps, run: QueryRunner, xs: LoadedCrossSell, items: ChosenItem[], figures: unknown, siblingIds: string[], now: Date,
+): Promise<'held_out' | 'already'> {
+  const held = await run('hold-out', q.holdOut, [xs.id, now, JSON.stringify(items), JSON.stringify(figures), siblingIds]);
+  if (held.rowCount === 0) return 'already';
+  metrics.decisions.inc({ outcome: 'held_out', reason: 'none' });
+  deps.log.info({ crossSellId: xs.id, orderId: xs.orderId, items: items.length, served: siblingIds.length + 1 }, 'cross-sell held out (measurement group)');
+  return 'held_out';
 }
 
 /** The stored address is no single plain address (SPEC `invalid_email`): never sent to. */
@@ -261,10 +279,18 @@ async function skipInvalidEmail(deps: DeliverDeps, xs: LoadedCrossSell): Promise
 
 async function settle(
   pool: pg.Pool, id: string, status: string, reason: string | null,
-  extra: { figures?: unknown; items?: ChosenItem[]; dueAt?: Date; timing?: unknown },
+  extra: { figures?: unknown; items?: ChosenItem[]; dueAt?: Date; timing?: unknown; reply?: string },
 ): Promise<void> {
   await pool.query(q.settle, [id, status, reason, extra.figures ? JSON.stringify(extra.figures) : null,
-    extra.items ? JSON.stringify(extra.items) : null, extra.dueAt ?? null, extra.timing ? JSON.stringify(extra.timing) : null]);
+    extra.items ? JSON.stringify(extra.items) : null, extra.dueAt ?? null, extra.timing ? JSON.stringify(extra.timing) : null,
+    extra.reply ?? null]);
+}
+
+/** The server's answer (already redacted by the mailer), or what went wrong on the way; one line, capped. */
+function smtpReply(err: unknown): string {
+  const e = err as { response?: unknown; code?: unknown; message?: unknown };
+  const text = typeof e.response === 'string' ? e.response : `${typeof e.code === 'string' ? `${e.code}: ` : ''}${String(e.message ?? err)}`;
+  return redactAddresses(text.replace(/\s+/g, ' ').trim()).slice(0, 300);
 }
 
 function mailboxOf(from: string): string {

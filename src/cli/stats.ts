@@ -23,10 +23,10 @@ export async function run(argv: string[]): Promise<number> {
     process.stdout.write(usage);
     return 0;
   }
-  const { env } = await loadSettings();
+  const { env, config } = await loadSettings();
   const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR), command: 'stats' });
   try {
-    const stats = await loadStats(db.pool, { since, store: values.store });
+    const stats = await loadStats(db.pool, { since, store: values.store, measureWindowMs: config.measure.window });
     process.stdout.write(values.json ? JSON.stringify(stats, null, 2) + '\n' : formatFunnel(stats));
     return 0;
   } catch (err) {

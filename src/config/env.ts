@@ -1,5 +1,6 @@
 // Environment variables (SPEC "Set-up"): secrets and endpoints live here, never in the config file.
 import { z } from 'zod';
+import { hasHashTag, parseRedisUrl } from '../queue/redis-connection.js';
 
 const url = (protocols: string[]) =>
   z.string().refine((s) => {
@@ -16,7 +17,13 @@ const unsetIfEmpty = <T extends z.ZodType>(schema: T) =>
 
 export const envSchema = z.object({
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
-  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_URL: z.string().superRefine((s, ctx) => {
+    try {
+      parseRedisUrl(s);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    }
+  }).optional(),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   AFTERCART_DATA_DIR: z.string().min(1).default('./.aftercart'),
   AFTERCART_CONFIG: z.string().min(1).default('./aftercart.config.ts'),
@@ -48,12 +55,25 @@ export const envSchema = z.object({
   JOB_ATTEMPTS: z.coerce.number().int().positive().default(8),
   JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2_000),
 }).superRefine((env, ctx) => {
+  // BullMQ's scripts touch several keys at once: on a cluster they must share one slot.
+  if (env.REDIS_URL && isClusterUrl(env.REDIS_URL) && !hasHashTag(env.QUEUE_PREFIX)) {
+    ctx.addIssue({ code: 'custom', path: ['QUEUE_PREFIX'], message: 'on a Redis Cluster the prefix needs a hash tag, e.g. {aftercart}, so a queue\'s keys share one slot' });
+  }
   // In production a guessable secret stops start-up; elsewhere openApp logs weakSecrets() as warnings.
   if (env.NODE_ENV !== 'production') return;
   for (const weak of weakSecrets(env)) ctx.addIssue({ code: 'custom', path: [weak.variable], message: weak.problem });
 });
 
 export type Env = z.output<typeof envSchema>;
+
+/** False for a malformed REDIS_URL too: its own issue names it. */
+function isClusterUrl(url: string): boolean {
+  try {
+    return parseRedisUrl(url).kind === 'cluster';
+  } catch {
+    return false;
+  }
+}
 
 export const MIN_ADMIN_TOKEN_LENGTH = 24;
 

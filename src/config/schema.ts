@@ -155,6 +155,16 @@ export const ingestSchema = z
   })
   .strict();
 
+/** The measurement group (README "Measuring what it earns"): off unless a share is given. */
+export const measureSchema = z
+  .object({
+    /** Share of customers held out: decided like a send, never emailed. */
+    holdout: z.number().min(0).max(0.5).default(0),
+    /** How long after the (would-be) send a customer's orders count. */
+    window: duration.prefault('30d'),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     store: storeSchema.prefault({}),
@@ -163,6 +173,7 @@ export const configSchema = z
     recommend: recommendSchema.prefault({}),
     mail: mailSchema.prefault({}),
     ingest: ingestSchema.prefault({}),
+    measure: measureSchema.prefault({}),
   })
   .strict();
 
@@ -173,6 +184,7 @@ export type TimingRule = TimingConfig['rules'][number];
 export type LineMatch = z.output<typeof lineMatchSchema>;
 export type EligibilityPolicy = Config['eligibility'];
 export type RecommendConfig = Config['recommend'];
+export type MeasureConfig = Config['measure'];
 
 /** Typed helper for `aftercart.config.ts`: `export default defineConfig({...})`. */
 export function defineConfig(config: ConfigInput): ConfigInput {

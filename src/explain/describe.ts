@@ -66,12 +66,16 @@ function quietMove(e: Explanation): string {
   return moved?.from && moved.to ? `; moved out of quiet hours from ${inZone(moved.from, e.timezone)} to ${inZone(moved.to, e.timezone)}` : '';
 }
 
+function retrying(e: Explanation): string {
+  return e.attempts > 0 && e.lastReply ? `; retrying after attempt ${e.attempts}, last reply "${e.lastReply}"` : '';
+}
+
 export function describeDecision(e: Explanation, config: Config): string {
   switch (e.status) {
     case 'waiting':
       return `Waits for ${TRIGGER_WORDS[e.trigger ?? ''] ?? e.trigger ?? 'its trigger'} (${describeRule(e, config)})`;
     case 'scheduled':
-      return `Due ${e.dueAt ? inZone(e.dueAt, e.timezone) : 'now'} (${describeRule(e, config)})${quietMove(e)}`;
+      return `Due ${e.dueAt ? inZone(e.dueAt, e.timezone) : 'now'} (${describeRule(e, config)})${quietMove(e)}${retrying(e)}`;
     case 'sending':
       return 'Being sent now';
     case 'sent':
@@ -81,7 +85,7 @@ export function describeDecision(e: Explanation, config: Config): string {
     case 'cancelled':
       return e.reason === 'order_refunded' ? 'Cancelled: the order was refunded' : 'Cancelled: the order was cancelled';
     case 'failed':
-      return `Failed: ${e.reason === 'interrupted' ? 'the send was interrupted mid-SMTP; it may or may not have arrived' : e.reason ?? 'unknown'}`;
+      return `Failed: ${e.reason === 'interrupted' ? 'the send was interrupted mid-SMTP; it may or may not have arrived' : e.reason ?? 'unknown'}${e.lastReply ? ` (server: "${e.lastReply}")` : ''}`;
     case 'held_out':
       return 'Held out: decided like a send, not emailed (the measurement group)';
     default:

@@ -22,13 +22,16 @@ export interface Explanation {
   figures: Record<string, unknown>;
   sentAt: string | null;
   messageId: string | null;
+  /** Send attempts so far, and the SMTP server's last answer (addresses redacted). */
+  attempts: number;
+  lastReply: string | null;
   servedBy: string | null;
 }
 
 export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string, store?: string, config?: Config): Promise<Explanation[]> {
   const { rows } = await pool.query(
     `SELECT x.store, x.order_id, x.status, x.reason, x.due_at, x.timing, x.items, x.figures, x.sent_at, x.message_id,
-            s.order_id AS served_by
+            x.attempts, x.last_reply, s.order_id AS served_by
        FROM cross_sells x LEFT JOIN cross_sells s ON s.id = x.served_by
       WHERE x.order_id = $1 AND ($2::text IS NULL OR x.store = $2)
       ORDER BY x.store`,
@@ -52,6 +55,8 @@ export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string
       figures: r.figures ?? {},
       sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
       messageId: r.message_id,
+      attempts: Number(r.attempts ?? 0),
+      lastReply: r.last_reply ?? null,
       servedBy: r.served_by,
     };
   });
@@ -69,6 +74,7 @@ export function formatExplanation(e: Explanation): string {
     e.untypedProducts.length ? `  no type  ${e.untypedProducts.join(', ')} (unknown to the catalog or typeless: only rules without productType can match)` : null,
     e.servedBy ? `  served by the email of order ${e.servedBy}` : null,
     e.sentAt ? `  sent     ${e.sentAt} ${e.messageId ?? ''}` : null,
+    e.lastReply ? `  smtp     attempt ${e.attempts}: ${e.lastReply}` : null,
     ...e.items.map((i, n) => `  item ${n + 1}   ${i.title} [${i.source}, score ${Number(i.score).toFixed(3)}] ${i.reason}`),
     Object.keys(e.figures).length ? `  figures  ${JSON.stringify(e.figures)}` : null,
   ];

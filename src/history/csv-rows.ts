@@ -16,14 +16,21 @@ export async function* readCsvRecords(path: string, header: (names: string[]) =>
   input.on('error', (err) => parser.destroy(err));
   input.pipe(parser);
   let first = true;
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-    if (first) {
-      first = false;
-      header(record.map((name) => name.trim()));
-      continue;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (first) {
+        first = false;
+        header(record.map((name) => name.trim()));
+        continue;
+      }
+      // `info.lines` is where the record ends; a quoted cell may span several lines.
+      yield { cells: record, line: info.lines - countNewlines(record) };
     }
-    // `info.lines` is where the record ends; a quoted cell may span several lines.
-    yield { cells: record, line: info.lines - countNewlines(record) };
+  } catch (err) {
+    // A file the parser cannot read past (an unclosed quote) stops the import: name the file.
+    const e = err as { code?: unknown; message?: string };
+    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) throw new Error(`${path}: not a readable CSV: ${e.message}`);
+    throw err;
   }
 }
 

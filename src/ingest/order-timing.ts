@@ -14,7 +14,7 @@ export interface OrderFacts {
   learned?: Record<string, { medianMs: number; samples: number }>;
 }
 
-export type CrossSellStatus = 'waiting' | 'scheduled' | 'sending' | 'sent' | 'skipped' | 'cancelled' | 'failed';
+export type CrossSellStatus = 'waiting' | 'scheduled' | 'sending' | 'sent' | 'held_out' | 'skipped' | 'cancelled' | 'failed';
 
 export interface TimingVerdict {
   status: CrossSellStatus;

@@ -1,7 +1,8 @@
-// The one BullMQ queue of cross-sell jobs. Redis (ioredis) when REDIS_URL is set, else
-// BullMQ's own PostgreSQL backend in our database. Jobs carry ids, never orders.
+// The one BullMQ queue of cross-sell jobs. Redis or a Redis Cluster (redis-connection.ts) when
+// REDIS_URL is set, else BullMQ's own PostgreSQL backend in our database. Jobs carry ids, never orders.
 import { Queue, Worker, withBackend, createPostgresBackend, runMigrations, type Processor } from 'bullmq';
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Cluster, Redis, RedisOptions } from 'ioredis';
+import { connectRedis } from './redis-connection.js';
 import type { Database } from '../db/database.js';
 
 export const QUEUE_NAME = 'cross-sell';
@@ -33,7 +34,13 @@ export interface QueueOptions {
   db: Database;
   /** How a job's attempts are retried (JOB_ATTEMPTS, JOB_BACKOFF_MS); 8 from 2 s by default. */
   retry?: JobRetry;
+  /** Where queue and Redis errors go (throttled); dropped when not given. */
+  onError?: ErrorSink;
 }
+
+/** Receives an error of one part of the queue ('redis', 'queue', 'worker'). */
+export type ErrorSink = (part: string, err: Error) => void;
+const ignore: ErrorSink = () => {};
 
 export interface JobRetry {
   attempts: number;
@@ -42,7 +49,8 @@ export interface JobRetry {
 
 export async function openQueue(opts: QueueOptions): Promise<QueueBackend> {
   const defaults = jobDefaults(opts.retry ?? { attempts: 8, backoffMs: 2_000 });
-  return opts.redisUrl ? openRedisQueue(opts.redisUrl, opts.prefix, defaults) : openPostgresQueue(opts.db, defaults);
+  const onError = opts.onError ?? ignore;
+  return opts.redisUrl ? openRedisQueue(opts.redisUrl, opts.prefix, defaults, onError) : openPostgresQueue(opts.db, defaults, onError);
 }
 
 type JobDefaults = ReturnType<typeof jobDefaults>;
@@ -80,25 +88,25 @@ async function removeJob(queue: Queue<CrossSellJob>, crossSellId: string): Promi
   if (job && !(await job.isActive())) await job.remove().catch(() => {});
 }
 
-function openRedisQueue(url: string, prefix: string, defaults: JobDefaults): QueueBackend {
+function openRedisQueue(url: string, prefix: string, defaults: JobDefaults, onError: ErrorSink): QueueBackend {
   // Producers fail fast while Redis is down (the reconciler re-adds later); workers wait.
   const producerOpts: RedisOptions = { enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 2_000 };
-  const connection = new Redis(url, producerOpts);
-  connection.on('error', () => {});
+  const connection = connectRedis(url, producerOpts);
+  connection.on('error', (err: Error) => onError('redis', err));
   const queue = new Queue<CrossSellJob>(QUEUE_NAME, { connection, prefix });
-  queue.on('error', () => {});
-  const workerConnections: Redis[] = [];
+  queue.on('error', (err: Error) => onError('queue', err));
+  const workerConnections: (Redis | Cluster)[] = [];
   return {
     kind: 'redis',
     queue,
     schedule: (id, dueAt, opts) => scheduleJob(queue, defaults, id, dueAt, opts?.fresh),
     remove: (id) => removeJob(queue, id),
     createWorker(processor, { concurrency, lockDuration }) {
-      const wc = new Redis(url, { maxRetriesPerRequest: null });
-      wc.on('error', () => {});
+      const wc = connectRedis(url, { maxRetriesPerRequest: null });
+      wc.on('error', (err: Error) => onError('redis', err));
       workerConnections.push(wc);
       const worker = new Worker<CrossSellJob>(QUEUE_NAME, processor, { connection: wc, prefix, concurrency, ...(lockDuration ? { lockDuration } : {}) });
-      worker.on('error', () => {});
+      worker.on('error', (err: Error) => onError('worker', err));
       return worker;
     },
     async ping() {
@@ -116,7 +124,7 @@ function openRedisQueue(url: string, prefix: string, defaults: JobDefaults): Que
   };
 }
 
-async function openPostgresQueue(db: Database, defaults: JobDefaults): Promise<QueueBackend> {
+async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: ErrorSink): Promise<QueueBackend> {
   const client = await db.pool.connect();
   try {
     await runMigrations(client, 'bullmq');
@@ -130,7 +138,7 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults): Promise<Q
   const pg = withBackend(createPostgresBackend);
   const connection = db.embedded ? db.pool : { connectionString: db.url, schema: 'bullmq', max: 5 };
   const queue = new pg.Queue<CrossSellJob>(QUEUE_NAME, { connection }) as unknown as Queue<CrossSellJob>;
-  queue.on('error', () => {});
+  queue.on('error', (err: Error) => onError('queue', err));
   const workers: Worker<CrossSellJob>[] = [];
   let wakeTimer: NodeJS.Timeout | undefined;
 
@@ -159,7 +167,7 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults): Promise<Q
     remove: (id) => removeJob(queue, id),
     createWorker(processor, { concurrency, lockDuration }) {
       const worker = new pg.Worker<CrossSellJob>(QUEUE_NAME, processor, { connection, concurrency, ...(lockDuration ? { lockDuration } : {}) }) as unknown as Worker<CrossSellJob>;
-      worker.on('error', () => {});
+      worker.on('error', (err: Error) => onError('worker', err));
       workers.push(worker);
       // Another process (or a delayed job coming due) may need a nudge on the embedded database.
       if (db.embedded && !wakeTimer) wakeTimer = setInterval(() => void wake(), 1_000).unref();

@@ -1,6 +1,7 @@
 // `aftercart stats` for a terminal: the funnel with each step as a share of the one before,
 // then where the rest went (skip reasons most frequent first), revenue, and the queue's head.
 import type { Stats } from './funnel.js';
+import { formatMeasure } from '../measure/format-measure.js';
 
 export function percent(part: number, whole: number): string {
   return whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : '–';
@@ -18,6 +19,7 @@ export function formatFunnel(s: Stats): string {
     row('sent', s.sent, `${percent(s.sent, s.scheduled).padStart(6)} of scheduled${s.served ? ` (+${s.served} order${s.served === 1 ? '' : 's'} covered by another order's email)` : ''}`),
     row('clicked', s.clicked, `${percent(s.clicked, s.sent).padStart(6)} of sent`),
     row('converted', s.converted, `${percent(s.converted, s.sent).padStart(6)} of sent`),
+    ...(s.heldOut ? [row('held out', s.heldOut, `${percent(s.heldOut, s.scheduled).padStart(6)} of scheduled (measurement group: decided like a send, not emailed)`)] : []),
     '',
     row('waiting', s.waiting, `${percent(s.waiting, s.received).padStart(6)} of received (trigger not seen yet)`),
     row('pending', s.pending, `${percent(s.pending, s.received).padStart(6)} of received (scheduled, not sent yet)`),
@@ -31,7 +33,9 @@ export function formatFunnel(s: Stats): string {
     lines.push(`    ${reason.padEnd(reasonWidth)}  ${String(n).padStart(width)}  ${percent(n, s.skippedTotal).padStart(6)} of skipped`);
   }
   const revenue = Object.entries(s.attributedRevenue);
-  lines.push('', `  attributed revenue  ${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(', ') : 'none yet'}`);
+  lines.push('', `  attributed revenue  ${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(', ') : 'none yet'}`
+    + '  (net of refunds; bought after an email, not all because of it)');
+  if (s.measure) lines.push(...formatMeasure(s.measure));
   const sentLately = s.sentPerDay.reduce((sum, d) => sum + d.count, 0);
   if (s.sentPerDay.length) {
     lines.push(`  emails sent ${s.sentPerDay[0]!.day} .. ${s.sentPerDay[s.sentPerDay.length - 1]!.day}: ${sentLately}`);

@@ -3,6 +3,7 @@
 // due next and what failed lately. `aftercart stats` and the admin page both print this.
 import type pg from 'pg';
 import { sql } from '../db/sql.js';
+import { loadMeasure, type Measure } from '../measure/measure.js';
 
 const q = {
   funnel: sql(import.meta.url, 'funnel'),
@@ -17,6 +18,8 @@ export interface StatsOptions {
   store?: string;
   /** Last day of the per-day chart (today by default; tests pin it). */
   now?: Date;
+  /** measure.window: how long after its email a customer's orders count (30 days by default). */
+  measureWindowMs?: number;
 }
 
 export interface Stats {
@@ -35,6 +38,8 @@ export interface Stats {
   sent: number;
   /** Orders covered by another order's email to the same customer. */
   served: number;
+  /** Cross-sells held out (measurement group): decided like a send, not emailed. */
+  heldOut: number;
   failed: number;
   cancelled: number;
   skippedTotal: number;
@@ -45,14 +50,16 @@ export interface Stats {
   /** Sent cross-sells with at least one click / at least one attributed conversion. */
   clicked: number;
   converted: number;
-  /** Conversion revenue per currency, as exact decimal strings. */
+  /** Attributed revenue (clicked-or-not customers who bought a recommended item) per currency, net of refunds, as exact decimal strings. */
   attributedRevenue: Record<string, string>;
+  /** Emailed vs held-out customers and the incremental revenue, with 95% intervals (src/measure). */
+  measure: Measure;
   /** Emails sent per UTC day, zero-filled, oldest first. */
   sentPerDay: { day: string; count: number }[];
   /** The next scheduled sends (not limited by `since`). */
   upcoming: { id: string; store: string; orderId: string; dueAt: string | null }[];
   /** The latest failures (since `since` when given). */
-  recentFailures: { id: string; store: string; orderId: string; reason: string; at: string }[];
+  recentFailures: { id: string; store: string; orderId: string; reason: string; at: string; attempts: number; reply: string | null }[];
 }
 
 const DAY_MS = 86_400_000;
@@ -66,11 +73,12 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
   const store = opts.store ?? null;
   const since = opts.since ?? null;
   const { from, to } = chartRange(now, opts.since);
-  const [funnel, perDay, upcoming, failures] = await Promise.all([
+  const [funnel, perDay, upcoming, failures, measure] = await Promise.all([
     pool.query(q.funnel, [store, since]),
     pool.query<{ day: string; count: number }>(q.sentPerDay, [store, from, to]),
     pool.query<{ id: string; store: string; orderId: string; dueAt: Date | null }>(q.upcoming, [store, LIST_LIMIT]),
-    pool.query<{ id: string; store: string; orderId: string; reason: string; at: Date }>(q.recentFailures, [store, since, LIST_LIMIT]),
+    pool.query<{ id: string; store: string; orderId: string; reason: string; at: Date; attempts: number; reply: string | null }>(q.recentFailures, [store, since, LIST_LIMIT]),
+    loadMeasure(pool, { store, since, now, windowMs: opts.measureWindowMs }),
   ]);
   const f = funnel.rows[0];
   return {
@@ -83,6 +91,7 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
     pending: f.pending,
     sent: f.sent,
     served: f.served,
+    heldOut: f.heldOut,
     failed: f.failed,
     cancelled: f.cancelled,
     skippedTotal: f.skippedTotal,
@@ -92,9 +101,11 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
     clicked: f.clicked,
     converted: f.converted,
     attributedRevenue: Object.fromEntries(Object.entries(f.attributedRevenue as Record<string, string>).sort(([a], [b]) => a.localeCompare(b))),
+    measure,
     sentPerDay: perDay.rows.map((r) => ({ day: r.day, count: Number(r.count) })),
     upcoming: upcoming.rows.map((r) => ({ id: r.id, store: r.store, orderId: r.orderId, dueAt: r.dueAt ? new Date(r.dueAt).toISOString() : null })),
-    recentFailures: failures.rows.map((r) => ({ id: r.id, store: r.store, orderId: r.orderId, reason: r.reason, at: new Date(r.at).toISOString() })),
+    recentFailures: failures.rows.map((r) => ({ id: r.id, store: r.store, orderId: r.orderId, reason: r.reason, at: new Date(r.at).toISOString(),
+      attempts: Number(r.attempts ?? 0), reply: r.reply ?? null })),
   };
 }
 

@@ -1,8 +1,8 @@
 // Logs carry order and send ids, never an email address or a raw payload.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startTestApp, sampleOrder, sampleProducts, type TestApp } from '../support/app.js';
 import { missing, startSmtpSink, until, type SmtpSink } from '../support/services.js';
-import { createLogger, logFormat } from '../../src/log.js';
+import { createLogger, logFormat, throttledErrors } from '../../src/log.js';
 import { banner } from '../../src/cli/banner.js';
 import { parseConfig, parseEnv } from '../../src/config/load.js';
 
@@ -88,6 +88,24 @@ describe('the banner above pretty logs', () => {
     expect(text).toContain('https://mail.shop.example/admin (disabled: set ADMIN_TOKEN)');
     expect(text).toContain('/srv/aftercart/outbox');
     expect(text).toContain('database (PGlite), queue (on the database), mail (outbox)');
+  });
+});
+
+describe('queue and Redis errors', () => {
+  it('are logged, one line per part and minute, with a count of what was held back', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-01T00:00:00Z') });
+    try {
+      const out: { obj: Record<string, unknown>; msg: string }[] = [];
+      const sink = throttledErrors({ warn: (obj: Record<string, unknown>, msg: string) => void out.push({ obj, msg }) } as never);
+      for (let i = 0; i < 50; i++) sink('redis', new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+      sink('worker', new Error('Connection is closed.'));
+      expect(out.map((o) => o.msg)).toEqual(['redis error', 'worker error']);
+      vi.advanceTimersByTime(60_000);
+      sink('redis', new Error('connect ECONNREFUSED 127.0.0.1:6379'));
+      expect(out[2]).toEqual({ obj: { part: 'redis', err: 'connect ECONNREFUSED 127.0.0.1:6379', repeated: 49 }, msg: 'redis error' });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

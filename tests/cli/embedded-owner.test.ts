@@ -4,12 +4,12 @@
 // `start` refuses naming the owner, and after a kill -9 a new `start` takes the lock over.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../support/services.js';
+import { freePort } from '../support/processes.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = path.join(root, 'bin/aftercart.mjs');
@@ -17,14 +17,6 @@ const SECRET = `whsec_${Buffer.from('embedded-owner-test-secret-0123').toString(
 const ADMIN_TOKEN = 'owner-test-admin-token-0123456789abcdef';
 const HISTORY = 300; // imported history orders
 const LIVE = 20; // webhook orders posted while the history imports
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 interface Run { code: number | null; stdout: string; stderr: string }
 

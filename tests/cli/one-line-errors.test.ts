@@ -60,6 +60,19 @@ describe('one line per mistake', () => {
     expect(errorLines(wrong)).toEqual([expect.stringMatching(/^aftercart: not-history\.csv: /)]);
   });
 
+  it.skipIf(missing('postgres'))('a CSV with an unclosed quote names the file and the line', async () => {
+    await writeFile(path.join(dir, 'unclosed.csv'), 'InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country\n536365,85123A,"WHITE,6,12/1/2010 8:26,2.55,17850,United Kingdom\n');
+    const db = await freshDatabase();
+    try {
+      expect((await aftercart(['migrate'], { DATABASE_URL: db.url }, dir)).code).toBe(0);
+      const r = await aftercart(['import', 'orders', 'unclosed.csv', '--store', 's1'], { DATABASE_URL: db.url }, dir);
+      expect(r.code).not.toBe(0);
+      expect(errorLines(r)).toEqual([expect.stringMatching(/^aftercart import: unclosed\.csv: not a readable CSV: .*line 2/)]);
+    } finally {
+      await db.drop();
+    }
+  });
+
   it('a wrong database password names the setting, and --verbose adds the stack', async () => {
     const url = new URL(services().postgres ?? 'postgres://postgres:postgres@127.0.0.1:5432/aftercart_test');
     url.password = 'wrong-password';

@@ -2,12 +2,12 @@
 // /healthz quickly, stops cleanly on SIGTERM, and `aftercart demo` leaves emails in the outbox.
 import { spawn, execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../support/services.js';
 import { claimDataDir } from '../../src/db/data-dir-owner.js';
+import { freePort } from '../support/processes.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const bin = path.join(root, 'bin/aftercart.mjs');
@@ -16,14 +16,6 @@ const bin = path.join(root, 'bin/aftercart.mjs');
 function bareEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR'];
   return { ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]])), AFTERCART_DATA_DIR: dataDir, ...extra };
-}
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
 }
 
 describe('on a machine with nothing configured', () => {

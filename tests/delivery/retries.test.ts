@@ -7,6 +7,7 @@ import { missing, sleep, startSmtpSink, until, type SmtpSink } from '../support/
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
+import { parseConfig } from '../../src/config/load.js';
 import { crossSellOf, mailTo, orderEvent, settled, startStore } from './support.js';
 
 const skip = missing('postgres', 'redis');
@@ -27,6 +28,10 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
   it('a 450 then success: exactly one email arrives and the cross-sell is sent after 2 attempts', async () => {
     smtp.failNext([450]);
     expect((await app.postEvent(orderEvent('3001', { email: 'tia@example.com' }))).status).toBe(200);
+    // Between the attempts, explain shows the retry: its count and the server's answer.
+    const retrying = await until(async () => (await explainOrder(app.db.pool, '3001', undefined, parseConfig({}))).find((e) => e.attempts === 1 && e.status === 'scheduled'), 10_000);
+    expect(retrying.lastReply).toMatch(/^450 /);
+    expect(retrying.summary).toMatch(/retrying after attempt 1, last reply "450 /);
     // Due after 1 s, first attempt answered 450, retried ~2 s later.
     const row = await settled(app, '3001', ['sent', 'failed', 'skipped'], 15_000);
     expect(row).toMatchObject({ status: 'sent', reason: null, attempts: 2 });
@@ -47,6 +52,10 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
 
     const { rows } = await app.db.pool.query(`SELECT store, email_hash, reason FROM suppressions WHERE email_hash = $1`, [emailHash('bo@example.com')]);
     expect(rows).toEqual([{ store: 'demo', email_hash: emailHash('bo@example.com'), reason: 'bounced' }]);
+    // The operator sees what the server said, and how many attempts were made.
+    const [failed] = await explainOrder(app.db.pool, '3002', undefined, parseConfig({}));
+    expect(failed).toMatchObject({ attempts: 1, lastReply: expect.stringMatching(/^550 .*test failure 550/) });
+    expect(failed!.summary).toMatch(/^Failed: smtp_rejected \(server: "550 /);
 
     // A permanent failure is not retried: past the first backoff nothing changed.
     await sleep(3_000);
@@ -83,5 +92,7 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
     expect(mailTo(smtp, 'lu@example.com')).toHaveLength(0);
     await sleep(2_500); // a reconciler pass
     expect(await crossSellOf(app, '3004')).toMatchObject({ status: 'failed', attempts: 2 });
+    const [explained] = await explainOrder(app.db.pool, '3004');
+    expect(explained).toMatchObject({ attempts: 2, lastReply: expect.stringMatching(/^450 /) });
   });
 });

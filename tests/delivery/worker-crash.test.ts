@@ -1,12 +1,11 @@
 // A crashed worker loses no email and sends none twice. One receiver and two workers as separate
-// processes on Postgres + Redis + a real SMTP sink; one worker is SIGKILLed while its emails are
-// in flight. A claim whose DATA had not begun is sent by the other worker (BullMQ hands it the
-// stalled job once the lock and the claim's lease run out); one whose DATA had begun is
-// ambiguous and ends failed/interrupted. And a server that reads the whole message and closes
-// the connection without an answer gets one copy, never a retry's second.
+// processes on Postgres + Redis (and again on a 3-master Redis Cluster) + a real SMTP sink; one
+// worker is SIGKILLed while its emails are in flight. A claim whose DATA had not begun is sent by
+// the other worker (BullMQ hands it the stalled job once the lock and the claim's lease run out);
+// one whose DATA had begun is ambiguous and ends failed/interrupted. And a server that reads the
+// whole message and closes the connection without an answer gets one copy, never a retry's second.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,20 +13,13 @@ import pg from 'pg';
 import { EVENTS_SECRET, postEvent, sampleProducts, type TestApp } from '../support/app.js';
 import { freshDatabase, missing, services, sleep, startSmtpSink, tempDir, uniquePrefix, until, type SmtpSink } from '../support/services.js';
 import { crossSellOf, deliveryConfig, orderEvent, PUBLIC_URL, settled, startStore } from './support.js';
+import { freePort } from '../support/processes.js';
 
 const skip = missing('postgres', 'redis');
 const root = new URL('../../', import.meta.url).pathname;
 const bin = path.join(root, 'bin/aftercart.mjs');
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
 const ORDERS = 120;
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 /** An `aftercart` process; `output` keeps what it printed, `running` resolves on its "running" line. */
 function launch(command: string, env: NodeJS.ProcessEnv) {
@@ -53,7 +45,13 @@ function stopped(child: ChildProcess): Promise<void> {
 
 interface Row { order_id: string; status: string; reason: string | null; attempts: number; email: string }
 
-describe.skipIf(skip)('a worker SIGKILLed while emails flow (receiver + two workers as processes)', () => {
+// The same crash on one Redis and on a Redis Cluster (REDIS_URL redis+cluster://…).
+const queues = [
+  { on: 'Redis', needs: ['postgres', 'redis'], url: () => services().redis! },
+  { on: 'a 3-master Redis Cluster', needs: ['postgres', 'redisCluster'], url: () => services().redisCluster! },
+] as const;
+
+for (const queue of queues) describe.skipIf(missing(...queue.needs))(`a worker SIGKILLed while emails flow (receiver + two workers as processes, on ${queue.on})`, () => {
   // One SMTP sink per worker: the victim's tells which of its messages were inside DATA.
   let victimSmtp: SmtpSink;
   let otherSmtp: SmtpSink;
@@ -76,7 +74,7 @@ describe.skipIf(skip)('a worker SIGKILLed while emails flow (receiver + two work
     // One data dir per process: only the database, the queue and the secrets are shared.
     const env = (name: string, smtp: SmtpSink): NodeJS.ProcessEnv => ({
       ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
-      AFTERCART_DATA_DIR: path.join(dir, name), AFTERCART_CONFIG: configFile, DATABASE_URL: db.url, REDIS_URL: services().redis!,
+      AFTERCART_DATA_DIR: path.join(dir, name), AFTERCART_CONFIG: configFile, DATABASE_URL: db.url, REDIS_URL: queue.url(),
       QUEUE_PREFIX: prefix, SMTP_URL: smtp.url, STANDARD_WEBHOOK_SECRET: EVENTS_SECRET, LINK_SECRET: 'test-link-secret-0123456789',
       ADMIN_TOKEN, PUBLIC_URL, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json', WORKER_CONCURRENCY: '10',
     });

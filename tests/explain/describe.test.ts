@@ -10,7 +10,7 @@ const config = configSchema.parse({
 
 const base: Explanation = {
   store: 'demo', orderId: '1001', status: 'scheduled', reason: null, dueAt: null, rule: null, trigger: null, timezone: null,
-  adjustments: [], timing: {}, untypedProducts: [], items: [], figures: {}, sentAt: null, messageId: null, servedBy: null,
+  adjustments: [], timing: {}, untypedProducts: [], items: [], figures: {}, sentAt: null, messageId: null, servedBy: null, attempts: 0, lastReply: null,
 };
 const of = (over: Partial<Explanation>): Explanation => ({ ...base, ...over });
 

@@ -1,7 +1,8 @@
-// The walking skeleton, end to end on both set-ups: signed webhooks in, exactly one email out.
+// The walking skeleton, end to end on every set-up (one Redis, a 3-master Redis Cluster, the
+// embedded defaults): signed webhooks in, exactly one email out.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleOrder, sampleProducts, type TestApp } from '../support/app.js';
-import { headerValue, missing, startSmtpSink, until, sleep, type SmtpSink } from '../support/services.js';
+import { headerValue, missing, services, startSmtpSink, until, sleep, type SmtpSink } from '../support/services.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 
@@ -9,16 +10,24 @@ const config = {
   timing: { default: { after: 'order' as const, delay: '2s' }, quietHours: false as const },
 };
 
-for (const setup of ['services', 'embedded'] as const) {
-  const skip = setup === 'services' ? missing('postgres', 'redis') : false;
+const setups = {
+  services: { title: 'Postgres + Redis + SMTP', needs: ['postgres', 'redis'] },
+  cluster: { title: 'Postgres + a 3-master Redis Cluster + SMTP', needs: ['postgres', 'redisCluster'] },
+  embedded: { title: 'the embedded defaults', needs: [] },
+} as const;
 
-  describe.skipIf(skip)(`pipeline on ${setup === 'services' ? 'Postgres + Redis + SMTP' : 'the embedded defaults'}`, () => {
+for (const [setup, { title, needs }] of Object.entries(setups) as [keyof typeof setups, (typeof setups)[keyof typeof setups]][]) {
+  const skip = needs.length ? missing(...needs) : false;
+
+  describe.skipIf(skip)(`pipeline on ${title}`, () => {
     let app: TestApp;
     let smtp: SmtpSink;
 
     beforeAll(async () => {
       smtp = await startSmtpSink();
-      app = await startTestApp({ setup, config, smtpUrl: smtp.url });
+      app = setup === 'cluster'
+        ? await startTestApp({ setup: 'services', config, smtpUrl: smtp.url, env: { REDIS_URL: services().redisCluster! } })
+        : await startTestApp({ setup, config, smtpUrl: smtp.url });
       for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
     });
     afterAll(async () => {

@@ -203,7 +203,8 @@ describe('stats helpers', () => {
     const empty = formatFunnel({
       since: null, store: null, generatedAt: NOW.toISOString(), received: 0, scheduled: 0, waiting: 0, pending: 0, sent: 0, served: 0,
       failed: 0, cancelled: 0, skippedTotal: 0, skipped: {}, cancelledReasons: {}, failedReasons: {}, clicked: 0, converted: 0,
-      attributedRevenue: {}, sentPerDay: [], upcoming: [], recentFailures: [],
+      attributedRevenue: {}, sentPerDay: [], upcoming: [], recentFailures: [], heldOut: 0,
+      measure: { window: '30d', periods: [], method: { revenue: 'welch', reorderRate: 'newcombe-hybrid-score', confidence: 0.95 }, byCurrency: {} },
     });
     expect(empty).toContain('all orders');
     expect(empty).not.toMatch(/NaN|Infinity/);

@@ -1,12 +1,14 @@
-// Makes sure the real services the integration tests use are running: PostgreSQL and Redis on
-// loopback, started the same way .ci/run starts them. With CI=true a missing service fails
-// the run; locally, tests that need it are skipped with a message saying why.
+// Makes sure the real services the integration tests use are running: PostgreSQL, Redis and a
+// 3-master Redis Cluster on loopback, started the same way .ci/run starts them. With CI=true a
+// missing service fails the run; locally, tests that need it are skipped with a message saying why.
 import { execFileSync } from 'node:child_process';
 import net from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { parseRedisUrl } from '../../src/queue/redis-connection.js';
 
 const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/aftercart_test';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const REDIS_CLUSTER = process.env.TEST_REDIS_CLUSTER_URL ?? 'redis+cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003';
 
 function reachable(url: string, fallbackPort: number): Promise<boolean> {
   const u = new URL(url);
@@ -19,16 +21,25 @@ function reachable(url: string, fallbackPort: number): Promise<boolean> {
   });
 }
 
+/** Every node of a cluster URL answers TCP (scripts/services.sh waits for cluster_state:ok). */
+async function clusterReachable(url: string): Promise<boolean> {
+  const target = parseRedisUrl(url);
+  const nodes = target.kind === 'cluster' ? target.nodes : [new URL(url)].map((u) => ({ host: u.hostname, port: Number(u.port || 6379) }));
+  const up = await Promise.all(nodes.map((n) => reachable(`redis://${n.host}:${n.port}`, 6379)));
+  return up.every(Boolean);
+}
+
 declare module 'vitest' {
   export interface ProvidedContext {
-    services: { postgres: string | null; redis: string | null };
+    services: { postgres: string | null; redis: string | null; redisCluster: string | null };
   }
 }
 
 export default async function setup(project: TestProject): Promise<void> {
   let pg = await reachable(POSTGRES, 5432);
   let redis = await reachable(REDIS, 6379);
-  if ((!pg || !redis) && process.getuid?.() === 0 && process.env.AFTERCART_NO_SERVICE_START !== '1') {
+  let cluster = await clusterReachable(REDIS_CLUSTER);
+  if ((!pg || !redis || !cluster) && process.getuid?.() === 0 && process.env.AFTERCART_NO_SERVICE_START !== '1') {
     try {
       execFileSync('bash', [new URL('../../scripts/services.sh', import.meta.url).pathname], { stdio: 'inherit', timeout: 300_000 });
     } catch (err) {
@@ -36,9 +47,11 @@ export default async function setup(project: TestProject): Promise<void> {
     }
     pg = await reachable(POSTGRES, 5432);
     redis = await reachable(REDIS, 6379);
+    cluster = await clusterReachable(REDIS_CLUSTER);
   }
-  if (process.env.CI === 'true' && (!pg || !redis)) {
-    throw new Error(`CI=true and a service is missing: postgres ${pg ? 'up' : 'DOWN'} (${POSTGRES}), redis ${redis ? 'up' : 'DOWN'} (${REDIS})`);
+  if (process.env.CI === 'true' && (!pg || !redis || !cluster)) {
+    const state = (up: boolean) => (up ? 'up' : 'DOWN');
+    throw new Error(`CI=true and a service is missing: postgres ${state(pg)} (${POSTGRES}), redis ${state(redis)} (${REDIS}), redis cluster ${state(cluster)} (${REDIS_CLUSTER})`);
   }
-  project.provide('services', { postgres: pg ? POSTGRES : null, redis: redis ? REDIS : null });
+  project.provide('services', { postgres: pg ? POSTGRES : null, redis: redis ? REDIS : null, redisCluster: cluster ? REDIS_CLUSTER : null });
 }

@@ -13,7 +13,7 @@ import { inject } from 'vitest';
 export const services = () => inject('services');
 
 /** Skip (locally) or fail (CI=true) when a service is not running. */
-export function missing(...names: ('postgres' | 'redis')[]): string | false {
+export function missing(...names: ('postgres' | 'redis' | 'redisCluster')[]): string | false {
   const s = services();
   const absent = names.filter((n) => !s[n]);
   if (absent.length === 0) return false;

@@ -18,7 +18,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
 
   app.get('/api/stats', api, async (req) => {
     const q = req.query as Query;
-    return loadStats(d().pool, { since: parseSince(queryValue(q.since)), store: queryValue(q.store) });
+    return loadStats(d().pool, { since: parseSince(queryValue(q.since)), store: queryValue(q.store), measureWindowMs: d().config?.().measure.window });
   });
 
   // Exactly what `explain --json` prints: one object, or an array when the id exists in several stores.

@@ -90,7 +90,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
       notice = { text: (err as Error).message, bad: true };
     }
     const [stats, found] = await Promise.all([
-      loadStats(pool, { since, store }),
+      loadStats(pool, { since, store, measureWindowMs: d().config?.().measure.window }),
       orderId ? findOrder(pool, explain, orderId, store, d().config?.()) : undefined,
     ]);
     const auth = adminAuth(req);

@@ -1,5 +1,6 @@
 -- The latest failed sends (permanent SMTP rejections, interrupted sends), newest first.
-SELECT id::text AS id, store, order_id AS "orderId", coalesce(reason, 'unknown') AS reason, updated_at AS at
+SELECT id::text AS id, store, order_id AS "orderId", coalesce(reason, 'unknown') AS reason, updated_at AS at,
+       attempts, last_reply AS reply
   FROM cross_sells
  WHERE status = 'failed'
    AND ($1::text IS NULL OR store = $1)

@@ -6,6 +6,7 @@ import type { Explanation } from '../../../explain/explain-order.js';
 import { html, type Html, type Renderable } from './html.js';
 import { page } from './layout.js';
 import { sentChart } from './sent-chart.js';
+import { measureCard } from './measure-card.js';
 
 export interface FoundCrossSell extends Explanation {
   id: string | null;
@@ -55,13 +56,14 @@ function funnel(s: Stats): Html {
     ([label, n, rate]) => html`<div class="step" data-step="${label.toLowerCase()}"><div class="label">${label}</div><div class="count">${n}</div><div class="rate">${rate}</div><div class="bar"><span style="width:${s.received ? Math.round((n / s.received) * 100) : 0}%"></span></div></div>`,
   )}</div>
 <div class="aside">
-<span data-figure="revenue">Attributed revenue: <b>${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(' · ') : 'none yet'}</b></span>
+<span data-figure="revenue">Attributed revenue (net of refunds; bought after an email, not all because of it): <b>${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(' · ') : 'none yet'}</b></span>
 <span>Waiting for trigger: <b>${s.waiting}</b></span>
 <span>Due, not yet sent: <b>${s.pending}</b></span>
 <span>Skipped: <b>${s.skippedTotal}</b></span>
 <span>Cancelled: <b>${s.cancelled}</b></span>
 <span>Failed: <b>${s.failed}</b></span>
 ${s.served ? html`<span>Orders covered by another order's email: <b>${s.served}</b></span>` : ''}
+${s.heldOut ? html`<span>Held out (measurement group): <b>${s.heldOut}</b></span>` : ''}
 </div></section>`;
 }
 
@@ -95,8 +97,8 @@ ${s.upcoming.length
 function failuresTable(s: Stats): Html {
   return html`<section class="card" aria-labelledby="failures-h"><h2 id="failures-h">Recent failures</h2>
 ${s.recentFailures.length
-    ? html`<table><thead><tr><th>When</th><th>Store</th><th>Order</th><th>Reason</th></tr></thead><tbody>${s.recentFailures.map(
-        (f) => html`<tr><td>${when(f.at)}</td><td>${f.store}</td><td>${orderLink(f.orderId, f.store)}</td><td><code>${f.reason}</code></td></tr>`,
+    ? html`<table><thead><tr><th>When</th><th>Store</th><th>Order</th><th>Reason</th><th class="num">Attempts</th><th>Server said</th></tr></thead><tbody>${s.recentFailures.map(
+        (f) => html`<tr><td>${when(f.at)}</td><td>${f.store}</td><td>${orderLink(f.orderId, f.store)}</td><td><code>${f.reason}</code></td><td class="num">${f.attempts}</td><td>${f.reply ?? ''}</td></tr>`,
       )}</tbody></table>`
     : html`<p class="empty">No failures.</p>`}
 </section>`;
@@ -119,6 +121,7 @@ ${e.rule ? html`<dt>Timing rule</dt><dd><code>${json(e.rule)}</code></dd>` : ''}
 ${e.adjustments.length ? html`<dt>Adjusted</dt><dd><code>${json(e.adjustments)}</code></dd>` : ''}
 ${e.servedBy ? html`<dt>Served by</dt><dd>the email of order ${orderLink(e.servedBy, e.store)}</dd>` : ''}
 ${e.sentAt ? html`<dt>Sent</dt><dd>${when(e.sentAt)} <code>${e.messageId ?? ''}</code></dd>` : ''}
+${e.lastReply ? html`<dt>SMTP</dt><dd>attempt ${e.attempts}: ${e.lastReply}</dd>` : ''}
 </dl>
 ${e.items.length
     ? html`<table><thead><tr><th>#</th><th>Item</th><th>Source</th><th class="num">Score</th><th>Why</th></tr></thead><tbody>${e.items.map(
@@ -157,6 +160,7 @@ ${v.filter.store ? html`<input type="hidden" name="store" value="${v.filter.stor
 </div><p class="empty" style="margin-top:8px">${scope} · generated ${when(s.generatedAt)}</p></section>
 ${v.search ? searchResults(v.search, v.csrf) : ''}
 ${funnel(s)}
+${measureCard(s.measure)}
 <div class="grid">
 <section class="card" aria-labelledby="chart-h"><h2 id="chart-h">Emails sent per day <span class="empty" style="font-weight:400;font-size:13px">(UTC)</span></h2>${sentChart(s.sentPerDay)}</section>
 ${skipTable(s)}
