@@ -1,13 +1,12 @@
 // What the SMTP server actually received for a cross-sell, parsed with mailparser: both parts,
 // the RFC 8058 headers, a stable Message-ID, tracked links only, prices and strings per locale,
 // and the bundle block when the store configures one.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import type { TestApp } from '../support/app.js';
-import { headerValue, missing, startSmtpSink, type SmtpSink } from '../support/services.js';
+import { headerValue, missing, type SmtpSink } from '../support/services.js';
 import {
-  crossSellOf, hrefs, mailTo, orderEvent, plainSpaces, PUBLIC_URL, settled, startStore, type CrossSellRow,
-} from './support.js';
+  crossSellOf, hrefs, mailTo, orderEvent, plainSpaces, PUBLIC_URL, settled,  type CrossSellRow, storeSuite } from './support.js';
 
 const skip = missing('postgres', 'redis');
 
@@ -15,13 +14,9 @@ describe.skipIf(skip)('the email a customer receives (Postgres + Redis + SMTP)',
   let app: TestApp;
   let smtp: SmtpSink;
 
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    app = await startStore(smtp.url);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await smtp?.close();
+  storeSuite((a, s) => {
+    app = a;
+    smtp = s;
   });
 
   async function sendOne(orderId: string, opts: Parameters<typeof orderEvent>[1] & { email: string }): Promise<{ mail: ParsedMail; row: CrossSellRow }> {

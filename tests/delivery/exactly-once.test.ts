@@ -1,13 +1,13 @@
 // "At most one cross-sell email per order, ever" against real Postgres, Redis and SMTP:
 // duplicated jobs (one added while the first is mid-SMTP), the same webhook delivered five
 // times at once, and the processor itself run twice in parallel on one cross-sell.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { missing, sleep, startSmtpSink, tempDir, until, type SmtpSink } from '../support/services.js';
+import { missing, sleep, tempDir, until, type SmtpSink } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { createMailer } from '../../src/mail/transport.js';
 import { deliver } from '../../workers/deliver.js';
-import { crossSellOf, deliverySuite, mailTo, noPostpone, orderEvent, settled, startStore } from './support.js';
+import { crossSellOf, deliverySuite, mailTo, noPostpone, orderEvent, settled, storeSuite } from './support.js';
 
 const skip = missing('postgres', 'redis');
 
@@ -25,13 +25,9 @@ describe.skipIf(skip)('exactly one email per order, with workers running (Postgr
   let app: TestApp;
   let smtp: SmtpSink;
 
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    app = await startStore(smtp.url);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await smtp?.close();
+  storeSuite((a, s) => {
+    app = a;
+    smtp = s;
   });
 
   it('a job duplicated by hand while the first is in flight (mid-SMTP) sends nothing more', async () => {

@@ -1,14 +1,14 @@
 // SMTP failures against a real server: a transient 450 is retried (BullMQ backoff, exponential
 // from 2 s) and sends exactly once; a permanent 550 fails the send, suppresses the address as
 // bounced, and the customer's next order is skipped as suppressed.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
-import { missing, sleep, startSmtpSink, until, type SmtpSink } from '../support/services.js';
+import { missing, sleep, until, type SmtpSink } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
 import { emailHash } from '../../src/ingest/customer-key.js';
 import { parseConfig } from '../../src/config/load.js';
-import { crossSellOf, mailTo, orderEvent, settled, startStore } from './support.js';
+import { crossSellOf, mailTo, orderEvent, settled, storeSuite } from './support.js';
 
 const skip = missing('postgres', 'redis');
 
@@ -16,13 +16,9 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
   let app: TestApp;
   let smtp: SmtpSink;
 
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    app = await startStore(smtp.url);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await smtp?.close();
+  storeSuite((a, s) => {
+    app = a;
+    smtp = s;
   });
 
   it('a 450 then success: exactly one email arrives and the cross-sell is sent after 2 attempts', async () => {

@@ -149,6 +149,21 @@ export async function startStore(smtpUrl: string, opts: Partial<Parameters<typeo
   return app;
 }
 
+/** A store with workers and an SMTP sink for the whole suite, handed to `use` once started. */
+export function storeSuite(use: (app: TestApp, smtp: SmtpSink) => void): void {
+  let app: TestApp | undefined;
+  let smtp: SmtpSink | undefined;
+  beforeAll(async () => {
+    smtp = await startSmtpSink();
+    app = await startStore(smtp.url);
+    use(app, smtp);
+  });
+  afterAll(async () => {
+    await app?.stop();
+    await smtp?.close();
+  });
+}
+
 export interface DeliverySuite {
   app: TestApp;
   smtp: SmtpSink;

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { EVENTS_SECRET, postEvent, sampleProducts, type TestApp } from '../support/app.js';
 import { freshDatabase, missing, services, sleep, startSmtpSink, tempDir, uniquePrefix, until, type SmtpSink } from '../support/services.js';
-import { crossSellOf, deliveryConfig, orderEvent, PUBLIC_URL, settled, startStore } from './support.js';
+import { crossSellOf, deliveryConfig, orderEvent, PUBLIC_URL, settled, storeSuite } from './support.js';
 import { freePort } from '../support/processes.js';
 
 const skip = missing('postgres', 'redis');
@@ -155,13 +155,9 @@ describe.skipIf(skip)('a server that reads the whole message and closes the conn
   let app: TestApp;
   let smtp: SmtpSink;
 
-  beforeAll(async () => {
-    smtp = await startSmtpSink();
-    app = await startStore(smtp.url);
-  });
-  afterAll(async () => {
-    await app?.stop();
-    await smtp?.close();
+  storeSuite((a, s) => {
+    app = a;
+    smtp = s;
   });
 
   it('one copy, the send failed as unanswered, never retried into a second copy', async () => {

@@ -3,9 +3,9 @@
 // the frequency cap and as offered, then the issue's coverage check: a synthetic store with a known
 // true effect, 20 seeds, and the reported 95% intervals must cover it in at least 17.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import pg from 'pg';
-import { freshDatabase, missing } from '../support/services.js';
-import { migrate } from '../../src/db/migrate.js';
+import type pg from 'pg';
+import { missing } from '../support/services.js';
+import { migratedPool } from '../importer/support.js';
 import { loadMeasure } from '../../src/measure/measure.js';
 import { loadStats } from '../../src/stats/funnel.js';
 import { recordHoldoutPeriod } from '../../src/measure/holdout.js';
@@ -56,18 +56,14 @@ async function seedCustomers(pool: pg.Pool, store: string, customers: Customer[]
 const skip = missing('postgres');
 
 describe.skipIf(skip)('measurement on PostgreSQL', () => {
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
+  let db: Awaited<ReturnType<typeof migratedPool>>;
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    db = await freshDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 4 });
-    await migrate(pool);
+    db = await migratedPool();
+    pool = db.pool;
   });
-  afterAll(async () => {
-    await pool?.end();
-    await db?.drop();
-  });
+  afterAll(async () => db?.close());
 
   it('counts each group exactly: net of refunds, within the window, in the current holdout period only', async () => {
     await pool.query(`INSERT INTO holdout_periods (store, holdout, started_at) VALUES ('exact', 0.1, $1), ('exact', 0.5, $2), ('exact', 0.5, $3)`,

@@ -8,19 +8,11 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { missing, startSmtpSink, tempDir, until, type SmtpSink } from '../support/services.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
 import { importCatalog } from '../../src/importer/import-catalog.js';
-import { fixtureText, postShopifyRaw, postWoo } from '../ingest/routes/support.js';
+import { fixtureText, liveShopifyOrder as live, postShopifyRaw, postWoo } from '../ingest/routes/support.js';
 
 const SHOPIFY_ORDER = '820982911946154500';
 const SHOPIFY_PRODUCT = '788032119674292900'; // the products/create fixture ("Shirts") and three of the order's lines
 const WOO_ORDER = '727';
-
-/** Shopify's sample orders are all cancelled; this one field is cleared, every other byte is as sent. */
-const live = (name: string): string => {
-  const text = fixtureText(name);
-  const cleared = text.replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null');
-  expect(cleared).not.toBe(text);
-  return cleared;
-};
 
 const config = {
   timing: {

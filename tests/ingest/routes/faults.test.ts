@@ -7,11 +7,10 @@ import { startTestApp, type TestApp } from '../../support/app.js';
 import { freshDatabase, missing } from '../../support/services.js';
 import { startTcpProxy, type TcpProxy } from '../../support/tcp-proxy.js';
 import { isDatabaseUnreachable } from '../../../src/db/unreachable.js';
-import { fixtureText, postShopifyRaw } from './support.js';
+import { fixtureText, liveShopifyOrder, postShopifyRaw } from './support.js';
 
 const ORDER = '820982911946154500';
-/** Shopify's sample order is cancelled; this one field is cleared, every other byte is as sent. */
-const order = (name: string) => fixtureText(name).replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null');
+const order = liveShopifyOrder;
 
 describe.skipIf(missing('postgres', 'redis'))('faults: 500 for ours, 503 for an unreachable database', () => {
   const logLines: string[] = [];

@@ -17,6 +17,17 @@ export function fixtureText(name: string): string {
   return fixture(name).toString('utf8');
 }
 
+/**
+ * A published Shopify order payload as a live order: Shopify's samples are all cancelled, so this
+ * one field is cleared and every other byte stays as published.
+ */
+export function liveShopifyOrder(name: string): string {
+  const text = fixtureText(name);
+  const live = text.replace('"cancelled_at": "2021-12-31T19:00:00-05:00"', '"cancelled_at": null');
+  if (live === text) throw new Error(`${name}: no cancelled_at to clear (the fixture changed?)`);
+  return live;
+}
+
 export function fixtureJson(name: string): Record<string, unknown> {
   return JSON.parse(fixtureText(name)) as Record<string, unknown>;
 }
