@@ -1,8 +1,8 @@
 // aftercart preview ORDER_ID [--store S] [--out FILE]
 //
-// Renders the cross-sell email of one order without sending it: the cross-sell is loaded the way
-// the worker loads it (workers/sql/load-cross-sell.sql), items are picked by the same
-// PostgresItemPicker, and the props are built by the same crossSellProps(). A dry run: nothing
+// Renders the cross-sell email of one order without sending it, with the worker's own steps: the
+// cross-sell is loaded by workers/load-cross-sell.ts, and its items are picked (by the same
+// PostgresItemPicker), linked and rendered by workers/compose.ts. A dry run: nothing
 // is claimed, recorded or queued. The HTML goes to --out FILE, else stdout; one summary line
 // (subject, items, status) goes to stderr. Links are signed with LINK_SECRET (or the embedded
 // set-up's secret in the data dir) so they are the links the email would carry.
@@ -11,17 +11,18 @@ import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type pg from 'pg';
+import type { Config } from '../config/schema.js';
 import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
-import { LinkSigner } from '../http/links.js';
-import { crossSellProps } from '../mail/preview-props.js';
-import { renderCrossSell, type RenderedEmail } from '../mail/render.js';
-import { figuresWindow } from '../eligibility/figures.js';
+import { queryRunner } from '../db/sql.js';
+import { LinkSigner, type LinkToken } from '../http/links.js';
+import type { RenderedEmail } from '../mail/render.js';
 import { PostgresItemPicker } from '../recommend/postgres-item-picker.js';
-import type { LoadedCrossSell } from '../../workers/deliver.js';
+import { loadCrossSell, type LoadedCrossSell } from '../../workers/load-cross-sell.js';
+import { composeEmail, pickItems } from '../../workers/compose.js';
 
 const usage = 'usage: aftercart preview ORDER_ID [--store S] [--out FILE]\n';
-const loadCrossSell = readFileSync(new URL('../../workers/sql/load-cross-sell.sql', import.meta.url), 'utf8');
 
 export interface PreviewOptions {
   env?: NodeJS.ProcessEnv;
@@ -32,6 +33,35 @@ export interface PreviewOptions {
 export async function run(argv: string[], opts: PreviewOptions = {}): Promise<number> {
   const out = opts.stdout ?? process.stdout;
   const err = opts.stderr ?? process.stderr;
+  const args = parseArguments(argv, out, err);
+  if (typeof args === 'number') return args;
+
+  const { env, config } = await loadSettings(opts.env ?? process.env);
+  const dataDir = path.resolve(env.AFTERCART_DATA_DIR);
+  const db = await openDatabase({ url: env.DATABASE_URL, dataDir, command: 'preview' });
+  try {
+    const publicUrl = env.PUBLIC_URL.replace(/\/$/, '');
+    const links = linkSigner(env.LINK_SECRET, dataDir);
+    return await previewOrder({ pool: db.pool, config, publicUrl, links, out, err }, args);
+  } catch (e) {
+    if ((e as { code?: string }).code === '42P01') {
+      err.write('aftercart preview: the database has no Aftercart tables yet; run `aftercart migrate` first\n');
+      return 1;
+    }
+    throw e;
+  } finally {
+    await db.close();
+  }
+}
+
+interface PreviewArgs {
+  orderId: string;
+  store?: string;
+  out?: string;
+}
+
+/** The arguments, or the exit code when there is nothing to preview (usage, --help). */
+function parseArguments(argv: string[], out: NodeJS.WritableStream, err: NodeJS.WritableStream): PreviewArgs | number {
   let values: { store?: string; out?: string; help?: boolean };
   let positionals: string[];
   try {
@@ -52,63 +82,60 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
     err.write(usage);
     return 2;
   }
+  return { orderId, store: values.store, out: values.out };
+}
 
-  const { env, config } = await loadSettings(opts.env ?? process.env);
-  const dataDir = path.resolve(env.AFTERCART_DATA_DIR);
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir, command: 'preview' });
-  try {
-    const { rows: found } = await db.pool.query<{ id: string; store: string }>(
-      `SELECT id::text AS id, store FROM cross_sells WHERE order_id = $1 AND ($2::text IS NULL OR store = $2) ORDER BY store`,
-      [orderId, values.store ?? null],
-    );
-    if (found.length === 0) {
-      err.write(`aftercart preview: no cross-sell for order ${orderId}${values.store ? ` in ${values.store}` : ''}\n`);
-      return 1;
-    }
-    if (found.length > 1) {
-      err.write(`aftercart preview: order ${orderId} exists in ${found.length} stores (${found.map((f) => f.store).join(', ')}): pass --store\n`);
-      return 2;
-    }
-    const { rows } = await db.pool.query<LoadedCrossSell>(loadCrossSell, [found[0]!.id, ...figuresWindow(config, new Date())]);
-    const xs = rows[0];
-    if (!xs) {
-      err.write(`aftercart preview: order ${orderId} has no order record\n`);
-      return 1;
-    }
+interface PreviewContext {
+  pool: pg.Pool;
+  config: Config;
+  publicUrl: string;
+  /** Undefined without LINK_SECRET or an embedded set-up's secret: links marked as the preview's. */
+  links: LinkSigner | undefined;
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
 
-    // The same request the worker makes; the picker only reads.
-    const picker = new PostgresItemPicker(db.pool, () => config);
-    const picked = await picker.pick({
-      store: xs.store, customerKey: xs.customerKey, orderIds: [xs.orderId, ...xs.siblings.map((s) => s.orderId)],
-      lines: xs.lines, limit: config.recommend.maxItems, context: xs.itemContext ?? undefined,
-    });
-    if (picked.items.length === 0) {
-      err.write(`aftercart preview: nothing to recommend for order ${orderId} (${xs.store}): no_complements, ${picked.considered} candidate(s) considered\n`);
-      return 1;
-    }
-
-    const publicUrl = env.PUBLIC_URL.replace(/\/$/, '');
-    const links = linkSigner(env.LINK_SECRET, dataDir);
-    const items = picked.items.map((item) => ({
-      ...item,
-      href: `${publicUrl}/c/${links ? links.sign({ kind: 'c', crossSellId: xs.id, productId: item.productId }) : `preview-${encodeURIComponent(item.productId)}`}`,
-    }));
-    const unsubscribeUrl = `${publicUrl}/u/${links ? links.sign({ kind: 'u', crossSellId: xs.id }) : 'preview'}`;
-    const rendered = await renderCrossSell(crossSellProps({ config, crossSell: xs, items, unsubscribeUrl }));
-
-    if (values.out) await writeFile(values.out, rendered.html);
-    else out.write(rendered.html);
-    err.write(summary(xs, rendered, items.map((i) => i.productId), values.out));
-    return 0;
-  } catch (e) {
-    if ((e as { code?: string }).code === '42P01') {
-      err.write('aftercart preview: the database has no Aftercart tables yet; run `aftercart migrate` first\n');
-      return 1;
-    }
-    throw e;
-  } finally {
-    await db.close();
+/** Loads, picks and composes as the worker does, and writes the HTML; the exit code. */
+async function previewOrder({ pool, config, publicUrl, links, out, err }: PreviewContext, args: PreviewArgs): Promise<number> {
+  const { orderId } = args;
+  const found = await findCrossSell(pool, args, err);
+  if (typeof found === 'number') return found;
+  const xs = await loadCrossSell(queryRunner(pool, false), found, config, new Date());
+  if (!xs) {
+    err.write(`aftercart preview: order ${orderId} has no order record\n`);
+    return 1;
   }
+
+  // The same request the worker makes; the picker only reads.
+  const picked = await pickItems(new PostgresItemPicker(pool, () => config), config, xs);
+  if (picked.items.length === 0) {
+    err.write(`aftercart preview: nothing to recommend for order ${orderId} (${xs.store}): no_complements, ${picked.considered} candidate(s) considered\n`);
+    return 1;
+  }
+
+  const sign = links ? (link: LinkToken) => links.sign(link) : unsignedToken;
+  const { rendered, items } = await composeEmail({ config, crossSell: xs, items: picked.items, publicUrl, sign });
+  if (args.out) await writeFile(args.out, rendered.html);
+  else out.write(rendered.html);
+  err.write(summary(xs, rendered, items.map((i) => i.productId), args.out));
+  return 0;
+}
+
+/** The id of the order's cross-sell, or the exit code when there is none or --store must choose. */
+async function findCrossSell(pool: pg.Pool, { orderId, store }: PreviewArgs, err: NodeJS.WritableStream): Promise<string | number> {
+  const { rows: found } = await pool.query<{ id: string; store: string }>(
+    `SELECT id::text AS id, store FROM cross_sells WHERE order_id = $1 AND ($2::text IS NULL OR store = $2) ORDER BY store`,
+    [orderId, store ?? null],
+  );
+  if (found.length === 0) {
+    err.write(`aftercart preview: no cross-sell for order ${orderId}${store ? ` in ${store}` : ''}\n`);
+    return 1;
+  }
+  if (found.length > 1) {
+    err.write(`aftercart preview: order ${orderId} exists in ${found.length} stores (${found.map((f) => f.store).join(', ')}): pass --store\n`);
+    return 2;
+  }
+  return found[0]!.id;
 }
 
 /** LINK_SECRET, else the embedded set-up's secret if one was created; never creates one. */
@@ -116,6 +143,11 @@ function linkSigner(secret: string | undefined, dataDir: string): LinkSigner | u
   if (secret) return new LinkSigner(secret);
   const file = path.join(dataDir, 'link-secret');
   return existsSync(file) ? new LinkSigner(readFileSync(file, 'utf8').trim()) : undefined;
+}
+
+/** Without a secret the links cannot be the email's: marked as the preview's own. */
+function unsignedToken(link: LinkToken): string {
+  return link.kind === 'c' ? `preview-${encodeURIComponent(link.productId)}` : 'preview';
 }
 
 function summary(xs: LoadedCrossSell, rendered: RenderedEmail, productIds: string[], file: string | undefined): string {

@@ -131,7 +131,7 @@ describe.skipIf(skip)('the email a customer receives (Postgres + Redis + SMTP)',
   describe('a de-DE customer paying in EUR while the catalog is priced in USD (a multi-currency store)', () => {
     // BUG (workers/deliver.ts): the props take the order's currency for every price, so the
     // catalog's "19.99" USD is shown as "19,99 €". Fixed once deliver.ts builds its props with
-    // src/mail/preview-props.ts crossSellProps(), which leaves out a price in another currency.
+    // src/mail/email-props.ts emailProps(), which leaves out a price in another currency.
     it('never shows a USD catalog price with a euro sign', async () => {
       const { mail } = await sendOne('2004', { email: 'eva@example.com', firstName: 'Eva', locale: 'de-DE', currency: 'EUR' });
       const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });

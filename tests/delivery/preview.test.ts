@@ -1,6 +1,6 @@
 // `aftercart preview ORDER_ID [--store S] [--out FILE]`: the email of one order rendered the way
 // the worker renders it, without claiming, recording or sending anything; and the pure
-// crossSellProps() both use.
+// emailProps() both use.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleProducts, type TestApp } from '../support/app.js';
 import { missing, services, sleep, startSmtpSink, tempDir, type SmtpSink } from '../support/services.js';
 import { run } from '../../src/cli/preview.js';
-import { crossSellProps, type LinkedItem } from '../../src/mail/preview-props.js';
+import { emailProps, type LinkedItem } from '../../src/mail/email-props.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { crossSellOf, deliveryConfig, hrefs, mailTo, orderEvent, PUBLIC_URL, settled } from './support.js';
@@ -20,7 +20,7 @@ function capture() {
   return { stream, text: () => text };
 }
 
-describe('crossSellProps (pure)', () => {
+describe('emailProps (pure)', () => {
   const config = parseConfig({ store: { name: 'Pixel', url: 'https://pixel.example', colors: { brand: '#000000' } }, recommend: { bundle: { percent: 10, code: 'TEN' } } });
   const item = (productId: string, extra: Partial<LinkedItem> = {}): LinkedItem => ({
     productId, title: `T ${productId}`, source: 'declared', score: 1, reason: 'r', reasonCode: 'goes_with', anchorProductId: 'P1',
@@ -33,7 +33,7 @@ describe('crossSellProps (pure)', () => {
   };
 
   it('maps store, customer, bought titles, items (required from the source), bundle and unsubscribe URL', () => {
-    const props = crossSellProps({ config, crossSell, items: [item('P2'), item('P3', { source: 'required', reasonCode: 'needed_for' })], unsubscribeUrl: 'https://t.example/u/x' });
+    const props = emailProps({ config, crossSell, items: [item('P2'), item('P3', { source: 'required', reasonCode: 'needed_for' })], unsubscribeUrl: 'https://t.example/u/x' });
     expect(props).toEqual({
       store: { name: 'Pixel', url: 'https://pixel.example', logoUrl: undefined, colors: { brand: '#000000', accent: '#2563eb' } },
       locale: 'de-DE',
@@ -50,7 +50,7 @@ describe('crossSellProps (pure)', () => {
   });
 
   it('falls back to en-US, the items’ currency, no name and no bundle', () => {
-    const props = crossSellProps({
+    const props = emailProps({
       config: parseConfig({}), crossSell: { locale: null, currency: null, firstName: null, lines: [] },
       items: [item('P2', { currency: 'eur' })], unsubscribeUrl: 'u',
     });
@@ -59,7 +59,7 @@ describe('crossSellProps (pure)', () => {
   });
 
   it('never shows a catalog price in the wrong currency: a USD price in a EUR order is left out', () => {
-    const props = crossSellProps({ config, crossSell: { ...crossSell, currency: 'EUR' }, items: [item('P2'), item('P4', { currency: undefined })], unsubscribeUrl: 'u' });
+    const props = emailProps({ config, crossSell: { ...crossSell, currency: 'EUR' }, items: [item('P2'), item('P4', { currency: undefined })], unsubscribeUrl: 'u' });
     expect(props.currency).toBe('EUR');
     expect(props.items.map((i) => i.price)).toEqual([undefined, '9.99']);
   });

@@ -25,7 +25,7 @@ SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", 
                   AND s.id <> x.id AND s.status IN ('waiting', 'scheduled')))) AS lines
        -- Only for a send that may go ahead (a duplicate job or a finished row needs none).
        -- The figures take the email hash from the key ('e-' + hash of the address it was made
-       -- from); the worker uses them only if that is still the address's hash (deliver.ts).
+       -- from); the worker uses them only if that is still the address's hash (decide.ts).
        , CASE WHEN x.status = 'scheduled' AND x.customer_key LIKE 'e-%' THEN
            customer_figures(x.store, x.customer_key, substr(x.customer_key, 3), $2, $3, $4, $5, $6) END AS "figuresByKey"
        , CASE WHEN x.status = 'scheduled' THEN customer_context(x.store, coalesce(x.customer_key, ''), ARRAY[x.order_id] || ARRAY(

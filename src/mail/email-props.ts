@@ -1,11 +1,12 @@
-// The props of the cross-sell email from what the worker (or `aftercart preview`) knows: the
-// store's config, the cross-sell as workers/sql/load-cross-sell.sql loads it, the chosen items
-// with their tracked links, and the unsubscribe URL. Pure: no I/O, no clock.
+// The props of the cross-sell email (what the template shows) from what the worker knows: the
+// store's config, the cross-sell as workers/load-cross-sell.ts loads it, the chosen items with
+// their tracked links, and the unsubscribe URL. Pure: no I/O, no clock. Used by workers/compose.ts
+// for every send and every `aftercart preview`.
 import type { Config } from '../config/schema.js';
 import type { ChosenItem } from '../recommend/item-picker.js';
 import type { CrossSellProps } from './render.js';
 
-/** The part of a loaded cross-sell (workers/deliver.ts `LoadedCrossSell`) the email shows. */
+/** The part of a loaded cross-sell (workers/load-cross-sell.ts `LoadedCrossSell`) the email shows. */
 export interface CrossSellForEmail {
   locale: string | null;
   currency: string | null;
@@ -16,7 +17,7 @@ export interface CrossSellForEmail {
 /** A chosen item with the link the email uses for it (`/c/:token` on PUBLIC_URL). */
 export type LinkedItem = ChosenItem & { href: string };
 
-export interface CrossSellPropsInput {
+export interface EmailPropsInput {
   config: Pick<Config, 'store' | 'recommend'>;
   crossSell: CrossSellForEmail;
   items: LinkedItem[];
@@ -26,7 +27,7 @@ export interface CrossSellPropsInput {
 export const DEFAULT_LOCALE = 'en-US';
 export const DEFAULT_CURRENCY = 'USD';
 
-export function crossSellProps({ config, crossSell, items, unsubscribeUrl }: CrossSellPropsInput): CrossSellProps {
+export function emailProps({ config, crossSell, items, unsubscribeUrl }: EmailPropsInput): CrossSellProps {
   const currency = (crossSell.currency ?? items.find((i) => i.currency)?.currency ?? DEFAULT_CURRENCY).trim().toUpperCase();
   const { store } = config;
   return {
