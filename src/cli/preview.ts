@@ -13,11 +13,11 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
-import { LinkSigner } from '../http/links.js';
+import { LinkSigner } from '../links/signed-links.js';
 import { crossSellProps } from '../mail/preview-props.js';
 import { renderCrossSell, type RenderedEmail } from '../mail/render.js';
 import { figuresWindow } from '../eligibility/figures.js';
-import { PostgresItemPicker } from '../recommend/postgres-item-picker.js';
+import { PostgresItemPicker } from '../recommend/pick-from-database.js';
 import type { LoadedCrossSell } from '../../workers/deliver.js';
 
 const usage = 'usage: aftercart preview ORDER_ID [--store S] [--out FILE]\n';

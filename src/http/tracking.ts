@@ -4,9 +4,9 @@
 import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type pg from 'pg';
-import type { LinkSigner } from './links.js';
-import { emailHash } from '../ingest/customer-key.js';
-import { normaliseEmail } from '../ingest/email-address.js';
+import type { LinkSigner } from '../links/signed-links.js';
+import { emailHash } from '../domain/customer-key.js';
+import { normaliseEmail } from '../domain/email-address.js';
 import { renderUnsubscribePage } from './pages/unsubscribe-page.js';
 import type { Config } from '../config/schema.js';
 import { linkPolicy, safeLinkUrl } from '../ingest/safe-url.js';

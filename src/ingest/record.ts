@@ -3,17 +3,17 @@
 // delivery carrying several kinds of writes runs them in one transaction.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { CanonicalEvent, Customer, Order, Product } from './canonical.js';
+import type { CanonicalEvent, Customer, Order, Product } from '../domain/canonical-event.js';
 import type { ParsedDelivery } from './sources/source.js';
-import { addressHash, customerKey } from './customer-key.js';
-import { normaliseEmail, storedEmail } from './email-address.js';
+import { addressHash, customerKey } from '../domain/customer-key.js';
+import { normaliseEmail, storedEmail } from '../domain/email-address.js';
 import { sql } from '../db/sql.js';
 import { withTransaction } from '../db/transaction.js';
 import { StoreOwners } from './store-owners.js';
 import {
   decideOrderTiming, timedLines, timingReadsCatalog, withCatalogFacts,
   type CatalogFacts, type OrderFacts, type StoredTimedLine, type TimingVerdict,
-} from './order-timing.js';
+} from '../timing/order-timing.js';
 import type { TimedLine } from '../timing/index.js';
 import type { TimingConfig } from '../config/schema.js';
 import { formatCents, toCents } from '../money/cents.js';

@@ -2,7 +2,7 @@
 // store's config, the cross-sell as workers/sql/load-cross-sell.sql loads it, the chosen items
 // with their tracked links, and the unsubscribe URL. Pure: no I/O, no clock.
 import type { Config } from '../config/schema.js';
-import type { ChosenItem } from '../recommend/item-picker.js';
+import type { ChosenItem } from '../recommend/item-picker-interface.js';
 import type { CrossSellProps } from './render.js';
 
 /** The part of a loaded cross-sell (workers/deliver.ts `LoadedCrossSell`) the email shows. */

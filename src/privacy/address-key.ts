@@ -8,7 +8,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { ConfigError } from '../config/load.js';
 import { withTransaction } from '../db/transaction.js';
-import { addressKeyFingerprint, customerKey, keyedHash, useAddressKey } from '../ingest/customer-key.js';
+import { addressKeyFingerprint, customerKey, keyedHash, useAddressKey } from '../domain/customer-key.js';
 
 /** address_keys.fingerprint of rows written before 0014: bare sha256 hashes. */
 const LEGACY = 'sha256';

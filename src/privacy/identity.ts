@@ -2,8 +2,8 @@
 // order of the customer it names, found from any identifier it carries.
 import type pg from 'pg';
 import { sql } from '../db/sql.js';
-import { addressHash, customerKey } from '../ingest/customer-key.js';
-import { normaliseEmail } from '../ingest/email-address.js';
+import { addressHash, customerKey } from '../domain/customer-key.js';
+import { normaliseEmail } from '../domain/email-address.js';
 
 const q = { identity: sql(import.meta.url, 'customer-identity') };
 

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { safeLinkUrl, withSafeLink } from '../../src/ingest/safe-url.js';
 import { parseConfig } from '../../src/config/load.js';
-import type { Product } from '../../src/ingest/canonical.js';
+import type { Product } from '../../src/domain/canonical-event.js';
 
 const store = { storeUrl: 'https://shop.example', linkHosts: ['cdn.alpha.example'] };
 

@@ -1,8 +1,8 @@
 // Suppression admin (issue 7): list, add and lift suppressions. Addresses are keyed by their
 // hash like everywhere else; store '*' suppresses an address in every store.
 import type pg from 'pg';
-import { addressHash, emailHash } from '../../ingest/customer-key.js';
-import { normaliseEmail } from '../../ingest/email-address.js';
+import { addressHash, emailHash } from '../../domain/customer-key.js';
+import { normaliseEmail } from '../../domain/email-address.js';
 import { sql } from '../../db/sql.js';
 
 const q = {
