@@ -20,7 +20,7 @@ import { webhookRoutes } from './http/webhooks.js';
 import { healthRoutes } from './http/health.js';
 import { trackingRoutes } from './http/tracking.js';
 import { adminRoutes } from './http/admin/index.js';
-import { metricsGate } from './metrics/metrics.js';
+import { metricsGate } from './http/metrics-gate.js';
 import { weakSecrets } from './config/env.js';
 import { createLogger, logFormat, throttledErrors } from './log.js';
 import { createDeliverProcessor } from '../workers/deliver.js';

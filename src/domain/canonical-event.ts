@@ -1,7 +1,9 @@
 // The one shape every store platform's webhook is mapped to (SPEC: "Canonical events").
-// Money is a decimal string and ids are strings end to end; times are ISO 8601.
+// Money is a decimal string (src/money/decimal.ts: read leniently, kept in normal form) and ids
+// are strings end to end; times are ISO 8601.
 import { z } from 'zod';
 import { capCodePoints, NAME_MAX, TITLE_MAX } from '../text/caps.js';
+import { normaliseDecimal } from '../money/decimal.js';
 import { normaliseEmail } from './email-address.js';
 
 /** Text Postgres can hold: no NUL character. */
@@ -11,7 +13,8 @@ const capped = (max: number) => text().transform((s) => capCodePoints(s, max));
 
 /** What the columns hold: numeric(14,2), int4, timestamptz, text (no NUL). */
 const money = text()
-  .regex(/^-?\d+(\.\d+)?$/, 'a decimal string such as "12.50"')
+  .refine((s) => normaliseDecimal(s) !== undefined, 'a decimal string such as "12.50"')
+  .transform((s) => normaliseDecimal(s) ?? s)
   .refine((s) => s.replace(/^-/, '').split('.')[0]!.length <= 12, 'an amount below 1,000,000,000,000');
 const count = z.number().int().max(2_147_483_647);
 const isoTime = z

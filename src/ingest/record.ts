@@ -16,7 +16,7 @@ import {
 } from '../timing/order-timing.js';
 import type { TimedLine } from '../timing/index.js';
 import type { TimingConfig } from '../config/schema.js';
-import { formatCents, toCents } from '../money/cents.js';
+import { sumMoney } from '../money/cents.js';
 import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from './safe-url.js';
 import { identify, idPatterns, type PrivacyRequest } from '../privacy/identity.js';
 import { eraseCustomerFiles, eraseStoreFiles, type PrivacyFiles } from '../privacy/files.js';
@@ -382,11 +382,4 @@ function deliveryCustomerKey(events: CanonicalEvent[]): string | null {
     if (e.type === 'customer.updated') return customerKey(e.data.customer);
   }
   return null;
-}
-
-/** Exact decimal sum of price × quantity, in cents, back to a decimal string. */
-export function sumMoney(items: [string, number][]): string {
-  let cents = 0n;
-  for (const [price, qty] of items) cents += (toCents(price) ?? 0n) * BigInt(qty);
-  return formatCents(cents);
 }

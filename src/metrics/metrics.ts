@@ -1,10 +1,8 @@
-// Prometheus metrics (prom-client), one registry per process, served at GET /metrics.
-// Every label value a request can influence is taken from a known list (else "other"), so no
-// caller can grow the registry; METRICS_TOKEN, when set, keeps the figures to its bearer.
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+// Prometheus metrics (prom-client), one registry per process, served at GET /metrics (its gate:
+// src/http/metrics-gate.ts). Every label value a request can influence is taken from a known
+// list (else "other"), so no caller can grow the registry.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { canonicalEventSchema } from '../domain/canonical-event.js';
-import { bearerToken, sameToken } from '../http/admin/auth.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'aftercart_' });
@@ -46,14 +44,3 @@ export const metrics = {
   renderSeconds: new Histogram({ name: 'aftercart_render_seconds', help: 'Email render latency', buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.05], registers: [registry] }),
   smtpSeconds: new Histogram({ name: 'aftercart_smtp_seconds', help: 'SMTP send latency', buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5], registers: [registry] }),
 };
-
-/** An onRequest hook for the server: with a token, GET /metrics answers 401 to anyone without it. */
-export function metricsGate(token: string | undefined): onRequestAsyncHookHandler {
-  return async (req: FastifyRequest, reply: FastifyReply) => {
-    if (!token || req.routeOptions.url !== '/metrics') return;
-    const given = bearerToken(req.headers.authorization);
-    if (given !== undefined && sameToken(given, token)) return;
-    req.log.warn({ ip: req.ip }, 'metrics refused: missing or wrong METRICS_TOKEN');
-    return reply.code(401).header('www-authenticate', 'Bearer realm="aftercart-metrics"').send({ error: 'unauthorized' });
-  };
-}

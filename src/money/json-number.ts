@@ -1,22 +1,23 @@
-// Money as decimal strings, never floats: numbers are rewritten from their source text, and
-// sums are done on scaled BigInts.
+// Amounts in webhook JSON: a decimal string, or a JSON number rewritten from its source text
+// (lossless-json), never through a float. Both end as the normal form of decimal.ts.
 import { isLosslessNumber } from 'lossless-json';
+import { normaliseDecimal } from './decimal.js';
 
-const plainDecimal = /^-?\d+(\.\d+)?$/;
 const numberText = /^(-?)(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/;
 /** Beyond this an exponent is not a price but a way to make us build a huge string. */
 const maxExponent = 40;
 
 /** A JSON number's text (`3`, `89.99`, `1.5e2`) or a decimal string, as a plain decimal string. */
 export function toDecimal(value: unknown): string | undefined {
-  if (typeof value === 'string') return plainDecimal.test(value.trim()) ? value.trim() : undefined;
+  if (typeof value === 'string') return normaliseDecimal(value);
   if (isLosslessNumber(value)) return fromNumberText(value.toString());
   if (typeof value === 'number' && Number.isFinite(value)) return fromNumberText(String(value));
   return undefined;
 }
 
 function fromNumberText(text: string): string | undefined {
-  if (plainDecimal.test(text)) return text;
+  const plain = normaliseDecimal(text);
+  if (plain !== undefined) return plain;
   const m = numberText.exec(text);
   if (!m) return undefined;
   const [, sign, intPart, fracPart = '', expText] = m;
@@ -29,22 +30,4 @@ function fromNumberText(text: string): string | undefined {
   const whole = padded.slice(0, at).replace(/^0+(?=\d)/, '') || '0';
   const frac = padded.slice(at).replace(/0+$/, '');
   return `${sign}${whole}${frac ? `.${frac}` : ''}`;
-}
-
-/** Exact sum of decimal strings. */
-export function sumDecimals(values: readonly string[]): string {
-  const scale = Math.max(0, ...values.map((v) => v.split('.')[1]?.length ?? 0));
-  const total = values.reduce((acc, v) => acc + scaled(v, scale), 0n);
-  const negative = total < 0n;
-  const digits = (negative ? -total : total).toString().padStart(scale + 1, '0');
-  const whole = digits.slice(0, digits.length - scale);
-  const frac = digits.slice(digits.length - scale);
-  return `${negative ? '-' : ''}${whole}${scale ? `.${frac}` : ''}`;
-}
-
-function scaled(decimal: string, scale: number): bigint {
-  const negative = decimal.startsWith('-');
-  const [whole, frac = ''] = decimal.replace('-', '').split('.');
-  const n = BigInt(whole + frac.padEnd(scale, '0'));
-  return negative ? -n : n;
 }

@@ -11,7 +11,6 @@ export type {
   PickInput,
   PickLimits,
   PickResult,
-  ReasonCode,
 } from './types.js';
 export { pickItems, reasonText } from './pick-items.js';
 export { buildCoPurchase, modelFromRows, type Basket, type BuiltCoPurchase, type CoPurchaseOptions, type CoPurchaseRow } from './copurchase.js';

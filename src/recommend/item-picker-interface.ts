@@ -1,5 +1,6 @@
 // What the worker asks of item selection; the Postgres-backed implementation reads the
 // customer's context and the store's catalog and model, and hands them to the pure `pickItems`.
+import type { ItemReasonCode } from '../domain/reason-codes.js';
 import type { ItemSource } from './types.js';
 import type { CatalogStamp } from './catalog-cache.js';
 
@@ -35,7 +36,7 @@ export interface ChosenItem {
   source: ItemSource;
   score: number;
   reason: string;
-  reasonCode: 'needed_for' | 'goes_with' | 'often_bought_with';
+  reasonCode: ItemReasonCode;
   anchorProductId: string;
   anchorTitle: string;
   url?: string;

@@ -15,8 +15,8 @@ import type {
   PickInput,
   PickLimits,
   PickResult,
-  ReasonCode,
 } from './types.js';
+import type { ItemReasonCode } from '../domain/reason-codes.js';
 
 interface Candidate {
   id: string;
@@ -25,14 +25,14 @@ interface Candidate {
   anchorProductId: string;
 }
 
-const REASON: Record<ItemSource, ReasonCode> = {
+const REASON: Record<ItemSource, ItemReasonCode> = {
   required: 'needed_for',
   declared: 'goes_with',
   type: 'goes_with',
   copurchase: 'often_bought_with',
 };
 
-export function reasonText(code: ReasonCode, anchorTitle: string): string {
+export function reasonText(code: ItemReasonCode, anchorTitle: string): string {
   if (code === 'needed_for') return `Needed to use your ${anchorTitle}`;
   if (code === 'goes_with') return `Goes with your ${anchorTitle}`;
   return `Often bought with ${anchorTitle}`;

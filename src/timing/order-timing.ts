@@ -2,6 +2,8 @@
 // timing figures `explain` prints. Cancellation and refunds outrank any timing rule.
 import { decideTiming, type TimedLine, type TimingDecision } from './index.js';
 import type { TimingConfig } from '../config/schema.js';
+import type { CrossSellStatus } from '../domain/cross-sell-status.js';
+import type { SkipReason } from '../domain/reason-codes.js';
 
 export interface OrderFacts {
   lines: TimedLine[];
@@ -14,11 +16,9 @@ export interface OrderFacts {
   learned?: Record<string, { medianMs: number; samples: number }>;
 }
 
-export type CrossSellStatus = 'waiting' | 'scheduled' | 'sending' | 'sent' | 'held_out' | 'skipped' | 'cancelled' | 'failed';
-
 export interface TimingVerdict {
   status: CrossSellStatus;
-  reason: string | null;
+  reason: SkipReason | null;
   dueAt: Date | null;
   /** The decision behind it, stored for `explain`; `untyped` lists products of no known type. */
   timing: (TimingDecision | { status: 'cancelled'; reason: string }) & { untyped?: string[] };

@@ -1,23 +1,12 @@
-// The importers' pure parts: exact money, country names, format detection, and how a reader's
-// order becomes rows (returns spread over lines, the customer's key and fields).
+// The importers' pure parts: country names, format detection, and how a reader's order becomes
+// rows (returns spread over lines, the customer's key and fields). Money: tests/money/.
 import { describe, expect, it } from 'vitest';
-import { formatCents, toCents } from '../../src/money/cents.js';
 import { countryCode } from '../../src/import/country.js';
 import { detectCatalogFormat, detectOrdersFormat } from '../../src/import/detect-format.js';
 import { toOrderRow } from '../../src/import/import-orders.js';
 import { toProductRow } from '../../src/import/import-catalog.js';
 import { customerKey } from '../../src/domain/customer-key.js';
 import { fixture } from './support.js';
-
-describe('money', () => {
-  it.each([
-    ['2.55', 255n], ['-11062.06', -1106206n], ['0.001', 0n], ['0.005', 1n], ['-0.005', -1n], ['18', 1800n], ['.5', 50n], ['1.', 100n], ['+3.10', 310n],
-  ])('%s → %s cents', (text, cents) => expect(toCents(text)).toBe(cents));
-  it.each(['', '-', '.', 'abc', '1e3', '1,000.00', '12.5.1'])('%j is not a decimal', (text) => expect(toCents(text)).toBeUndefined());
-  it('formats cents', () => {
-    expect([0n, 5n, -5n, 1234n, -1106206n].map(formatCents)).toEqual(['0.00', '0.05', '-0.05', '12.34', '-11062.06']);
-  });
-});
 
 describe('countryCode', () => {
   it.each([

@@ -1,10 +1,10 @@
 // Small cell parsers shared by the CSV readers. Money stays a decimal string end to end.
+import { normaliseDecimal } from '../../money/decimal.js';
 
-/** "12.5" → "12.50"-ish normalised decimal string; undefined for empty or not a number. */
+/** A cell's amount in normal form ("£1,299.5" → "1299.5"); undefined for empty or not a number. */
 export function money(text: string): string | undefined {
-  const t = text.trim().replace(/^[£$€]/, '').replace(/,(?=\d{3}\b)/g, '');
-  if (!/^-?\d+(\.\d+)?$/.test(t) && !/^-?\.\d+$/.test(t)) return undefined;
-  return t.startsWith('.') ? `0${t}` : t.startsWith('-.') ? `-0${t.slice(1)}` : t;
+  // Exports add a currency sign and thousands separators; the rest is the one money grammar.
+  return normaliseDecimal(text.trim().replace(/^[£$€]/, '').replace(/,(?=\d{3}\b)/g, ''));
 }
 
 /** Whole number or undefined. */

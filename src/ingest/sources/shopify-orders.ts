@@ -3,7 +3,7 @@
 import type { CanonicalEvent, Customer, Order, OrderLine } from '../../domain/canonical-event.js';
 import { compact } from './events.js';
 import type { Fields } from './fields.js';
-import { sumDecimals } from '../../money/json-number.js';
+import { sumDecimals } from '../../money/decimal.js';
 
 /** Money received: `partially_refunded` was paid first. `partially_paid` (a deposit, payment
  * terms) and `authorized` (not captured yet) are not a completed purchase. */
