@@ -13,7 +13,7 @@ import { migrate } from './db/migrate.js';
 import { openQueue, type QueueBackend, type CrossSellJob } from './queue/cross-sell-queue.js';
 import { Reconciler } from './queue/reconciler.js';
 import { Recorder } from './ingest/record.js';
-import { linkPolicy } from './ingest/safe-url.js';
+import { linkPolicy } from './links/safe-url.js';
 import { createMailer, type Mailer } from './mail/transport.js';
 import { LinkSigner } from './links/signed-links.js';
 import { webhookRoutes } from './http/webhooks.js';

@@ -70,8 +70,8 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
       return 2;
     }
     const { rows } = await db.pool.query<LoadedCrossSell>(loadCrossSell, [found[0]!.id, ...figuresWindow(config, new Date())]);
-    const xs = rows[0];
-    if (!xs) {
+    const crossSell = rows[0];
+    if (!crossSell) {
       err.write(`aftercart preview: order ${orderId} has no order record\n`);
       return 1;
     }
@@ -79,11 +79,11 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
     // The same request the worker makes; the picker only reads.
     const picker = new PostgresItemPicker(db.pool, () => config);
     const picked = await picker.pick({
-      store: xs.store, customerKey: xs.customerKey, orderIds: [xs.orderId, ...xs.siblings.map((s) => s.orderId)],
-      lines: xs.lines, limit: config.recommend.maxItems, context: xs.itemContext ?? undefined,
+      store: crossSell.store, customerKey: crossSell.customerKey, orderIds: [crossSell.orderId, ...crossSell.siblings.map((s) => s.orderId)],
+      lines: crossSell.lines, limit: config.recommend.maxItems, context: crossSell.itemContext ?? undefined,
     });
     if (picked.items.length === 0) {
-      err.write(`aftercart preview: nothing to recommend for order ${orderId} (${xs.store}): no_complements, ${picked.considered} candidate(s) considered\n`);
+      err.write(`aftercart preview: nothing to recommend for order ${orderId} (${crossSell.store}): no_complements, ${picked.considered} candidate(s) considered\n`);
       return 1;
     }
 
@@ -91,14 +91,14 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
     const links = linkSigner(env.LINK_SECRET, dataDir);
     const items = picked.items.map((item) => ({
       ...item,
-      href: `${publicUrl}/c/${links ? links.sign({ kind: 'c', crossSellId: xs.id, productId: item.productId }) : `preview-${encodeURIComponent(item.productId)}`}`,
+      href: `${publicUrl}/c/${links ? links.sign({ kind: 'c', crossSellId: crossSell.id, productId: item.productId }) : `preview-${encodeURIComponent(item.productId)}`}`,
     }));
-    const unsubscribeUrl = `${publicUrl}/u/${links ? links.sign({ kind: 'u', crossSellId: xs.id }) : 'preview'}`;
-    const rendered = await renderCrossSell(crossSellProps({ config, crossSell: xs, items, unsubscribeUrl }));
+    const unsubscribeUrl = `${publicUrl}/u/${links ? links.sign({ kind: 'u', crossSellId: crossSell.id }) : 'preview'}`;
+    const rendered = await renderCrossSell(crossSellProps({ config, crossSell, items, unsubscribeUrl }));
 
     if (values.out) await writeFile(values.out, rendered.html);
     else out.write(rendered.html);
-    err.write(summary(xs, rendered, items.map((i) => i.productId), values.out));
+    err.write(summary(crossSell, rendered, items.map((i) => i.productId), values.out));
     return 0;
   } catch (e) {
     if ((e as { code?: string }).code === '42P01') {
@@ -118,6 +118,6 @@ function linkSigner(secret: string | undefined, dataDir: string): LinkSigner | u
   return existsSync(file) ? new LinkSigner(readFileSync(file, 'utf8').trim()) : undefined;
 }
 
-function summary(xs: LoadedCrossSell, rendered: RenderedEmail, productIds: string[], file: string | undefined): string {
-  return `preview of order ${xs.orderId} (${xs.store}, status ${xs.status}): "${rendered.subject}", items ${productIds.join(', ')}${file ? ` → ${file}` : ''}\n`;
+function summary(crossSell: LoadedCrossSell, rendered: RenderedEmail, productIds: string[], file: string | undefined): string {
+  return `preview of order ${crossSell.orderId} (${crossSell.store}, status ${crossSell.status}): "${rendered.subject}", items ${productIds.join(', ')}${file ? ` → ${file}` : ''}\n`;
 }

@@ -13,7 +13,7 @@ import { readWooProductsCsv } from './readers/woo-products.js';
 import type { ProductRecord } from './readers/types.js';
 import { detectCatalogFormat, type CatalogFormat } from './detect-format.js';
 import { MAX_CENTS, toCents } from '../money/cents.js';
-import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from '../ingest/safe-url.js';
+import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from '../links/safe-url.js';
 import { capCodePoints, TITLE_MAX } from '../text/caps.js';
 
 export interface CatalogProblem {

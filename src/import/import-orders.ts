@@ -128,7 +128,7 @@ export async function importOrders(
     }
   } catch (err) {
     // A file that breaks off mid-way: let the batches under way finish before reporting.
-    await writer.settle();
+    await writer.waitForBatches();
     throw err;
   }
   await writer.finish(split);

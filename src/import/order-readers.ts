@@ -1,4 +1,4 @@
-// The streaming order readers of src/history, by detected format (Online Retail is read line by
+// The streaming order readers of src/import/readers, by detected format (Online Retail is read line by
 // line by the importer itself, since it groups rows into invoices and skips non-products).
 import { readCanonicalOrdersJsonl } from './readers/canonical-jsonl.js';
 import { readShopifyOrdersCsv } from './readers/shopify-orders.js';

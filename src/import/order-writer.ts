@@ -215,7 +215,7 @@ export class OrderWriter {
   }
 
   /** Waits for the batches being written, whatever their outcome (after a read error). */
-  async settle(): Promise<void> {
+  async waitForBatches(): Promise<void> {
     await Promise.all(this.inFlight);
   }
 

@@ -1,4 +1,4 @@
-// The install's address key (src/ingest/customer-key.ts): derived from LINK_SECRET, or from the
+// The install's address key (src/domain/customer-key.ts): derived from LINK_SECRET, or from the
 // random secret kept in the data dir when it is unset, and checked against the database, whose
 // customer keys, suppressions and erasure tombstones were made with it (migration 0014).
 import { existsSync } from 'node:fs';

@@ -9,7 +9,7 @@ import type { ChosenItem, CustomerContext, ItemPicker, PickRequest } from './ite
 import { CatalogCache } from './catalog-cache.js';
 import { pickItems, modelFromRows, anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type BuiltCoPurchase } from './index.js';
 
-const q = {
+const queries = {
   context: sql(import.meta.url, 'customer-context'),
   neighbours: sql(import.meta.url, 'neighbours'),
 };
@@ -32,7 +32,7 @@ export class PostgresItemPicker implements ItemPicker {
     const rc = this.config().recommend;
     const boughtLines = req.lines.filter((l) => l.quantity > 0);
     const ctx = req.context ?? (await queryRunner(this.pool, this.prepared)<{ context: CustomerContext }>(
-      'customer-context', q.context, [req.store, req.customerKey ?? '', req.orderIds])).rows[0]!.context;
+      'customer-context', queries.context, [req.store, req.customerKey ?? '', req.orderIds])).rows[0]!.context;
     const [model, catalog] = await Promise.all([this.model(req.store, ctx.modelBuiltAt), this.catalogs.at(req.store, ctx.catalog)]);
     const owned = new Set(ctx.owned);
     const returned = new Set(ctx.returned);
@@ -66,7 +66,7 @@ export class PostgresItemPicker implements ItemPicker {
     // Concurrent picks share one load.
     const model = builtAt === null
       ? Promise.resolve(modelFromRows([]))
-      : this.pool.query(q.neighbours, [store]).then(({ rows }) => modelFromRows(rows));
+      : this.pool.query(queries.neighbours, [store]).then(({ rows }) => modelFromRows(rows));
     model.catch(() => this.models.delete(store)); // try again on the next pick
     this.models.set(store, { builtAt, model });
     return model;

@@ -1,4 +1,4 @@
-// `import catalog` checks product links as webhooks do (src/ingest/safe-url.ts): a URL that may
+// `import catalog` checks product links as webhooks do (src/links/safe-url.ts): a URL that may
 // not be a click target is dropped with a warning naming the product (never the URL), the row
 // still imported. Titles are capped at 255 code points, as are imported order line titles, and
 // imported names at 100.

@@ -57,7 +57,7 @@ describe.skipIf(skip)('importOrders', () => {
       expect(await q(`SELECT 1 FROM order_lines WHERE store = 'or' AND product_id IN ('POST', 'D', 'GIFT_0001_20')`)).toHaveLength(0);
       expect(await q(`SELECT 1 FROM orders WHERE store = 'or' AND order_id = 'C536379'`)).toHaveLength(0);
 
-      // Keyed by the keyed hash of the customer id (src/ingest/customer-key.ts).
+      // Keyed by the keyed hash of the customer id (src/domain/customer-key.ts).
       const customers = await q(`SELECT customer_key, external_id, email FROM customers WHERE store = 'or' ORDER BY external_id`);
       expect(customers).toEqual(['13047', '15311', '17850'].map((id) => ({ customer_key: customerKey({ id }), external_id: id, email: null })));
       expect(await q(`SELECT 1 FROM cross_sells`)).toHaveLength(0);

@@ -1,4 +1,4 @@
-// Records the history readers produce: close to the canonical shapes (ingest/canonical.ts),
+// Records the history readers produce: close to the canonical shapes (src/domain/canonical-event.ts),
 // but with real Dates and the returns kept alongside the order.
 import type { Product } from '../../domain/canonical-event.js';
 

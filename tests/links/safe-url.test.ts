@@ -1,7 +1,7 @@
-// The one check of product links (src/ingest/safe-url.ts): only http(s) links to the store's own
+// The one check of product links (src/links/safe-url.ts): only http(s) links to the store's own
 // host or a `store.linkHosts` host, without user@ or control characters, may be click targets.
 import { describe, expect, it } from 'vitest';
-import { safeLinkUrl, withSafeLink } from '../../src/ingest/safe-url.js';
+import { safeLinkUrl, withSafeLink } from '../../src/links/safe-url.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { Product } from '../../src/domain/canonical-event.js';
 
