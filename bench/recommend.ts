@@ -3,9 +3,9 @@
 // a sample of real orders with their customer's whole history.
 import pg from 'pg';
 import { migrate } from '../src/db/migrate.js';
-import { importOrders } from '../src/importer/import-orders.js';
+import { importOrders } from '../src/import/import-orders.js';
 import { rebuildCoPurchase } from '../src/recommend/rebuild.js';
-import { PostgresItemPicker } from '../src/recommend/postgres-item-picker.js';
+import { PostgresItemPicker } from '../src/recommend/pick-from-database.js';
 import { parseConfig } from '../src/config/load.js';
 import { round } from './load.js';
 

@@ -140,7 +140,7 @@ async function seed(pool: pg.Pool, store: string, n: number): Promise<string[]> 
     [store],
   );
   await pool.query(
-    // Keys as ingest makes them: 'e-' + the address's hash (src/ingest/customer-key.ts).
+    // Keys as ingest makes them: 'e-' + the address's hash (src/domain/customer-key.ts).
     `WITH n AS (SELECT g, 'e-' || left(encode(sha256(convert_to('buyer' || g || '@example.com', 'UTF8')), 'hex'), 40) AS key
                 FROM generate_series(1, $2::int) g),
      c AS (INSERT INTO customers (store, customer_key, email, first_name, locale, marketing_consent)

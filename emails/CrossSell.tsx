@@ -4,7 +4,8 @@
 // styles only (no <Tailwind>: ~4x slower to render). A required accessory is shown first.
 import { Body, Container, Head, Hr, Html, Img, Link, Preview, Section, Text } from '@react-email/components';
 import { formatList, formatPercent, formatPrice } from '../src/mail/format.js';
-import { htmlLang, mailStrings, type ReasonCode } from '../src/mail/i18n.js';
+import { htmlLang, mailStrings } from '../src/mail/i18n.js';
+import type { ItemReasonCode } from '../src/domain/reason-codes.js';
 import { BundleOffer } from './_components/BundleOffer.js';
 import { textOn } from './_components/colors.js';
 import { ItemCard } from './_components/ItemCard.js';
@@ -17,7 +18,7 @@ export interface CrossSellItem {
   price?: string;
   /** Already the click-tracking URL (`/c/:token`); used for every link to this item. */
   href: string;
-  reasonCode: ReasonCode;
+  reasonCode: ItemReasonCode;
   /** The bought product this item relates to, e.g. "Console X". */
   anchorTitle: string;
   /** Needed for the anchor to work (a cable, a power supply): shown first and highlighted. */

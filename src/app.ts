@@ -13,22 +13,22 @@ import { migrate } from './db/migrate.js';
 import { openQueue, type QueueBackend, type CrossSellJob } from './queue/cross-sell-queue.js';
 import { Reconciler } from './queue/reconciler.js';
 import { Recorder } from './ingest/record.js';
-import { linkPolicy } from './ingest/safe-url.js';
+import { linkPolicy } from './links/safe-url.js';
 import { createMailer, type Mailer } from './mail/transport.js';
-import { LinkSigner } from './http/links.js';
+import { LinkSigner } from './links/signed-links.js';
 import { webhookRoutes } from './http/webhooks.js';
 import { healthRoutes } from './http/health.js';
 import { trackingRoutes } from './http/tracking.js';
 import { adminRoutes } from './http/admin/index.js';
-import { metricsGate } from './http/metrics.js';
+import { metricsGate } from './http/metrics-gate.js';
 import { weakSecrets } from './config/env.js';
 import { createLogger, logFormat, throttledErrors } from './log.js';
 import { createDeliverProcessor } from '../workers/deliver.js';
 import { installSecret, openAddressKey } from './privacy/address-key.js';
-import { PostgresItemPicker } from './recommend/postgres-item-picker.js';
+import { PostgresItemPicker } from './recommend/pick-from-database.js';
 import { rebuildChangedStores } from './recommend/rebuild.js';
 import { warmUpRenderer } from './mail/render.js';
-import { LearnedDelayCache, usesLearnedDelay } from './learned/learned-delays.js';
+import { LearnedDelayCache, usesLearnedDelay } from './timing/learned-delays.js';
 
 export interface AppParts {
   http?: boolean;

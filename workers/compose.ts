@@ -2,12 +2,12 @@
 // picked → links signed → props → rendered → Message-ID. Reads only (the picker reads the
 // catalog); nothing is claimed or written.
 import type { Config } from '../src/config/schema.js';
-import type { LinkToken } from '../src/http/links.js';
-import type { ChosenItem, ItemPicker } from '../src/recommend/item-picker.js';
+import type { LinkToken } from '../src/links/signed-links.js';
+import type { ChosenItem, ItemPicker } from '../src/recommend/item-picker-interface.js';
 import { emailProps, type LinkedItem } from '../src/mail/email-props.js';
 import { renderCrossSell, type RenderedEmail } from '../src/mail/render.js';
 import type { OutgoingEmail } from '../src/mail/transport.js';
-import { emailHash } from '../src/ingest/customer-key.js';
+import { emailHash } from '../src/domain/customer-key.js';
 import type { LoadedCrossSell } from './load-cross-sell.js';
 
 /** The items for this email: one request for the order and every pending order it serves. */

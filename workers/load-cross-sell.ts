@@ -2,9 +2,9 @@
 // row, its order, the customer, the lines of every order one email serves, and the customer's
 // figures and item context. `aftercart preview` loads it the same way.
 import type { Config } from '../src/config/schema.js';
-import type { RecordedLine, RecordedOrder } from '../src/ingest/order-timing.js';
+import type { RecordedLine, RecordedOrder } from '../src/timing/order-timing.js';
 import { figuresWindow, type StoredFigures } from '../src/eligibility/figures.js';
-import type { CustomerContext } from '../src/recommend/item-picker.js';
+import type { CustomerContext } from '../src/recommend/item-picker-interface.js';
 import { sql, type QueryRunner } from '../src/db/sql.js';
 
 const loadQuery = sql(import.meta.url, 'load-cross-sell');

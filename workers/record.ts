@@ -3,8 +3,8 @@
 // the retry). Each also counts itself in the metrics and logs with ids only.
 import { UnrecoverableError } from 'bullmq';
 import type pg from 'pg';
-import type { ChosenItem } from '../src/recommend/item-picker.js';
-import { metrics } from '../src/http/metrics.js';
+import type { ChosenItem } from '../src/recommend/item-picker-interface.js';
+import { metrics } from '../src/metrics/metrics.js';
 import { sql } from '../src/db/sql.js';
 import type { Delivery } from './deliver.js';
 import type { LoadedCrossSell } from './load-cross-sell.js';

@@ -2,9 +2,9 @@
 // message handed to the mailer under it. The row is marked when DATA begins (sql/data-started.sql),
 // and only while the claim is ours; a claim whose worker died before that point is taken over
 // once its lease ran out (sql/reclaim-send.sql).
-import type { ChosenItem } from '../src/recommend/item-picker.js';
+import type { ChosenItem } from '../src/recommend/item-picker-interface.js';
 import type { OutgoingEmail } from '../src/mail/transport.js';
-import { metrics } from '../src/http/metrics.js';
+import { metrics } from '../src/metrics/metrics.js';
 import { sql, type QueryRunner } from '../src/db/sql.js';
 import type { Delivery } from './deliver.js';
 import type { LoadedCrossSell } from './load-cross-sell.js';

@@ -14,10 +14,10 @@ import cliProgress from 'cli-progress';
 import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
-import { openText } from '../history/open-text.js';
-import { FormatError } from '../importer/detect.js';
-import { importCatalog } from '../importer/import-catalog.js';
-import { importOrders } from '../importer/import-orders.js';
+import { openText } from '../import/readers/open-text.js';
+import { FormatError } from '../import/detect-format.js';
+import { importCatalog } from '../import/import-catalog.js';
+import { importOrders } from '../import/import-orders.js';
 import { installSecret, openAddressKey } from '../privacy/address-key.js';
 
 export const DEFAULT_STORE = 'default';

@@ -16,9 +16,9 @@ import type { Config } from '../config/schema.js';
 import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
 import { queryRunner } from '../db/sql.js';
-import { LinkSigner, type LinkToken } from '../http/links.js';
+import { LinkSigner, type LinkToken } from '../links/signed-links.js';
 import type { RenderedEmail } from '../mail/render.js';
-import { PostgresItemPicker } from '../recommend/postgres-item-picker.js';
+import { PostgresItemPicker } from '../recommend/pick-from-database.js';
 import { loadCrossSell, type LoadedCrossSell } from '../../workers/load-cross-sell.js';
 import { composeEmail, pickItems } from '../../workers/compose.js';
 

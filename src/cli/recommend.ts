@@ -4,8 +4,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
-import { PostgresItemPicker } from './../recommend/postgres-item-picker.js';
-import { customerKey } from '../ingest/customer-key.js';
+import { PostgresItemPicker } from '../recommend/pick-from-database.js';
+import { customerKey } from '../domain/customer-key.js';
 import { installSecret, openAddressKey } from '../privacy/address-key.js';
 
 export async function run(argv: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {

@@ -5,7 +5,7 @@ import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
 import { openQueue } from '../queue/cross-sell-queue.js';
 import { reschedule } from '../reschedule/reschedule.js';
-import { LearnedDelayCache, usesLearnedDelay } from '../learned/learned-delays.js';
+import { LearnedDelayCache, usesLearnedDelay } from '../timing/learned-delays.js';
 
 export async function run(argv: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { apply: { type: 'boolean' }, json: { type: 'boolean' } } });

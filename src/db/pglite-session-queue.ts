@@ -66,18 +66,18 @@ export class SessionQueue {
     if (this.processing) return;
     this.processing = true;
     try {
-      for (let q = this.next(); q; q = this.next()) {
+      for (let queued = this.next(); queued; queued = this.next()) {
         let bytes = 0;
         try {
           await this.db.runExclusive(() =>
-            this.db.execProtocolRawStream(q!.message, { onRawData: (data) => ((bytes += data.length), q!.onData(data)) }),
+            this.db.execProtocolRawStream(queued!.message, { onRawData: (data) => ((bytes += data.length), queued!.onData(data)) }),
           );
         } catch (err) {
-          q.reject(err as Error); // the handler closes that connection; the others go on
+          queued.reject(err as Error); // the handler closes that connection; the others go on
           continue;
         }
-        this.holder = MID_BATCH.has(q.message[0]!) || this.db.isInTransaction() ? q.handlerId : null;
-        q.resolve(bytes);
+        this.holder = MID_BATCH.has(queued.message[0]!) || this.db.isInTransaction() ? queued.handlerId : null;
+        queued.resolve(bytes);
       }
     } finally {
       this.processing = false;

@@ -1,11 +1,8 @@
 // Who not to email: a pure verdict from a customer's figures and the store's policy. The
 // figures travel with the verdict so `explain` can show why.
 import type { EligibilityPolicy } from '../config/schema.js';
-
-/** invalid_email (not a single plain address) is decided by the worker before these figures. */
-export type SkipReason =
-  | 'no_email' | 'invalid_email' | 'no_consent' | 'unsubscribed' | 'suppressed' | 'high_return_rate' | 'high_service_load'
-  | 'open_ticket' | 'frequency_cap' | 'rule_skip' | 'order_cancelled' | 'order_refunded' | 'no_complements' | 'expired';
+// invalid_email (not a single plain address) is decided by the worker before these figures.
+import type { SkipReason } from '../domain/reason-codes.js';
 
 export type Suppression = 'unsubscribed' | 'bounced' | 'complained' | 'manual';
 

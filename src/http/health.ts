@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type pg from 'pg';
 import type { QueueBackend } from '../queue/cross-sell-queue.js';
-import { registry } from './metrics.js';
+import { registry } from '../metrics/metrics.js';
 
 // Liveness answers as soon as the process listens; readiness waits for database and queue.
 export async function healthRoutes(app: FastifyInstance, opts: { deps: () => { pool: pg.Pool; queue: QueueBackend } | undefined }): Promise<void> {

@@ -4,12 +4,12 @@
 import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type pg from 'pg';
-import type { LinkSigner } from './links.js';
-import { emailHash } from '../ingest/customer-key.js';
-import { normaliseEmail } from '../ingest/email-address.js';
+import type { LinkSigner } from '../links/signed-links.js';
+import { emailHash } from '../domain/customer-key.js';
+import { normaliseEmail } from '../domain/email-address.js';
 import { renderUnsubscribePage } from './pages/unsubscribe-page.js';
 import type { Config } from '../config/schema.js';
-import { linkPolicy, safeLinkUrl } from '../ingest/safe-url.js';
+import { linkPolicy, safeLinkUrl } from '../links/safe-url.js';
 
 export interface TrackingDeps {
   pool: pg.Pool;
@@ -23,41 +23,41 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
   app.addHook('onRequest', async (_req, reply) => {
     if (!opts.deps()) return reply.code(503).send({ error: 'starting up, retry shortly' });
   });
-  const d = () => opts.deps()!;
+  const deps = () => opts.deps()!;
 
   app.get<{ Params: { token: string } }>('/c/:token', async (req, reply) => {
-    const token = d().links.verify(req.params.token);
+    const token = deps().links.verify(req.params.token);
     if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
-    const { rows } = await d().pool.query<{ url: string | null }>(
+    const { rows } = await deps().pool.query<{ url: string | null }>(
       `SELECT item->>'url' AS url FROM cross_sells, jsonb_array_elements(coalesce(items, '[]')) AS item
         WHERE id = $1 AND item->>'productId' = $2`,
       [token.crossSellId, token.productId],
     );
     if (rows.length === 0) return reply.code(404).send({ error: 'unknown link' });
-    const target = clickTarget(rows[0]!.url, d().config().store);
+    const target = clickTarget(rows[0]!.url, deps().config().store);
     if (!target) return reply.code(404).send({ error: 'unknown link' });
-    await d().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, token.productId]);
-    return reply.redirect(withUtm(target, d().config().mail.utm), 302);
+    await deps().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, token.productId]);
+    return reply.redirect(withUtm(target, deps().config().mail.utm), 302);
   });
 
   const page = (state: 'confirm' | 'done' | 'invalid', token: string, locale?: string) =>
-    renderUnsubscribePage({ state, storeName: d().config().store.name, locale: locale ?? 'en', action: `/u/${encodeURIComponent(token)}` });
+    renderUnsubscribePage({ state, storeName: deps().config().store.name, locale: locale ?? 'en', action: `/u/${encodeURIComponent(token)}` });
 
   app.get<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
-    const token = d().links.verify(req.params.token);
+    const token = deps().links.verify(req.params.token);
     reply.type('text/html; charset=utf-8');
     if (!token || token.kind !== 'u') return reply.code(404).send(page('invalid', req.params.token));
-    const locale = await customerLocale(d().pool, token.crossSellId);
+    const locale = await customerLocale(deps().pool, token.crossSellId);
     return reply.send(page('confirm', req.params.token, locale));
   });
 
   app.post<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
-    const token = d().links.verify(req.params.token);
+    const token = deps().links.verify(req.params.token);
     const wantsHtml = String(req.headers.accept ?? '').includes('text/html');
     if (!token || token.kind !== 'u') {
       return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token)) : reply.code(404).send({ error: 'unknown link' });
     }
-    const { rows } = await d().pool.query<{ store: string; email: string | null; locale: string | null }>(
+    const { rows } = await deps().pool.query<{ store: string; email: string | null; locale: string | null }>(
       `SELECT x.store, c.email, c.locale FROM cross_sells x JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key WHERE x.id = $1`,
       [token.crossSellId],
     );
@@ -70,7 +70,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
       req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who) }, 'unsubscribe: nothing to store');
       return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who?.locale ?? undefined)) : reply.code(404).send({ error: 'unknown link' });
     }
-    await d().pool.query(
+    await deps().pool.query(
       `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'unsubscribed')
        ON CONFLICT (store, email_hash) DO UPDATE SET reason = 'unsubscribed'`,
       [who.store, emailHash(address), address.toLowerCase()],

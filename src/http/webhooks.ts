@@ -7,7 +7,7 @@ import { sources } from '../ingest/sources/index.js';
 import { WebhookRejection, type Source } from '../ingest/sources/source.js';
 import type { QueueBackend } from '../queue/cross-sell-queue.js';
 import type { Reconciler } from '../queue/reconciler.js';
-import { metrics } from './metrics.js';
+import { metrics } from '../metrics/metrics.js';
 import { isDatabaseUnreachable } from '../db/unreachable.js';
 
 export interface WebhookDeps {

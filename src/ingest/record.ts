@@ -3,26 +3,26 @@
 // delivery carrying several kinds of writes runs them in one transaction.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { CanonicalEvent, Customer, Order, Product } from './canonical.js';
+import type { CanonicalEvent, Customer, Order, Product } from '../domain/canonical-event.js';
 import type { ParsedDelivery } from './sources/source.js';
-import { addressHash, customerKey } from './customer-key.js';
-import { normaliseEmail, storedEmail } from './email-address.js';
+import { addressHash, customerKey } from '../domain/customer-key.js';
+import { normaliseEmail, storedEmail } from '../domain/email-address.js';
 import { sql } from '../db/sql.js';
 import { withTransaction } from '../db/transaction.js';
 import { StoreOwners } from './store-owners.js';
 import {
   decideOrderTiming, timedLines, timingReadsCatalog, withCatalogFacts,
   type CatalogFacts, type OrderFacts, type StoredTimedLine, type TimingVerdict,
-} from './order-timing.js';
+} from '../timing/order-timing.js';
 import type { TimedLine } from '../timing/index.js';
 import type { TimingConfig } from '../config/schema.js';
-import { formatCents, toCents } from '../money/cents.js';
-import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from './safe-url.js';
+import { sumMoney } from '../money/cents.js';
+import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from '../links/safe-url.js';
 import { identify, idPatterns, type PrivacyRequest } from '../privacy/identity.js';
 import { eraseCustomerFiles, eraseStoreFiles, type PrivacyFiles } from '../privacy/files.js';
 import { writeDataRequest } from '../privacy/data-request.js';
 
-const q = {
+const queries = {
   recordOrder: sql(import.meta.url, 'record-order'),
   catalogFacts: sql(import.meta.url, 'catalog-facts'),
   decideCrossSell: sql(import.meta.url, 'decide-cross-sell'),
@@ -74,7 +74,7 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 export interface RecorderDeps {
   pool: pg.Pool;
   timing: () => TimingConfig;
-  /** The store's link settings: a product URL outside them is dropped (src/ingest/safe-url.ts);
+  /** The store's link settings: a product URL outside them is dropped (src/links/safe-url.ts);
    * the default config's when not given. */
   links?: (store: string) => LinkPolicy;
   /** Warns of dropped product links (by product id, never the URL); says where a data request's answer is. */
@@ -172,7 +172,7 @@ export class Recorder {
       return outcome;
     }
     if (only?.kind === 'product') {
-      const res = await this.run(this.deps.pool, 'record-product', q.recordProduct, productParams(delivery, only.product));
+      const res = await this.run(this.deps.pool, 'record-product', queries.recordProduct, productParams(delivery, only.product));
       outcome.duplicate = res.rowCount === 0;
       return outcome;
     }
@@ -180,7 +180,7 @@ export class Recorder {
     const raw = delivery.events.some((e) => e.type === 'customer.erased' || e.type === 'customer.data_requested') ? null : delivery.raw;
     try {
       return await withTransaction(this.deps.pool, async (client) => {
-        const claimed = await client.query(q.claimDelivery, [
+        const claimed = await client.query(queries.claimDelivery, [
           delivery.source, delivery.deliveryId, delivery.store, delivery.topic, delivery.eventKey ?? null,
           raw, deliveryCustomerKey(delivery.events),
         ]);
@@ -201,12 +201,12 @@ export class Recorder {
         await this.recordOrder(db, delivery, write, true, outcome);
         return;
       case 'product':
-        await db.query(`${q.recordProduct.replace(/;\s*$/, '')}`, productParams({ ...delivery, deliveryId: `${delivery.deliveryId}#product-${write.product.id}` }, write.product));
+        await db.query(`${queries.recordProduct.replace(/;\s*$/, '')}`, productParams({ ...delivery, deliveryId: `${delivery.deliveryId}#product-${write.product.id}` }, write.product));
         return;
       case 'refund': {
         const e = write.event;
         const lines = (e.lines ?? []).map((l) => ({ product_id: l.productId, quantity: l.quantity, amount: l.amount ?? null }));
-        const res = await db.query<{ id: string }>(q.recordRefund, [e.store, e.orderId, e.at, JSON.stringify(lines), e.amount ?? null, e.lines === undefined, e.refundId ?? null]);
+        const res = await db.query<{ id: string }>(queries.recordRefund, [e.store, e.orderId, e.at, JSON.stringify(lines), e.amount ?? null, e.lines === undefined, e.refundId ?? null]);
         for (const row of res.rows) outcome.unschedule.push(String(row.id));
         return;
       }
@@ -221,14 +221,14 @@ export class Recorder {
         const c = event.data.customer;
         const key = customerKey(c);
         if (!key) return;
-        await db.query(q.updateCustomer, [event.data.store, key, storedEmail(c.email), c.firstName ?? null, c.lastName ?? null,
+        await db.query(queries.updateCustomer, [event.data.store, key, storedEmail(c.email), c.firstName ?? null, c.lastName ?? null,
           c.locale ?? null, c.timezone ?? null, c.marketingConsent ?? null, c.id ?? null, ...factTimes(c)]);
         return;
       }
       case 'customer.unsubscribed': {
         // Keyed by the address actually sent to (the schema admits only a single address).
         const address = normaliseEmail(event.data.email);
-        if (address) await db.query(q.suppress, [event.data.store, addressHash(address), address.toLowerCase(), 'unsubscribed']);
+        if (address) await db.query(queries.suppress, [event.data.store, addressHash(address), address.toLowerCase(), 'unsubscribed']);
         return;
       }
       case 'customer.erased':
@@ -239,14 +239,14 @@ export class Recorder {
         else this.deps.log?.warn({ store: event.data.store }, 'customer data request not answered: no data dir to write it to');
         return;
       case 'store.erased':
-        await db.query(q.eraseStore, [event.data.store]);
+        await db.query(queries.eraseStore, [event.data.store]);
         if (this.deps.privacy) await eraseStoreFiles(this.deps.privacy, event.data.store);
         return;
       case 'ticket.opened':
       case 'ticket.closed': {
         const t = event.data;
         const opened = event.type === 'ticket.opened';
-        await db.query(q.recordTicket, [t.store, t.ticketId, customerKey({ email: t.customer.email }), t.orderId ?? null,
+        await db.query(queries.recordTicket, [t.store, t.ticketId, customerKey({ email: t.customer.email }), t.orderId ?? null,
           opened ? t.at : null, opened ? null : t.at]);
         return;
       }
@@ -261,9 +261,9 @@ export class Recorder {
    */
   private async erase(db: Queryable, request: PrivacyRequest, outcome: RecordOutcome): Promise<void> {
     const who = await identify(db, request);
-    const erased = await db.query<{ cancelled: string[] }>(q.eraseCustomer, [request.store, who.keys, who.orderIds, who.addressHashes]);
+    const erased = await db.query<{ cancelled: string[] }>(queries.eraseCustomer, [request.store, who.keys, who.orderIds, who.addressHashes]);
     outcome.unschedule.push(...erased.rows[0]!.cancelled);
-    await db.query(q.erasePayloads, [request.store, who.keys, who.emails, idPatterns(who)]);
+    await db.query(queries.erasePayloads, [request.store, who.keys, who.emails, idPatterns(who)]);
     if (this.deps.privacy) await eraseCustomerFiles(this.deps.privacy, request.store, who);
   }
 
@@ -290,7 +290,7 @@ export class Recorder {
       product_type: l.productType ?? null, vendor: l.vendor ?? null, tags: l.tags ?? null, quantity: l.quantity, unit_price: l.unitPrice,
     }));
     const total = o ? sumMoney(o.lines.map((l) => [l.unitPrice, l.quantity])) : null;
-    const res = await this.run(db, 'record-order', q.recordOrder, [
+    const res = await this.run(db, 'record-order', queries.recordOrder, [
       delivery.source, claimed ? `${delivery.deliveryId}#${w.orderId}` : delivery.deliveryId, delivery.store, delivery.topic,
       delivery.eventKey ?? null, claimed ? null : delivery.raw, w.orderId, ckey, o?.customer.id ?? null, storedEmail(o?.customer.email),
       o?.customer.firstName ?? null, o?.customer.lastName ?? null, o?.customer.locale ?? null, o?.customer.timezone ?? null,
@@ -324,12 +324,12 @@ export class Recorder {
       shippingProvince: ord.shipping_province ?? undefined,
     };
     const again = await this.decide(delivery.store, facts, now);
-    const decided = await this.run(db, 'decide-cross-sell', q.decideCrossSell, [
+    const decided = await this.run(db, 'decide-cross-sell', queries.decideCrossSell, [
       delivery.store, w.orderId, ord.version, again.status, again.reason, again.dueAt, JSON.stringify(again.timing),
     ]);
-    const xs = decided.rows[0] as { id: string; status: string; due_at: Date | null } | undefined;
-    if (xs?.status === 'scheduled' && xs.due_at) outcome.schedule.push({ crossSellId: String(xs.id), dueAt: new Date(xs.due_at), fresh: false });
-    else if (xs && xs.status !== 'waiting') outcome.unschedule.push(String(xs.id));
+    const crossSell = decided.rows[0] as { id: string; status: string; due_at: Date | null } | undefined;
+    if (crossSell?.status === 'scheduled' && crossSell.due_at) outcome.schedule.push({ crossSellId: String(crossSell.id), dueAt: new Date(crossSell.due_at), fresh: false });
+    else if (crossSell && crossSell.status !== 'waiting') outcome.unschedule.push(String(crossSell.id));
     return true;
   }
 
@@ -337,7 +337,7 @@ export class Recorder {
   private async withCatalog(db: Queryable, store: string, lines: TimedLine[]): Promise<TimedLine[]> {
     const incomplete = lines.filter((l) => !l.productType || !l.vendor || !l.tags?.length).map((l) => l.productId);
     if (incomplete.length === 0 || !timingReadsCatalog(this.deps.timing())) return lines;
-    const { rows } = await this.run(db, 'catalog-facts', q.catalogFacts, [store, incomplete]);
+    const { rows } = await this.run(db, 'catalog-facts', queries.catalogFacts, [store, incomplete]);
     return withCatalogFacts(lines, new Map(rows.map((r: CatalogFacts & { productId: string }) => [r.productId, r])));
   }
 
@@ -382,11 +382,4 @@ function deliveryCustomerKey(events: CanonicalEvent[]): string | null {
     if (e.type === 'customer.updated') return customerKey(e.data.customer);
   }
   return null;
-}
-
-/** Exact decimal sum of price × quantity, in cents, back to a decimal string. */
-export function sumMoney(items: [string, number][]): string {
-  let cents = 0n;
-  for (const [price, qty] of items) cents += (toCents(price) ?? 0n) * BigInt(qty);
-  return formatCents(cents);
 }

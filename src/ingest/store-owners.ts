@@ -3,7 +3,7 @@
 // through canonical events. Ownership never changes, so each process caches it and the hot path
 // pays a round trip only on a store's first delivery to that process.
 import type pg from 'pg';
-import type { CanonicalEvent } from './canonical.js';
+import type { CanonicalEvent } from '../domain/canonical-event.js';
 import { sql } from '../db/sql.js';
 
 const claimStore = sql(import.meta.url, 'claim-store');

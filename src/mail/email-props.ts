@@ -3,7 +3,7 @@
 // their tracked links, and the unsubscribe URL. Pure: no I/O, no clock. Used by workers/compose.ts
 // for every send and every `aftercart preview`.
 import type { Config } from '../config/schema.js';
-import type { ChosenItem } from '../recommend/item-picker.js';
+import type { ChosenItem } from '../recommend/item-picker-interface.js';
 import type { CrossSellProps } from './render.js';
 
 /** The part of a loaded cross-sell (workers/load-cross-sell.ts `LoadedCrossSell`) the email shows. */

@@ -1,7 +1,7 @@
 // Locale-aware formatting for the cross-sell email. Intl formatters and locale lookups are
 // costly (tens of µs) next to a ~1 ms render, so each is built once per locale/currency and kept.
+import { normaliseDecimal } from '../money/decimal.js';
 
-const DECIMAL = /^-?\d+(?:\.\d+)?$/;
 const FALLBACK_LOCALE = 'en-US';
 // Locales arrive in webhooks, so the caches are bounded; real stores use a handful.
 const CACHE_LIMIT = 500;
@@ -59,8 +59,8 @@ function currencyFormat(locale: string, currency: string): Intl.NumberFormat | n
  */
 export function formatPrice(amount: string | undefined | null, currency: string, locale: string): string | undefined {
   if (amount == null) return undefined;
-  const value = amount.trim();
-  if (!DECIMAL.test(value)) return undefined;
+  const value = normaliseDecimal(amount);
+  if (value === undefined) return undefined;
   const nf = currencyFormat(locale, currency);
   if (!nf) return `${value} ${currency}`;
   // lib.es2022 types `format` as number | bigint; the runtime (Node ≥ 20) takes decimal strings.

@@ -2,10 +2,10 @@
 // picked from the customer's locale ("de-AT" → German); anything unknown falls back to English.
 // German uses the formal "Sie" and avoids possessives before product names ("Passt zu X"),
 // because "Ihr/Ihre/Ihren" would depend on the product's grammatical gender.
+import type { ItemReasonCode } from '../domain/reason-codes.js';
 import { canonicalLocale } from './format.js';
 
 export type Language = 'en' | 'de' | 'fr';
-export type ReasonCode = 'needed_for' | 'goes_with' | 'often_bought_with';
 
 export interface MailStrings {
   /** Subject line; `anchor` is the bought product the email is about, when known. */
@@ -14,7 +14,7 @@ export interface MailStrings {
   greeting(firstName?: string): string;
   /** `bought` is an already formatted list ("Console X and Game Y"), or undefined. */
   intro(bought?: string): string;
-  reason: Record<ReasonCode, (anchor: string) => string>;
+  reason: Record<ItemReasonCode, (anchor: string) => string>;
   viewProduct: string;
   bundleTitle: string;
   bundleText(percent: string): string;

@@ -6,11 +6,11 @@ import type pg from 'pg';
 import type { QueryRunner } from '../db/sql.js';
 import { sql } from '../db/sql.js';
 
-const q = { recordPeriod: sql(import.meta.url, 'record-period') };
+const queries = { recordPeriod: sql(import.meta.url, 'record-period') };
 
 /**
  * A uniform draw in [0, 1) for this customer under this share. The customer key is itself keyed
- * by the install's secret (src/ingest/customer-key.ts), so the groups cannot be predicted from an
+ * by the install's secret (src/domain/customer-key.ts), so the groups cannot be predicted from an
  * address; the label keeps this draw apart from any other use of the key.
  */
 export function holdoutDraw(store: string, customerKey: string, share: number): number {
@@ -39,6 +39,6 @@ export async function recordHoldoutPeriod(pool: Pick<pg.Pool, 'query'>, run: Que
   recorded.set(pool, seen);
   const last = seen.get(store);
   if (last?.share === shareText(share) && Date.now() - last.at < RECHECK_MS) return;
-  await run('record-holdout-period', q.recordPeriod, [store, shareText(share), now]);
+  await run('record-holdout-period', queries.recordPeriod, [store, shareText(share), now]);
   seen.set(store, { share: shareText(share), at: Date.now() });
 }

@@ -7,7 +7,7 @@ import { formatDuration } from '../config/duration.js';
 import { rateDifferenceInterval, welchInterval, emailsToSettle, type Interval, type Sample } from './uplift.js';
 import { verdict } from './verdict.js';
 
-const q = { periods: sql(import.meta.url, 'periods'), groups: sql(import.meta.url, 'groups') };
+const queries = { periods: sql(import.meta.url, 'periods'), groups: sql(import.meta.url, 'groups') };
 
 export const DEFAULT_WINDOW_MS = 30 * 86_400_000;
 
@@ -57,8 +57,8 @@ export async function loadMeasure(
   pool: Pick<pg.Pool, 'query'>, opts: { store: string | null; since: Date | null; now: Date; windowMs?: number },
 ): Promise<Measure> {
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
-  const periods = (await pool.query<{ store: string; holdout: number; since: Date }>(q.periods, [opts.store])).rows;
-  const groups = periods.length === 0 ? [] : (await pool.query<GroupRow>(q.groups, [
+  const periods = (await pool.query<{ store: string; holdout: number; since: Date }>(queries.periods, [opts.store])).rows;
+  const groups = periods.length === 0 ? [] : (await pool.query<GroupRow>(queries.groups, [
     opts.since, opts.now, windowMs, periods.map((p) => p.store), periods.map((p) => p.since),
   ])).rows;
   const byCurrency: Record<string, CurrencyMeasure> = {};

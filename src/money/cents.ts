@@ -1,16 +1,16 @@
 // Money stays exact: decimal strings are summed as integer cents (rounded half away from zero,
 // as Postgres rounds into numeric(14, 2)), never as floats. Used by imports and order totals.
+import { parseDecimal } from './decimal.js';
 
-const DECIMAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
-
-/** Cents of a decimal string such as "2.55", "-11062.06" or "0.001"; undefined when not a decimal. */
+/** Cents of a decimal string such as "2.55", "-11062.06", ".5" or "0.001"; undefined when not a decimal. */
 export function toCents(text: string): bigint | undefined {
-  const m = DECIMAL.exec(text.trim());
-  if (!m || (!m[2] && !m[3])) return undefined;
-  const frac = (m[3] ?? '').padEnd(3, '0');
-  let cents = BigInt(m[2] || '0') * 100n + BigInt(frac.slice(0, 2));
-  if (Number(frac[2]) >= 5) cents += 1n;
-  return m[1] === '-' ? -cents : cents;
+  const d = parseDecimal(text);
+  if (!d) return undefined;
+  const abs = d.units < 0n ? -d.units : d.units;
+  // Beyond two places, the first dropped digit decides: adding half the divisor rounds it up from 5.
+  const divisor = d.scale > 2 ? 10n ** BigInt(d.scale - 2) : 1n;
+  const cents = d.scale > 2 ? (abs + divisor / 2n) / divisor : abs * 10n ** BigInt(2 - d.scale);
+  return d.units < 0n ? -cents : cents;
 }
 
 /** "12.50" from 1250n. */
@@ -22,3 +22,10 @@ export function formatCents(cents: bigint): string {
 
 /** Largest magnitude numeric(14, 2) holds. */
 export const MAX_CENTS = 10n ** 14n - 1n;
+
+/** Exact decimal sum of price × quantity, in cents, back to a decimal string. */
+export function sumMoney(items: [string, number][]): string {
+  let cents = 0n;
+  for (const [price, qty] of items) cents += (toCents(price) ?? 0n) * BigInt(qty);
+  return formatCents(cents);
+}

@@ -1,4 +1,4 @@
-// The install's address key (src/ingest/customer-key.ts): derived from LINK_SECRET, or from the
+// The install's address key (src/domain/customer-key.ts): derived from LINK_SECRET, or from the
 // random secret kept in the data dir when it is unset, and checked against the database, whose
 // customer keys, suppressions and erasure tombstones were made with it (migration 0014).
 import { existsSync } from 'node:fs';
@@ -8,7 +8,7 @@ import path from 'node:path';
 import type pg from 'pg';
 import { ConfigError } from '../config/load.js';
 import { withTransaction } from '../db/transaction.js';
-import { addressKeyFingerprint, customerKey, keyedHash, useAddressKey } from '../ingest/customer-key.js';
+import { addressKeyFingerprint, customerKey, keyedHash, useAddressKey } from '../domain/customer-key.js';
 
 /** address_keys.fingerprint of rows written before 0014: bare sha256 hashes. */
 const LEGACY = 'sha256';

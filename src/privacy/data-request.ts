@@ -9,7 +9,7 @@ import { sql } from '../db/sql.js';
 import { identify, requestKey, type PrivacyRequest } from './identity.js';
 import { dataRequestDir, type PrivacyFiles } from './files.js';
 
-const q = { dataRequest: sql(import.meta.url, 'data-request') };
+const queries = { dataRequest: sql(import.meta.url, 'data-request') };
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -21,7 +21,7 @@ export interface DataRequest extends PrivacyRequest {
 /** Writes `<dataDir>/data-requests/<store>/<customer key>/<time>.json` (owner-only); returns its path. */
 export async function writeDataRequest(db: Queryable, files: PrivacyFiles, request: DataRequest, log?: Pick<Logger, 'info'>): Promise<string> {
   const who = await identify(db, request);
-  const { rows } = await db.query<{ data: Record<string, unknown[]> }>(q.dataRequest, [request.store, who.keys, who.orderIds, who.addressHashes]);
+  const { rows } = await db.query<{ data: Record<string, unknown[]> }>(queries.dataRequest, [request.store, who.keys, who.orderIds, who.addressHashes]);
   const data = rows[0]!.data;
   const at = new Date();
   const dir = dataRequestDir(files, request.store, requestKey(request, who));

@@ -2,10 +2,10 @@
 // order of the customer it names, found from any identifier it carries.
 import type pg from 'pg';
 import { sql } from '../db/sql.js';
-import { addressHash, customerKey } from '../ingest/customer-key.js';
-import { normaliseEmail } from '../ingest/email-address.js';
+import { addressHash, customerKey } from '../domain/customer-key.js';
+import { normaliseEmail } from '../domain/email-address.js';
 
-const q = { identity: sql(import.meta.url, 'customer-identity') };
+const queries = { identity: sql(import.meta.url, 'customer-identity') };
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -30,7 +30,7 @@ export interface CustomerIdentity {
 export async function identify(db: Queryable, request: PrivacyRequest): Promise<CustomerIdentity> {
   const emailKey = request.email ? customerKey({ email: request.email }) : null;
   const idKey = request.customerId ? customerKey({ id: request.customerId }) : null;
-  const { rows } = await db.query<Omit<CustomerIdentity, 'addressHashes'>>(q.identity, [
+  const { rows } = await db.query<Omit<CustomerIdentity, 'addressHashes'>>(queries.identity, [
     request.store, emailKey, request.customerId ?? null, request.orderIds ?? [], idKey,
   ]);
   const found = rows[0]!;

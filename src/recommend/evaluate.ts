@@ -25,9 +25,9 @@
 //   + skip baskets > 100 products = default     0.0887   0.0852   (50 per anchor: 0.0864 / 0.0878)
 // Tried and dropped: customer-level baskets (7/30 days merged), a popularity prior, boosting
 // products of the same description family — none beat the default.
-import { isPurchase, readOnlineRetail } from '../history/online-retail.js';
+import { isPurchase, readOnlineRetail } from '../import/readers/online-retail.js';
 import { buildCoPurchase, type CoPurchaseOptions } from './copurchase.js';
-import { pickItems } from './pick.js';
+import { pickItems } from './pick-items.js';
 import { DEFAULT_WEIGHTING, type HistoryWeighting } from './score.js';
 import type { CatalogItem, HistoryPurchase } from './types.js';
 

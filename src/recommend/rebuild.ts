@@ -7,7 +7,7 @@ import { sql } from '../db/sql.js';
 import { withTransaction } from '../db/transaction.js';
 import { buildCoPurchase, type CoPurchaseOptions } from './copurchase.js';
 
-const q = { baskets: sql(import.meta.url, 'order-baskets'), write: sql(import.meta.url, 'replace-copurchase') };
+const queries = { baskets: sql(import.meta.url, 'order-baskets'), write: sql(import.meta.url, 'replace-copurchase') };
 const BATCH = 10_000;
 
 export interface RebuildResult {
@@ -24,7 +24,7 @@ export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPu
     // and writes; the others skip before spending the CPU.
     const { rows: lock } = await client.query(`SELECT pg_try_advisory_xact_lock(hashtext('copurchase:' || $1)) AS mine`, [store]);
     if (!lock[0].mine) return { baskets: 0, rows: 0 };
-    const { rows: baskets } = await client.query<{ customer: string | null; at: Date | null; products: string[] }>(q.baskets, [store]);
+    const { rows: baskets } = await client.query<{ customer: string | null; at: Date | null; products: string[] }>(queries.baskets, [store]);
     const model = buildCoPurchase(
       baskets.map((b) => ({ customer: b.customer ?? undefined, at: b.at ?? undefined, products: b.products })),
       opts,
@@ -33,7 +33,7 @@ export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPu
     await client.query('DELETE FROM copurchase WHERE store = $1', [store]);
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
-      await client.query(q.write, [
+      await client.query(queries.write, [
         store, batch.map((r) => r.a), batch.map((r) => r.b), batch.map((r) => r.support),
         batch.map((r) => r.confidence), batch.map((r) => r.lift), batch.map((r) => r.score),
       ]);

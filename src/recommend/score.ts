@@ -5,9 +5,9 @@
 // `historyWeight · exp(-days/decayDays)` for earlier purchases. A candidate's score is the
 // weighted sum of its neighbour scores over all anchors. Using the whole history (decayed)
 // rather than this order alone lifted hit rate@3 on Online Retail (see evaluate.ts).
-import type { BoughtLine, CoPurchaseModel, HistoryPurchase, HistoryWeighting } from './types.js';
+import type { BoughtLine, CoPurchaseModel, HistoryPurchase, HistoryWeighting, LearnedScores, Scored } from './types.js';
 
-export type { HistoryWeighting };
+export type { HistoryWeighting, LearnedScores, Scored };
 
 // Chosen on Online Retail (evaluate.ts): a plateau — weights 0.25–1 and 30–120 days all land
 // within ±5% — and 90 days held up best on an earlier validation period too.
@@ -44,24 +44,6 @@ export function anchorsFor(
   }
   // Insertion order is input order; sort so float sums do not depend on it.
   return [...byId.values()].sort((x, y) => (x.productId < y.productId ? -1 : x.productId > y.productId ? 1 : 0));
-}
-
-export interface Scored {
-  productId: string;
-  score: number;
-  /** The anchor contributing most to the score. */
-  anchorProductId: string;
-}
-
-export interface LearnedScores {
-  /** Candidates scored (after `skip`). */
-  readonly size: number;
-  /** Every product the anchors pointed at, including the skipped ones. */
-  ids(): Iterable<string>;
-  /** Summed score of a candidate; 0 when it is not one. */
-  scoreOf(productId: string): number;
-  /** The best `n` candidates, best first, ties by id (all of them when `n` is omitted). */
-  top(n?: number): Scored[];
 }
 
 /**

@@ -1,5 +1,5 @@
 // Shapes shared by the picker, the co-purchase model and the offline evaluation.
-import type { LearnedScores } from './score.js';
+import type { ItemReasonCode } from '../domain/reason-codes.js';
 
 /** Where a picked item came from, in rank order: required accessory, merchant-declared, by product type, learned. */
 export type ItemSource = 'required' | 'declared' | 'type' | 'copurchase';
@@ -53,8 +53,6 @@ export interface PickInput {
   at?: Date;
 }
 
-export type ReasonCode = 'needed_for' | 'goes_with' | 'often_bought_with';
-
 export interface PickedItem {
   productId: string;
   title: string;
@@ -62,7 +60,7 @@ export interface PickedItem {
   score: number;
   /** English words for the email: "Needed to use your X", "Goes with your X", "Often bought with X". */
   reason: string;
-  reasonCode: ReasonCode;
+  reasonCode: ItemReasonCode;
   anchorProductId: string;
   anchorTitle: string;
 }
@@ -120,4 +118,23 @@ export interface PickResult {
   reason: 'no_complements' | null;
   /** Distinct candidate products looked at before filtering. */
   considered: number;
+}
+
+/** A learned candidate (score.ts scoreCandidates). */
+export interface Scored {
+  productId: string;
+  score: number;
+  /** The anchor contributing most to the score. */
+  anchorProductId: string;
+}
+
+export interface LearnedScores {
+  /** Candidates scored (after `skip`). */
+  readonly size: number;
+  /** Every product the anchors pointed at, including the skipped ones. */
+  ids(): Iterable<string>;
+  /** Summed score of a candidate; 0 when it is not one. */
+  scoreOf(productId: string): number;
+  /** The best `n` candidates, best first, ties by id (all of them when `n` is omitted). */
+  top(n?: number): Scored[];
 }

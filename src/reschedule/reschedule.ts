@@ -2,10 +2,10 @@
 // config, report old → new, and (when applying) store the new decision and re-time its job.
 import type pg from 'pg';
 import { sql } from '../db/sql.js';
-import { decideOrderTiming, recordedFacts, type TimingVerdict } from '../ingest/order-timing.js';
+import { decideOrderTiming, recordedFacts, type TimingVerdict } from '../timing/order-timing.js';
 import type { TimingConfig } from '../config/schema.js';
 import type { QueueBackend } from '../queue/cross-sell-queue.js';
-import type { LearnedDelays } from '../learned/learned-delays.js';
+import type { LearnedDelays } from '../timing/learned-delays.js';
 
 const pendingSql = sql(import.meta.url, 'pending-cross-sells');
 

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { sql } from '../db/sql.js';
 import { loadMeasure, type Measure } from '../measure/measure.js';
 
-const q = {
+const queries = {
   funnel: sql(import.meta.url, 'funnel'),
   sentPerDay: sql(import.meta.url, 'sent-per-day'),
   upcoming: sql(import.meta.url, 'upcoming'),
@@ -74,10 +74,10 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
   const since = opts.since ?? null;
   const { from, to } = chartRange(now, opts.since);
   const [funnel, perDay, upcoming, failures, measure] = await Promise.all([
-    pool.query(q.funnel, [store, since]),
-    pool.query<{ day: string; count: number }>(q.sentPerDay, [store, from, to]),
-    pool.query<{ id: string; store: string; orderId: string; dueAt: Date | null }>(q.upcoming, [store, LIST_LIMIT]),
-    pool.query<{ id: string; store: string; orderId: string; reason: string; at: Date; attempts: number; reply: string | null }>(q.recentFailures, [store, since, LIST_LIMIT]),
+    pool.query(queries.funnel, [store, since]),
+    pool.query<{ day: string; count: number }>(queries.sentPerDay, [store, from, to]),
+    pool.query<{ id: string; store: string; orderId: string; dueAt: Date | null }>(queries.upcoming, [store, LIST_LIMIT]),
+    pool.query<{ id: string; store: string; orderId: string; reason: string; at: Date; attempts: number; reply: string | null }>(queries.recentFailures, [store, since, LIST_LIMIT]),
     loadMeasure(pool, { store, since, now, windowMs: opts.measureWindowMs }),
   ]);
   const f = funnel.rows[0];

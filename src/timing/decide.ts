@@ -2,7 +2,7 @@
 import { DateTime } from 'luxon';
 import { resolveLearned } from './learned.js';
 import { matchRule } from './match.js';
-import { compareDecimal, lineValue } from './money.js';
+import { compareDecimal, lineValue } from '../money/decimal.js';
 import { applyQuietHours } from './quiet-hours.js';
 import { TRIGGER_RANK, triggerTime } from './triggers.js';
 import { resolveTimezone } from './zones.js';

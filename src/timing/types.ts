@@ -1,5 +1,5 @@
 // Public shapes of the timing module: what goes in, what decision comes out.
-import type { Trigger } from '../ingest/canonical.js';
+import type { Trigger } from '../domain/canonical-event.js';
 import type { LineMatch, TimingConfig } from '../config/schema.js';
 
 export type { Trigger, LineMatch, TimingConfig };

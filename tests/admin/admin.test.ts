@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { startTestApp, sampleOrder, sampleProducts, type TestApp } from '../support/app.js';
 import { missing, startSmtpSink, until, type SmtpSink } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
-import { emailHash } from '../../src/ingest/customer-key.js';
+import { emailHash } from '../../src/domain/customer-key.js';
 import { adminRoutes } from '../../src/http/admin/index.js';
 import type { QueueBackend } from '../../src/queue/cross-sell-queue.js';
 import type pg from 'pg';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
 import { headerValue, sleep, startSmtpSink, type SmtpSink } from '../support/services.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
-import { emailHash } from '../../src/ingest/customer-key.js';
+import { emailHash } from '../../src/domain/customer-key.js';
 import { hrefs, local, mailTo, orderEvent, plainSpaces, PUBLIC_URL, settled, startStore } from './support.js';
 
 describe('delivery on the embedded defaults (PGlite + SMTP)', () => {

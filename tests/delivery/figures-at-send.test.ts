@@ -4,7 +4,7 @@
 // read for the new address (its suppression, not the old one's).
 import { describe, expect, it } from 'vitest';
 import { missing } from '../support/services.js';
-import { emailHash } from '../../src/ingest/customer-key.js';
+import { emailHash } from '../../src/domain/customer-key.js';
 import { deliver } from '../../workers/deliver.js';
 import { crossSellOf, deliverySuite, mailTo, noPostpone } from './support.js';
 

@@ -8,7 +8,7 @@ import { missing, startSmtpSink, until, type SmtpSink } from '../support/service
 import { fixtureText, postShopifyRaw } from '../ingest/routes/support.js';
 import { adminFor, bearer, type AdminServer } from '../admin/support.js';
 import { crossSellOf, orderEvent, settled, startStore, type CrossSellRow } from './support.js';
-import { customerKey } from '../../src/ingest/customer-key.js';
+import { customerKey } from '../../src/domain/customer-key.js';
 
 const SHOP = 'demo.myshopify.com';
 const FINAL = ['sent', 'skipped', 'failed', 'cancelled'];

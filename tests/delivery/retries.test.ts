@@ -6,7 +6,7 @@ import type { TestApp } from '../support/app.js';
 import { missing, sleep, until, type SmtpSink } from '../support/services.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
-import { emailHash } from '../../src/ingest/customer-key.js';
+import { emailHash } from '../../src/domain/customer-key.js';
 import { parseConfig } from '../../src/config/load.js';
 import { crossSellOf, mailTo, orderEvent, settled, storeSuite } from './support.js';
 

@@ -6,7 +6,7 @@ import type { ParsedMail } from 'mailparser';
 import type { ConfigInput } from '../../src/config/schema.js';
 import { sampleProducts, startTestApp, type TestApp } from '../support/app.js';
 import { sleep, startSmtpSink, until, type SmtpSink } from '../support/services.js';
-import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
+import { PostgresItemPicker } from '../../src/recommend/pick-from-database.js';
 import type { DeliverDeps } from '../../workers/deliver.js';
 
 export const PUBLIC_URL = 'https://aftercart.test';

@@ -7,7 +7,7 @@ import type { ParsedMail } from 'mailparser';
 import type { TestApp } from '../support/app.js';
 import { headerValue, missing, sleep, startSmtpSink, type SmtpSink } from '../support/services.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
-import { emailHash } from '../../src/ingest/customer-key.js';
+import { emailHash } from '../../src/domain/customer-key.js';
 import { hrefs, local, mailTo, orderEvent, PUBLIC_URL, settled, startStore, type CrossSellRow } from './support.js';
 
 const skip = missing('postgres', 'redis');

@@ -1,7 +1,8 @@
 // checkEligibility is a pure verdict: every rule at and around its threshold, and which rule
 // speaks first when several apply.
 import { describe, expect, it } from 'vitest';
-import { checkEligibility, type CustomerFigures, type SkipReason } from '../../src/eligibility/check-eligibility.js';
+import { checkEligibility, type CustomerFigures } from '../../src/eligibility/check-eligibility.js';
+import type { SkipReason } from '../../src/domain/reason-codes.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { ConfigInput, EligibilityPolicy } from '../../src/config/schema.js';
 

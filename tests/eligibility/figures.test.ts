@@ -5,9 +5,9 @@ import type pg from 'pg';
 import { loadCustomerFigures } from '../../src/eligibility/figures.js';
 import { parseConfig } from '../../src/config/load.js';
 import type { ConfigInput } from '../../src/config/schema.js';
-import { customerKey, emailHash } from '../../src/ingest/customer-key.js';
+import { customerKey, emailHash } from '../../src/domain/customer-key.js';
 import { missing } from '../support/services.js';
-import { migratedPool } from '../importer/support.js';
+import { migratedPool } from '../import/support.js';
 
 const skip = missing('postgres');
 const DAY = 86_400_000;

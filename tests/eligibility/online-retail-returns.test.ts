@@ -16,9 +16,9 @@ import type pg from 'pg';
 import { checkEligibility, type CustomerFigures } from '../../src/eligibility/check-eligibility.js';
 import { loadCustomerFigures } from '../../src/eligibility/figures.js';
 import { parseConfig } from '../../src/config/load.js';
-import { importOrders, type ImportOrdersResult } from '../../src/importer/import-orders.js';
+import { importOrders, type ImportOrdersResult } from '../../src/import/import-orders.js';
 import { missing } from '../support/services.js';
-import { migratedPool } from '../importer/support.js';
+import { migratedPool } from '../import/support.js';
 
 const skip = missing('postgres');
 const FILE = sharedPath('data/online-retail/online-retail.csv.gz');

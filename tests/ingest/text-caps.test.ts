@@ -1,7 +1,7 @@
 // Length caps on store text (src/text/caps.ts): titles 255 code points and names 100 at ingest,
 // through every webhook source's canonical mapping; subjects 200 with an ellipsis.
 import { describe, expect, it } from 'vitest';
-import type { EventOf } from '../../src/ingest/canonical.js';
+import type { EventOf } from '../../src/domain/canonical-event.js';
 import { shopify } from '../../src/ingest/sources/shopify.js';
 import { woocommerce } from '../../src/ingest/sources/woocommerce.js';
 import { standardWebhooks } from '../../src/ingest/sources/standard-webhooks.js';

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
 import { missing } from '../support/services.js';
-import { migratedPool } from '../importer/support.js';
+import { migratedPool } from '../import/support.js';
 import { loadMeasure } from '../../src/measure/measure.js';
 import { loadStats } from '../../src/stats/funnel.js';
 import { recordHoldoutPeriod } from '../../src/measure/holdout.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { missing, startSmtpSink, tempDir, until, type SmtpSink } from '../support/services.js';
 import { explainOrder } from '../../src/explain/explain-order.js';
-import { importCatalog } from '../../src/importer/import-catalog.js';
+import { importCatalog } from '../../src/import/import-catalog.js';
 import { fixtureText, liveShopifyOrder as live, postShopifyRaw, postWoo } from '../ingest/routes/support.js';
 
 const SHOPIFY_ORDER = '820982911946154500';

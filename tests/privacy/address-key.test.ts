@@ -9,7 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/load.js';
 import { migrate, MIGRATIONS_DIR } from '../../src/db/migrate.js';
-import { addressHash, customerKey, emailHash, useAddressKey } from '../../src/ingest/customer-key.js';
+import { addressHash, customerKey, emailHash, useAddressKey } from '../../src/domain/customer-key.js';
 import { installSecret, openAddressKey } from '../../src/privacy/address-key.js';
 import { freshDatabase, missing, tempDir } from '../support/services.js';
 import { TEST_LINK_SECRET } from '../support/address-key.js';

@@ -3,10 +3,10 @@
 // what changed since its version, or everything after a deletion.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { migratedPool } from '../importer/support.js';
+import { migratedPool } from '../import/support.js';
 import { missing } from '../support/services.js';
 import { CatalogCache, type CatalogStamp } from '../../src/recommend/catalog-cache.js';
-import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
+import { PostgresItemPicker } from '../../src/recommend/pick-from-database.js';
 import { parseConfig } from '../../src/config/load.js';
 
 describe.skipIf(missing('postgres'))('the catalog copy item selection keeps', () => {

@@ -5,9 +5,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleOrder, sampleProducts, type TestApp } from '../support/app.js';
 import { missing } from '../support/services.js';
-import { fixture } from '../importer/support.js';
-import { importOrders } from '../../src/importer/import-orders.js';
-import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
+import { fixture } from '../import/support.js';
+import { importOrders } from '../../src/import/import-orders.js';
+import { PostgresItemPicker } from '../../src/recommend/pick-from-database.js';
 import { parseConfig } from '../../src/config/load.js';
 
 // The same computation as the backfill in migrations/0005_customer_products.sql.

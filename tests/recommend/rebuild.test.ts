@@ -2,10 +2,10 @@
 // production picker offers them ("Often bought with …") after the declared complements.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
-import { migratedPool } from '../importer/support.js';
+import { migratedPool } from '../import/support.js';
 import { missing } from '../support/services.js';
 import { rebuildCoPurchase } from '../../src/recommend/rebuild.js';
-import { PostgresItemPicker } from '../../src/recommend/postgres-item-picker.js';
+import { PostgresItemPicker } from '../../src/recommend/pick-from-database.js';
 import { parseConfig } from '../../src/config/load.js';
 
 const STORE = 'learned';

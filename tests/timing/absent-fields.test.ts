@@ -3,7 +3,7 @@
 // eligibility check and item picking, driven by fast-check.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideOrderTiming, recordedFacts, timedLines, type RecordedLine, type RecordedOrder } from '../../src/ingest/order-timing.js';
+import { decideOrderTiming, recordedFacts, timedLines, type RecordedLine, type RecordedOrder } from '../../src/timing/order-timing.js';
 import { checkEligibility } from '../../src/eligibility/check-eligibility.js';
 import { figuresFrom, type StoredFigures } from '../../src/eligibility/figures.js';
 import { configSchema } from '../../src/config/schema.js';

@@ -39,25 +39,25 @@ const wantsJson = (req: FastifyRequest, access: Access) => access === 'api' || r
 export function adminGate(deps: AdminDepsSource): onRequestAsyncHookHandler {
   return async function gate(req: FastifyRequest, reply: FastifyReply) {
     const access = accessOf(req);
-    const d = deps();
-    if (!d) {
+    const current = deps();
+    if (!current) {
       reply.header('retry-after', '2');
       return reply.code(503).send({ error: 'starting up, retry shortly' });
     }
-    if (!d.adminToken) {
+    if (!current.adminToken) {
       const message = 'admin is disabled: set ADMIN_TOKEN to enable it';
       return wantsJson(req, access) ? reply.code(404).send({ error: message }) : reply.code(404).type('text/html; charset=utf-8').send(disabledPage());
     }
     if (access === 'public') return;
 
     const bearer = bearerToken(req.headers.authorization);
-    if (bearer !== undefined && sameToken(bearer, d.adminToken)) {
+    if (bearer !== undefined && sameToken(bearer, current.adminToken)) {
       authOf.set(req, { via: 'bearer' });
       return;
     }
     if (access === 'page' && bearer === undefined) {
-      const signer = new SessionSigner(d.adminToken);
-      const session = await liveSession(d.pool, signer, req.cookies?.[SESSION_COOKIE]);
+      const signer = new SessionSigner(current.adminToken);
+      const session = await liveSession(current.pool, signer, req.cookies?.[SESSION_COOKIE]);
       if (session) {
         if (UNSAFE.has(req.method) && !sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin request refused' });
         authOf.set(req, { via: 'session', session, signer });

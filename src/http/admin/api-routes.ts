@@ -14,17 +14,17 @@ const api = { config: { access: 'api' as Access } };
 type Query = Record<string, unknown>;
 
 export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSource }): Promise<void> {
-  const d = () => opts.deps()!; // the gate answered 503/404 already when these are missing
+  const deps = () => opts.deps()!; // the gate answered 503/404 already when these are missing
 
   app.get('/api/stats', api, async (req) => {
     const q = req.query as Query;
-    return loadStats(d().pool, { since: parseSince(queryValue(q.since)), store: queryValue(q.store), measureWindowMs: d().config?.().measure.window });
+    return loadStats(deps().pool, { since: parseSince(queryValue(q.since)), store: queryValue(q.store), measureWindowMs: deps().config?.().measure.window });
   });
 
   // Exactly what `explain --json` prints: one object, or an array when the id exists in several stores.
   app.get<{ Params: { id: string } }>('/api/orders/:id', api, async (req, reply) => {
     const store = queryValue((req.query as Query).store);
-    const found = await (d().explain ?? explainOrder)(d().pool, req.params.id, store, d().config?.());
+    const found = await (deps().explain ?? explainOrder)(deps().pool, req.params.id, store, deps().config?.());
     if (found.length === 0) return reply.code(404).send({ orderId: req.params.id, status: null, error: 'no such order' });
     return found.length === 1 ? found[0] : found;
   });
@@ -34,14 +34,14 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
 
   app.post<{ Params: { id: string } }>('/api/cross-sells/:id/send-now', api, async (req, reply) => {
     if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
-    const result = await sendNow(d().pool, d().queue, req.params.id);
+    const result = await sendNow(deps().pool, deps().queue, req.params.id);
     logAdminAction(req, 'sent-now', { crossSellId: req.params.id, ok: result.ok });
     return answer(result, reply);
   });
 
   app.post<{ Params: { id: string } }>('/api/cross-sells/:id/cancel', api, async (req, reply) => {
     if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
-    const result = await cancelCrossSell(d().pool, d().queue, req.params.id);
+    const result = await cancelCrossSell(deps().pool, deps().queue, req.params.id);
     logAdminAction(req, 'cancelled', { crossSellId: req.params.id, ok: result.ok });
     return answer(result, reply);
   });
@@ -49,18 +49,18 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
   app.get('/api/suppressions', api, async (req) => {
     const q = req.query as Query;
     const limit = Number(queryValue(q.limit) ?? 100);
-    const suppressions = await listSuppressions(d().pool, { store: queryValue(q.store), email: queryValue(q.email), limit: Number.isFinite(limit) ? limit : 100 });
+    const suppressions = await listSuppressions(deps().pool, { store: queryValue(q.store), email: queryValue(q.email), limit: Number.isFinite(limit) ? limit : 100 });
     return { suppressions };
   });
 
   app.post('/api/suppressions', api, async (req, reply) => {
-    const result = await addSuppression(d().pool, bodyOf(req.body));
+    const result = await addSuppression(deps().pool, bodyOf(req.body));
     logAdminAction(req, 'suppression-added', { store: result.store, emailHash: result.emailHash, created: result.created });
     return reply.code(result.created ? 201 : 200).send(result);
   });
 
   app.delete('/api/suppressions', api, async (req, reply) => {
-    const result = await removeSuppression(d().pool, bodyOf(req.body ?? req.query));
+    const result = await removeSuppression(deps().pool, bodyOf(req.body ?? req.query));
     logAdminAction(req, 'suppression-removed', { store: result.store, emailHash: result.emailHash, removed: result.removed });
     return reply.code(result.removed ? 200 : 404).send(result);
   });

@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { jobIdFor, type QueueBackend } from '../../queue/cross-sell-queue.js';
 import { sql } from '../../db/sql.js';
 
-const q = {
+const queries = {
   sendNow: sql(import.meta.url, 'send-now'),
   cancel: sql(import.meta.url, 'cancel'),
   state: sql(import.meta.url, 'cross-sell-state'),
@@ -20,7 +20,7 @@ const MAX_BIGINT = 2n ** 63n - 1n;
 export const isCrossSellId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT;
 
 export async function sendNow(pool: pg.Pool, queue: QueueBackend, id: string): Promise<ActionResult> {
-  const { rows } = await pool.query(q.sendNow, [id]);
+  const { rows } = await pool.query(queries.sendNow, [id]);
   const row = rows[0];
   if (!row) return refusal(pool, id, 'only a scheduled cross-sell can be sent now');
   // Re-time the existing job here: `queue.add` with a known job id leaves the stored job as it
@@ -38,7 +38,7 @@ export async function sendNow(pool: pg.Pool, queue: QueueBackend, id: string): P
 }
 
 export async function cancelCrossSell(pool: pg.Pool, queue: QueueBackend, id: string): Promise<ActionResult> {
-  const { rows } = await pool.query(q.cancel, [id]);
+  const { rows } = await pool.query(queries.cancel, [id]);
   const row = rows[0];
   if (!row) return refusal(pool, id, 'only a waiting or scheduled cross-sell can be cancelled');
   // An active job is left alone: the worker re-reads the row and finds it cancelled.
@@ -47,7 +47,7 @@ export async function cancelCrossSell(pool: pg.Pool, queue: QueueBackend, id: st
 }
 
 async function refusal(pool: pg.Pool, id: string, error: string): Promise<ActionResult> {
-  const { rows } = await pool.query(q.state, [id]);
+  const { rows } = await pool.query(queries.state, [id]);
   const row = rows[0];
   if (!row) return { ok: false, code: 404, error: 'no such cross-sell', id };
   return { ok: false, code: 409, error: `${error} (it is ${row.status})`, id, store: row.store, orderId: row.orderId, status: row.status };

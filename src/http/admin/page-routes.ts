@@ -34,13 +34,13 @@ const NOTICES: Record<string, { text: string; bad?: boolean }> = {
 type Form = Record<string, unknown>;
 
 export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSource }): Promise<void> {
-  const d = () => opts.deps()!; // the gate answered 503/404 already when these are missing
+  const deps = () => opts.deps()!; // the gate answered 503/404 already when these are missing
   const limit = loginLimit(app);
-  const signer = () => new SessionSigner(d().adminToken!);
+  const signer = () => new SessionSigner(deps().adminToken!);
 
   app.get<{ Querystring: { next?: string; out?: string } }>('/login', publicRoute, async (req, reply) => {
     const next = safeNext(req.query.next);
-    if (await liveSession(d().pool, signer(), req.cookies[SESSION_COOKIE])) return reply.redirect(next, 303);
+    if (await liveSession(deps().pool, signer(), req.cookies[SESSION_COOKIE])) return reply.redirect(next, 303);
     return sendHtml(reply, loginPage({ next, loggedOut: req.query.out === '1' }));
   });
 
@@ -53,7 +53,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
       reply.header('retry-after', String(wait));
       return sendHtml(reply, loginPage({ next, retryAfter: wait }), 429);
     }
-    if (typeof form.token !== 'string' || !sameToken(form.token.trim(), d().adminToken!)) {
+    if (typeof form.token !== 'string' || !sameToken(form.token.trim(), deps().adminToken!)) {
       await limit.failed(req);
       req.log.warn({ ip: req.ip }, 'admin login refused: wrong token');
       return sendHtml(reply, loginPage({ next, failed: true }), 401);
@@ -66,10 +66,10 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
   // Ends the session for good (sessions.ts), not just the cookie. Without a live session there
   // is nothing to end or to forge: the cookie is dropped all the same.
   app.post('/logout', publicRoute, async (req, reply) => {
-    const session = await liveSession(d().pool, signer(), req.cookies[SESSION_COOKIE]);
+    const session = await liveSession(deps().pool, signer(), req.cookies[SESSION_COOKIE]);
     if (session) {
       if (!signer().checkCsrf(session, ((req.body ?? {}) as Form)._csrf)) return reply.code(403).send(CSRF_REFUSED);
-      await revokeSession(d().pool, session);
+      await revokeSession(deps().pool, session);
       logAdminAction(req, 'logout');
     }
     reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
@@ -77,8 +77,8 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
   });
 
   app.get<{ Querystring: { order?: string; store?: string; since?: string; notice?: string } }>('/', async (req, reply) => {
-    const { pool } = d();
-    const explain = d().explain ?? explainOrder;
+    const { pool } = deps();
+    const explain = deps().explain ?? explainOrder;
     const query = req.query;
     const store = clean(query.store);
     const orderId = clean(query.order);
@@ -90,8 +90,8 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
       notice = { text: (err as Error).message, bad: true };
     }
     const [stats, found] = await Promise.all([
-      loadStats(pool, { since, store, measureWindowMs: d().config?.().measure.window }),
-      orderId ? findOrder(pool, explain, orderId, store, d().config?.()) : undefined,
+      loadStats(pool, { since, store, measureWindowMs: deps().config?.().measure.window }),
+      orderId ? findOrder(pool, explain, orderId, store, deps().config?.()) : undefined,
     ]);
     const auth = adminAuth(req);
     const view: DashboardView = {
@@ -109,7 +109,7 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
     const auth = adminAuth(req);
     if (auth?.via === 'session' && !auth.signer.checkCsrf(auth.session, form._csrf)) return reply.code(403).send(CSRF_REFUSED);
     if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
-    const result: ActionResult = await run(d().pool, d().queue, req.params.id);
+    const result: ActionResult = await run(deps().pool, deps().queue, req.params.id);
     logAdminAction(req, done, { crossSellId: req.params.id, ok: result.ok });
     const back = new URL(safeNext(form.back), 'http://admin.invalid');
     back.searchParams.set('notice', result.ok ? done : result.code === 404 ? 'not-found' : 'refused');

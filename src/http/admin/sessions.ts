@@ -5,7 +5,7 @@ import type pg from 'pg';
 import { sql } from '../../db/sql.js';
 import { SESSION_TTL_MS, type Session, type SessionSigner } from './auth.js';
 
-const q = {
+const queries = {
   revoked: sql(import.meta.url, 'session-revoked'),
   revoke: sql(import.meta.url, 'revoke-session'),
 };
@@ -14,10 +14,10 @@ const q = {
 export async function liveSession(pool: pg.Pool, signer: SessionSigner, cookie: string | undefined): Promise<Session | null> {
   const session = signer.verify(cookie);
   if (!session) return null;
-  const { rowCount } = await pool.query(q.revoked, [session.nonce]);
+  const { rowCount } = await pool.query(queries.revoked, [session.nonce]);
   return rowCount ? null : session;
 }
 
 export async function revokeSession(pool: pg.Pool, session: Session): Promise<void> {
-  await pool.query(q.revoke, [session.nonce, new Date(session.issuedAt + SESSION_TTL_MS)]);
+  await pool.query(queries.revoke, [session.nonce, new Date(session.issuedAt + SESSION_TTL_MS)]);
 }

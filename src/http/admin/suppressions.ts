@@ -1,11 +1,11 @@
 // Suppression admin (issue 7): list, add and lift suppressions. Addresses are keyed by their
 // hash like everywhere else; store '*' suppresses an address in every store.
 import type pg from 'pg';
-import { addressHash, emailHash } from '../../ingest/customer-key.js';
-import { normaliseEmail } from '../../ingest/email-address.js';
+import { addressHash, emailHash } from '../../domain/customer-key.js';
+import { normaliseEmail } from '../../domain/email-address.js';
 import { sql } from '../../db/sql.js';
 
-const q = {
+const queries = {
   list: sql(import.meta.url, 'list-suppressions'),
   add: sql(import.meta.url, 'add-suppression'),
   remove: sql(import.meta.url, 'remove-suppression'),
@@ -26,7 +26,7 @@ export class SuppressionInputError extends Error {}
 
 export async function listSuppressions(pool: pg.Pool, filter: { store?: string; email?: string; limit?: number }): Promise<Suppression[]> {
   const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), 1_000);
-  const { rows } = await pool.query(q.list, [filter.store || null, filter.email ? addressHash(filter.email) : null, limit]);
+  const { rows } = await pool.query(queries.list, [filter.store || null, filter.email ? addressHash(filter.email) : null, limit]);
   return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() }));
 }
 
@@ -41,7 +41,7 @@ export async function addSuppression(pool: pg.Pool, input: { store?: unknown; em
   }
   const email = address.toLowerCase();
   const hash = emailHash(email);
-  const { rows } = await pool.query(q.add, [store, hash, email, reason]);
+  const { rows } = await pool.query(queries.add, [store, hash, email, reason]);
   if (rows[0]) return { created: true, store, emailHash: hash, reason };
   const [existing] = await listSuppressions(pool, { store, email, limit: 1 });
   return { created: false, store, emailHash: hash, reason: existing?.reason ?? reason };
@@ -55,7 +55,7 @@ export async function removeSuppression(pool: pg.Pool, input: { store?: unknown;
   if (address) hash = emailHash(address);
   else if (typeof input.emailHash === 'string' && /^[0-9a-f]{40}$/.test(input.emailHash)) hash = input.emailHash;
   else throw new SuppressionInputError('give "email" (a single plain email address) or "emailHash"');
-  const { rowCount } = await pool.query(q.remove, [store, hash]);
+  const { rowCount } = await pool.query(queries.remove, [store, hash]);
   return { removed: rowCount ?? 0, store, emailHash: hash };
 }
 

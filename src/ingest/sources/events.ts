@@ -1,7 +1,7 @@
 // Building canonical events: absent fields are dropped, and what an adapter built is checked
 // against the canonical schema so the recorder only ever sees valid events.
 import type { z } from 'zod';
-import { canonicalEventSchema, type CanonicalEvent } from '../canonical.js';
+import { canonicalEventSchema, type CanonicalEvent } from '../../domain/canonical-event.js';
 import { WebhookRejection } from './source.js';
 
 /** The same object without its `undefined` fields. */

@@ -2,7 +2,7 @@
 // (a store adding or retyping a field must not make us reject its orders); required ones throw
 // WebhookRejection(400) naming the field, e.g. `line_items[2].price`.
 import { isLosslessNumber } from 'lossless-json';
-import { toDecimal } from './money.js';
+import { toDecimal } from '../../money/json-number.js';
 import { WebhookRejection } from './source.js';
 
 type JsonObject = Record<string, unknown>;

@@ -1,5 +1,5 @@
 // Shopify customer topics, including the mandatory privacy (GDPR) ones.
-import type { CanonicalEvent } from '../canonical.js';
+import type { CanonicalEvent } from '../../domain/canonical-event.js';
 import { compact } from './events.js';
 import { toId, type Fields } from './fields.js';
 import { consentChangedAt, marketingConsent } from './shopify-orders.js';

@@ -1,9 +1,9 @@
 // Shopify order-shaped payloads → canonical events. Every full-order topic upserts the order
 // (deliveries come in any order) and adds the milestones the payload already shows.
-import type { CanonicalEvent, Customer, Order, OrderLine } from '../canonical.js';
+import type { CanonicalEvent, Customer, Order, OrderLine } from '../../domain/canonical-event.js';
 import { compact } from './events.js';
 import type { Fields } from './fields.js';
-import { sumDecimals } from './money.js';
+import { sumDecimals } from '../../money/decimal.js';
 
 /** Money received: `partially_refunded` was paid first. `partially_paid` (a deposit, payment
  * terms) and `authorized` (not captured yet) are not a completed purchase. */

@@ -1,5 +1,5 @@
 // Shopify products/create|update → product.upserted.
-import type { CanonicalEvent, Product } from '../canonical.js';
+import type { CanonicalEvent, Product } from '../../domain/canonical-event.js';
 import { compact } from './events.js';
 import type { Fields } from './fields.js';
 

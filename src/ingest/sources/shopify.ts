@@ -1,5 +1,5 @@
 // Shopify webhooks: HMAC over the raw bytes, then topic → canonical events.
-import type { CanonicalEvent } from '../canonical.js';
+import type { CanonicalEvent } from '../../domain/canonical-event.js';
 import { checkedEvents } from './events.js';
 import { Fields } from './fields.js';
 import { hmacSha256Base64, sameSignature } from './hmac.js';

@@ -1,6 +1,6 @@
 // The contract every store platform adapter implements: verify the raw bytes, then map to
 // canonical events. Adding a platform is one new file in this folder and one line in index.ts.
-import type { CanonicalEvent } from '../canonical.js';
+import type { CanonicalEvent } from '../../domain/canonical-event.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
 

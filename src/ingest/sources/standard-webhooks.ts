@@ -5,7 +5,7 @@
 // Key rotation: the secret argument may hold several `whsec_` secrets separated by spaces and/or
 // commas (neither occurs in base64); a signature made with any of them verifies.
 import { isLosslessNumber } from 'lossless-json';
-import { canonicalEventSchema } from '../canonical.js';
+import { canonicalEventSchema } from '../../domain/canonical-event.js';
 import { describeIssues } from './events.js';
 import { hmacSha256Base64, sameSignature } from './hmac.js';
 import { parseJsonBody } from './json-body.js';

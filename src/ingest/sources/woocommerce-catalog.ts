@@ -1,5 +1,5 @@
 // WooCommerce product and customer payloads (REST v3 resources) → canonical events.
-import type { CanonicalEvent, Product } from '../canonical.js';
+import type { CanonicalEvent, Product } from '../../domain/canonical-event.js';
 import { compact } from './events.js';
 import { toId, type Fields } from './fields.js';
 import { decodeEntities } from './html-entities.js';

@@ -1,6 +1,6 @@
 // WooCommerce order payloads (REST v3 order resource) → canonical events. The order status is
 // the state: every order topic upserts the order and adds the milestones its status implies.
-import type { CanonicalEvent, Order, OrderLine } from '../canonical.js';
+import type { CanonicalEvent, Order, OrderLine } from '../../domain/canonical-event.js';
 import { compact } from './events.js';
 import type { Fields } from './fields.js';
 import { decodeEntities } from './html-entities.js';

@@ -12,7 +12,7 @@
 // delivery id is `${X-WC-Webhook-ID}:${sha256(body)}`: the same webhook sending the same bytes
 // again is the only thing collapsed, which is harmless since events are derived from the state.
 import { createHash } from 'node:crypto';
-import type { CanonicalEvent } from '../canonical.js';
+import type { CanonicalEvent } from '../../domain/canonical-event.js';
 import { checkedEvents } from './events.js';
 import { Fields } from './fields.js';
 import { hmacSha256Base64, sameSignature } from './hmac.js';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, sampleOrder, sampleProducts, type TestApp } from '../../support/app.js';
 import { missing } from '../../support/services.js';
-import { customerKey, emailHash } from '../../../src/ingest/customer-key.js';
+import { customerKey, emailHash } from '../../../src/domain/customer-key.js';
 import { jobIdFor } from '../../../src/queue/cross-sell-queue.js';
 import { fixtureText, postEventRaw, postShopifyRaw, rows, uniqueShop } from './support.js';
 

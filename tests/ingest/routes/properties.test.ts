@@ -229,7 +229,7 @@ describe.skipIf(missing('postgres', 'redis'))('POST /webhooks/:source under rand
       .chain(({ picked: [topic, value], ...rest }) => typeChanged(value).map((body) => ({ ...rest, topic, body }))),
   ));
 
-  // BUG (src/http/webhooks.ts + src/ingest/canonical.ts, see refusals.test.ts): values Postgres
+  // BUG (src/http/webhooks.ts + src/domain/canonical-event.ts, see refusals.test.ts): values Postgres
   // refuses (int4 quantities, numeric(14,2) money, dates Date.parse reads but Postgres does not,
   // NUL in text) pass the canonical schema and the recorder's error is answered 503. Pinned seed:
   // this property fails the same way every run until that is fixed; then drop `.fails`.

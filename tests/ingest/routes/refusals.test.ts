@@ -98,7 +98,7 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
 
   // Values our columns cannot hold are the sender's error (400), not a database outage (503): a
   // 503 makes the store retry the same bytes for days (Shopify then drops the subscription).
-  // BUG (src/http/webhooks.ts + src/ingest/canonical.ts): the canonical schema lets through values
+  // BUG (src/http/webhooks.ts + src/domain/canonical-event.ts): the canonical schema lets through values
   // Postgres refuses (a quantity above int4, a price or total beyond numeric(14,2), a time
   // Date.parse reads but Postgres does not, a NUL character in text), and the route answers every
   // error from the recorder with 503 "temporarily unavailable".
@@ -130,7 +130,7 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
       event.data.order.createdAt = '2024';
       expectRefusal(await postEventRaw(app, event), 400, /createdAt/);
     });
-    // BUG (src/ingest/canonical.ts `ticket.customer.email: z.string()`; src/ingest/record.ts writes
+    // BUG (src/domain/canonical-event.ts `ticket.customer.email: z.string()`; src/ingest/record.ts writes
     // customerKey(...) = null into tickets.customer_key NOT NULL): 503 instead of 400.
     it.each(['', 'not-an-address'])('events: ticket.opened with customer email "%s"', async (email) => {
       const event = { type: 'ticket.opened', data: { store: 'demo', ticketId: `T-${email}`, at: new Date().toISOString(), customer: { email } } };

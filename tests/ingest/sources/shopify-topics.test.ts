@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventOf } from '../../../src/ingest/canonical.js';
+import type { EventOf } from '../../../src/domain/canonical-event.js';
 import { shopify } from '../../../src/ingest/sources/shopify.js';
 import { expectValidDelivery, fixture, fixtureJson, fixtureNames, json, rejection, shop, shopifyHeaders } from './support.js';
 

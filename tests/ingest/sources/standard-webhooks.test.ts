@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
-import type { EventOf } from '../../../src/ingest/canonical.js';
+import type { EventOf } from '../../../src/domain/canonical-event.js';
 import { standardWebhooks } from '../../../src/ingest/sources/standard-webhooks.js';
 import { expectValidDelivery, json, rejection, vectors } from './support.js';
 

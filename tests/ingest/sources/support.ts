@@ -2,7 +2,7 @@
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { canonicalEventSchema } from '../../../src/ingest/canonical.js';
+import { canonicalEventSchema } from '../../../src/domain/canonical-event.js';
 import { type ParsedDelivery, WebhookRejection } from '../../../src/ingest/sources/source.js';
 
 const fixturesDir = new URL('../../../../shared/fixtures/webhooks/', import.meta.url);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CanonicalEvent, EventOf } from '../../../src/ingest/canonical.js';
+import type { CanonicalEvent, EventOf } from '../../../src/domain/canonical-event.js';
 import { parseWooCommerce, woocommerce } from '../../../src/ingest/sources/woocommerce.js';
 import { expectValidDelivery, fixture, fixtureJson, fixtureNames, hmacBase64, json, rejection, wooHeaders } from './support.js';
 

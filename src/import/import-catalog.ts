@@ -1,0 +1,207 @@
+// `aftercart import catalog FILE`: Shopify product CSV, WooCommerce product CSV or canonical
+// JSON lines (gzip or plain) upserted into products in multi-row batches.
+// - A field the file does not give keeps the stored value (as a product.upserted webhook does);
+//   a row identical to the stored one is not touched, so re-importing a file changes nothing.
+// - WooCommerce Cross-sells become complements, Upsells become upsells; the reader resolves
+//   their SKU references to product ids within the file.
+// - A bad row is reported with its file line and skipped; the rest is imported.
+import type pg from 'pg';
+import type { Product } from '../domain/canonical-event.js';
+import { readCanonicalProductsJsonl } from './readers/canonical-jsonl.js';
+import { readShopifyProductsCsv } from './readers/shopify-products.js';
+import { readWooProductsCsv } from './readers/woo-products.js';
+import type { ProductRecord } from './readers/types.js';
+import { detectCatalogFormat, type CatalogFormat } from './detect-format.js';
+import { MAX_CENTS, toCents } from '../money/cents.js';
+import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from '../links/safe-url.js';
+import { capCodePoints, TITLE_MAX } from '../text/caps.js';
+
+export interface CatalogProblem {
+  line: number;
+  error: string;
+}
+
+export interface ImportCatalogProgress {
+  line: number;
+  imported: number;
+  failed: number;
+}
+
+export interface ImportCatalogOptions {
+  onProgress?: (progress: ImportCatalogProgress) => void;
+  /**
+   * Shopify exports have no product URL: `${storeUrl}/products/${handle}` is used. Product URLs
+   * off this store's host (and `linkHosts`) are dropped; default: the default config's store.url.
+   */
+  storeUrl?: string;
+  linkHosts?: string[];
+  /** CSV exports have no currency column. */
+  currency?: string;
+  /** Products per multi-row upsert (default 1,000). */
+  batchSize?: number;
+}
+
+export interface ImportCatalogResult {
+  format: CatalogFormat;
+  /** Distinct products written (a re-import counts them again, though no row changes). */
+  imported: number;
+  /** Bad rows, by file line: skipped, the rest imported. */
+  failed: CatalogProblem[];
+  /** Rows imported without their product URL (not a safe link), by file line; never the URL. */
+  warnings: CatalogProblem[];
+  seconds: number;
+}
+
+const UPSERT_PRODUCTS = `
+WITH r AS (
+  SELECT * FROM jsonb_to_recordset($2::jsonb) AS r(id text, title text, product_type text, vendor text, tags text[],
+    url text, image_url text, price numeric, currency text, available boolean, complements jsonb, upsells text[])
+), merged AS (
+  SELECT r.id, r.title,
+         coalesce(r.product_type, p.product_type) AS product_type,
+         coalesce(r.vendor, p.vendor) AS vendor,
+         coalesce(r.tags, p.tags, '{}') AS tags,
+         coalesce(r.url, p.url) AS url,
+         coalesce(r.image_url, p.image_url) AS image_url,
+         coalesce(r.price, p.price) AS price,
+         coalesce(r.currency, p.currency) AS currency,
+         coalesce(r.available, p.available, true) AS available,
+         coalesce(r.complements, p.complements, '[]') AS complements,
+         coalesce(r.upsells, p.upsells, '{}') AS upsells
+  FROM r LEFT JOIN products p ON p.store = $1 AND p.product_id = r.id
+)
+INSERT INTO products AS p (store, product_id, title, product_type, vendor, tags, url, image_url, price, currency, available, complements, upsells)
+SELECT $1, id, title, product_type, vendor, tags, url, image_url, price, currency, available, complements, upsells FROM merged
+ON CONFLICT (store, product_id) DO UPDATE SET
+  title = excluded.title, product_type = excluded.product_type, vendor = excluded.vendor, tags = excluded.tags,
+  url = excluded.url, image_url = excluded.image_url, price = excluded.price, currency = excluded.currency,
+  available = excluded.available, complements = excluded.complements, upsells = excluded.upsells, updated_at = now()
+WHERE (p.title, p.product_type, p.vendor, p.tags, p.url, p.image_url, p.price, p.currency, p.available, p.complements, p.upsells)
+  IS DISTINCT FROM
+      (excluded.title, excluded.product_type, excluded.vendor, excluded.tags, excluded.url, excluded.image_url,
+       excluded.price, excluded.currency, excluded.available, excluded.complements, excluded.upsells)`;
+
+interface Row {
+  id: string;
+  title: string;
+  product_type?: string;
+  vendor?: string;
+  tags?: string[];
+  url?: string;
+  image_url?: string;
+  price?: string;
+  currency?: string;
+  available?: boolean;
+  complements?: { id: string; required?: true }[];
+  upsells?: string[];
+}
+
+interface Pending {
+  row: Row;
+  line: number;
+}
+
+function readerFor(format: CatalogFormat, path: string, opts: ImportCatalogOptions): AsyncIterable<ProductRecord> {
+  switch (format) {
+    case 'shopify-products':
+      return readShopifyProductsCsv(path, { storeUrl: opts.storeUrl, currency: opts.currency });
+    case 'woocommerce-products':
+      return readWooProductsCsv(path, { currency: opts.currency });
+    case 'canonical-jsonl':
+      return readCanonicalProductsJsonl(path);
+  }
+}
+
+/** The product as a row for the upsert, or why it cannot be stored. */
+export function toProductRow(p: Product): Row | string {
+  const id = String(p.id ?? '').trim();
+  if (!id) return 'product without an id';
+  if (!p.title || !p.title.trim()) return `product ${id}: missing title`;
+  if (p.price !== undefined) {
+    const cents = toCents(p.price);
+    if (cents === undefined || cents > MAX_CENTS || -cents > MAX_CENTS) return `product ${id}: bad price "${p.price}"`;
+  }
+  const row: Row = { id, title: capCodePoints(p.title.trim(), TITLE_MAX) };
+  if (p.productType?.trim()) row.product_type = p.productType.trim();
+  if (p.vendor?.trim()) row.vendor = p.vendor.trim();
+  if (p.tags) row.tags = p.tags;
+  if (p.url) row.url = p.url;
+  if (p.imageUrl) row.image_url = p.imageUrl;
+  if (p.price !== undefined) row.price = p.price;
+  if (p.currency) row.currency = p.currency;
+  if (p.available !== undefined) row.available = p.available;
+  if (p.complements) {
+    // A product is never its own complement; a repeated complement counts once.
+    const seen = new Set<string>();
+    row.complements = [];
+    for (const c of p.complements) {
+      const cid = String(c.id);
+      if (cid === id || seen.has(cid)) continue;
+      seen.add(cid);
+      row.complements.push(c.required ? { id: cid, required: true } : { id: cid });
+    }
+  }
+  if (p.upsells) row.upsells = [...new Set(p.upsells.map(String))].filter((u) => u !== id);
+  return row;
+}
+
+export async function importCatalog(
+  pool: pg.Pool,
+  store: string,
+  path: string,
+  opts: ImportCatalogOptions = {},
+): Promise<ImportCatalogResult> {
+  const started = performance.now();
+  const format = await detectCatalogFormat(path);
+  const batchSize = opts.batchSize ?? 1000;
+  const failed: CatalogProblem[] = [];
+  const warnings: CatalogProblem[] = [];
+  const links: LinkPolicy = { storeUrl: opts.storeUrl ?? defaultLinkPolicy.storeUrl, linkHosts: opts.linkHosts ?? [] };
+  const written = new Set<string>();
+  let line = 1;
+  // Keyed by id: a product repeated in the file is written once per batch, the later row winning.
+  let batch = new Map<string, Pending>();
+
+  const write = async (rows: Pending[]) => {
+    if (rows.length === 0) return;
+    try {
+      await pool.query(UPSERT_PRODUCTS, [store, JSON.stringify(rows.map((r) => r.row))]);
+      for (const r of rows) written.add(r.row.id);
+    } catch (err) {
+      if (rows.length === 1) {
+        failed.push({ line: rows[0]!.line, error: `product ${rows[0]!.row.id}: ${(err as Error).message}` });
+        return;
+      }
+      // Find the rows the database refuses; the others go in.
+      const half = Math.ceil(rows.length / 2);
+      await write(rows.slice(0, half));
+      await write(rows.slice(half));
+    }
+  };
+  const flush = async () => {
+    const rows = [...batch.values()];
+    batch = new Map();
+    await write(rows);
+    opts.onProgress?.({ line, imported: written.size, failed: failed.length });
+  };
+
+  for await (const record of readerFor(format, path, opts)) {
+    line = Math.max(line, record.line);
+    if (!record.ok) {
+      failed.push({ line: record.line, error: record.error });
+      continue;
+    }
+    const { product, dropped } = withSafeLink(record.product, links);
+    const row = toProductRow(product);
+    if (typeof row === 'string') {
+      failed.push({ line: record.line, error: row });
+      continue;
+    }
+    if (dropped) warnings.push({ line: record.line, error: `product ${row.id}: link dropped (not an http(s) link to the store host or store.linkHosts)` });
+    batch.set(row.id, { row, line: record.line });
+    if (batch.size >= batchSize) await flush();
+  }
+  await flush();
+  failed.sort((a, b) => a.line - b.line);
+  return { format, imported: written.size, failed, warnings, seconds: (performance.now() - started) / 1000 };
+}
