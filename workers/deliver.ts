@@ -23,15 +23,17 @@ import { classifySmtpError, mayHaveBeenAccepted, type Mailer, type OutgoingEmail
 import type { LinkSigner } from '../src/http/links.js';
 import type { ItemPicker, ChosenItem, CustomerContext } from '../src/recommend/item-picker.js';
 import { metrics } from '../src/http/metrics.js';
-import { queryRunner, type QueryRunner } from '../src/db/sql.js';
+import { namedSql, queryRunner, type QueryRunner } from '../src/db/sql.js';
+import { isUniqueViolation } from '../src/db/errors.js';
 import { isHeldOut, recordHoldoutPeriod } from '../src/measure/holdout.js';
+import { suppress } from '../src/privacy/suppressions.js';
 
 const query = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
 const q = {
   load: query('load-cross-sell'),
   claim: query('claim-send'),
   markSent: query('mark-sent'),
-  settle: query('settle'),
+  settle: namedSql<SettleParams>(import.meta.url, 'settle'),
   releaseClaim: query('release-claim'),
   reclaim: query('reclaim-send'),
   dataStarted: query('data-started'),
@@ -172,7 +174,7 @@ export async function deliver(
     claimed = await run<{ attempts: number }>('claim-send', q.claim, [xs.id, JSON.stringify(items), JSON.stringify(figures), SEND_LEASE_MS]);
   } catch (err) {
     // Another order of this customer is being sent right now; its email may serve this one.
-    if ((err as { code?: string }).code === '23505') return postpone(new Date(now.getTime() + 3_000));
+    if (isUniqueViolation(err)) return postpone(new Date(now.getTime() + 3_000));
     throw err;
   }
   if (claimed.rowCount === 0) return 'already';
@@ -230,10 +232,7 @@ async function failedSend(deps: DeliverDeps, claim: Claim, err: unknown, opts: {
   const reply = smtpReply(err);
   if (classifySmtpError(err) === 'permanent') {
     // Suppressed before the row says failed: whoever sees "failed" sees the suppression too.
-    await pool.query(
-      `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'bounced') ON CONFLICT DO NOTHING`,
-      [xs.store, claim.addressHash, claim.address.toLowerCase()],
-    );
+    await suppress(pool, { store: xs.store, address: claim.address, reason: 'bounced' });
     await settle(pool, xs.id, 'failed', 'smtp_rejected', { reply });
     metrics.sends.inc({ outcome: 'failed' });
     log.warn({ crossSellId: xs.id, code: (err as { responseCode?: number }).responseCode }, 'permanent SMTP failure: address suppressed');
@@ -277,13 +276,21 @@ async function skipInvalidEmail(deps: DeliverDeps, xs: LoadedCrossSell): Promise
   return 'skipped';
 }
 
+/** settle.sql's parameters; its header says what each one is. */
+interface SettleParams {
+  id: string; status: string; reason: string | null; figures: string | null; items: string | null;
+  dueAt: Date | null; timing: string | null; reply: string | null;
+}
+
 async function settle(
   pool: pg.Pool, id: string, status: string, reason: string | null,
   extra: { figures?: unknown; items?: ChosenItem[]; dueAt?: Date; timing?: unknown; reply?: string },
 ): Promise<void> {
-  await pool.query(q.settle, [id, status, reason, extra.figures ? JSON.stringify(extra.figures) : null,
-    extra.items ? JSON.stringify(extra.items) : null, extra.dueAt ?? null, extra.timing ? JSON.stringify(extra.timing) : null,
-    extra.reply ?? null]);
+  const json = (value: unknown) => (value ? JSON.stringify(value) : null);
+  await pool.query(q.settle.text, q.settle.values({
+    id, status, reason, figures: json(extra.figures), items: json(extra.items), dueAt: extra.dueAt ?? null,
+    timing: json(extra.timing), reply: extra.reply ?? null,
+  }));
 }
 
 /** The server's answer (already redacted by the mailer), or what went wrong on the way; one line, capped. */

@@ -13,6 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
+import { isUndefinedTable } from '../db/errors.js';
 import { LinkSigner } from '../http/links.js';
 import { crossSellProps } from '../mail/preview-props.js';
 import { renderCrossSell, type RenderedEmail } from '../mail/render.js';
@@ -101,7 +102,7 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
     err.write(summary(xs, rendered, items.map((i) => i.productId), values.out));
     return 0;
   } catch (e) {
-    if ((e as { code?: string }).code === '42P01') {
+    if (isUndefinedTable(e)) {
       err.write('aftercart preview: the database has no Aftercart tables yet; run `aftercart migrate` first\n');
       return 1;
     }
