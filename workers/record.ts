@@ -1,6 +1,7 @@
 // What the worker writes when a cross-sell's turn ends: a decision not to send (skipped, cancelled,
 // waiting, later), held out, sent, or a failed send (failed for good, or the claim released for
 // the retry). Each also counts itself in the metrics and logs with ids only.
+import { suppress } from '../src/privacy/suppressions.js';
 import { UnrecoverableError } from 'bullmq';
 import type pg from 'pg';
 import type { ChosenItem } from '../src/recommend/item-picker-interface.js';
@@ -93,7 +94,7 @@ export async function recordFailure(step: Delivery, claim: Claim, err: unknown, 
     throw err;
   }
   // Suppressed before the row says failed: whoever sees "failed" sees the suppression too.
-  if (outcome.suppress) await suppressRecipient(pool, xs.store, claim.addressHash, claim.address);
+  if (outcome.suppress) await suppressRecipient(pool, xs.store, claim.address);
   await settle(pool, xs.id, outcome.status, outcome.reason, { reply });
   metrics.sends.inc({ outcome: 'failed' });
   if (outcome.reason === 'smtp_rejected') {
@@ -109,13 +110,8 @@ export async function recordFailure(step: Delivery, claim: Claim, err: unknown, 
 }
 
 /** A bounced address is never sent to again in this store. */
-export async function suppressRecipient(
-  pool: pg.Pool, store: string, addressHash: string, address: string,
-): Promise<void> {
-  await pool.query(
-    `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'bounced') ON CONFLICT DO NOTHING`,
-    [store, addressHash, address.toLowerCase()],
-  );
+export async function suppressRecipient(pool: pg.Pool, store: string, address: string): Promise<void> {
+  await suppress(pool, { store, address, reason: 'bounced' });
 }
 
 function siblingIdsOf(xs: LoadedCrossSell): string[] {

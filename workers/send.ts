@@ -2,6 +2,7 @@
 // message handed to the mailer under it. The row is marked when DATA begins (sql/data-started.sql),
 // and only while the claim is ours; a claim whose worker died before that point is taken over
 // once its lease ran out (sql/reclaim-send.sql).
+import { isUniqueViolation } from '../src/db/errors.js';
 import type { ChosenItem } from '../src/recommend/item-picker-interface.js';
 import type { OutgoingEmail } from '../src/mail/transport.js';
 import { metrics } from '../src/metrics/metrics.js';
@@ -57,7 +58,7 @@ export async function claimSend(
     if (claimed.rowCount === 0) return 'already';
     return { xs, attempt: claimed.rows[0]!.attempts, ...recipient, started: false, lost: false };
   } catch (err) {
-    if ((err as { code?: string }).code === '23505') return 'busy';
+    if (isUniqueViolation(err)) return 'busy';
     throw err;
   }
 }

@@ -2,16 +2,17 @@
 // expected, for every mistake a user can make; the stack only with --verbose (or DEBUG=1).
 import { ConfigError } from '../config/load.js';
 import { DataDirInUseError } from '../db/data-dir-owner.js';
+import { SqlState } from '../db/errors.js';
 
 /** Errors that mean a fault in our code rather than in the input: they say so. */
 const INTERNAL = [TypeError, ReferenceError, RangeError];
 
 function databaseFailure(err: { code?: string; message?: string; address?: string; port?: number }): string | undefined {
   switch (err.code) {
-    case '28P01':
-    case '28000':
+    case SqlState.invalidPassword:
+    case SqlState.invalidAuthorizationSpecification:
       return `the database refused the login: ${err.message} (check DATABASE_URL)`;
-    case '3D000':
+    case SqlState.invalidCatalogName:
       return `${err.message} (check DATABASE_URL)`;
     case 'ECONNREFUSED':
       return `cannot reach ${err.address ?? 'the server'}:${err.port ?? '?'} (connection refused): is the database or Redis running? (DATABASE_URL, REDIS_URL)`;

@@ -7,6 +7,7 @@
 // (subject, items, status) goes to stderr. Links are signed with LINK_SECRET (or the embedded
 // set-up's secret in the data dir) so they are the links the email would carry.
 // Exit 0: rendered; 1: no such order, nothing to recommend, or no tables; 2: usage.
+import { isUndefinedTable } from '../db/errors.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -44,7 +45,7 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
     const links = linkSigner(env.LINK_SECRET, dataDir);
     return await previewOrder({ pool: db.pool, config, publicUrl, links, out, err }, args);
   } catch (e) {
-    if ((e as { code?: string }).code === '42P01') {
+    if (isUndefinedTable(e)) {
       err.write('aftercart preview: the database has no Aftercart tables yet; run `aftercart migrate` first\n');
       return 1;
     }

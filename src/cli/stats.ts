@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
+import { isUndefinedTable } from '../db/errors.js';
 import { loadStats } from '../stats/funnel.js';
 import { formatFunnel } from '../stats/format-funnel.js';
 import { parseSince } from '../stats/since.js';
@@ -31,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     return 0;
   } catch (err) {
     // A database that was never migrated has no tables yet: say so instead of a stack trace.
-    if ((err as { code?: string }).code === '42P01') {
+    if (isUndefinedTable(err)) {
       process.stderr.write('aftercart stats: the database has no Aftercart tables yet; run `aftercart migrate` first\n');
       return 1;
     }

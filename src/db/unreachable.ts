@@ -2,8 +2,13 @@
 // fault of ours (500) or of the sender's data (400)? Network errors, SQLSTATE classes 08
 // (connection) and 53 (resources), shutdowns and cancelled statements, and node-postgres's
 // own connection messages, which carry no code.
+import { inClass, SqlState, SqlStateClass } from './errors.js';
+
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
-const SQLSTATE = new Set(['57P01', '57P02', '57P03', '57014', '40001', '40P01']);
+const SQLSTATE = new Set<string>([
+  SqlState.adminShutdown, SqlState.crashShutdown, SqlState.cannotConnectNow, SqlState.queryCanceled,
+  SqlState.serializationFailure, SqlState.deadlockDetected,
+]);
 /** node-postgres's query_timeout: the server never answered; the connection is unusable. */
 const READ_TIMEOUT = /query read timeout/i;
 const MESSAGES = [
@@ -19,7 +24,8 @@ export function isDatabaseUnreachable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (NETWORK.has(code) || SQLSTATE.has(code) || code.startsWith('08') || code.startsWith('53')) return true;
+    if (NETWORK.has(code) || SQLSTATE.has(code)) return true;
+    if (inClass(code, SqlStateClass.connectionException) || inClass(code, SqlStateClass.insufficientResources)) return true;
   }
   const message = (err as { message?: unknown }).message;
   return typeof message === 'string' && MESSAGES.some((m) => m.test(message));

@@ -5,11 +5,14 @@ import type { FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import type pg from 'pg';
 import type { LinkSigner } from '../links/signed-links.js';
-import { emailHash } from '../domain/customer-key.js';
 import { normaliseEmail } from '../domain/email-address.js';
+import { sql } from '../db/sql.js';
+import { suppress } from '../privacy/suppressions.js';
 import { renderUnsubscribePage } from './pages/unsubscribe-page.js';
 import type { Config } from '../config/schema.js';
 import { linkPolicy, safeLinkUrl } from '../links/safe-url.js';
+
+const queries = { clickUrl: sql(import.meta.url, 'click-url'), recipient: sql(import.meta.url, 'unsubscribe-recipient') };
 
 export interface TrackingDeps {
   pool: pg.Pool;
@@ -28,11 +31,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
   app.get<{ Params: { token: string } }>('/c/:token', async (req, reply) => {
     const token = deps().links.verify(req.params.token);
     if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
-    const { rows } = await deps().pool.query<{ url: string | null }>(
-      `SELECT item->>'url' AS url FROM cross_sells, jsonb_array_elements(coalesce(items, '[]')) AS item
-        WHERE id = $1 AND item->>'productId' = $2`,
-      [token.crossSellId, token.productId],
-    );
+    const { rows } = await deps().pool.query<{ url: string | null }>(queries.clickUrl, [token.crossSellId, token.productId]);
     if (rows.length === 0) return reply.code(404).send({ error: 'unknown link' });
     const target = clickTarget(rows[0]!.url, deps().config().store);
     if (!target) return reply.code(404).send({ error: 'unknown link' });
@@ -47,8 +46,8 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     const token = deps().links.verify(req.params.token);
     reply.type('text/html; charset=utf-8');
     if (!token || token.kind !== 'u') return reply.code(404).send(page('invalid', req.params.token));
-    const locale = await customerLocale(deps().pool, token.crossSellId);
-    return reply.send(page('confirm', req.params.token, locale));
+    const who = await recipient(deps().pool, token.crossSellId);
+    return reply.send(page('confirm', req.params.token, who?.locale ?? undefined));
   });
 
   app.post<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
@@ -57,11 +56,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     if (!token || token.kind !== 'u') {
       return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token)) : reply.code(404).send({ error: 'unknown link' });
     }
-    const { rows } = await deps().pool.query<{ store: string; email: string | null; locale: string | null }>(
-      `SELECT x.store, c.email, c.locale FROM cross_sells x JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key WHERE x.id = $1`,
-      [token.crossSellId],
-    );
-    const who = rows[0];
+    const who = await recipient(deps().pool, token.crossSellId);
     // Suppressed under the address the email went to (a stored non-address is never sent to).
     const address = normaliseEmail(who?.email);
     // "You are unsubscribed" only once it is stored: a send this database does not know, or
@@ -70,22 +65,15 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
       req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who) }, 'unsubscribe: nothing to store');
       return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who?.locale ?? undefined)) : reply.code(404).send({ error: 'unknown link' });
     }
-    await deps().pool.query(
-      `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'unsubscribed')
-       ON CONFLICT (store, email_hash) DO UPDATE SET reason = 'unsubscribed'`,
-      [who.store, emailHash(address), address.toLowerCase()],
-    );
+    await suppress(deps().pool, { store: who.store, address, reason: 'unsubscribed' });
     req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
     return wantsHtml ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who?.locale ?? undefined)) : reply.send({ ok: true, unsubscribed: true });
   });
 }
 
-async function customerLocale(pool: pg.Pool, crossSellId: string): Promise<string | undefined> {
-  const { rows } = await pool.query<{ locale: string | null }>(
-    `SELECT c.locale FROM cross_sells x JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key WHERE x.id = $1`,
-    [crossSellId],
-  );
-  return rows[0]?.locale ?? undefined;
+async function recipient(pool: pg.Pool, crossSellId: string): Promise<{ store: string; email: string | null; locale: string | null } | undefined> {
+  const { rows } = await pool.query<{ store: string; email: string | null; locale: string | null }>(queries.recipient, [crossSellId]);
+  return rows[0];
 }
 
 /**

@@ -9,6 +9,7 @@ import type { QueueBackend } from '../queue/cross-sell-queue.js';
 import type { Reconciler } from '../queue/reconciler.js';
 import { metrics } from '../metrics/metrics.js';
 import { isDatabaseUnreachable } from '../db/unreachable.js';
+import { inClass, SqlState, SqlStateClass } from '../db/errors.js';
 
 export interface WebhookDeps {
   recorder: Recorder;
@@ -63,7 +64,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
         // A value the database cannot hold (SQLSTATE class 22, or a NOT NULL column) is the
         // sender's error: 400, so the store does not retry the same bytes for days.
         const code = (err as { code?: unknown }).code;
-        if (typeof code === 'string' && (code.startsWith('22') || code === '23502')) {
+        if (typeof code === 'string' && (inClass(code, SqlStateClass.dataException) || code === SqlState.notNullViolation)) {
           req.log.warn({ source: name, deliveryId: parsed.deliveryId, code }, 'webhook refused: a value the database cannot store');
           count(parsed.topic, 'rejected');
           return reply.code(400).send({ error: `a value cannot be stored: ${(err as Error).message}` });

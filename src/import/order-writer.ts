@@ -6,6 +6,7 @@ import { withTransaction } from '../db/transaction.js';
 import type pg from 'pg';
 import { formatCents, toCents } from '../money/cents.js';
 import { capCodePoints, NAME_MAX, TITLE_MAX } from '../text/caps.js';
+import { sql } from '../db/sql.js';
 
 export interface HistoryLineRow {
   productId: string;
@@ -47,89 +48,13 @@ export interface HistoryCustomerRow {
   marketingConsent?: boolean | null;
 }
 
-// Fills only what the record does not know yet, and only when that changes something: newer
-// webhook data wins over history, and a re-import leaves rows (and updated_at) untouched.
-const UPSERT_CUSTOMERS = `
-INSERT INTO customers (store, customer_key, external_id, email, first_name, last_name, marketing_consent)
-SELECT $1, k, x, e, f, l, m FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::boolean[]) AS t(k, x, e, f, l, m)
--- An erased customer is not brought back by an old history (erasures, 0008).
-WHERE NOT EXISTS (SELECT 1 FROM erasures er WHERE er.store = $1 AND er.customer_key = t.k)
-ON CONFLICT (store, customer_key) DO UPDATE SET
-  external_id       = coalesce(customers.external_id, excluded.external_id),
-  email             = CASE WHEN customers.erased_at IS NULL THEN coalesce(customers.email, excluded.email) END,
-  first_name        = CASE WHEN customers.erased_at IS NULL THEN coalesce(customers.first_name, excluded.first_name) END,
-  last_name         = CASE WHEN customers.erased_at IS NULL THEN coalesce(customers.last_name, excluded.last_name) END,
-  marketing_consent = coalesce(customers.marketing_consent, excluded.marketing_consent),
-  updated_at        = now()
-WHERE customers.erased_at IS NULL AND (
-     (customers.external_id IS NULL AND excluded.external_id IS NOT NULL)
-  OR (customers.email IS NULL AND excluded.email IS NOT NULL)
-  OR (customers.first_name IS NULL AND excluded.first_name IS NOT NULL)
-  OR (customers.last_name IS NULL AND excluded.last_name IS NOT NULL)
-  OR (customers.marketing_consent IS NULL AND excluded.marketing_consent IS NOT NULL))`;
-
-// An order already known (from a webhook, or an earlier import) keeps its record; a history
-// order only gains a cancellation or refund a newer export reports.
-const UPSERT_ORDERS = `
-INSERT INTO orders (store, order_id, customer_key, created_at, currency, shipping_country, total,
-                    cancelled_at, refunded_at, refunded_amount, from_history)
-SELECT $1, o, CASE WHEN EXISTS (SELECT 1 FROM erasures er WHERE er.store = $1 AND er.customer_key = t.k) THEN NULL ELSE k END,
-       at, cur, ctry, tot, can, ref, coalesce(refamt, 0), true
-FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::text[], $6::text[], $7::numeric[], $8::timestamptz[], $9::timestamptz[], $10::numeric[])
-  AS t(o, k, at, cur, ctry, tot, can, ref, refamt)
-ON CONFLICT (store, order_id) DO UPDATE SET
-  cancelled_at    = coalesce(orders.cancelled_at, excluded.cancelled_at),
-  refunded_at     = coalesce(orders.refunded_at, excluded.refunded_at),
-  refunded_amount = greatest(orders.refunded_amount, excluded.refunded_amount)
-WHERE orders.from_history AND (
-     (orders.cancelled_at IS NULL AND excluded.cancelled_at IS NOT NULL)
-  OR (orders.refunded_at IS NULL AND excluded.refunded_at IS NOT NULL)
-  OR orders.refunded_amount < excluded.refunded_amount)`;
-
-// Lines for every order except one a webhook recorded (that order keeps its payload's lines).
-// The check looks up only the batch's distinct orders (hashed NOT IN), not one probe per line,
-// and does not depend on the order row being committed yet: an Online Retail invoice split
-// across two batches written concurrently still gets all of its lines. A newer export may
-// raise a line's returned quantity.
-const UPSERT_LINES = `
-INSERT INTO order_lines (store, order_id, line_no, product_id, variant_id, sku, title, product_type, vendor,
-                         quantity, unit_price, returned_quantity, returned_amount)
-SELECT $1, l.o, l.n, l.p, l.v, l.s, l.t, l.ty, l.ve, l.q, l.u, l.rq, l.ra
-FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
-            $10::int[], $11::numeric[], $12::int[], $13::numeric[]) AS l(o, n, p, v, s, t, ty, ve, q, u, rq, ra)
-WHERE l.o NOT IN (SELECT order_id FROM orders WHERE store = $1 AND order_id = ANY($14::text[]) AND NOT from_history)
-ON CONFLICT (store, order_id, line_no) DO UPDATE SET
-  returned_quantity = excluded.returned_quantity,
-  returned_amount   = excluded.returned_amount
-WHERE order_lines.returned_quantity < excluded.returned_quantity
-   OR order_lines.returned_amount < excluded.returned_amount`;
-
-// The customers' per-product summary (customer_products) for the batch's orders, computed from
-// what is recorded (an order a webhook recorded keeps its own lines and key). Monotone (latest
-// purchase, returned once returned), so an order split across concurrent batches is complete
-// once both committed.
-const UPSERT_CUSTOMER_PRODUCTS = `
-INSERT INTO customer_products AS cp (store, customer_key, product_id, last_bought_at, last_order_id, returned)
-SELECT o.store, o.customer_key, l.product_id,
-       max(o.created_at) FILTER (WHERE l.quantity > 0),
-       (array_agg(o.order_id ORDER BY o.created_at DESC, o.order_id DESC) FILTER (WHERE l.quantity > 0))[1],
-       bool_or(l.returned_quantity > 0 OR l.quantity < 0)
-FROM orders o JOIN order_lines l ON l.store = o.store AND l.order_id = o.order_id
-WHERE o.store = $1 AND o.order_id = ANY($2::text[]) AND o.customer_key IS NOT NULL
-GROUP BY o.store, o.customer_key, l.product_id
-ORDER BY o.customer_key, l.product_id
-ON CONFLICT (store, customer_key, product_id) DO UPDATE SET
-  last_bought_at = CASE WHEN excluded.last_bought_at > coalesce(cp.last_bought_at, '-infinity') THEN excluded.last_bought_at ELSE cp.last_bought_at END,
-  last_order_id  = CASE WHEN excluded.last_bought_at > coalesce(cp.last_bought_at, '-infinity') THEN excluded.last_order_id ELSE cp.last_order_id END,
-  returned       = cp.returned OR excluded.returned
-WHERE excluded.last_bought_at > coalesce(cp.last_bought_at, '-infinity') OR (excluded.returned AND NOT cp.returned)`;
-
-/** Recomputes totals of orders whose lines arrived in more than one batch. */
-const RETOTAL = `
-UPDATE orders o SET total = t.total
-FROM (SELECT order_id, sum(quantity * unit_price)::numeric(14, 2) AS total FROM order_lines
-      WHERE store = $1 AND order_id = ANY($2::text[]) GROUP BY order_id) t
-WHERE o.store = $1 AND o.order_id = t.order_id AND o.from_history AND o.total IS DISTINCT FROM t.total`;
+const q = {
+  upsertCustomers: sql(import.meta.url, 'upsert-customers'),
+  upsertOrders: sql(import.meta.url, 'upsert-orders'),
+  upsertLines: sql(import.meta.url, 'upsert-lines'),
+  upsertCustomerProducts: sql(import.meta.url, 'upsert-customer-products'),
+  retotal: sql(import.meta.url, 'retotal-split-orders'),
+};
 
 export class OrderWriter {
   private orders = new Map<string, HistoryOrderRow>();
@@ -227,7 +152,7 @@ export class OrderWriter {
     const split = [...splitOrders];
     if (split.length > 0) {
       await this.analyze();
-      await this.pool.query(RETOTAL, [this.store, split]);
+      await this.pool.query(q.retotal, [this.store, split]);
     }
   }
 
@@ -245,7 +170,7 @@ export class OrderWriter {
   private async write(orders: HistoryOrderRow[], customers: HistoryCustomerRow[]): Promise<void> {
     await withTransaction(this.pool, async (client) => {
       if (customers.length > 0) {
-        await client.query(UPSERT_CUSTOMERS, [
+        await client.query(q.upsertCustomers, [
           this.store,
           customers.map((c) => c.customerKey),
           customers.map((c) => c.externalId ?? null),
@@ -257,7 +182,7 @@ export class OrderWriter {
         ]);
       }
       if (orders.length > 0) {
-        await client.query(UPSERT_ORDERS, [
+        await client.query(q.upsertOrders, [
           this.store,
           orders.map((o) => o.id),
           orders.map((o) => o.customerKey),
@@ -291,12 +216,12 @@ export class OrderWriter {
           });
         }
         if (cols.o.length > 0) {
-          await client.query(UPSERT_LINES, [
+          await client.query(q.upsertLines, [
             this.store, cols.o, cols.n, cols.p, cols.v, cols.s, cols.t, cols.ty, cols.ve, cols.q, cols.u, cols.rq, cols.ra,
             orders.map((o) => o.id),
           ]);
         }
-        await client.query(UPSERT_CUSTOMER_PRODUCTS, [this.store, orders.map((o) => o.id)]);
+        await client.query(q.upsertCustomerProducts, [this.store, orders.map((o) => o.id)]);
       }
     });
   }

@@ -3,12 +3,13 @@
 // delivery carrying several kinds of writes runs them in one transaction.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { CanonicalEvent, Customer, Order, Product } from '../domain/canonical-event.js';
+import type { CanonicalEvent, Order, Product } from '../domain/canonical-event.js';
 import type { ParsedDelivery } from './sources/source.js';
-import { addressHash, customerKey } from '../domain/customer-key.js';
+import { customerKey } from '../domain/customer-key.js';
 import { normaliseEmail, storedEmail } from '../domain/email-address.js';
-import { sql } from '../db/sql.js';
+import { namedSql, sql } from '../db/sql.js';
 import { withTransaction } from '../db/transaction.js';
+import { isUniqueViolation } from '../db/errors.js';
 import { StoreOwners } from './store-owners.js';
 import {
   decideOrderTiming, timedLines, timingReadsCatalog, withCatalogFacts,
@@ -21,15 +22,16 @@ import { defaultLinkPolicy, withSafeLink, type LinkPolicy } from '../links/safe-
 import { identify, idPatterns, type PrivacyRequest } from '../privacy/identity.js';
 import { eraseCustomerFiles, eraseStoreFiles, type PrivacyFiles } from '../privacy/files.js';
 import { writeDataRequest } from '../privacy/data-request.js';
+import { suppress } from '../privacy/suppressions.js';
+import { factTimes, recordOrderParams, recordProductParams, type RecordOrderParams, type RecordProductParams } from './record-params.js';
 
 const queries = {
-  recordOrder: sql(import.meta.url, 'record-order'),
+  recordOrder: namedSql<RecordOrderParams>(import.meta.url, 'record-order'),
   catalogFacts: sql(import.meta.url, 'catalog-facts'),
   decideCrossSell: sql(import.meta.url, 'decide-cross-sell'),
-  recordProduct: sql(import.meta.url, 'record-product'),
+  recordProduct: namedSql<RecordProductParams>(import.meta.url, 'record-product'),
   claimDelivery: sql(import.meta.url, 'claim-delivery'),
   updateCustomer: sql(import.meta.url, 'update-customer'),
-  suppress: sql(import.meta.url, 'suppress'),
   recordTicket: sql(import.meta.url, 'record-ticket'),
   recordRefund: sql(import.meta.url, 'record-refund'),
   eraseCustomer: sql(import.meta.url, 'erase-customer'),
@@ -54,7 +56,7 @@ export interface IncomingDelivery extends ParsedDelivery {
 }
 
 /** Everything one delivery says about one order, folded from its events. */
-interface OrderWrite {
+export interface OrderWrite {
   kind: 'order';
   orderId: string;
   snapshot?: Order;
@@ -172,7 +174,8 @@ export class Recorder {
       return outcome;
     }
     if (only?.kind === 'product') {
-      const res = await this.run(this.deps.pool, 'record-product', queries.recordProduct, productParams(delivery, only.product));
+      const { name, text, values } = queries.recordProduct;
+      const res = await this.run(this.deps.pool, name, text, values(recordProductParams(delivery, only.product)));
       outcome.duplicate = res.rowCount === 0;
       return outcome;
     }
@@ -190,7 +193,7 @@ export class Recorder {
       });
     } catch (err) {
       // A concurrent twin claimed the same delivery first: that is a duplicate, not an error.
-      if ((err as { code?: string }).code === '23505') return { duplicate: true, schedule: [], unschedule: [] };
+      if (isUniqueViolation(err)) return { duplicate: true, schedule: [], unschedule: [] };
       throw err;
     }
   }
@@ -200,9 +203,11 @@ export class Recorder {
       case 'order':
         await this.recordOrder(db, delivery, write, true, outcome);
         return;
-      case 'product':
-        await db.query(`${queries.recordProduct.replace(/;\s*$/, '')}`, productParams({ ...delivery, deliveryId: `${delivery.deliveryId}#product-${write.product.id}` }, write.product));
+      case 'product': {
+        const claimed = { ...delivery, deliveryId: `${delivery.deliveryId}#product-${write.product.id}` };
+        await db.query(queries.recordProduct.text, queries.recordProduct.values(recordProductParams(claimed, write.product)));
         return;
+      }
       case 'refund': {
         const e = write.event;
         const lines = (e.lines ?? []).map((l) => ({ product_id: l.productId, quantity: l.quantity, amount: l.amount ?? null }));
@@ -228,7 +233,7 @@ export class Recorder {
       case 'customer.unsubscribed': {
         // Keyed by the address actually sent to (the schema admits only a single address).
         const address = normaliseEmail(event.data.email);
-        if (address) await db.query(queries.suppress, [event.data.store, addressHash(address), address.toLowerCase(), 'unsubscribed']);
+        if (address) await suppress(db, { store: event.data.store, address, reason: 'unsubscribed' });
         return;
       }
       case 'customer.erased':
@@ -270,7 +275,6 @@ export class Recorder {
   /** Returns false when the delivery was seen before (nothing written). */
   private async recordOrder(db: Queryable, delivery: IncomingDelivery, w: OrderWrite, claimed: boolean, outcome: RecordOutcome): Promise<boolean> {
     const o = w.snapshot;
-    const ckey = o ? customerKey(o.customer) : null;
     const now = this.deps.now?.() ?? new Date();
     const fromPayload: OrderFacts | null = o
       ? {
@@ -285,21 +289,10 @@ export class Recorder {
       : null;
     if (fromPayload) fromPayload.lines = await this.withCatalog(db, delivery.store, fromPayload.lines);
     const verdict = fromPayload ? await this.decide(delivery.store, fromPayload, now) : null;
-    const lines = (o?.lines ?? []).map((l, i) => ({
-      line_no: i + 1, product_id: l.productId, variant_id: l.variantId ?? null, sku: l.sku ?? null, title: l.title,
-      product_type: l.productType ?? null, vendor: l.vendor ?? null, tags: l.tags ?? null, quantity: l.quantity, unit_price: l.unitPrice,
-    }));
     const total = o ? sumMoney(o.lines.map((l) => [l.unitPrice, l.quantity])) : null;
-    const res = await this.run(db, 'record-order', queries.recordOrder, [
-      delivery.source, claimed ? `${delivery.deliveryId}#${w.orderId}` : delivery.deliveryId, delivery.store, delivery.topic,
-      delivery.eventKey ?? null, claimed ? null : delivery.raw, w.orderId, ckey, o?.customer.id ?? null, storedEmail(o?.customer.email),
-      o?.customer.firstName ?? null, o?.customer.lastName ?? null, o?.customer.locale ?? null, o?.customer.timezone ?? null,
-      o?.customer.marketingConsent ?? null, o?.createdAt ?? null, o?.currency ?? null, o?.shippingCountry ?? null,
-      o?.shippingProvince ?? null, total, w.paid ?? null, w.fulfilled ?? null, w.delivered ?? null, w.cancelled ?? null,
-      JSON.stringify(lines), false, verdict?.status ?? null, verdict?.reason ?? null, verdict?.dueAt ?? null,
-      verdict ? JSON.stringify(verdict.timing) : null, claimed, this.deps.attributionWindow?.() ?? 7 * 86_400_000,
-      ...factTimes(o?.customer),
-    ]);
+    const attributionWindowMs = this.deps.attributionWindow?.() ?? 7 * 86_400_000;
+    const { name, text, values } = queries.recordOrder;
+    const res = await this.run(db, name, text, values(recordOrderParams(delivery, w, { claimed, verdict, total, attributionWindowMs })));
     const row = res.rows[0] as RecordOrderRow;
     if (row.claimed === 0) return false;
     if (row.cancelledId) outcome.unschedule.push(String(row.cancelledId));
@@ -358,21 +351,6 @@ interface RecordOrderRow {
   cancelledId: string | null;
   storedLines: StoredTimedLine[];
   customer: { timezone: string | null } | null;
-}
-
-function productParams(d: Pick<IncomingDelivery, 'source' | 'deliveryId' | 'store' | 'topic' | 'eventKey' | 'raw'>, p: Product): unknown[] {
-  return [
-    d.source, d.deliveryId, d.store, d.topic, d.eventKey ?? null, d.raw, p.id, p.title, p.productType ?? null, p.vendor ?? null,
-    p.tags ?? null, p.url ?? null, p.imageUrl ?? null, p.price ?? null, p.currency ?? null, p.available ?? null,
-    p.complements ? JSON.stringify(p.complements.map((c) => ({ id: c.id, required: c.required ?? false }))) : null, p.upsells ?? null,
-  ];
-}
-
-/** When a payload's customer facts and its consent were current (null: undated); consent is dated
- * only when the payload states it, so a payload silent on consent never outdates it. */
-function factTimes(c: Customer | undefined): [string | null, string | null] {
-  const consentAt = c?.marketingConsent === undefined ? null : (c.consentUpdatedAt ?? c.updatedAt ?? null);
-  return [c?.updatedAt ?? null, consentAt];
 }
 
 function deliveryCustomerKey(events: CanonicalEvent[]): string | null {

@@ -5,6 +5,15 @@
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { QueueBackend } from './cross-sell-queue.js';
+import { sql } from '../db/sql.js';
+
+const q = {
+  dropOldPayloads: sql(import.meta.url, 'drop-old-payloads'),
+  expireWaiting: sql(import.meta.url, 'expire-waiting'),
+  failInterrupted: sql(import.meta.url, 'fail-interrupted'),
+  releaseExpiredClaims: sql(import.meta.url, 'release-expired-claims'),
+  scheduledPage: sql(import.meta.url, 'scheduled-page'),
+};
 
 export interface ReconcilerOptions {
   pool: pg.Pool;
@@ -48,10 +57,7 @@ export class Reconciler {
   async sweepPayloads(): Promise<number> {
     if (!this.opts.payloadRetentionMs) return 0;
     this.lastPayloadSweep = Date.now();
-    const res = await this.opts.pool.query(
-      `UPDATE deliveries SET payload = NULL WHERE payload IS NOT NULL AND received_at < now() - make_interval(secs => $1::bigint / 1000)`,
-      [this.opts.payloadRetentionMs()],
-    );
+    const res = await this.opts.pool.query(q.dropOldPayloads, [this.opts.payloadRetentionMs()]);
     return res.rowCount ?? 0;
   }
 
@@ -61,25 +67,11 @@ export class Reconciler {
     this.running = true;
     try {
       const { pool, queue } = this.opts;
-      await pool.query(
-        `UPDATE cross_sells SET status = 'skipped', reason = 'expired', updated_at = now()
-          WHERE status = 'waiting' AND created_at < now() - make_interval(secs => $1::bigint / 1000)`,
-        [this.opts.expireAfterMs()],
-      );
-      // The worker died mid-DATA: the message may have gone out, so it is never sent again (no
-      // lease: claimed by an older worker, which left no mark of its DATA).
-      await pool.query(
-        `UPDATE cross_sells SET status = 'failed', reason = 'interrupted', updated_at = now()
-          WHERE status = 'sending' AND (data_started_at IS NOT NULL OR lease_until IS NULL)
-            AND coalesce(data_started_at, updated_at) < now() - make_interval(secs => $1::bigint / 1000)`,
-        [this.opts.sendingTimeoutMs ?? 60_000],
-      );
-      // It died before DATA: nothing reached SMTP; the re-add below sends it if no job is left.
-      await pool.query(
-        `UPDATE cross_sells SET status = 'scheduled', updated_at = now()
-          WHERE status = 'sending' AND data_started_at IS NULL AND lease_until < now() - make_interval(secs => $1::bigint / 1000)`,
-        [this.opts.sendingTimeoutMs ?? 60_000],
-      );
+      const sendingTimeoutMs = this.opts.sendingTimeoutMs ?? 60_000;
+      await pool.query(q.expireWaiting, [this.opts.expireAfterMs()]);
+      // A worker died mid-DATA: failed, never sent again. One that died before DATA: scheduled again.
+      await pool.query(q.failInterrupted, [sendingTimeoutMs]);
+      await pool.query(q.releaseExpiredClaims, [sendingTimeoutMs]);
       // Raw payloads are kept only for the configured retention (every few minutes is enough).
       if (Date.now() - this.lastPayloadSweep > 5 * 60_000) await this.sweepPayloads();
       if (!(await queue.ping())) return 0;
@@ -88,14 +80,8 @@ export class Reconciler {
       let added = 0;
       let after = '0';
       for (;;) {
-        // A full pass after a miss; otherwise only rows a minute overdue (their job should have
-        // run by now; a backlog the workers are still working through is not re-added).
-        const { rows } = await pool.query<{ id: string; due_at: Date }>(
-          `SELECT id, due_at FROM cross_sells
-            WHERE status = 'scheduled' AND id > $1 AND ($2::boolean OR due_at < now() - interval '1 minute')
-            ORDER BY id LIMIT 500`,
-          [after, full],
-        );
+        // A full pass after a miss; otherwise only rows a minute overdue.
+        const { rows } = await pool.query<{ id: string; due_at: Date }>(q.scheduledPage, [after, full]);
         if (rows.length === 0) break;
         for (const row of rows) {
           await queue.schedule(String(row.id), row.due_at);

@@ -7,7 +7,12 @@ import { sql } from '../db/sql.js';
 import { withTransaction } from '../db/transaction.js';
 import { buildCoPurchase, type CoPurchaseOptions } from './copurchase.js';
 
-const queries = { baskets: sql(import.meta.url, 'order-baskets'), write: sql(import.meta.url, 'replace-copurchase') };
+const queries = {
+  baskets: sql(import.meta.url, 'order-baskets'),
+  write: sql(import.meta.url, 'replace-copurchase'),
+  recordBuild: sql(import.meta.url, 'record-build'),
+  changedStores: sql(import.meta.url, 'changed-stores'),
+};
 const BATCH = 10_000;
 
 export interface RebuildResult {
@@ -38,11 +43,7 @@ export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPu
         batch.map((r) => r.confidence), batch.map((r) => r.lift), batch.map((r) => r.score),
       ]);
     }
-    await client.query(
-      `INSERT INTO copurchase_builds (store, built_at, rows) VALUES ($1, clock_timestamp(), $2)
-       ON CONFLICT (store) DO UPDATE SET built_at = excluded.built_at, rows = excluded.rows`,
-      [store, rows.length],
-    );
+    await client.query(queries.recordBuild, [store, rows.length]);
     return { baskets: baskets.length, rows: rows.length };
   });
   if (result.rows === 0 && result.baskets === 0) return { store, ...result, seconds: 0 };
@@ -51,8 +52,7 @@ export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPu
 
 /** Rebuilds every store whose orders changed since its last rebuild. */
 export async function rebuildChangedStores(pool: pg.Pool, since: Date): Promise<RebuildResult[]> {
-  const { rows } = await pool.query<{ store: string }>(
-    `SELECT DISTINCT store FROM cross_sells WHERE created_at >= $1`, [since]);
+  const { rows } = await pool.query<{ store: string }>(queries.changedStores, [since]);
   const results: RebuildResult[] = [];
   for (const { store } of rows) results.push(await rebuildCoPurchase(pool, store));
   return results;

@@ -2,8 +2,16 @@
 -- order's milestones, the customer, the lines of this order and of any other pending order of
 -- the same customer (one email serves them all), and what item selection needs to know of the
 -- customer (customer_context(), migrations/0007), so picking items costs no round trip, and
--- their eligibility figures (customer_figures(), 0009). $1 cross-sell id; $2-$6 the figures'
--- windows and "now" (figuresWindow() in src/eligibility/figures.ts).
+-- their eligibility figures (customer_figures(), 0009).
+--
+-- $1 id: the cross-sell
+-- $2 returnsMs: the returns look-back, in ms (figuresWindow(), src/eligibility/figures.ts)
+-- $3 serviceMs: the service-load look-back, in ms
+-- $4 capMs: the frequency-cap window, in ms
+-- $5 now: the time the figures are as of
+-- $6 globalSuppression: eligibility.globalSuppression
+--
+-- Returns zero or one row: the LoadedCrossSell of workers/deliver.ts.
 SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", x.status, x.due_at AS "dueAt", coalesce(x.timing ? 'sendNow', false) AS "sendNow",
        o.created_at AS "createdAt", o.paid_at AS "paidAt", o.fulfilled_at AS "fulfilledAt", o.delivered_at AS "deliveredAt",
        o.cancelled_at AS "cancelledAt", o.refunded_at AS "refundedAt", o.currency,

@@ -1,4 +1,14 @@
--- A customer's figures as of $7 (now): customer_figures(), migrations/0009_customer_figures.sql.
--- $1 store, $2 customer_key, $3 email hash, $4 returns lookback (ms), $5 service lookback (ms),
--- $6 cap window (ms), $7 now, $8 suppression is global.
+-- A customer's eligibility figures as of now: customer_figures(), migrations/0009_customer_figures.sql
+-- (redefined in 0016_holdout.sql).
+--
+-- $1 store: the store key
+-- $2 customerKey: the customer key
+-- $3 emailHash: emailHash() of the address sent to
+-- $4 returnsMs: the returns look-back, in ms
+-- $5 serviceMs: the service-load look-back, in ms
+-- $6 capMs: the frequency-cap window, in ms
+-- $7 now: the time the figures are as of
+-- $8 globalSuppression: eligibility.globalSuppression
+--
+-- Returns one row: figures (json).
 SELECT customer_figures($1, $2, $3, $4, $5, $6, $7, $8) AS figures;

@@ -4,15 +4,14 @@ import type pg from 'pg';
 import { addressHash, emailHash } from '../../domain/customer-key.js';
 import { normaliseEmail } from '../../domain/email-address.js';
 import { sql } from '../../db/sql.js';
+import { suppress, SUPPRESSION_REASONS, type SuppressionReason } from '../../privacy/suppressions.js';
 
 const queries = {
   list: sql(import.meta.url, 'list-suppressions'),
-  add: sql(import.meta.url, 'add-suppression'),
   remove: sql(import.meta.url, 'remove-suppression'),
 };
 
-export const SUPPRESSION_REASONS = ['manual', 'unsubscribed', 'bounced', 'complained'] as const;
-export type SuppressionReason = (typeof SUPPRESSION_REASONS)[number];
+export { SUPPRESSION_REASONS, type SuppressionReason };
 
 export interface Suppression {
   store: string;
@@ -39,12 +38,9 @@ export async function addSuppression(pool: pg.Pool, input: { store?: unknown; em
   if (typeof reason !== 'string' || !(SUPPRESSION_REASONS as readonly string[]).includes(reason)) {
     throw new SuppressionInputError(`"reason" must be one of ${SUPPRESSION_REASONS.join(', ')}`);
   }
-  const email = address.toLowerCase();
-  const hash = emailHash(email);
-  const { rows } = await pool.query(queries.add, [store, hash, email, reason]);
-  if (rows[0]) return { created: true, store, emailHash: hash, reason };
-  const [existing] = await listSuppressions(pool, { store, email, limit: 1 });
-  return { created: false, store, emailHash: hash, reason: existing?.reason ?? reason };
+  // An existing suppression keeps its reason, unless this one is an unsubscribe (suppress()).
+  const result = await suppress(pool, { store, address, reason: reason as SuppressionReason });
+  return { ...result, store, emailHash: emailHash(address) };
 }
 
 /** Lifts a suppression by address, or by its hash (an erased customer's row has no address). */

@@ -1,6 +1,12 @@
--- customers/redact, customer.erased: personal data goes, anonymous counts stay. $2: every key the
--- customer had, $3: its orders, $4: the hashes of its addresses (src/privacy/sql/customer-identity.sql).
--- Each key becomes a random one, so nothing derived from an address or an id remains linkable.
+-- customers/redact, customer.erased: personal data goes, anonymous counts stay. Each key
+-- becomes a random one, so nothing derived from an address or an id remains linkable.
+--
+-- $1 store: the store key
+-- $2 customerKeys: text[], every key the customer had (src/privacy/sql/customer-identity.sql)
+-- $3 orderIds: text[], its orders
+-- $4 emailHashes: text[], the hashes of its addresses
+--
+-- Returns one row: customers (scrubbed), cancelled (ids of the cross-sells the queue must forget).
 WITH fresh AS MATERIALIZED (
   SELECT k AS old, 'x-' || md5(random()::text || clock_timestamp()::text || k) AS new FROM unnest($2::text[]) k
 ), pending AS (

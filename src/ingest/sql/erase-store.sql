@@ -1,5 +1,9 @@
 -- shop/redact: everything of one store goes, but its owning source (store_sources) stays: it
 -- holds no personal data, and another source must not take the store over after the erasure.
+--
+-- $1 store: the store key
+--
+-- Returns one row (1).
 WITH a AS (DELETE FROM cross_sells WHERE store = $1),
      b AS (DELETE FROM order_lines WHERE store = $1),
      c AS (DELETE FROM orders WHERE store = $1),

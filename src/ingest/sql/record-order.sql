@@ -2,16 +2,55 @@
 -- carrying several of them) in one round trip: claim the delivery, upsert customer, order and
 -- lines, and create the cross-sell when the order is new. Milestones keep their earliest time,
 -- so events may arrive in any order. Later parts run only when the claim succeeded.
+-- Called with named values (namedSql(), src/db/sql.ts): this header binds them.
+--
+-- $1 source: shopify, woocommerce or events
+-- $2 deliveryId: the platform's delivery id (+ '#' order id when several writes share it)
+-- $3 store: the store key
+-- $4 topic: the platform's topic
+-- $5 eventKey: the event's own id, or null
+-- $6 payload: the raw bytes kept for ingest.payloadRetention, or null
+-- $7 orderId: the platform's order id
+-- $8 customerKey: 'e-' + address hash or 'c-' + id hash (src/ingest/customer-key.ts), or null
+-- $9 customerId: the platform's customer id, or null
+-- $10 email: the address as stored (storedEmail()), or null
+-- $11 firstName: or null
+-- $12 lastName: or null
+-- $13 locale: or null
+-- $14 timezone: IANA zone, or null
+-- $15 marketingConsent: boolean, or null (unknown)
+-- $16 createdAt: when the order was placed, or null (an event without the order's payload)
+-- $17 currency: or null
+-- $18 shippingCountry: ISO code, or null
+-- $19 shippingProvince: or null
+-- $20 total: exact decimal string, or null
+-- $21 paidAt: or null
+-- $22 fulfilledAt: or null
+-- $23 deliveredAt: or null
+-- $24 cancelledAt: or null
+-- $25 lines: jsonb [{line_no, product_id, variant_id, sku, title, product_type, vendor, tags, quantity, unit_price}]
+-- $26 fromHistory: always false for a webhook (imports write history elsewhere)
+-- $27 status: the timing verdict's status for a new order, or null (no payload: no decision)
+-- $28 reason: the verdict's reason, or null
+-- $29 dueAt: the verdict's due time, or null
+-- $30 timing: jsonb, the whole timing decision, or null
+-- $31 claimed: the delivery was already claimed earlier in this transaction (a multi-event delivery)
+-- $32 attributionWindowMs: mail.attributionWindow in ms
+-- $33 factsAt: when the payload's customer facts were current, or null (undated; 0010)
+-- $34 consentAt: when its consent was current, or null
+--
+-- Returns one row: claimed (0: seen before, nothing written), order (the row after the upsert),
+-- crossSell (created now), cancelledId, storedLines (for re-deciding a known order), customer.
 WITH claimed AS (
   INSERT INTO deliveries (source, delivery_id, store, topic, event_key, customer_key, payload)
   SELECT $1, $2, $3, $4, $5, $8, $6 WHERE NOT $31::boolean
   ON CONFLICT DO NOTHING
   RETURNING 1
 ), claim AS (
-  -- $31: the delivery was already claimed earlier in this transaction (a multi-event delivery).
+  -- claimed ($31): the delivery was already claimed earlier in this transaction.
   SELECT 1 FROM claimed UNION ALL SELECT 1 WHERE $31::boolean
 ), customer AS (
-  -- $33, $34: when the payload's customer facts and consent were current (newest wins, 0010).
+  -- factsAt, consentAt ($33, $34): when the payload's facts and consent were current (newest wins, 0010).
   INSERT INTO customers (store, customer_key, external_id, email, first_name, last_name, locale, timezone, marketing_consent,
                          facts_at, consent_at)
   SELECT $3, $8, $9, $10, $11, $12, $13, $14, $15, $33, $34 FROM claim WHERE $8::text IS NOT NULL
@@ -77,7 +116,7 @@ WITH claimed AS (
   RETURNING id, status, due_at
 ), conversion AS (
   -- A new order with a product an earlier email recommended, within the attribution window
-  -- ($32 ms), converts that email; its revenue is what those products brought.
+  -- (attributionWindowMs, $32), converts that email; its revenue is what those products brought.
   INSERT INTO conversions (cross_sell_id, store, order_id, revenue, currency, converted_at)
   SELECT x.id, $3, $7, sum(l.quantity * l.unit_price), $17, $16
   FROM ord, cross_sells x, jsonb_array_elements(x.items) i,

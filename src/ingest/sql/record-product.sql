@@ -1,4 +1,27 @@
--- A catalog product from a webhook: claim the delivery, upsert the product.
+-- A catalog product from a webhook: claim the delivery, upsert the product. A field the payload
+-- does not state (null) keeps what is stored. Called with named values (namedSql(),
+-- src/db/sql.ts): this header binds them.
+--
+-- $1 source: shopify, woocommerce or events
+-- $2 deliveryId: the platform's delivery id (+ '#product-' id when several writes share it)
+-- $3 store: the store key
+-- $4 topic: the platform's topic
+-- $5 eventKey: the event's own id, or null
+-- $6 payload: the raw bytes kept for ingest.payloadRetention, or null
+-- $7 productId: the platform's product id
+-- $8 title: the product's title
+-- $9 productType: or null
+-- $10 vendor: or null
+-- $11 tags: text[], or null
+-- $12 url: a safe product link (src/ingest/safe-url.ts), or null
+-- $13 imageUrl: or null
+-- $14 price: decimal string, or null
+-- $15 currency: or null
+-- $16 available: boolean, or null
+-- $17 complements: jsonb [{id, required}], or null
+-- $18 upsells: text[] of product ids, or null
+--
+-- Returns one row when the delivery was new (the product written), none for a duplicate.
 WITH claim AS (
   INSERT INTO deliveries (source, delivery_id, store, topic, event_key, payload)
   VALUES ($1, $2, $3, $4, $5, $6)

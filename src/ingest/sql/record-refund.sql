@@ -1,11 +1,19 @@
 -- A refund or return: returned units per product line, the refunded amount, and a full
--- refund (every unit back, the whole total, or $6: the platform says the order is refunded)
+-- refund (every unit back, the whole total, or wholeOrder: the platform says the order is refunded)
 -- stops the pending cross-sell. The order row is written once (a row may change only once
 -- per statement), so the full-refund test is computed before it.
--- A refund with the platform's id ($7) counts once per order: redelivered under another delivery
+-- A refund with the platform's id counts once per order: redelivered under another delivery
 -- id it writes nothing (order_refunds, migration 0011). Without an id it always counts.
--- $1 store, $2 order id, $3 at, $4 lines [{product_id, quantity, amount}], $5 amount, $6 whole order,
--- $7 refund id or null.
+--
+-- $1 store: the store key
+-- $2 orderId: the platform's order id
+-- $3 at: when it was refunded
+-- $4 lines: jsonb [{product_id, quantity, amount}]
+-- $5 amount: the refunded amount, or null (the lines' sum)
+-- $6 wholeOrder: the platform says the whole order is refunded
+-- $7 refundId: the platform's refund id, or null
+--
+-- Returns the ids of the cross-sells it cancelled.
 WITH refund_seen AS (
   INSERT INTO order_refunds (store, order_id, refund_id)
   SELECT $1, $2, $7::text WHERE $7::text IS NOT NULL

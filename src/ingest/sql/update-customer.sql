@@ -1,5 +1,19 @@
--- customer.updated: consent, names, locale; matched by key (email hash or platform id). $10, $11:
--- when the payload's facts and consent were current; only a newer payload changes them (0010).
+-- customer.updated: consent, names, locale; matched by key (email hash or platform id). Only a
+-- newer payload changes a fact (0010).
+--
+-- $1 store: the store key
+-- $2 customerKey: the customer key
+-- $3 email: the address as stored, or null
+-- $4 firstName: or null
+-- $5 lastName: or null
+-- $6 locale: or null
+-- $7 timezone: or null
+-- $8 marketingConsent: boolean, or null
+-- $9 customerId: the platform's customer id, or null
+-- $10 factsAt: when the payload's facts were current, or null (undated)
+-- $11 consentAt: when its consent was current, or null
+--
+-- Returns nothing.
 UPDATE customers SET
   email             = CASE WHEN erased_at IS NULL THEN newest_fact(email, $3::text, facts_at, $10::timestamptz) END,
   first_name        = CASE WHEN erased_at IS NULL THEN newest_fact(first_name, $4::text, facts_at, $10::timestamptz) END,

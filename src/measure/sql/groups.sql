@@ -6,6 +6,14 @@
 -- comparable). A customer's group is that first email's status. Revenue is net of refunds: an
 -- order's total less what was refunded, nothing for a cancelled one; an order cancelled or
 -- refunded in full is no reorder and no order with a recommended item.
+--
+-- $1 since: count first emails from this time, or null
+-- $2 now: the time of the measurement
+-- $3 windowMs: measure.window, in ms
+-- $4 stores: text[], each store
+-- $5 periodStarts: timestamptz[], the start of that store's current holdout period
+--
+-- Returns one row per currency and group (see the final SELECT).
 WITH period AS (
   SELECT * FROM unnest($4::text[], $5::timestamptz[]) AS p(store, started_at)
 ), decided AS (

@@ -1,5 +1,9 @@
 -- The holdout share in force per store ($1, or every store) and since when: the start of the
 -- latest run of the same share (groups.sql compares only emails from then on).
+--
+-- $1 store: one store, or null for every store
+--
+-- Returns one row per store: store, holdout, since.
 WITH latest AS (
   SELECT DISTINCT ON (store) store, holdout FROM holdout_periods
    WHERE $1::text IS NULL OR store = $1

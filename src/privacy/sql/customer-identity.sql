@@ -1,7 +1,14 @@
--- Everything that names one customer of one store, from whatever a privacy request carries: $2 the
--- key of its address, $3 the platform's customer id ($5 its key), $4 order ids. A customer found by
--- one of them leads to its other keys (a changed address is a new key with the same external id),
--- and so to every address it had and every order it placed.
+-- Everything that names one customer of one store, from whatever a privacy request carries. A
+-- customer found by one identifier leads to its other keys (a changed address is a new key with
+-- the same external id), and so to every address it had and every order it placed.
+--
+-- $1 store: the store key
+-- $2 addressKey: the customer key of the request's address, or null
+-- $3 customerId: the platform's customer id, or null
+-- $4 orderIds: text[], order ids the request names
+-- $5 customerIdKey: the customer key of that platform id, or null
+--
+-- Returns one row: keys, emails, orderIds (arrays; see the final SELECT).
 WITH direct AS (
   SELECT customer_key FROM customers
    WHERE store = $1 AND (customer_key = $2 OR customer_key = $5 OR external_id = $3)

@@ -1,5 +1,11 @@
--- customers/data_request: what we hold about one customer, for the store to hand over. $2 its keys,
--- $3 its orders, $4 the hashes of its addresses (src/privacy/sql/customer-identity.sql).
+-- customers/data_request: what we hold about one customer, for the store to hand over.
+--
+-- $1 store: the store key
+-- $2 customerKeys: text[], every key of the customer (customer-identity.sql)
+-- $3 orderIds: text[], its orders
+-- $4 emailHashes: text[], the hashes of its addresses
+--
+-- Returns one row: the document (json).
 WITH xs AS (
   SELECT * FROM cross_sells WHERE store = $1 AND (customer_key = ANY($2::text[]) OR order_id = ANY($3::text[]))
 )

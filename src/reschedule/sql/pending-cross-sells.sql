@@ -1,5 +1,9 @@
 -- Every cross-sell still waiting or scheduled, with what its timing is decided from (lines with
 -- their catalog facts: order_line_facts, migrations/0012).
+--
+-- No parameters.
+--
+-- Returns one row per pending cross-sell with its order, customer time zone and lines.
 SELECT x.id, x.store, x.order_id AS "orderId", x.status, x.due_at AS "dueAt",
        o.created_at AS "createdAt", o.paid_at AS "paidAt", o.fulfilled_at AS "fulfilledAt", o.delivered_at AS "deliveredAt",
        o.cancelled_at AS "cancelledAt", o.refunded_at AS "refundedAt",

@@ -1,6 +1,5 @@
 -- The funnel of one cohort: orders received from webhooks (imported history never counts)
--- placed since $2 (all time when null), optionally for one store ($1), and what became of
--- their cross-sells. One row of counts plus the stop reasons and revenue as JSON.
+-- placed since a time, optionally for one store, and what became of their cross-sells.
 --
 -- scheduled: cross-sells that were given a send time, whatever happened after (sent, failed,
 --   skipped at send time, cancelled after scheduling). Not: still waiting for a trigger, or
@@ -8,6 +7,11 @@
 -- sent: emails (a row that sent its own email); served: orders covered by another order's email.
 -- clicked / converted: sent cross-sells with at least one click / conversion (one whose order
 --   was cancelled or refunded in full stops counting). heldOut: the measurement group.
+--
+-- $1 store: one store, or null for every store
+-- $2 since: orders placed from this time, or null for all time
+--
+-- Returns one row of counts plus the stop reasons and revenue as JSON (below).
 WITH cohort AS (
   SELECT o.store, o.currency AS order_currency, x.id, x.status, x.reason, x.due_at, x.served_by
     FROM orders o

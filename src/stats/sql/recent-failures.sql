@@ -1,4 +1,10 @@
 -- The latest failed sends (permanent SMTP rejections, interrupted sends), newest first.
+--
+-- $1 store: one store, or null
+-- $2 since: failures from this time, or null
+-- $3 limit: at most this many rows
+--
+-- Returns id, store, orderId, reason, at, attempts, reply per failed send.
 SELECT id::text AS id, store, order_id AS "orderId", coalesce(reason, 'unknown') AS reason, updated_at AS at,
        attempts, last_reply AS reply
   FROM cross_sells

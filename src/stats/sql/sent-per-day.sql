@@ -1,5 +1,11 @@
--- Emails sent per UTC day from $2 to $3 (both UTC midnights), zero-filled so a quiet day shows
+-- Emails sent per UTC day from one UTC midnight to another, zero-filled so a quiet day shows
 -- as a gap in the chart. An order served by another order's email is not a second email.
+--
+-- $1 store: one store, or null
+-- $2 fromDay: the first day (a UTC midnight)
+-- $3 toDay: the last day (a UTC midnight)
+--
+-- Returns one row per day: day (YYYY-MM-DD), count.
 WITH sent AS (
   SELECT date_trunc('day', sent_at AT TIME ZONE 'UTC') AS day, count(*)::int AS n
     FROM cross_sells

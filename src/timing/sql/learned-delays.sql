@@ -1,6 +1,10 @@
 -- `delay: 'learned'`: per product type, the median time between a customer buying a product of
 -- that type and their first later purchase of one of its complements (declared, or learned
--- co-purchase neighbours), from the store's own orders. $1 store.
+-- co-purchase neighbours), from the store's own orders.
+--
+-- $1 store: the store key
+--
+-- Returns one row per product type (see the final SELECT).
 WITH purchases AS (
   SELECT o.customer_key, o.created_at, l.product_id, lower(coalesce(l.product_type, p.product_type)) AS type
   FROM orders o
