@@ -13,7 +13,7 @@ export type {
   PickResult,
   ReasonCode,
 } from './types.js';
-export { pickItems, reasonText } from './pick.js';
+export { pickItems, reasonText, noItemsText } from './pick.js';
 export { buildCoPurchase, modelFromRows, type Basket, type BuiltCoPurchase, type CoPurchaseOptions, type CoPurchaseRow } from './copurchase.js';
 export { anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type Anchor, type LearnedScores, type Scored } from './score.js';
 export { reject, rejectById, typeKey, typeSlot, type Rejection } from './filters.js';
