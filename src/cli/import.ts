@@ -14,6 +14,7 @@ import cliProgress from 'cli-progress';
 import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
+import { MissingColumnError } from '../import/readers/csv-rows.js';
 import { openText } from '../import/readers/open-text.js';
 import { FormatError } from '../import/detect-format.js';
 import { importCatalog } from '../import/import-catalog.js';
@@ -97,7 +98,7 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
     return 0;
   } catch (e) {
     bar?.stop();
-    if (e instanceof FormatError || (e as Error).message?.startsWith(`${file}: not a`)) {
+    if (e instanceof FormatError || e instanceof MissingColumnError || (e as Error).message?.startsWith(`${file}: not a`)) {
       err.write(`aftercart import: ${(e as Error).message}\n`);
       return 1;
     }

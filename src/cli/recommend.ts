@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
 import { openDatabase } from '../db/database.js';
 import { PostgresItemPicker } from '../recommend/pick-from-database.js';
+import { noItemsText } from '../recommend/pick-items.js';
 import { customerKey } from '../domain/customer-key.js';
 import { installSecret, openAddressKey } from '../privacy/address-key.js';
 
@@ -51,9 +52,9 @@ export async function run(argv: string[], options: { env?: NodeJS.ProcessEnv } =
     const result = await picker.pick({ store, customerKey: key, orderIds: orderId ? [orderId] : [], lines, limit: settings.config.recommend.maxItems });
     const ms = performance.now() - started;
     if (values.json) {
-      process.stdout.write(JSON.stringify({ store, orderId: orderId ?? null, items: result.items.map(({ productId, title, source, score, reason }) => ({ productId, title, source, score, reason })), reason: result.reason, considered: result.considered, ms: Math.round(ms * 100) / 100 }) + '\n');
+      process.stdout.write(JSON.stringify({ store, orderId: orderId ?? null, items: result.items.map(({ productId, title, source, score, reason }) => ({ productId, title, source, score, reason })), reason: result.reason, considered: result.considered, ...(result.notInCatalog && { notInCatalog: result.notInCatalog }), ms: Math.round(ms * 100) / 100 }) + '\n');
     } else if (result.items.length === 0) {
-      process.stdout.write(`no complements (${result.considered} candidates considered)\n`);
+      process.stdout.write(`${noItemsText(result)}\n`);
     } else {
       for (const [i, item] of result.items.entries()) process.stdout.write(`${i + 1}. ${item.title} [${item.source}, score ${item.score.toFixed(3)}] — ${item.reason}\n`);
     }

@@ -38,7 +38,8 @@ export async function detectOrdersFormat(path: string): Promise<OrdersFormat> {
   const first = await readFirstLine(path);
   if (first.startsWith('{')) return 'canonical-jsonl';
   const cols = headerCells(first);
-  if (cols.has('invoiceno') && cols.has('stockcode')) return 'online-retail';
+  // "Online Retail II" names the invoice column `Invoice`.
+  if ((cols.has('invoiceno') || cols.has('invoice')) && cols.has('stockcode')) return 'online-retail';
   if (cols.has('name') && (cols.has('lineitem quantity') || cols.has('lineitem name'))) return 'shopify-orders';
   throw new FormatError(
     `${path}: not a known order history (expected an Online-Retail CSV, a Shopify orders CSV or canonical JSON lines; first line: ${first.slice(0, 80)})`,

@@ -153,8 +153,8 @@ export async function importOrders(
  * order of negative lines (the data set's returns; the eligibility figures count negative lines
  * as returned units). Non-product stock codes (postage, discounts, fees, vouchers) are skipped.
  * Rows without CustomerID are kept as orders without a customer: they still teach which
- * products are bought together. Stock codes are upper-cased ("85123a" and "85123A" are one
- * product in this file).
+ * products are bought together. Stock codes come normalised from the reader (`retailProductId`:
+ * "85123a" and "85123A" are one product, to import and eval alike).
  */
 async function readRetail(
   path: string,
@@ -210,8 +210,7 @@ async function readRetail(
       };
     }
     currentLine = l.line;
-    const code = l.stockCode.toUpperCase();
-    current.lines.push({ productId: code, title: l.description || code, quantity: l.quantity, unitPrice: formatCents(cents) });
+    current.lines.push({ productId: l.stockCode, title: l.description || l.stockCode, quantity: l.quantity, unitPrice: formatCents(cents) });
     current.cents += BigInt(l.quantity) * cents;
   }
   await close();

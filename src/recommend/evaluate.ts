@@ -1,5 +1,5 @@
-// Offline evaluation of item selection on an Online-Retail style history
-// (protocol: data/online-retail/README.md, `aftercart eval`).
+// Offline evaluation of item selection on an order history in any format `import orders` reads
+// (src/import/purchases.ts; protocol: data/online-retail/README.md, `aftercart eval`).
 //
 // - Purchases: lines of non-`C` invoices with a customer, positive quantity and price, product
 //   stock codes only (`isPurchase`).
@@ -25,11 +25,13 @@
 //   + skip baskets > 100 products = default     0.0887   0.0852   (50 per anchor: 0.0864 / 0.0878)
 // Tried and dropped: customer-level baskets (7/30 days merged), a popularity prior, boosting
 // products of the same description family — none beat the default.
-import { isPurchase, readOnlineRetail } from '../import/readers/online-retail.js';
+import { readPurchases, type Invoice, type PurchaseHistory } from '../import/purchases.js';
 import { buildCoPurchase, type CoPurchaseOptions } from './copurchase.js';
 import { pickItems } from './pick-items.js';
 import { DEFAULT_WEIGHTING, type HistoryWeighting } from './score.js';
-import type { CatalogItem, HistoryPurchase } from './types.js';
+import type { CatalogItem, CoPurchaseModel, HistoryPurchase } from './types.js';
+
+export type { Invoice, PurchaseHistory };
 
 export interface EvaluateOptions {
   split: Date;
@@ -48,47 +50,21 @@ export interface EvaluateResult {
   testOrders: number;
   hits: number;
   hitRate: number;
-  baseline: { popularity: number; popularityHits: number };
+  /**
+   * On the same invoices: the products in the most training invoices, and plain co-occurrence
+   * (the products most often in a training invoice with this one's, summed; no history).
+   */
+  baseline: { popularity: number; popularityHits: number; cooccurrence: number; cooccurrenceHits: number };
   seconds: number;
   trainInvoices: number;
   /** Test invoices where Aftercart found fewer than k items (it never pads with filler). */
   shortLists: number;
 }
 
-export interface Invoice {
-  invoice: string;
-  customer: string;
-  at: number;
-  products: string[];
-}
-
-export interface PurchaseHistory {
-  /** Ordered by (time, invoice number). */
-  invoices: Invoice[];
-  titles: Map<string, string>;
-  /** Latest invoice time in the data. */
-  last: number;
-}
-
 const DAY_MS = 86_400_000;
 
-/** Streams the file once and keeps the purchases grouped by invoice. */
-export async function loadPurchases(path: string): Promise<PurchaseHistory> {
-  const byInvoice = new Map<string, Invoice>();
-  const titles = new Map<string, string>();
-  let last = -Infinity;
-  for await (const line of readOnlineRetail(path)) {
-    if (!isPurchase(line)) continue;
-    let inv = byInvoice.get(line.invoice);
-    const at = line.invoiceDate.getTime();
-    if (!inv) byInvoice.set(line.invoice, (inv = { invoice: line.invoice, customer: line.customerId!, at, products: [] }));
-    if (!inv.products.includes(line.stockCode)) inv.products.push(line.stockCode);
-    if (!titles.has(line.stockCode)) titles.set(line.stockCode, line.description || line.stockCode);
-    if (at > last) last = at;
-  }
-  const invoices = [...byInvoice.values()].sort((a, b) => a.at - b.at || (a.invoice < b.invoice ? -1 : a.invoice > b.invoice ? 1 : 0));
-  return { invoices, titles, last };
-}
+/** Streams the file once (any format `import orders` reads) and keeps the purchases by invoice. */
+export const loadPurchases = readPurchases;
 
 export async function evaluate(path: string, opts: EvaluateOptions): Promise<EvaluateResult> {
   const started = performance.now();
@@ -97,72 +73,69 @@ export async function evaluate(path: string, opts: EvaluateOptions): Promise<Eva
   return { ...result, seconds: round((performance.now() - started) / 1000, 2) };
 }
 
+/** The exclusive end of the test period: the last full day with `windowDays` of data after it. */
+export function testEnd(data: Pick<PurchaseHistory, 'last'>, windowDays: number): number {
+  return Math.floor((data.last - windowDays * DAY_MS) / DAY_MS) * DAY_MS;
+}
+
+/** Picks k products for a test invoice given what the customer bought before it. */
+type Recommender = (inv: Invoice, owned: ReadonlySet<string>, lastBought: ReadonlyMap<string, number>) => string[];
+
 /** The protocol on already loaded purchases (lets experiments load the file once). */
 export function evaluateHistory(data: PurchaseHistory, opts: EvaluateOptions): EvaluateResult {
   const started = performance.now();
   const split = opts.split.getTime();
-  const window = opts.windowDays * DAY_MS;
-  // The last full day with `windowDays` of data after it ends the test period.
-  const end = opts.until?.getTime() ?? Math.floor((data.last - window) / DAY_MS) * DAY_MS;
-
+  const end = opts.until?.getTime() ?? testEnd(data, opts.windowDays);
   // Later invoices are never trained on, also when `until` ends the test early (validation runs).
   const train = data.invoices.filter((i) => i.at < split);
-  const model = buildCoPurchase(
-    train.map((i) => ({ customer: i.customer, products: i.products, at: new Date(i.at) })),
-    opts.model,
-  );
-  const popular = popularity(train);
-  const catalog = new Map<string, CatalogItem>();
-  for (const [id, title] of data.titles) catalog.set(id, { id, title });
-  const lookup = (id: string) => catalog.get(id);
+  const aftercart = learnedRecommender(data, train, opts.k, opts.model, opts.weighting ?? DEFAULT_WEIGHTING);
+  const cooccurrence = learnedRecommender(data, train, opts.k, { metric: 'count' }, { historyWeight: 0, decayDays: 1 });
+  const popularity = popularityRecommender(train, opts.k);
+  const counts = runProtocol(data, split, end, opts.windowDays * DAY_MS, [aftercart, popularity, cooccurrence], opts.k);
+  const [hits, popularityHits, cooccurrenceHits] = counts.hits as [number, number, number];
+  const rate = (n: number) => (counts.testOrders ? round(n / counts.testOrders, 4) : 0);
+  return {
+    k: opts.k,
+    testOrders: counts.testOrders,
+    hits,
+    hitRate: rate(hits),
+    baseline: { popularity: rate(popularityHits), popularityHits, cooccurrence: rate(cooccurrenceHits), cooccurrenceHits },
+    seconds: round((performance.now() - started) / 1000, 2),
+    trainInvoices: train.length,
+    shortLists: counts.shortLists[0]!,
+  };
+}
 
+/**
+ * Every test invoice (from `split` to `end`) of every customer, against each recommender: a
+ * hit when the customer buys one of the picks within `window` after the invoice.
+ */
+function runProtocol(data: PurchaseHistory, split: number, end: number, window: number, recommenders: Recommender[], k: number) {
   const byCustomer = new Map<string, Invoice[]>();
   for (const inv of data.invoices) {
     let list = byCustomer.get(inv.customer);
     if (!list) byCustomer.set(inv.customer, (list = []));
     list.push(inv);
   }
-
-  let testOrders = 0, hits = 0, popularityHits = 0, shortLists = 0;
+  let testOrders = 0;
+  const hits = recommenders.map(() => 0);
+  const shortLists = recommenders.map(() => 0);
   for (const invoices of byCustomer.values()) {
     const owned = new Set<string>();
     const lastBought = new Map<string, number>();
     for (let i = 0; i < invoices.length; i++) {
-      const inv = invoices[i];
+      const inv = invoices[i]!;
       if (inv.at >= split && inv.at < end) {
         testOrders++;
         const later = new Set<string>();
-        for (let j = i + 1; j < invoices.length && invoices[j].at <= inv.at + window; j++) {
-          for (const p of invoices[j].products) later.add(p);
+        for (let j = i + 1; j < invoices.length && invoices[j]!.at <= inv.at + window; j++) {
+          for (const p of invoices[j]!.products) later.add(p);
         }
-        const history: HistoryPurchase[] = [];
-        for (const [productId, at] of lastBought) history.push({ productId, at: new Date(at) });
-        const picked = pickItems(
-          {
-            bought: inv.products.map((productId) => ({ productId, title: data.titles.get(productId) ?? productId })),
-            owned,
-            returned: new Set(),
-            offered: new Set(),
-            history,
-            at: new Date(inv.at),
-          },
-          lookup,
-          model,
-          { maxItems: opts.k, typeComplements: {}, weighting: opts.weighting ?? DEFAULT_WEIGHTING },
-        );
-        if (picked.items.length < opts.k) shortLists++;
-        if (picked.items.some((item) => later.has(item.productId))) hits++;
-        const inInvoice = new Set(inv.products);
-        let shown = 0;
-        for (const p of popular) {
-          if (shown === opts.k) break;
-          if (inInvoice.has(p) || owned.has(p)) continue;
-          shown++;
-          if (later.has(p)) {
-            popularityHits++;
-            break;
-          }
-        }
+        recommenders.forEach((recommend, r) => {
+          const picked = recommend(inv, owned, lastBought);
+          if (picked.length < k) shortLists[r]!++;
+          if (picked.some((p) => later.has(p))) hits[r]!++;
+        });
       }
       for (const p of inv.products) {
         owned.add(p);
@@ -170,15 +143,50 @@ export function evaluateHistory(data: PurchaseHistory, opts: EvaluateOptions): E
       }
     }
   }
-  return {
-    k: opts.k,
-    testOrders,
-    hits,
-    hitRate: testOrders ? round(hits / testOrders, 4) : 0,
-    baseline: { popularity: testOrders ? round(popularityHits / testOrders, 4) : 0, popularityHits },
-    seconds: round((performance.now() - started) / 1000, 2),
-    trainInvoices: train.length,
-    shortLists,
+  return { testOrders, hits, shortLists };
+}
+
+/** The production `pickItems` on a model trained on `train`, with no catalog but the titles. */
+function learnedRecommender(
+  data: PurchaseHistory, train: Invoice[], k: number, model: CoPurchaseOptions | undefined, weighting: HistoryWeighting,
+): Recommender {
+  const built: CoPurchaseModel = buildCoPurchase(
+    train.map((i) => ({ customer: i.customer, products: i.products, at: new Date(i.at) })),
+    model,
+  );
+  const catalog = new Map<string, CatalogItem>();
+  for (const [id, title] of data.titles) catalog.set(id, { id, title });
+  const lookup = (id: string) => catalog.get(id);
+  return (inv, owned, lastBought) => {
+    const history: HistoryPurchase[] = [];
+    for (const [productId, at] of lastBought) history.push({ productId, at: new Date(at) });
+    const picked = pickItems(
+      {
+        bought: inv.products.map((productId) => ({ productId, title: data.titles.get(productId) ?? productId })),
+        owned: owned as Set<string>,
+        returned: new Set(),
+        offered: new Set(),
+        history,
+        at: new Date(inv.at),
+      },
+      lookup,
+      built,
+      { maxItems: k, typeComplements: {}, weighting },
+    );
+    return picked.items.map((item) => item.productId);
+  };
+}
+
+/** The k products in the most training invoices, leaving out this invoice's and owned ones. */
+function popularityRecommender(train: Invoice[], k: number): Recommender {
+  const popular = popularity(train);
+  return (inv, owned) => {
+    const out: string[] = [];
+    for (const p of popular) {
+      if (out.length === k) break;
+      if (!inv.products.includes(p) && !owned.has(p)) out.push(p);
+    }
+    return out;
   };
 }
 

@@ -12,7 +12,7 @@ export type {
   PickLimits,
   PickResult,
 } from './types.js';
-export { pickItems, reasonText } from './pick-items.js';
+export { pickItems, reasonText, noItemsText } from './pick-items.js';
 export { buildCoPurchase, modelFromRows, type Basket, type BuiltCoPurchase, type CoPurchaseOptions, type CoPurchaseRow } from './copurchase.js';
 export { anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type Anchor, type LearnedScores, type Scored } from './score.js';
 export { reject, rejectById, typeKey, typeSlot, type Rejection } from './filters.js';

@@ -46,5 +46,5 @@ export interface ChosenItem {
 }
 
 export interface ItemPicker {
-  pick(request: PickRequest): Promise<{ items: ChosenItem[]; reason: 'no_complements' | null; considered: number }>;
+  pick(request: PickRequest): Promise<{ items: ChosenItem[]; reason: 'no_complements' | null; considered: number; notInCatalog?: number }>;
 }

@@ -56,7 +56,7 @@ export class PostgresItemPicker implements ItemPicker {
       const p = catalog.get(i.productId);
       return { ...i, url: p?.url, imageUrl: p?.imageUrl, price: p?.price, currency: p?.currency };
     });
-    return { items, reason: result.reason, considered: result.considered };
+    return { items, reason: result.reason, considered: result.considered, notInCatalog: result.notInCatalog };
   }
 
   /** The store's model as of the build stamp the context query read. */

@@ -52,6 +52,7 @@ export function pickItems(
 
   const picked: PickedItem[] = [];
   const considered = new Set<string>();
+  const lookedUp = { found: 0, missing: 0 };
   const slots = new Set<string>();
   // Offers one candidate; false once the email is full, so the caller stops.
   const offer = (c: Candidate): boolean => {
@@ -59,6 +60,8 @@ export function pickItems(
     if (considered.has(c.id)) return true;
     considered.add(c.id);
     const item = catalog(c.id);
+    if (item) lookedUp.found++;
+    else lookedUp.missing++;
     if (reject(c.id, item, ctx) || !item) return true;
     const slot = typeSlot(item);
     if (slots.has(slot)) return true;
@@ -92,7 +95,7 @@ export function pickItems(
       for (const { line, complements } of lists) {
         const comp = complements[k];
         if (comp && !offer({ id: comp.id, source, score: learned.scoreOf(comp.id), anchorProductId: line.productId })) {
-          return done(picked, considered, learned.ids());
+          return done(picked, considered, learned.ids(), lookedUp);
         }
       }
     }
@@ -107,7 +110,7 @@ export function pickItems(
           .sort((x, y) => compareTypeCandidates(x, y, learned.scoreOf));
         for (const item of ranked) {
           if (!offer({ id: item.id, source: 'type', score: learned.scoreOf(item.id), anchorProductId: line.productId })) {
-            return done(picked, considered, learned.ids());
+            return done(picked, considered, learned.ids(), lookedUp);
           }
         }
       }
@@ -123,12 +126,24 @@ export function pickItems(
     if (!offer({ id: s.productId, source: 'copurchase', score: s.score, anchorProductId: s.anchorProductId })) break;
     if (i === ranked.length - 1 && ranked.length === few && learned.size > few) ranked = learned.top();
   }
-  return done(picked, considered, learned.ids());
+  return done(picked, considered, learned.ids(), lookedUp);
 }
 
-function done(items: PickedItem[], considered: Set<string>, learnedIds: Iterable<string>): PickResult {
+function done(items: PickedItem[], considered: Set<string>, learnedIds: Iterable<string>, lookedUp: { found: number; missing: number }): PickResult {
   for (const id of learnedIds) considered.add(id);
-  return { items, reason: items.length === 0 ? 'no_complements' : null, considered: considered.size };
+  const result: PickResult = { items, reason: items.length === 0 ? 'no_complements' : null, considered: considered.size };
+  // History imported without its catalog: every candidate is known by id only.
+  if (items.length === 0 && lookedUp.missing > 0 && lookedUp.found === 0) result.notInCatalog = lookedUp.missing;
+  return result;
+}
+
+/** Why nothing was picked, in words for `recommend`. */
+export function noItemsText(result: Pick<PickResult, 'considered' | 'notInCatalog'>): string {
+  if (result.notInCatalog) {
+    const n = result.notInCatalog;
+    return `${n} candidate${n === 1 ? '' : 's'}, none in the catalog: import your catalog with \`aftercart import catalog\``;
+  }
+  return `no complements (${result.considered} candidates considered)`;
 }
 
 /** Config keys match a product type without regard to case or surrounding space. */

@@ -118,6 +118,11 @@ export interface PickResult {
   reason: 'no_complements' | null;
   /** Distinct candidate products looked at before filtering. */
   considered: number;
+  /**
+   * Set when nothing was picked and no candidate offered was in the catalog (history imported
+   * without the catalog): how many candidates were missing from it.
+   */
+  notInCatalog?: number;
 }
 
 /** A learned candidate (score.ts scoreCandidates). */

@@ -59,6 +59,42 @@ export async function* readCsvRows(path: string): AsyncGenerator<CsvRow> {
   }
 }
 
+/**
+ * A header without a column a format needs: the file is refused before any row is written, so a
+ * renamed column cannot turn into zero prices or missing customers row after row.
+ */
+export class MissingColumnError extends Error {
+  constructor(
+    readonly path: string,
+    readonly column: string,
+    format: string,
+  ) {
+    super(`${path}: no "${column}" column (${format})`);
+    this.name = 'MissingColumnError';
+  }
+}
+
+/**
+ * The header index of each wanted column, by the first of its names the header has; throws
+ * MissingColumnError naming the first name of a required column that has none of them.
+ */
+export function findColumns<K extends string>(
+  path: string,
+  header: readonly string[],
+  columns: Record<K, { names: readonly string[]; required: boolean }>,
+  format: string,
+): Record<K, number | undefined> {
+  const index = new Map(header.map((name, i) => [name.toLowerCase(), i] as const));
+  const found = {} as Record<K, number | undefined>;
+  for (const key of Object.keys(columns) as K[]) {
+    const { names, required } = columns[key];
+    const i = names.map((n) => index.get(n.toLowerCase())).find((x) => x !== undefined);
+    if (i === undefined && required) throw new MissingColumnError(path, names[0]!, format);
+    found[key] = i;
+  }
+  return found;
+}
+
 function countNewlines(cells: string[]): number {
   let n = 0;
   for (const c of cells) {

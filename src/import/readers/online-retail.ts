@@ -1,8 +1,11 @@
 // Reader for Online-Retail style order history:
-// `InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country`.
+// `InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country`, or the
+// "Online Retail II" export's names for the same columns (`Invoice`, `Price`, `Customer ID`).
+// Every column but Description and Country is required: a file without one is refused, naming it.
+// Stock codes are normalised here (`retailProductId`), so import and eval see the same products.
 // One record per line, unchanged apart from trimming; deciding what counts as a purchase
 // is left to the consumer (`isPurchase`), since an importer also wants the returns.
-import { readCsvRecords } from './csv-rows.js';
+import { findColumns, readCsvRecords } from './csv-rows.js';
 import { parseUkTime } from './uk-time.js';
 
 export interface RetailLine {
@@ -34,6 +37,24 @@ export function isProductCode(stockCode: string): boolean {
   return !NOT_PRODUCTS.has(code) && !code.startsWith('GIFT_');
 }
 
+/** The product id of a stock code: trimmed and upper-cased ("85123a" and "85123A" are one product). */
+export function retailProductId(stockCode: string): string {
+  return stockCode.trim().toUpperCase();
+}
+
+const COLUMNS = {
+  invoice: { names: ['InvoiceNo', 'Invoice'], required: true },
+  stockCode: { names: ['StockCode'], required: true },
+  description: { names: ['Description'], required: false },
+  quantity: { names: ['Quantity'], required: true },
+  date: { names: ['InvoiceDate'], required: true },
+  price: { names: ['UnitPrice', 'Price'], required: true },
+  customer: { names: ['CustomerID', 'Customer ID'], required: true },
+  country: { names: ['Country'], required: false },
+} as const;
+
+const FORMAT = 'an Online Retail file needs InvoiceNo, StockCode, Quantity, InvoiceDate, UnitPrice and CustomerID';
+
 /** A line the evaluation protocol counts as a purchase: customer known, positive quantity and price, a product. */
 export function isPurchase(l: RetailLine): boolean {
   return !l.isReturn && l.isProduct && l.customerId !== undefined && l.quantity > 0 && Number(l.unitPrice) > 0;
@@ -47,39 +68,39 @@ export async function* readOnlineRetail(
   path: string,
   onError: (e: RetailParseError) => void = () => {},
 ): AsyncGenerator<RetailLine> {
-  let col: Record<string, number> = {};
+  let col: Record<keyof typeof COLUMNS, number | undefined> | undefined;
   let lastDateText = '';
   let lastDate: Date | undefined;
   for await (const { cells, line } of readCsvRecords(path, (names) => {
-    col = Object.fromEntries(names.map((n, i) => [n, i]));
-    for (const need of ['InvoiceNo', 'StockCode', 'Quantity', 'InvoiceDate']) {
-      if (!(need in col)) throw new Error(`${path}: not an Online-Retail file, no ${need} column`);
-    }
+    col = findColumns(path, names, COLUMNS, FORMAT);
   })) {
-    const cell = (name: string): string => (cells[col[name]] ?? '').trim();
-    const invoice = cell('InvoiceNo');
-    const stockCode = cell('StockCode');
-    const quantity = Number(cell('Quantity'));
-    const dateText = cell('InvoiceDate');
+    const cell = (name: keyof typeof COLUMNS): string => {
+      const i = col![name];
+      return i === undefined ? '' : (cells[i] ?? '').trim();
+    };
+    const invoice = cell('invoice');
+    const stockCode = retailProductId(cell('stockCode'));
+    const quantity = Number(cell('quantity'));
+    const dateText = cell('date');
     // Consecutive lines share an invoice timestamp: parse each distinct one once.
     if (dateText !== lastDateText) {
       lastDateText = dateText;
       lastDate = parseUkTime(dateText);
     }
     if (!invoice || !stockCode) { onError({ line, error: 'missing InvoiceNo or StockCode' }); continue; }
-    if (!Number.isFinite(quantity)) { onError({ line, error: `bad Quantity "${cell('Quantity')}"` }); continue; }
+    if (!Number.isFinite(quantity)) { onError({ line, error: `bad Quantity "${cell('quantity')}"` }); continue; }
     if (!lastDate) { onError({ line, error: `bad InvoiceDate "${dateText}"` }); continue; }
-    const customer = cell('CustomerID');
+    const customer = cell('customer');
     yield {
       invoice,
       stockCode,
-      description: cell('Description'),
+      description: cell('description'),
       quantity,
       invoiceDate: lastDate,
-      unitPrice: cell('UnitPrice') || '0',
+      unitPrice: cell('price') || '0',
       // Some exports write the id as a float ("17850.0").
       customerId: customer ? customer.replace(/\.0+$/, '') : undefined,
-      country: cell('Country'),
+      country: cell('country'),
       isReturn: invoice.toUpperCase().startsWith('C') || quantity < 0,
       isProduct: isProductCode(stockCode),
       line,

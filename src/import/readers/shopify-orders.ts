@@ -5,11 +5,16 @@
 // The export carries no product ids: a line is identified by `Lineitem sku`, or by its name when
 // the SKU is blank. Products read with `readShopifyProductsCsv` list their variant SKUs so an
 // importer can map lines to products. There is no customer id either: the email identifies.
+// A file without one of the REQUIRED columns is refused naming it (a renamed Email column would
+// otherwise import every order without a customer).
 // Refunds: a `refunded` order returns every line; a `partially_refunded` one only gives
 // `Refunded Amount`, kept as `refundedAmount` since the export does not say which lines.
-import { readCsvRows, type CsvRow } from './csv-rows.js';
+import { MissingColumnError, readCsvRows, type CsvRow } from './csv-rows.js';
 import type { HistoryOrder, RowError } from './types.js';
 import { integer, money, shopifyTime } from './cell-values.js';
+
+const REQUIRED = ['Name', 'Email', 'Created at', 'Lineitem quantity', 'Lineitem name', 'Lineitem price', 'Lineitem sku'];
+const FORMAT = `a Shopify orders export needs ${REQUIRED.join(', ')}`;
 
 export async function* readShopifyOrdersCsv(
   path: string,
@@ -18,9 +23,12 @@ export async function* readShopifyOrdersCsv(
   let current: HistoryOrder | undefined;
   let currentName = '';
   let bad = false; // the current order's first row was unusable: skip its other rows too
+  let checked = false;
   for await (const row of readCsvRows(path)) {
-    if (!row.has('Name') || !row.has('Lineitem quantity')) {
-      throw new Error(`${path}: not a Shopify orders export (needs Name and Lineitem quantity columns)`);
+    if (!checked) {
+      const missing = REQUIRED.find((column) => !row.has(column));
+      if (missing) throw new MissingColumnError(path, missing, FORMAT);
+      checked = true;
     }
     const name = row.get('Name').trim();
     if (!name) {
