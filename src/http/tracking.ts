@@ -1,7 +1,9 @@
 // Links in sent emails: GET /c/:token records a click and redirects to the product URL stored
 // for that send (never a URL from the request: no open redirect); GET/POST /u/:token is the
 // unsubscribe page and RFC 8058 one-click unsubscribe.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import formbody from '@fastify/formbody';
 import type pg from 'pg';
 import type { LinkSigner } from './links.js';
@@ -10,6 +12,7 @@ import { normaliseEmail } from '../ingest/email-address.js';
 import { renderUnsubscribePage } from './pages/unsubscribe-page.js';
 import type { Config } from '../config/schema.js';
 import { linkPolicy, safeLinkUrl } from '../ingest/safe-url.js';
+import { invalidRequestMessage, useZodSchemas } from './validation.js';
 
 export interface TrackingDeps {
   pool: pg.Pool;
@@ -17,15 +20,39 @@ export interface TrackingDeps {
   config: () => Config;
 }
 
+/** A link token as LinkSigner writes it (`payload.mac`, base64url); anything else is a 400. */
+const MALFORMED = 'malformed link token';
+const tokenParams = z.object({ token: z.string().max(2_048, MALFORMED).regex(/^[\w-]+\.[\w-]+$/, MALFORMED) });
+const schemas = {
+  click: { params: tokenParams },
+  page: { params: tokenParams },
+  // Whatever the client posts (RFC 8058's `List-Unsubscribe=One-Click`, the page's `confirm=1`,
+  // or nothing) unsubscribes: the token alone decides.
+  unsubscribe: { params: tokenParams, body: z.unknown() },
+};
+
 export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => TrackingDeps | undefined }): Promise<void> {
   await app.register(formbody);
+  useZodSchemas(app);
   // Until the database is open every tracking route answers 503.
   app.addHook('onRequest', async (_req, reply) => {
     if (!opts.deps()) return reply.code(503).send({ error: 'starting up, retry shortly' });
   });
   const d = () => opts.deps()!;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const page = (state: 'confirm' | 'done' | 'invalid', token: string, locale?: string) =>
+    renderUnsubscribePage({ state, storeName: d().config().store.name, locale: locale ?? 'en', action: `/u/${encodeURIComponent(token)}` });
 
-  app.get<{ Params: { token: string } }>('/c/:token', async (req, reply) => {
+  // A malformed token: 400, with the unsubscribe page's "invalid link" for a person.
+  app.setErrorHandler((err, req, reply) => {
+    const invalid = invalidRequestMessage(err);
+    if (invalid === undefined) throw err;
+    const person = req.url.startsWith('/u/') && (req.method === 'GET' || wantsHtml(req));
+    if (person) return reply.code(400).type('text/html; charset=utf-8').send(page('invalid', ''));
+    return reply.code(400).send({ error: invalid });
+  });
+
+  r.get('/c/:token', { schema: schemas.click }, async (req, reply) => {
     const token = d().links.verify(req.params.token);
     if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
     const { rows } = await d().pool.query<{ url: string | null }>(
@@ -40,10 +67,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     return reply.redirect(withUtm(target, d().config().mail.utm), 302);
   });
 
-  const page = (state: 'confirm' | 'done' | 'invalid', token: string, locale?: string) =>
-    renderUnsubscribePage({ state, storeName: d().config().store.name, locale: locale ?? 'en', action: `/u/${encodeURIComponent(token)}` });
-
-  app.get<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
+  r.get('/u/:token', { schema: schemas.page }, async (req, reply) => {
     const token = d().links.verify(req.params.token);
     reply.type('text/html; charset=utf-8');
     if (!token || token.kind !== 'u') return reply.code(404).send(page('invalid', req.params.token));
@@ -51,11 +75,10 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     return reply.send(page('confirm', req.params.token, locale));
   });
 
-  app.post<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
+  r.post('/u/:token', { schema: schemas.unsubscribe }, async (req, reply) => {
     const token = d().links.verify(req.params.token);
-    const wantsHtml = String(req.headers.accept ?? '').includes('text/html');
     if (!token || token.kind !== 'u') {
-      return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token)) : reply.code(404).send({ error: 'unknown link' });
+      return wantsHtml(req) ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token)) : reply.code(404).send({ error: 'unknown link' });
     }
     const { rows } = await d().pool.query<{ store: string; email: string | null; locale: string | null }>(
       `SELECT x.store, c.email, c.locale FROM cross_sells x JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key WHERE x.id = $1`,
@@ -68,7 +91,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     // whose address is gone (erased), has nothing to store; a failed write answers 5xx.
     if (!who || !address) {
       req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who) }, 'unsubscribe: nothing to store');
-      return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who?.locale ?? undefined)) : reply.code(404).send({ error: 'unknown link' });
+      return wantsHtml(req) ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who?.locale ?? undefined)) : reply.code(404).send({ error: 'unknown link' });
     }
     await d().pool.query(
       `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'unsubscribed')
@@ -76,9 +99,11 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
       [who.store, emailHash(address), address.toLowerCase()],
     );
     req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
-    return wantsHtml ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who?.locale ?? undefined)) : reply.send({ ok: true, unsubscribed: true });
+    return wantsHtml(req) ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who?.locale ?? undefined)) : reply.send({ ok: true, unsubscribed: true });
   });
 }
+
+const wantsHtml = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('text/html');
 
 async function customerLocale(pool: pg.Pool, crossSellId: string): Promise<string | undefined> {
   const { rows } = await pool.query<{ locale: string | null }>(
