@@ -1,7 +1,9 @@
 // Links in sent emails: GET /c/:token records a click and redirects to the product URL stored
 // for that send (never a URL from the request: no open redirect); GET/POST /u/:token is the
 // unsubscribe page and RFC 8058 one-click unsubscribe.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import formbody from '@fastify/formbody';
 import type pg from 'pg';
 import type { LinkSigner } from '../links/signed-links.js';
@@ -11,6 +13,7 @@ import { suppress } from '../privacy/suppressions.js';
 import { renderUnsubscribePage } from './pages/unsubscribe-page.js';
 import type { Config } from '../config/schema.js';
 import { linkPolicy, safeLinkUrl } from '../links/safe-url.js';
+import { invalidRequestMessage, useZodSchemas } from './validation.js';
 
 const queries = { clickUrl: sql(import.meta.url, 'click-url'), recipient: sql(import.meta.url, 'unsubscribe-recipient') };
 
@@ -20,15 +23,39 @@ export interface TrackingDeps {
   config: () => Config;
 }
 
+/** A link token as LinkSigner writes it (`payload.mac`, base64url); anything else is a 400. */
+const MALFORMED = 'malformed link token';
+const tokenParams = z.object({ token: z.string().max(2_048, MALFORMED).regex(/^[\w-]+\.[\w-]+$/, MALFORMED) });
+const schemas = {
+  click: { params: tokenParams },
+  page: { params: tokenParams },
+  // Whatever the client posts (RFC 8058's `List-Unsubscribe=One-Click`, the page's `confirm=1`,
+  // or nothing) unsubscribes: the token alone decides.
+  unsubscribe: { params: tokenParams, body: z.unknown() },
+};
+
 export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => TrackingDeps | undefined }): Promise<void> {
   await app.register(formbody);
+  useZodSchemas(app);
   // Until the database is open every tracking route answers 503.
   app.addHook('onRequest', async (_req, reply) => {
     if (!opts.deps()) return reply.code(503).send({ error: 'starting up, retry shortly' });
   });
   const deps = () => opts.deps()!;
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const page = (state: 'confirm' | 'done' | 'invalid', token: string, locale?: string) =>
+    renderUnsubscribePage({ state, storeName: deps().config().store.name, locale: locale ?? 'en', action: `/u/${encodeURIComponent(token)}` });
 
-  app.get<{ Params: { token: string } }>('/c/:token', async (req, reply) => {
+  // A malformed token: 400, with the unsubscribe page's "invalid link" for a person.
+  app.setErrorHandler((err, req, reply) => {
+    const invalid = invalidRequestMessage(err);
+    if (invalid === undefined) throw err;
+    const person = req.url.startsWith('/u/') && (req.method === 'GET' || wantsHtml(req));
+    if (person) return reply.code(400).type('text/html; charset=utf-8').send(page('invalid', ''));
+    return reply.code(400).send({ error: invalid });
+  });
+
+  r.get('/c/:token', { schema: schemas.click }, async (req, reply) => {
     const token = deps().links.verify(req.params.token);
     if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
     const { rows } = await deps().pool.query<{ url: string | null }>(queries.clickUrl, [token.crossSellId, token.productId]);
@@ -39,10 +66,7 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     return reply.redirect(withUtm(target, deps().config().mail.utm), 302);
   });
 
-  const page = (state: 'confirm' | 'done' | 'invalid', token: string, locale?: string) =>
-    renderUnsubscribePage({ state, storeName: deps().config().store.name, locale: locale ?? 'en', action: `/u/${encodeURIComponent(token)}` });
-
-  app.get<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
+  r.get('/u/:token', { schema: schemas.page }, async (req, reply) => {
     const token = deps().links.verify(req.params.token);
     reply.type('text/html; charset=utf-8');
     if (!token || token.kind !== 'u') return reply.code(404).send(page('invalid', req.params.token));
@@ -50,11 +74,10 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     return reply.send(page('confirm', req.params.token, who?.locale ?? undefined));
   });
 
-  app.post<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
+  r.post('/u/:token', { schema: schemas.unsubscribe }, async (req, reply) => {
     const token = deps().links.verify(req.params.token);
-    const wantsHtml = String(req.headers.accept ?? '').includes('text/html');
     if (!token || token.kind !== 'u') {
-      return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token)) : reply.code(404).send({ error: 'unknown link' });
+      return wantsHtml(req) ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token)) : reply.code(404).send({ error: 'unknown link' });
     }
     const who = await recipient(deps().pool, token.crossSellId);
     // Suppressed under the address the email went to (a stored non-address is never sent to).
@@ -63,13 +86,15 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     // whose address is gone (erased), has nothing to store; a failed write answers 5xx.
     if (!who || !address) {
       req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who) }, 'unsubscribe: nothing to store');
-      return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who?.locale ?? undefined)) : reply.code(404).send({ error: 'unknown link' });
+      return wantsHtml(req) ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who?.locale ?? undefined)) : reply.code(404).send({ error: 'unknown link' });
     }
     await suppress(deps().pool, { store: who.store, address, reason: 'unsubscribed' });
     req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
-    return wantsHtml ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who?.locale ?? undefined)) : reply.send({ ok: true, unsubscribed: true });
+    return wantsHtml(req) ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who?.locale ?? undefined)) : reply.send({ ok: true, unsubscribed: true });
   });
 }
+
+const wantsHtml = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('text/html');
 
 async function recipient(pool: pg.Pool, crossSellId: string): Promise<{ store: string; email: string | null; locale: string | null } | undefined> {
   const { rows } = await pool.query<{ store: string; email: string | null; locale: string | null }>(queries.recipient, [crossSellId]);

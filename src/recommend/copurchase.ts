@@ -5,11 +5,8 @@
 //
 //   score(a,b) = support / sqrt(n_a · n_b) · support / (support + shrink)
 //
-// Cosine beat raw co-occurrence (popular items everywhere) and lift (rare items with two
-// baskets) on the Online Retail protocol; the shrink term keeps two-basket flukes below
-// well-evidenced pairs. Numbers in evaluate.ts. (Customer-level baskets — a customer's
-// invoices within 7 or 30 days merged — did not beat invoice baskets, so `customer` and `at`
-// are accepted but unused for now.)
+// Why this score, and what else was tried (with the measured figures): docs/recommendation.md.
+// `Basket.customer` and `at` are accepted but unused: customer-level baskets did not help.
 //
 // Building is row by row: for each product walk the baskets that hold it and count the other
 // products in a dense scratch array. Memory is O(products + basket lines + kept neighbours),

@@ -4,12 +4,12 @@
 // Each product the customer has is an "anchor" with a weight: 1 for lines of this order, and
 // `historyWeight · exp(-days/decayDays)` for earlier purchases. A candidate's score is the
 // weighted sum of its neighbour scores over all anchors. Using the whole history (decayed)
-// rather than this order alone lifted hit rate@3 on Online Retail (see evaluate.ts).
+// rather than this order alone lifted hit rate@3 on Online Retail (docs/recommendation.md).
 import type { BoughtLine, CoPurchaseModel, HistoryPurchase, HistoryWeighting, LearnedScores, Scored } from './types.js';
 
 export type { HistoryWeighting, LearnedScores, Scored };
 
-// Chosen on Online Retail (evaluate.ts): a plateau — weights 0.25–1 and 30–120 days all land
+// Chosen on Online Retail (docs/recommendation.md): a plateau — weights 0.25–1 and 30–120 days all land
 // within ±5% — and 90 days held up best on an earlier validation period too.
 export const DEFAULT_WEIGHTING: HistoryWeighting = { historyWeight: 0.5, decayDays: 90, perAnchor: 20 };
 

@@ -117,6 +117,57 @@ describe.skipIf(skip)('admin routes given hostile values (Postgres + Redis)', ()
     expect((await send({ method: 'GET', path: `/admin/api/orders/${HUGE_ID}` })).status).toBe(404);
     expect((await send({ method: 'GET', path: `/admin?order=${HUGE_ID}` })).status).toBe(200);
   });
+
+  it('a malformed value is answered 400 naming the field: a readable page to a browser, JSON to a script', async () => {
+    const asBrowser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
+    const cases: [Case, RegExp][] = [
+      [{ method: 'GET', path: '/admin/api/stats?since=yesterday' }, /^query value "since": invalid date "yesterday"/],
+      [{ method: 'POST', path: '/admin/api/suppressions', json: { store: 'demo', email: 'eve@example.com', reason: 'because' } }, /^"reason" must be one of manual/],
+      [{ method: 'POST', path: `/admin/cross-sells/${HUGE_ID}/cancel`, form: { back: '/admin' } }, /^invalid cross-sell id$/],
+    ];
+    for (const [c, message] of cases) {
+      const res = await send(c);
+      expect(res.status, c.path).toBe(400);
+      expect(JSON.parse(res.body).error, c.path).toMatch(message);
+    }
+    // A repeated form field is not the one value the form has: zod's words, with the field in front.
+    const twice = (accept?: string) => fetch(`${admin.base}/admin/login`, {
+      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(accept ? { accept } : {}) },
+      body: 'token=a&token=b&next=%2Fadmin', redirect: 'manual',
+    });
+    const script = await twice();
+    expect(script.status).toBe(400);
+    expect((await script.json()).error).toMatch(/^body value "token": .*expected string/i);
+    const browser = await twice(asBrowser.accept);
+    expect(browser.status).toBe(400);
+    expect(browser.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(browser.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
+    expect(await browser.text()).toMatch(/<p class="notice bad" role="alert">body value &quot;token&quot;: /);
+    // Not a form at all: said so, not a 500 and not a failed sign-in.
+    const text = await fetch(`${admin.base}/admin/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'token=a' });
+    expect(text.status).toBe(400);
+    expect((await text.json()).error).toBe('expected a form body (application/x-www-form-urlencoded)');
+    // The dashboard's form, sent by a browser: the page names the id; the API stays JSON.
+    const form = await fetch(`${admin.base}/admin/cross-sells/${HUGE_ID}/send-now`, {
+      method: 'POST', headers: { cookie, ...asBrowser }, body: new URLSearchParams({ _csrf: csrf, back: '/admin' }), redirect: 'manual',
+    });
+    expect(form.status).toBe(400);
+    expect(await form.text()).toContain('invalid cross-sell id');
+    const api = await fetch(`${admin.base}/admin/api/cross-sells/${HUGE_ID}/cancel`, { method: 'POST', headers: { ...bearer(), ...asBrowser } });
+    expect(api.status).toBe(400);
+    expect(await api.json()).toEqual({ error: 'invalid cross-sell id' });
+  });
+
+  it('a suppression is lifted by query values when DELETE carries no body', async () => {
+    const add = await send({ method: 'POST', path: '/admin/api/suppressions', json: { store: 'demo', email: 'eve@example.com' } });
+    expect(add.status).toBe(201);
+    const lifted = await send({ method: 'DELETE', path: '/admin/api/suppressions?store=demo&email=eve@example.com' });
+    expect(lifted.status).toBe(200);
+    expect(JSON.parse(lifted.body)).toMatchObject({ removed: 1, store: 'demo' });
+    const missing = await send({ method: 'DELETE', path: '/admin/api/suppressions?email=eve@example.com' });
+    expect(missing.status).toBe(400);
+    expect(JSON.parse(missing.body).error).toMatch(/^"store" is required/);
+  });
 });
 
 describe.skipIf(skip)('email links given hostile tokens (Postgres + Redis)', () => {
@@ -138,5 +189,19 @@ describe.skipIf(skip)('email links given hostile tokens (Postgres + Redis)', () 
         expect(res.status, `${method} ${path.slice(0, 40)}`).toBeLessThan(500);
       }
     }
+  });
+
+  it('a malformed token is answered 400: the invalid-link page for a person, JSON for a script', async () => {
+    const bad = `${app.links.sign({ kind: 'u', crossSellId: '1' })}!`;
+    const page = await fetch(`${app.base}/u/${bad}`);
+    expect(page.status).toBe(400);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).not.toMatch(/<form/);
+    const oneClick = await fetch(`${app.base}/u/${bad}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    expect(oneClick.status).toBe(400);
+    expect(await oneClick.json()).toEqual({ error: 'malformed link token' });
+    const click = await fetch(`${app.base}/c/${bad}`, { redirect: 'manual' });
+    expect(click.status).toBe(400);
+    expect(await click.json()).toEqual({ error: 'malformed link token' });
   });
 });

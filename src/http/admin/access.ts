@@ -36,6 +36,9 @@ function accessOf(req: FastifyRequest): Access {
 
 const wantsJson = (req: FastifyRequest, access: Access) => access === 'api' || req.url.startsWith('/admin/queues/api/');
 
+/** The API and Bull Board's own API answer JSON; pages and the login form answer a browser HTML. */
+export const answersJson = (req: FastifyRequest): boolean => wantsJson(req, accessOf(req));
+
 export function adminGate(deps: AdminDepsSource): onRequestAsyncHookHandler {
   return async function gate(req: FastifyRequest, reply: FastifyReply) {
     const access = accessOf(req);

@@ -1,30 +1,64 @@
 // The JSON API under /admin/api, bearer token only (see access.ts): the same figures as
 // `aftercart stats`, what `explain` shows, the two cross-sell actions, and suppressions.
+// Every route declares its params, query and body: Fastify answers 400 before the handler runs.
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { loadStats } from '../../stats/funnel.js';
 import { parseSince } from '../../stats/since.js';
 import { explainOrder } from '../../explain/explain-order.js';
+import { queryText } from '../validation.js';
 import type { Access } from './access.js';
 import type { AdminDepsSource } from './deps.js';
-import { cancelCrossSell, isCrossSellId, sendNow, type ActionResult } from './cross-sell-actions.js';
-import { addSuppression, listSuppressions, removeSuppression, SuppressionInputError } from './suppressions.js';
-import { logAdminAction, queryValue } from './respond.js';
+import { cancelCrossSell, crossSellIdParams, sendNow, type ActionResult } from './cross-sell-actions.js';
+import {
+  addSuppression,
+  addSuppressionBody,
+  listSuppressions,
+  removeSuppression,
+  removeSuppressionBody,
+} from './suppressions.js';
+import { logAdminAction } from './respond.js';
 
 const api = { config: { access: 'api' as Access } };
-type Query = Record<string, unknown>;
+
+/** `?since=`: a day or an ISO 8601 time (src/stats/since.ts); blank is no bound. */
+const since = queryText.transform((text, ctx) => {
+  try {
+    return parseSince(text);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+
+/** `?limit=`: rows to list, clamped to 1..1000 by listSuppressions; not a number means 100. */
+const limit = queryText.transform((text) => {
+  const n = Number(text ?? 100);
+  return Number.isFinite(n) ? n : 100;
+});
+
+const schemas = {
+  stats: { querystring: z.object({ since, store: queryText }) },
+  order: { params: z.object({ id: z.string() }), querystring: z.object({ store: queryText }) },
+  action: { params: crossSellIdParams },
+  list: { querystring: z.object({ store: queryText, email: queryText, limit }) },
+  add: { body: addSuppressionBody },
+  remove: { body: removeSuppressionBody },
+};
 
 export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSource }): Promise<void> {
   const deps = () => opts.deps()!; // the gate answered 503/404 already when these are missing
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
-  app.get('/api/stats', api, async (req) => {
-    const q = req.query as Query;
-    return loadStats(deps().pool, { since: parseSince(queryValue(q.since)), store: queryValue(q.store), measureWindowMs: deps().config?.().measure.window });
+  r.get('/api/stats', { ...api, schema: schemas.stats }, async (req) => {
+    const { since, store } = req.query;
+    return loadStats(deps().pool, { since, store, measureWindowMs: deps().config?.().measure.window });
   });
 
   // Exactly what `explain --json` prints: one object, or an array when the id exists in several stores.
-  app.get<{ Params: { id: string } }>('/api/orders/:id', api, async (req, reply) => {
-    const store = queryValue((req.query as Query).store);
-    const found = await (deps().explain ?? explainOrder)(deps().pool, req.params.id, store, deps().config?.());
+  r.get('/api/orders/:id', { ...api, schema: schemas.order }, async (req, reply) => {
+    const found = await (deps().explain ?? explainOrder)(deps().pool, req.params.id, req.query.store, deps().config?.());
     if (found.length === 0) return reply.code(404).send({ orderId: req.params.id, status: null, error: 'no such order' });
     return found.length === 1 ? found[0] : found;
   });
@@ -32,43 +66,38 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
   const answer = (result: ActionResult, reply: FastifyReply) =>
     result.ok ? reply.send(stripOk(result)) : reply.code(result.code).send(stripOk(result));
 
-  app.post<{ Params: { id: string } }>('/api/cross-sells/:id/send-now', api, async (req, reply) => {
-    if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
+  r.post('/api/cross-sells/:id/send-now', { ...api, schema: schemas.action }, async (req, reply) => {
     const result = await sendNow(deps().pool, deps().queue, req.params.id);
     logAdminAction(req, 'sent-now', { crossSellId: req.params.id, ok: result.ok });
     return answer(result, reply);
   });
 
-  app.post<{ Params: { id: string } }>('/api/cross-sells/:id/cancel', api, async (req, reply) => {
-    if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
+  r.post('/api/cross-sells/:id/cancel', { ...api, schema: schemas.action }, async (req, reply) => {
     const result = await cancelCrossSell(deps().pool, deps().queue, req.params.id);
     logAdminAction(req, 'cancelled', { crossSellId: req.params.id, ok: result.ok });
     return answer(result, reply);
   });
 
-  app.get('/api/suppressions', api, async (req) => {
-    const q = req.query as Query;
-    const limit = Number(queryValue(q.limit) ?? 100);
-    const suppressions = await listSuppressions(deps().pool, { store: queryValue(q.store), email: queryValue(q.email), limit: Number.isFinite(limit) ? limit : 100 });
-    return { suppressions };
+  r.get('/api/suppressions', { ...api, schema: schemas.list }, async (req) => {
+    const { store, email, limit } = req.query;
+    return { suppressions: await listSuppressions(deps().pool, { store, email, limit }) };
   });
 
-  app.post('/api/suppressions', api, async (req, reply) => {
-    const result = await addSuppression(deps().pool, bodyOf(req.body));
+  r.post('/api/suppressions', { ...api, schema: schemas.add }, async (req, reply) => {
+    const result = await addSuppression(deps().pool, req.body);
     logAdminAction(req, 'suppression-added', { store: result.store, emailHash: result.emailHash, created: result.created });
     return reply.code(result.created ? 201 : 200).send(result);
   });
 
-  app.delete('/api/suppressions', api, async (req, reply) => {
-    const result = await removeSuppression(deps().pool, bodyOf(req.body ?? req.query));
+  // The suppression to lift comes as a body, or (for clients that send no body with DELETE) the query.
+  const bodyOrQuery = async (req: { body: unknown; query: unknown }) => {
+    if (req.body === undefined || req.body === null) req.body = req.query;
+  };
+  r.delete('/api/suppressions', { ...api, schema: schemas.remove, preValidation: bodyOrQuery }, async (req, reply) => {
+    const result = await removeSuppression(deps().pool, req.body);
     logAdminAction(req, 'suppression-removed', { store: result.store, emailHash: result.emailHash, removed: result.removed });
     return reply.code(result.removed ? 200 : 404).send(result);
   });
-}
-
-function bodyOf(body: unknown): Record<string, unknown> {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new SuppressionInputError('expected a JSON object body');
-  return body as Record<string, unknown>;
 }
 
 function stripOk<T extends { ok: boolean }>(result: T): Omit<T, 'ok' | 'code'> {

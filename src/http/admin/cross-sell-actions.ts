@@ -2,6 +2,7 @@
 // the record, so the row changes first; then the queue follows (a lost queue update is put
 // right by the reconciler, which re-adds scheduled rows from their due_at).
 import type pg from 'pg';
+import { z } from 'zod';
 import { jobIdFor, type QueueBackend } from '../../queue/cross-sell-queue.js';
 import { sql } from '../../db/sql.js';
 
@@ -16,8 +17,10 @@ export type ActionResult =
   | { ok: false; code: 404 | 409; error: string; id: string; store?: string; orderId?: string; status?: string };
 
 const MAX_BIGINT = 2n ** 63n - 1n;
-/** bigserial ids only (1 to 2^63-1): anything else is answered 400 before touching the database. */
-export const isCrossSellId = (id: string) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT;
+/** The `:id` of an action: bigserial ids only (1 to 2^63-1), else 400 before touching the database. */
+export const crossSellIdParams = z.object({
+  id: z.string().refine((id) => /^[1-9]\d{0,18}$/.test(id) && BigInt(id) <= MAX_BIGINT, 'invalid cross-sell id'),
+});
 
 export async function sendNow(pool: pg.Pool, queue: QueueBackend, id: string): Promise<ActionResult> {
   const { rows } = await pool.query(queries.sendNow, [id]);

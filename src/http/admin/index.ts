@@ -13,6 +13,7 @@ import { pageRoutes } from './page-routes.js';
 import { queueBoard } from './queue-board.js';
 import { adminErrorHandler } from './errors.js';
 import { refuseNul } from './nul-guard.js';
+import { useZodSchemas } from '../validation.js';
 import type { AdminDepsSource } from './deps.js';
 
 export type { AdminDeps, AdminDepsSource } from './deps.js';
@@ -25,6 +26,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { deps: AdminDepsS
       await admin.register(formbody);
       // Used by the login form only (login-limit.ts): no route is limited by default.
       await admin.register(rateLimit, { global: false });
+      useZodSchemas(admin); // routes declare zod schemas (api-routes.ts, page-routes.ts)
       admin.setErrorHandler(adminErrorHandler);
       admin.addHook('onRequest', adminGate(opts.deps));
       admin.addHook('preValidation', refuseNul);

@@ -2,10 +2,11 @@
 // route answered 500. No admin value needs one: every admin route refuses them here, as a 400
 // naming the value, before its handler runs (after the gate, so strangers still get 401).
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { badRequest } from './errors.js';
 
 export async function refuseNul(req: FastifyRequest, reply: FastifyReply) {
   const where = firstNul({ path: req.params, query: req.query, body: req.body });
-  if (where) return reply.code(400).send({ error: `${where} contains a NUL character (\\u0000)` });
+  if (where) return badRequest(req, reply, `${where} contains a NUL character (\\u0000)`);
 }
 
 /**

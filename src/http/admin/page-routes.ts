@@ -1,7 +1,9 @@
 // The browser side of /admin: login and logout, the dashboard, and the dashboard's two forms
 // (send now, cancel). Forms POST and redirect back (303), so the page works without script.
 // Every form, the sign-out button included, carries the session's CSRF token.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type pg from 'pg';
 import { loadStats } from '../../stats/funnel.js';
 import { parseSince } from '../../stats/since.js';
@@ -13,8 +15,9 @@ import { adminAuth, type Access } from './access.js';
 import { liveSession, revokeSession } from './sessions.js';
 import { loginLimit } from './login-limit.js';
 import type { AdminDepsSource } from './deps.js';
-import { cancelCrossSell, isCrossSellId, sendNow, type ActionResult } from './cross-sell-actions.js';
-import { logAdminAction, queryValue as clean, sendHtml, sessionCookieOptions } from './respond.js';
+import { firstValue, formBody, queryText } from '../validation.js';
+import { cancelCrossSell, crossSellIdParams, sendNow, type ActionResult } from './cross-sell-actions.js';
+import { logAdminAction, sendHtml, sessionCookieOptions } from './respond.js';
 import { loginPage } from './pages/login-page.js';
 import { dashboardPage, type DashboardView, type FoundCrossSell } from './pages/dashboard-page.js';
 
@@ -31,29 +34,49 @@ const NOTICES: Record<string, { text: string; bad?: boolean }> = {
   'not-found': { text: 'Nothing changed: no such cross-sell.', bad: true },
 };
 
-type Form = Record<string, unknown>;
+// What each route reads from its URL and form; Fastify answers 400 for anything else.
+const backTo = firstValue.transform(safeNext); // a path inside /admin, else /admin: never refused
+const schemas = {
+  loginForm: { querystring: z.object({ next: backTo, out: queryText }) },
+  login: { body: formBody({ token: z.string().optional(), next: z.string().optional().transform(safeNext) }) },
+  logout: { body: formBody({ _csrf: z.string().optional() }) },
+  dashboard: {
+    querystring: z.object({
+      order: queryText,
+      store: queryText,
+      // Read in the handler: a bad date is a notice on the page, not a refusal.
+      since: queryText,
+      // Only known notices are shown; an unknown key is ignored.
+      notice: queryText.transform((key) => (key && Object.hasOwn(NOTICES, key) ? NOTICES[key] : undefined)),
+    }),
+  },
+  action: {
+    params: crossSellIdParams,
+    body: formBody({ _csrf: z.string().optional(), back: z.string().optional().transform(safeNext) }),
+  },
+};
 
 export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSource }): Promise<void> {
   const deps = () => opts.deps()!; // the gate answered 503/404 already when these are missing
   const limit = loginLimit(app);
   const signer = () => new SessionSigner(deps().adminToken!);
+  const r = app.withTypeProvider<ZodTypeProvider>();
 
-  app.get<{ Querystring: { next?: string; out?: string } }>('/login', publicRoute, async (req, reply) => {
-    const next = safeNext(req.query.next);
+  r.get('/login', { ...publicRoute, schema: schemas.loginForm }, async (req, reply) => {
+    const { next } = req.query;
     if (await liveSession(deps().pool, signer(), req.cookies[SESSION_COOKIE])) return reply.redirect(next, 303);
     return sendHtml(reply, loginPage({ next, loggedOut: req.query.out === '1' }));
   });
 
-  app.post('/login', publicRoute, async (req, reply) => {
-    const form = (req.body ?? {}) as Form;
-    const next = safeNext(form.next);
+  r.post('/login', { ...publicRoute, schema: schemas.login }, async (req, reply) => {
+    const { token, next } = req.body;
     const wait = await limit.blockedFor(req);
     if (wait > 0) {
       req.log.warn({ ip: req.ip, retryAfter: wait }, 'admin login refused: too many failed attempts');
       reply.header('retry-after', String(wait));
       return sendHtml(reply, loginPage({ next, retryAfter: wait }), 429);
     }
-    if (typeof form.token !== 'string' || !sameToken(form.token.trim(), deps().adminToken!)) {
+    if (token === undefined || !sameToken(token.trim(), deps().adminToken!)) {
       await limit.failed(req);
       req.log.warn({ ip: req.ip }, 'admin login refused: wrong token');
       return sendHtml(reply, loginPage({ next, failed: true }), 401);
@@ -65,10 +88,10 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
 
   // Ends the session for good (sessions.ts), not just the cookie. Without a live session there
   // is nothing to end or to forge: the cookie is dropped all the same.
-  app.post('/logout', publicRoute, async (req, reply) => {
+  r.post('/logout', { ...publicRoute, schema: schemas.logout }, async (req, reply) => {
     const session = await liveSession(deps().pool, signer(), req.cookies[SESSION_COOKIE]);
     if (session) {
-      if (!signer().checkCsrf(session, ((req.body ?? {}) as Form)._csrf)) return reply.code(403).send(CSRF_REFUSED);
+      if (!signer().checkCsrf(session, req.body._csrf)) return reply.code(403).send(CSRF_REFUSED);
       await revokeSession(deps().pool, session);
       logAdminAction(req, 'logout');
     }
@@ -76,16 +99,14 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
     return reply.redirect('/admin/login?out=1', 303);
   });
 
-  app.get<{ Querystring: { order?: string; store?: string; since?: string; notice?: string } }>('/', async (req, reply) => {
+  r.get('/', { schema: schemas.dashboard }, async (req, reply) => {
     const { pool } = deps();
     const explain = deps().explain ?? explainOrder;
-    const query = req.query;
-    const store = clean(query.store);
-    const orderId = clean(query.order);
-    let notice = query.notice ? NOTICES[query.notice] : undefined;
+    const { store, order: orderId } = req.query;
+    let notice = req.query.notice;
     let since: Date | undefined;
     try {
-      since = parseSince(clean(query.since));
+      since = parseSince(req.query.since);
     } catch (err) {
       notice = { text: (err as Error).message, bad: true };
     }
@@ -104,19 +125,19 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
     return sendHtml(reply, dashboardPage(view));
   });
 
-  const action = (run: typeof sendNow, done: string) => async (req: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply) => {
-    const form = (req.body ?? {}) as Form;
-    const auth = adminAuth(req);
-    if (auth?.via === 'session' && !auth.signer.checkCsrf(auth.session, form._csrf)) return reply.code(403).send(CSRF_REFUSED);
-    if (!isCrossSellId(req.params.id)) return reply.code(400).send({ error: 'invalid cross-sell id' });
-    const result: ActionResult = await run(deps().pool, deps().queue, req.params.id);
-    logAdminAction(req, done, { crossSellId: req.params.id, ok: result.ok });
-    const back = new URL(safeNext(form.back), 'http://admin.invalid');
-    back.searchParams.set('notice', result.ok ? done : result.code === 404 ? 'not-found' : 'refused');
-    return reply.redirect(back.pathname + back.search, 303);
-  };
-  app.post('/cross-sells/:id/send-now', action(sendNow, 'sent-now'));
-  app.post('/cross-sells/:id/cancel', action(cancelCrossSell, 'cancelled'));
+  const actions = [['send-now', sendNow, 'sent-now'], ['cancel', cancelCrossSell, 'cancelled']] as const;
+  for (const [path, run, done] of actions) {
+    r.post(`/cross-sells/:id/${path}`, { schema: schemas.action }, async (req, reply) => {
+      const auth = adminAuth(req);
+      const csrfOk = auth?.via !== 'session' || auth.signer.checkCsrf(auth.session, req.body._csrf);
+      if (!csrfOk) return reply.code(403).send(CSRF_REFUSED);
+      const result: ActionResult = await run(deps().pool, deps().queue, req.params.id);
+      logAdminAction(req, done, { crossSellId: req.params.id, ok: result.ok });
+      const back = new URL(req.body.back, 'http://admin.invalid');
+      back.searchParams.set('notice', result.ok ? done : result.code === 404 ? 'not-found' : 'refused');
+      return reply.redirect(back.pathname + back.search, 303);
+    });
+  }
 }
 
 async function findOrder(pool: pg.Pool, explain: typeof explainOrder, orderId: string, store?: string, config?: Config): Promise<FoundCrossSell[]> {

@@ -25,14 +25,6 @@ export function sessionCookieOptions(req: FastifyRequest): CookieSerializeOption
   return { path: '/admin', httpOnly: true, sameSite: 'strict', secure: https, maxAge: Math.floor(SESSION_TTL_MS / 1000) };
 }
 
-/** A query value as one trimmed, bounded string (a repeated parameter keeps its first value). */
-export function queryValue(value: unknown): string | undefined {
-  const first = Array.isArray(value) ? value[0] : value;
-  if (typeof first !== 'string') return undefined;
-  const text = first.trim().slice(0, 200);
-  return text === '' ? undefined : text;
-}
-
 /**
  * Every admin action is one line, the same for the page and the API: what was done, to which
  * ids, by which credential and from where. Never an address or a token.

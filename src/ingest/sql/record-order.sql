@@ -11,7 +11,7 @@
 -- $5 eventKey: the event's own id, or null
 -- $6 payload: the raw bytes kept for ingest.payloadRetention, or null
 -- $7 orderId: the platform's order id
--- $8 customerKey: 'e-' + address hash or 'c-' + id hash (src/ingest/customer-key.ts), or null
+-- $8 customerKey: 'e-' + address hash or 'c-' + id hash (src/domain/customer-key.ts), or null
 -- $9 customerId: the platform's customer id, or null
 -- $10 email: the address as stored (storedEmail()), or null
 -- $11 firstName: or null

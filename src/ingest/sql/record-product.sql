@@ -13,7 +13,7 @@
 -- $9 productType: or null
 -- $10 vendor: or null
 -- $11 tags: text[], or null
--- $12 url: a safe product link (src/ingest/safe-url.ts), or null
+-- $12 url: a safe product link (src/links/safe-url.ts), or null
 -- $13 imageUrl: or null
 -- $14 price: decimal string, or null
 -- $15 currency: or null

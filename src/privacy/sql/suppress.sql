@@ -4,7 +4,7 @@
 -- created_at never change (an erased customer's row stays hash-only).
 --
 -- $1 store: the store key, or '*' for every store
--- $2 emailHash: emailHash() of the address (src/ingest/customer-key.ts)
+-- $2 emailHash: emailHash() of the address (src/domain/customer-key.ts)
 -- $3 email: the address, lower-cased (listed by the admin; nulled by an erasure)
 -- $4 reason: unsubscribed, bounced, complained or manual
 --

@@ -3,14 +3,16 @@
 // and the webhook counter read back from GET /metrics.
 import { createHmac, randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type pg from 'pg';
 import { Webhook } from 'standardwebhooks';
 import { EVENTS_SECRET, SHOPIFY_SECRET, WOO_SECRET, type TestApp } from '../../support/app.js';
+import { sharedPath } from '../../support/shared.js';
 
-const fixturesDir = new URL('../../../../shared/fixtures/webhooks/', import.meta.url);
+const fixturesDir = sharedPath('fixtures/webhooks/');
 
 export function fixture(name: string): Buffer {
-  return readFileSync(new URL(name, fixturesDir));
+  return readFileSync(join(fixturesDir, name));
 }
 
 export function fixtureText(name: string): string {

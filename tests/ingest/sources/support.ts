@@ -1,14 +1,16 @@
 // Shared by the source adapter tests: published fixtures read in place, and request builders.
 import { createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect } from 'vitest';
 import { canonicalEventSchema } from '../../../src/domain/canonical-event.js';
 import { type ParsedDelivery, WebhookRejection } from '../../../src/ingest/sources/source.js';
+import { sharedPath } from '../../support/shared.js';
 
-const fixturesDir = new URL('../../../../shared/fixtures/webhooks/', import.meta.url);
+const fixturesDir = sharedPath('fixtures/webhooks/');
 
 export function fixture(name: string): Buffer {
-  return readFileSync(new URL(name, fixturesDir));
+  return readFileSync(join(fixturesDir, name));
 }
 
 export function fixtureJson(name: string): Record<string, unknown> {
