@@ -25,6 +25,7 @@ import type { ItemPicker, ChosenItem, CustomerContext } from '../src/recommend/i
 import { metrics } from '../src/http/metrics.js';
 import { queryRunner, type QueryRunner } from '../src/db/sql.js';
 import { isHeldOut, recordHoldoutPeriod } from '../src/measure/holdout.js';
+import { settingsFor } from '../src/config/store-settings.js';
 
 const query = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
 const q = {
@@ -99,14 +100,17 @@ export async function deliver(
 ): Promise<DeliverResult> {
   const { pool, log } = deps;
   const run = queryRunner(pool, deps.prepared ?? false);
-  const config = deps.config();
+  const base = deps.config();
   const now = deps.now?.() ?? new Date();
-  const load = async () => (await run<LoadedCrossSell>('load-cross-sell', q.load, [crossSellId, ...figuresWindow(config, now)])).rows[0];
+  const load = async () => (await run<LoadedCrossSell>('load-cross-sell', q.load, [crossSellId, ...figuresWindow(base, now)])).rows[0];
   const found = await load();
   // A 'sending' row: its worker died (BullMQ handed us its stalled job) or is still at it. A claim
   // whose DATA never began and whose lease ran out goes back to 'scheduled': reload and send.
-  const xs = found?.status === 'sending' && (await run('reclaim-send', q.reclaim, [found.id])).rowCount ? await load() : found;
-  if (!xs) return 'gone';
+  const loaded = found?.status === 'sending' && (await run('reclaim-send', q.reclaim, [found.id])).rowCount ? await load() : found;
+  if (!loaded) return 'gone';
+  // Every decision below is made under the order's store's settings (config `stores`).
+  const config = settingsFor(base, loaded.store);
+  const xs = withStoreFigures(loaded, base, config, now);
   if (xs.status !== 'scheduled') return xs.status === 'waiting' ? 'waiting' : 'already';
   // Re-decide timing with everything known now (the order may have been cancelled since).
   const ownLines = xs.lines.filter((l) => l.orderId === xs.orderId);
@@ -291,6 +295,12 @@ function smtpReply(err: unknown): string {
   const e = err as { response?: unknown; code?: unknown; message?: unknown };
   const text = typeof e.response === 'string' ? e.response : `${typeof e.code === 'string' ? `${e.code}: ` : ''}${String(e.message ?? err)}`;
   return redactAddresses(text.replace(/\s+/g, ' ').trim()).slice(0, 300);
+}
+
+/** Figures read with the row under the top-level windows are dropped when the store's differ. */
+function withStoreFigures(xs: LoadedCrossSell, base: Config, config: Config, now: Date): LoadedCrossSell {
+  const same = figuresWindow(base, now).every((v, i) => v === figuresWindow(config, now)[i]);
+  return same ? xs : { ...xs, figuresByKey: null };
 }
 
 function mailboxOf(from: string): string {

@@ -12,6 +12,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
+import { settingsFor, settingsSource } from '../config/store-settings.js';
 import { openDatabase } from '../db/database.js';
 import { LinkSigner } from '../http/links.js';
 import { crossSellProps } from '../mail/preview-props.js';
@@ -53,7 +54,8 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
     return 2;
   }
 
-  const { env, config } = await loadSettings(opts.env ?? process.env);
+  const settings = await loadSettings(opts.env ?? process.env);
+  const { env } = settings;
   const dataDir = path.resolve(env.AFTERCART_DATA_DIR);
   const db = await openDatabase({ url: env.DATABASE_URL, dataDir, command: 'preview' });
   try {
@@ -69,6 +71,8 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
       err.write(`aftercart preview: order ${orderId} exists in ${found.length} stores (${found.map((f) => f.store).join(', ')}): pass --store\n`);
       return 2;
     }
+    // The order's store's settings: its sender, branding, items and bundle (config `stores`).
+    const config = settingsFor(settings.config, found[0]!.store);
     const { rows } = await db.pool.query<LoadedCrossSell>(loadCrossSell, [found[0]!.id, ...figuresWindow(config, new Date())]);
     const xs = rows[0];
     if (!xs) {
@@ -99,6 +103,7 @@ export async function run(argv: string[], opts: PreviewOptions = {}): Promise<nu
     if (values.out) await writeFile(values.out, rendered.html);
     else out.write(rendered.html);
     err.write(summary(xs, rendered, items.map((i) => i.productId), values.out));
+    err.write(`settings: ${settingsSource(settings.config, xs.store)}, from ${config.store.from}\n`);
     return 0;
   } catch (e) {
     if ((e as { code?: string }).code === '42P01') {

@@ -10,6 +10,7 @@ import { normaliseEmail } from '../ingest/email-address.js';
 import { renderUnsubscribePage } from './pages/unsubscribe-page.js';
 import type { Config } from '../config/schema.js';
 import { linkPolicy, safeLinkUrl } from '../ingest/safe-url.js';
+import { settingsFor } from '../config/store-settings.js';
 
 export interface TrackingDeps {
   pool: pg.Pool;
@@ -28,27 +29,34 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
   app.get<{ Params: { token: string } }>('/c/:token', async (req, reply) => {
     const token = d().links.verify(req.params.token);
     if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
-    const { rows } = await d().pool.query<{ url: string | null }>(
-      `SELECT item->>'url' AS url FROM cross_sells, jsonb_array_elements(coalesce(items, '[]')) AS item
+    const { rows } = await d().pool.query<{ url: string | null; store: string }>(
+      `SELECT item->>'url' AS url, store FROM cross_sells, jsonb_array_elements(coalesce(items, '[]')) AS item
         WHERE id = $1 AND item->>'productId' = $2`,
       [token.crossSellId, token.productId],
     );
     if (rows.length === 0) return reply.code(404).send({ error: 'unknown link' });
-    const target = clickTarget(rows[0]!.url, d().config().store);
+    // The store's own link hosts and UTM tags (config `stores`).
+    const settings = settingsFor(d().config(), rows[0]!.store);
+    const target = clickTarget(rows[0]!.url, settings.store);
     if (!target) return reply.code(404).send({ error: 'unknown link' });
     await d().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, token.productId]);
-    return reply.redirect(withUtm(target, d().config().mail.utm), 302);
+    return reply.redirect(withUtm(target, settings.mail.utm), 302);
   });
 
-  const page = (state: 'confirm' | 'done' | 'invalid', token: string, locale?: string) =>
-    renderUnsubscribePage({ state, storeName: d().config().store.name, locale: locale ?? 'en', action: `/u/${encodeURIComponent(token)}` });
+  // Branded for the store the email came from, in the customer's language (else the store's).
+  const page = (state: 'confirm' | 'done' | 'invalid', token: string, who?: { store?: string; locale?: string | null }) => {
+    const { store } = settingsFor(d().config(), who?.store);
+    return renderUnsubscribePage({
+      state, storeName: store.name, locale: who?.locale ?? store.locale ?? 'en', action: `/u/${encodeURIComponent(token)}`,
+      brand: { url: store.url, logoUrl: store.logoUrl, colors: store.colors },
+    });
+  };
 
   app.get<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
     const token = d().links.verify(req.params.token);
     reply.type('text/html; charset=utf-8');
     if (!token || token.kind !== 'u') return reply.code(404).send(page('invalid', req.params.token));
-    const locale = await customerLocale(d().pool, token.crossSellId);
-    return reply.send(page('confirm', req.params.token, locale));
+    return reply.send(page('confirm', req.params.token, await recipientOf(d().pool, token.crossSellId)));
   });
 
   app.post<{ Params: { token: string } }>('/u/:token', async (req, reply) => {
@@ -57,18 +65,14 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     if (!token || token.kind !== 'u') {
       return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token)) : reply.code(404).send({ error: 'unknown link' });
     }
-    const { rows } = await d().pool.query<{ store: string; email: string | null; locale: string | null }>(
-      `SELECT x.store, c.email, c.locale FROM cross_sells x JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key WHERE x.id = $1`,
-      [token.crossSellId],
-    );
-    const who = rows[0];
+    const who = await recipientOf(d().pool, token.crossSellId);
     // Suppressed under the address the email went to (a stored non-address is never sent to).
     const address = normaliseEmail(who?.email);
     // "You are unsubscribed" only once it is stored: a send this database does not know, or
     // whose address is gone (erased), has nothing to store; a failed write answers 5xx.
     if (!who || !address) {
-      req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who) }, 'unsubscribe: nothing to store');
-      return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who?.locale ?? undefined)) : reply.code(404).send({ error: 'unknown link' });
+      req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who?.known) }, 'unsubscribe: nothing to store');
+      return wantsHtml ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who)) : reply.code(404).send({ error: 'unknown link' });
     }
     await d().pool.query(
       `INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, 'unsubscribed')
@@ -76,16 +80,18 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
       [who.store, emailHash(address), address.toLowerCase()],
     );
     req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
-    return wantsHtml ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who?.locale ?? undefined)) : reply.send({ ok: true, unsubscribed: true });
+    return wantsHtml ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who)) : reply.send({ ok: true, unsubscribed: true });
   });
 }
 
-async function customerLocale(pool: pg.Pool, crossSellId: string): Promise<string | undefined> {
-  const { rows } = await pool.query<{ locale: string | null }>(
-    `SELECT c.locale FROM cross_sells x JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key WHERE x.id = $1`,
+/** The email's store and its recipient (the customer row may be gone: erased). */
+async function recipientOf(pool: pg.Pool, crossSellId: string): Promise<{ store: string; email: string | null; locale: string | null; known: boolean } | undefined> {
+  const { rows } = await pool.query<{ store: string; email: string | null; locale: string | null; known: boolean }>(
+    `SELECT x.store, c.email, c.locale, c.customer_key IS NOT NULL AS known
+       FROM cross_sells x LEFT JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key WHERE x.id = $1`,
     [crossSellId],
   );
-  return rows[0]?.locale ?? undefined;
+  return rows[0];
 }
 
 /**
