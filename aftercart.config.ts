@@ -2,7 +2,10 @@
 import { defineConfig } from './src/config/index.js';
 
 export default defineConfig({
-  store: { name: 'Example Store', url: 'https://shop.example', from: 'Example Store <hi@shop.example>' },
+  store: {
+    name: 'Example Store', url: 'https://shop.example', from: 'Example Store <hi@shop.example>',
+    address: 'Example Store, 1 Example Street, Springfield', // the sender's postal address, in every footer
+  },
   timing: {
     default: { after: 'fulfilled', delay: '3d' },
     rules: [
@@ -20,4 +23,6 @@ export default defineConfig({
     service: { maxTicketsPerOrder: 1, lookback: '180d', skipWhileOpen: true },
   },
   recommend: { maxItems: 3 },
+  // Per-store settings, deep-merged over the above (README "Many stores in one deployment"):
+  // stores: { 'my-shop.myshopify.com': { store: { name: 'My Shop', address: '…' } } },
 });

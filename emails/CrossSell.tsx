@@ -26,7 +26,14 @@ export interface CrossSellItem {
 }
 
 export interface CrossSellProps {
-  store: { name: string; url: string; logoUrl?: string; colors: { brand: string; accent: string } };
+  store: {
+    name: string;
+    url: string;
+    logoUrl?: string;
+    colors: { brand: string; accent: string };
+    /** The sender's postal address (one line or several), shown in the footer. */
+    address?: string;
+  };
   /** BCP 47, e.g. 'en-US', 'de-DE'; languages without strings fall back to English. */
   locale: string;
   /** ISO 4217 code of the order, e.g. 'USD'. */
@@ -120,6 +127,7 @@ export default function CrossSell(input: CrossSellProps) {
             <Text style={{ margin: '0 0 8px', fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
               {t.footer(store.name)}
             </Text>
+            {store.address && <PostalAddress address={store.address} />}
             <Text style={{ margin: 0, fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
               <Link href={unsubscribeUrl} style={{ color: '#6b7280', textDecoration: 'underline' }}>
                 {t.unsubscribe}
@@ -136,10 +144,26 @@ export default function CrossSell(input: CrossSellProps) {
   );
 }
 
+/** The sender's postal address, line by line (commercial email must carry it). */
+function PostalAddress({ address }: { address: string }) {
+  const lines = address.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  return (
+    <Text style={{ margin: '0 0 8px', fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
+      {lines.map((line, i) => (
+        <span key={i}>
+          {i > 0 && <br />}
+          {line}
+        </span>
+      ))}
+    </Text>
+  );
+}
+
 CrossSell.PreviewProps = {
   store: {
     name: 'Pixel Arcade',
     url: 'https://pixelarcade.example',
+    address: 'Pixel Arcade Ltd\n12 Harbour Street\nBristol BS1 4QA, United Kingdom',
     logoUrl: 'https://pixelarcade.example/static/logo-white.png',
     colors: { brand: '#1e1b4b', accent: '#7c3aed' },
   },

@@ -17,11 +17,13 @@ import { linkPolicy } from './links/safe-url.js';
 import { createMailer, type Mailer } from './mail/transport.js';
 import { LinkSigner } from './links/signed-links.js';
 import { webhookRoutes } from './http/webhooks.js';
+import { webhookSecrets } from './ingest/sources/secrets.js';
 import { healthRoutes } from './http/health.js';
 import { trackingRoutes } from './http/tracking.js';
 import { adminRoutes } from './http/admin/index.js';
 import { metricsGate } from './http/metrics-gate.js';
 import { weakSecrets } from './config/env.js';
+import { everyStoreSettings, settingsFor, warnMissingAddresses } from './config/store-settings.js';
 import { createLogger, logFormat, throttledErrors } from './log.js';
 import { createDeliverProcessor } from '../workers/deliver.js';
 import { installSecret, openAddressKey } from './privacy/address-key.js';
@@ -64,6 +66,8 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
   const config = () => settings.config;
   // Refused in production by parseEnv; elsewhere a warning, so a trial set-up still starts.
   for (const weak of weakSecrets(env)) log.warn({ variable: weak.variable }, `${weak.variable} is ${weak.problem} (refused when NODE_ENV=production)`);
+  warnMissingAddresses(settings.config, log);
+  const secrets = webhookSecrets(env);
 
   // HTTP listens first: /healthz answers while the (possibly embedded) database starts, and
   // webhooks get 503 until it is open, so the store retries instead of timing out.
@@ -83,7 +87,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
     await http.register(webhookRoutes, {
       deps: () => ready && {
         ...ready, keepPayloads: settings.config.ingest.payloadRetention > 0,
-        secrets: { shopify: env.SHOPIFY_WEBHOOK_SECRET, woocommerce: env.WOOCOMMERCE_WEBHOOK_SECRET, events: env.STANDARD_WEBHOOK_SECRET },
+        secrets,
       },
     });
     await http.register(trackingRoutes, { deps: () => ready && { pool: ready.pool, links: ready.links, config } });
@@ -111,10 +115,12 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
     const secret = await installSecret(env.LINK_SECRET, dataDir);
     await openAddressKey(db.pool, secret);
     const links = new LinkSigner(secret);
-    const learned = new LearnedDelayCache(db.pool, () => usesLearnedDelay(settings.config.timing));
+    const learned = new LearnedDelayCache(db.pool, () => everyStoreSettings(config()).some((s) => usesLearnedDelay(s.timing)));
+    // Each order is decided under its own store's settings (src/config/store-settings.ts).
     const recorder = new Recorder({
-      pool: db.pool, timing: () => settings.config.timing, attributionWindow: () => settings.config.mail.attributionWindow,
-      links: () => linkPolicy(settings.config.store), log,
+      pool: db.pool, timing: (store) => settingsFor(config(), store).timing,
+      attributionWindow: (store) => settingsFor(config(), store).mail.attributionWindow,
+      links: (store) => linkPolicy(settingsFor(config(), store).store), log,
       learned: (store) => learned.get(store), prepared: !db.embedded,
       privacy: { dataDir, outboxDir: path.join(dataDir, 'outbox') },
     });
@@ -182,6 +188,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
   }
 }
 
+/** Commercial email must carry the sender's postal address: name every store that has none. */
 /**
  * Resolves true once the queue answers. A `work` started while Redis is down must say so, not
  * claim to run: it logs every 30 s while BullMQ keeps reconnecting on its own.

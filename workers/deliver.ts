@@ -14,6 +14,8 @@ import type { LinkSigner } from '../src/links/signed-links.js';
 import type { ItemPicker } from '../src/recommend/item-picker-interface.js';
 import { queryRunner, type QueryRunner } from '../src/db/sql.js';
 import { loadCrossSell, type LoadedCrossSell } from './load-cross-sell.js';
+import { settingsFor } from '../src/config/store-settings.js';
+import { figuresWindow } from '../src/eligibility/figures.js';
 import { decide, heldOut } from './decide.js';
 import { composeEmail, outgoingEmail, pickItems } from './compose.js';
 import { claimSend, reclaimExpired, sendClaimed } from './send.js';
@@ -64,9 +66,12 @@ export async function deliver(
   opts: { lastAttempt?: boolean } = {},
 ): Promise<DeliverResult> {
   const run = queryRunner(deps.pool, deps.prepared ?? false);
-  const step: Delivery = { deps, run, config: deps.config(), now: deps.now?.() ?? new Date() };
-  const xs = await load(step, crossSellId);
-  if (!xs) return 'gone';
+  const base: Delivery = { deps, run, config: deps.config(), now: deps.now?.() ?? new Date() };
+  const loaded = await load(base, crossSellId);
+  if (!loaded) return 'gone';
+  // Every decision below is made under the order's store's settings (config `stores`).
+  const step: Delivery = { ...base, config: settingsFor(base.config, loaded.store) };
+  const xs = withStoreFigures(loaded, base, step);
   if (xs.status !== 'scheduled') return xs.status === 'waiting' ? 'waiting' : 'already';
 
   const decision = await decide(step, xs);
@@ -103,4 +108,10 @@ async function load(step: Delivery, crossSellId: string): Promise<LoadedCrossSel
   const found = await loadCrossSell(step.run, crossSellId, step.config, step.now);
   if (found?.status !== 'sending' || !(await reclaimExpired(step.run, found.id))) return found;
   return loadCrossSell(step.run, crossSellId, step.config, step.now);
+}
+
+/** Figures read with the row under the top-level windows are dropped when the store's differ. */
+function withStoreFigures(xs: LoadedCrossSell, base: Delivery, step: Delivery): LoadedCrossSell {
+  const [ours, theirs] = [figuresWindow(base.config, base.now), figuresWindow(step.config, step.now)];
+  return ours.every((v, i) => v === theirs[i]) ? xs : { ...xs, figuresByKey: null };
 }

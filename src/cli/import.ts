@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import cliProgress from 'cli-progress';
 import { loadSettings } from '../config/load.js';
+import { settingsFor } from '../config/store-settings.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
 import { MissingColumnError } from '../import/readers/csv-rows.js';
@@ -69,8 +70,9 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
     await migrate(db.pool);
     if (kind === 'catalog') {
       const r = await importCatalog(db.pool, store, file, {
-        storeUrl: config.store.url,
-        linkHosts: config.store.linkHosts,
+        // The store's own link settings (config `stores`).
+        storeUrl: settingsFor(config, store).store.url,
+        linkHosts: settingsFor(config, store).store.linkHosts,
         onProgress: (p) => bar?.update(p.line, { what: `${fmt(p.imported)} products, ${fmt(p.failed)} bad` }),
       });
       bar?.stop();

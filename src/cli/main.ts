@@ -28,7 +28,7 @@ const usage = `usage: aftercart <command>
   demo                  a self-contained run with signed sample webhooks, in <data dir>/demo
   import catalog FILE   Shopify/WooCommerce product CSV or canonical JSON lines [--store S]
   import orders FILE    order history (Online Retail, Shopify orders CSV, JSON lines; .gz) [--store S]
-  reschedule            recompute pending due times under the current config [--apply] [--json]
+  reschedule            recompute pending due times under the current config [--store S] [--apply] [--json]
   recommend ORDER_ID | --products A,B   item selection as a dry run [--store S] [--json]
   preview ORDER_ID      render the email without sending [--store S] [--out FILE]
   eval FILE             offline evaluation of item selection [--split DATE] [--window 30d] [--k 3] [--json]

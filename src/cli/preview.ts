@@ -15,6 +15,7 @@ import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import type { Config } from '../config/schema.js';
 import { loadSettings } from '../config/load.js';
+import { settingsFor, settingsSource } from '../config/store-settings.js';
 import { openDatabase } from '../db/database.js';
 import { queryRunner } from '../db/sql.js';
 import { LinkSigner, type LinkToken } from '../links/signed-links.js';
@@ -97,15 +98,18 @@ interface PreviewContext {
 }
 
 /** Loads, picks and composes as the worker does, and writes the HTML; the exit code. */
-async function previewOrder({ pool, config, publicUrl, links, out, err }: PreviewContext, args: PreviewArgs): Promise<number> {
+async function previewOrder(context: PreviewContext, args: PreviewArgs): Promise<number> {
+  const { pool, publicUrl, links, out, err } = context;
   const { orderId } = args;
   const found = await findCrossSell(pool, args, err);
   if (typeof found === 'number') return found;
-  const xs = await loadCrossSell(queryRunner(pool, false), found, config, new Date());
+  const xs = await loadCrossSell(queryRunner(pool, false), found, context.config, new Date());
   if (!xs) {
     err.write(`aftercart preview: order ${orderId} has no order record\n`);
     return 1;
   }
+  // The order's store's settings: its sender, branding, items and bundle (config `stores`).
+  const config = settingsFor(context.config, xs.store);
 
   // The same request the worker makes; the picker only reads.
   const picked = await pickItems(new PostgresItemPicker(pool, () => config), config, xs);
@@ -119,6 +123,7 @@ async function previewOrder({ pool, config, publicUrl, links, out, err }: Previe
   if (args.out) await writeFile(args.out, rendered.html);
   else out.write(rendered.html);
   err.write(summary(xs, rendered, items.map((i) => i.productId), args.out));
+  err.write(`settings: ${settingsSource(context.config, xs.store)}, from ${config.store.from}\n`);
   return 0;
 }
 

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
+import { settingsFor, settingsSource } from '../config/store-settings.js';
 import { openDatabase } from '../db/database.js';
 import { PostgresItemPicker } from '../recommend/pick-from-database.js';
 import { noItemsText } from '../recommend/pick-items.js';
@@ -49,11 +50,19 @@ export async function run(argv: string[], options: { env?: NodeJS.ProcessEnv } =
     }
     const picker = new PostgresItemPicker(db.pool, () => settings.config, !db.embedded);
     const started = performance.now();
-    const result = await picker.pick({ store, customerKey: key, orderIds: orderId ? [orderId] : [], lines, limit: settings.config.recommend.maxItems });
+    const own = settingsFor(settings.config, store);
+    const result = await picker.pick({ store, customerKey: key, orderIds: orderId ? [orderId] : [], lines, limit: own.recommend.maxItems });
     const ms = performance.now() - started;
     if (values.json) {
-      process.stdout.write(JSON.stringify({ store, orderId: orderId ?? null, items: result.items.map(({ productId, title, source, score, reason }) => ({ productId, title, source, score, reason })), reason: result.reason, considered: result.considered, ...(result.notInCatalog && { notInCatalog: result.notInCatalog }), ms: Math.round(ms * 100) / 100 }) + '\n');
-    } else if (result.items.length === 0) {
+      const items = result.items.map(({ productId, title, source, score, reason }) => ({ productId, title, source, score, reason }));
+      const settingsUsed = settingsSource(settings.config, store);
+      const notInCatalog = result.notInCatalog && { notInCatalog: result.notInCatalog };
+      const answer = { store, settings: settingsUsed, orderId: orderId ?? null, items, reason: result.reason, considered: result.considered, ...notInCatalog };
+      process.stdout.write(JSON.stringify({ ...answer, ms: Math.round(ms * 100) / 100 }) + '\n');
+      return 0;
+    }
+    process.stdout.write(`${store}: ${settingsSource(settings.config, store)}\n`);
+    if (result.items.length === 0) {
       process.stdout.write(`${noItemsText(result)}\n`);
     } else {
       for (const [i, item] of result.items.entries()) process.stdout.write(`${i + 1}. ${item.title} [${item.source}, score ${item.score.toFixed(3)}] — ${item.reason}\n`);

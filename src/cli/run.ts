@@ -1,5 +1,6 @@
 // start / serve / work: long-running processes with graceful shutdown on SIGTERM and SIGINT.
 import { loadSettings } from '../config/load.js';
+import { reloadOnSighup } from '../config/reload.js';
 import { openApp } from '../app.js';
 import { logFormat } from '../log.js';
 import { banner } from './banner.js';
@@ -16,6 +17,8 @@ export async function run(mode: 'start' | 'serve' | 'work', _argv: string[]): Pr
     clearTimeout(force);
     process.exit(0);
   };
+  // SIGHUP re-reads aftercart.config.ts (validated first; a bad file keeps the settings in force).
+  reloadOnSighup(settings, app.log);
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
   // "running" only once the queue answers; until then openApp logs that it is unreachable.

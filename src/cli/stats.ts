@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadSettings } from '../config/load.js';
+import { settingsSource } from '../config/store-settings.js';
+import { findStore, knownStores } from '../stores/known-stores.js';
 import { openDatabase } from '../db/database.js';
 import { isUndefinedTable } from '../db/errors.js';
 import { loadStats } from '../stats/funnel.js';
@@ -27,8 +29,15 @@ export async function run(argv: string[]): Promise<number> {
   const { env, config } = await loadSettings();
   const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR), command: 'stats' });
   try {
-    const stats = await loadStats(db.pool, { since, store: values.store, measureWindowMs: config.measure.window });
-    process.stdout.write(values.json ? JSON.stringify(stats, null, 2) + '\n' : formatFunnel(stats));
+    const store = values.store === undefined ? undefined : await findStore(db.pool, values.store, config);
+    if (values.store !== undefined && store === undefined) {
+      process.stderr.write(`aftercart stats: no such store "${values.store}" (known: ${(await knownStores(db.pool, config)).join(', ') || 'none yet'})\n`);
+      return 1;
+    }
+    const stats = await loadStats(db.pool, { since, store, measureWindowMs: config.measure.window });
+    // Which settings apply to the store (config `stores`), beside the figures.
+    const settings = settingsSource(config, store);
+    process.stdout.write(values.json ? JSON.stringify({ ...stats, settings }, null, 2) + '\n' : formatFunnel(stats) + (store ? `settings: ${settings}\n` : ''));
     return 0;
   } catch (err) {
     // A database that was never migrated has no tables yet: say so instead of a stack trace.

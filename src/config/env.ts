@@ -1,6 +1,7 @@
 // Environment variables (SPEC "Set-up"): secrets and endpoints live here, never in the config file.
 import { z } from 'zod';
 import { hasHashTag, parseRedisUrl } from '../queue/redis-connection.js';
+import { parseSiteSecrets } from '../ingest/sources/secrets.js';
 
 const url = (protocols: string[]) =>
   z.string().refine((s) => {
@@ -32,6 +33,13 @@ export const envSchema = z.object({
   PUBLIC_URL: url(['http:', 'https:']).default('http://localhost:3000'),
   SHOPIFY_WEBHOOK_SECRET: unsetIfEmpty(z.string().min(1)),
   WOOCOMMERCE_WEBHOOK_SECRET: unsetIfEmpty(z.string().min(1)),
+  /** Several Shopify apps' secrets, separated by spaces or commas (`shop.myshopify.com=secret` pins one). */
+  SHOPIFY_WEBHOOK_SECRETS: unsetIfEmpty(z.string()),
+  /** Each WooCommerce site's own secret: `shop-a.example=… shop-b.example=…`. */
+  WOOCOMMERCE_WEBHOOK_SECRETS: unsetIfEmpty(z.string().superRefine((text, ctx) => {
+    const parsed = parseSiteSecrets(text);
+    if (typeof parsed === 'string') ctx.addIssue({ code: 'custom', message: parsed });
+  })),
   STANDARD_WEBHOOK_SECRET: unsetIfEmpty(z
     .string()
     .regex(/^whsec_[A-Za-z0-9+/=]+( +whsec_[A-Za-z0-9+/=]+)*$/, 'expected "whsec_" followed by a base64 key (several separated by spaces while rotating)')),

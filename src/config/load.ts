@@ -24,8 +24,16 @@ export class ConfigError extends Error {
 
 function firstIssue(error: z.ZodError, prefix: string): string {
   const issue = error.issues[0]!;
-  const where = issue.path.length ? issue.path.map((p, i) => (typeof p === 'number' ? `[${p}]` : (i ? '.' : '') + String(p))).join('') : '(root)';
+  const where = issue.path.length ? issue.path.map((p, i) => pathPart(p, i)).join('') : '(root)';
   return `${prefix}${where}: ${issue.message}`;
+}
+
+/** `timing.rules[0]`, and a key that is no identifier (a store's domain) in brackets: `stores["a.example"]`. */
+function pathPart(part: PropertyKey, index: number): string {
+  if (typeof part === 'number') return `[${part}]`;
+  const key = String(part);
+  if (!/^[A-Za-z_$][\w$]*$/.test(key)) return `[${JSON.stringify(key)}]`;
+  return (index ? '.' : '') + key;
 }
 
 export function parseEnv(source: NodeJS.ProcessEnv = process.env): Env {

@@ -3,6 +3,7 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { duration } from './duration.js';
+import { withMergedStores, type StoreSettingsInput } from './store-settings.js';
 
 const clock = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time of day like "21:00"');
 const trigger = z.enum(['order', 'paid', 'fulfilled', 'delivered']);
@@ -129,6 +130,10 @@ export const storeSchema = z
       .strict()
       .prefault({}),
     replyTo: z.string().optional(),
+    /** The sender's postal address, in every email's footer (CAN-SPAM); one line or several. */
+    address: z.string().trim().min(1).optional(),
+    /** The store's language when the customer's locale is unknown (BCP 47, e.g. "de-DE"). */
+    locale: z.string().min(2).optional(),
   })
   .strict();
 
@@ -165,19 +170,30 @@ export const measureSchema = z
   })
   .strict();
 
-export const configSchema = z
+/** One store's settings (config `stores`): the five sections, completed from the top level. */
+export const storeSettingsSchema = z
   .object({
     store: storeSchema.prefault({}),
     timing: timingSchema.prefault({}),
     eligibility: eligibilitySchema.prefault({}),
     recommend: recommendSchema.prefault({}),
     mail: mailSchema.prefault({}),
-    ingest: ingestSchema.prefault({}),
-    measure: measureSchema.prefault({}),
   })
   .strict();
 
-export type ConfigInput = z.input<typeof configSchema>;
+const topLevelSchema = storeSettingsSchema.extend({
+  ingest: ingestSchema.prefault({}),
+  measure: measureSchema.prefault({}),
+});
+
+// Each store's overrides are merged over the top level before validation (src/config/store-settings.ts).
+export const configSchema = z.preprocess(
+  withMergedStores,
+  topLevelSchema.extend({ stores: z.record(z.string().min(1), storeSettingsSchema).default({}) }).strict(),
+);
+
+type TopLevelInput = z.input<typeof topLevelSchema>;
+export type ConfigInput = TopLevelInput & { stores?: Record<string, StoreSettingsInput<TopLevelInput>> };
 export type Config = z.output<typeof configSchema>;
 export type TimingConfig = Config['timing'];
 export type TimingRule = TimingConfig['rules'][number];

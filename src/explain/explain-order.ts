@@ -2,10 +2,13 @@
 import type pg from 'pg';
 import type { Config } from '../config/schema.js';
 import { describeDecision } from './describe.js';
+import { settingsFor, settingsSource } from '../config/store-settings.js';
 
 export interface Explanation {
   /** The decision in a sentence with its figures (when explained with a config). */
   summary?: string;
+  /** Which settings applied: the store's entry of config `stores`, or the top-level ones. */
+  settings?: string;
   store: string;
   orderId: string;
   status: string;
@@ -60,13 +63,17 @@ export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string
       servedBy: r.served_by,
     };
   });
-  return config ? explained.map((e) => ({ summary: describeDecision(e, config), ...e })) : explained;
+  // Worded with the limits and rules of the order's own store (config `stores`).
+  return config
+    ? explained.map((e) => ({ summary: describeDecision(e, settingsFor(config, e.store)), settings: settingsSource(config, e.store), ...e }))
+    : explained;
 }
 
 export function formatExplanation(e: Explanation): string {
   const lines = [
     `order ${e.orderId} (${e.store}): ${e.status}${e.reason ? ` — ${e.reason}` : ''}`,
     e.summary ? `  ${e.summary}` : null,
+    e.settings ? `  settings ${e.settings}` : null,
     e.dueAt ? `  due      ${e.dueAt}${e.timezone ? ` (customer zone ${e.timezone})` : ''}` : null,
     e.trigger ? `  trigger  after ${e.trigger}` : null,
     e.rule ? `  rule     ${JSON.stringify(e.rule)}` : null,

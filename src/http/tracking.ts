@@ -14,6 +14,7 @@ import { renderUnsubscribePage } from './pages/unsubscribe-page.js';
 import type { Config } from '../config/schema.js';
 import { linkPolicy, safeLinkUrl } from '../links/safe-url.js';
 import { invalidRequestMessage, useZodSchemas } from './validation.js';
+import { settingsFor } from '../config/store-settings.js';
 
 const queries = { clickUrl: sql(import.meta.url, 'click-url'), recipient: sql(import.meta.url, 'unsubscribe-recipient') };
 
@@ -43,8 +44,14 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
   });
   const deps = () => opts.deps()!;
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const page = (state: 'confirm' | 'done' | 'invalid', token: string, locale?: string) =>
-    renderUnsubscribePage({ state, storeName: deps().config().store.name, locale: locale ?? 'en', action: `/u/${encodeURIComponent(token)}` });
+  // Branded for the store the email came from, in the customer's language (else the store's).
+  const page = (state: 'confirm' | 'done' | 'invalid', token: string, who?: { store?: string; locale?: string | null }) => {
+    const { store } = settingsFor(deps().config(), who?.store);
+    return renderUnsubscribePage({
+      state, storeName: store.name, locale: who?.locale ?? store.locale ?? 'en', action: `/u/${encodeURIComponent(token)}`,
+      brand: { url: store.url, logoUrl: store.logoUrl, colors: store.colors },
+    });
+  };
 
   // A malformed token: 400, with the unsubscribe page's "invalid link" for a person.
   app.setErrorHandler((err, req, reply) => {
@@ -58,20 +65,21 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
   r.get('/c/:token', { schema: schemas.click }, async (req, reply) => {
     const token = deps().links.verify(req.params.token);
     if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
-    const { rows } = await deps().pool.query<{ url: string | null }>(queries.clickUrl, [token.crossSellId, token.productId]);
+    const { rows } = await deps().pool.query<{ url: string | null; store: string }>(queries.clickUrl, [token.crossSellId, token.productId]);
     if (rows.length === 0) return reply.code(404).send({ error: 'unknown link' });
-    const target = clickTarget(rows[0]!.url, deps().config().store);
+    // The store's own link hosts and UTM tags (config `stores`).
+    const settings = settingsFor(deps().config(), rows[0]!.store);
+    const target = clickTarget(rows[0]!.url, settings.store);
     if (!target) return reply.code(404).send({ error: 'unknown link' });
     await deps().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, token.productId]);
-    return reply.redirect(withUtm(target, deps().config().mail.utm), 302);
+    return reply.redirect(withUtm(target, settings.mail.utm), 302);
   });
 
   r.get('/u/:token', { schema: schemas.page }, async (req, reply) => {
     const token = deps().links.verify(req.params.token);
     reply.type('text/html; charset=utf-8');
     if (!token || token.kind !== 'u') return reply.code(404).send(page('invalid', req.params.token));
-    const who = await recipient(deps().pool, token.crossSellId);
-    return reply.send(page('confirm', req.params.token, who?.locale ?? undefined));
+    return reply.send(page('confirm', req.params.token, await recipient(deps().pool, token.crossSellId)));
   });
 
   r.post('/u/:token', { schema: schemas.unsubscribe }, async (req, reply) => {
@@ -85,19 +93,22 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     // "You are unsubscribed" only once it is stored: a send this database does not know, or
     // whose address is gone (erased), has nothing to store; a failed write answers 5xx.
     if (!who || !address) {
-      req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who) }, 'unsubscribe: nothing to store');
-      return wantsHtml(req) ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who?.locale ?? undefined)) : reply.code(404).send({ error: 'unknown link' });
+      req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who?.known) }, 'unsubscribe: nothing to store');
+      return wantsHtml(req) ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who)) : reply.code(404).send({ error: 'unknown link' });
     }
     await suppress(deps().pool, { store: who.store, address, reason: 'unsubscribed' });
     req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
-    return wantsHtml(req) ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who?.locale ?? undefined)) : reply.send({ ok: true, unsubscribed: true });
+    return wantsHtml(req) ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who)) : reply.send({ ok: true, unsubscribed: true });
   });
 }
 
 const wantsHtml = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('text/html');
 
-async function recipient(pool: pg.Pool, crossSellId: string): Promise<{ store: string; email: string | null; locale: string | null } | undefined> {
-  const { rows } = await pool.query<{ store: string; email: string | null; locale: string | null }>(queries.recipient, [crossSellId]);
+interface Recipient { store: string; email: string | null; locale: string | null; known: boolean }
+
+/** The email's store and its recipient (the customer row may be gone: erased). */
+async function recipient(pool: pg.Pool, crossSellId: string): Promise<Recipient | undefined> {
+  const { rows } = await pool.query<Recipient>(queries.recipient, [crossSellId]);
   return rows[0];
 }
 

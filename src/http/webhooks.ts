@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Recorder } from '../ingest/record.js';
 import { sources } from '../ingest/sources/index.js';
 import { WebhookRejection, type Source } from '../ingest/sources/source.js';
+import { claimedStore, enabled, secretsFor, verifyWithAny, type WebhookSecrets } from '../ingest/sources/secrets.js';
 import type { QueueBackend } from '../queue/cross-sell-queue.js';
 import type { Reconciler } from '../queue/reconciler.js';
 import { metrics } from '../metrics/metrics.js';
@@ -15,7 +16,7 @@ export interface WebhookDeps {
   recorder: Recorder;
   queue: QueueBackend;
   reconciler: Reconciler;
-  secrets: { shopify?: string; woocommerce?: string; events?: string };
+  secrets: WebhookSecrets;
   /** Keep raw payloads (for the retention window) or nothing. */
   keepPayloads: boolean;
 }
@@ -38,8 +39,7 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
     if (!name) return reply.code(404).send({ error: `no webhook source "${req.params.source}"; use shopify, woocommerce or events` });
     const source: Source = sources[name];
     const count = (topic: string, outcome: string) => metrics.webhooks.inc({ source: name, topic, outcome });
-    const secret = deps.secrets[name];
-    if (!secret) {
+    if (!enabled(deps.secrets[name])) {
       req.log.error({ source: name }, `webhook refused: no secret configured for ${name} (set ${secretVariable(name)})`);
       count('unknown', 'no_secret');
       return reply.code(404).send({ error: `webhooks from ${name} are not enabled on this server` });
@@ -51,7 +51,9 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
     }
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     try {
-      source.verify(raw, req.headers, secret);
+      // Only the secrets that may speak for the store the delivery names (src/ingest/sources/secrets.ts).
+      const store = claimedStore(name, req.headers);
+      verifyWithAny(source, raw, req.headers, secretsFor(deps.secrets[name], store), store);
       const parsed = source.parse(raw, req.headers);
       if (parsed.ignored || parsed.events.length === 0) {
         count(parsed.topic, parsed.ignored ? 'ignored' : 'accepted');

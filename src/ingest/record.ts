@@ -75,7 +75,8 @@ type Queryable = Pick<pg.PoolClient, 'query'>;
 
 export interface RecorderDeps {
   pool: pg.Pool;
-  timing: () => TimingConfig;
+  /** The timing settings of a store's orders. */
+  timing: (store: string) => TimingConfig;
   /** The store's link settings: a product URL outside them is dropped (src/links/safe-url.ts);
    * the default config's when not given. */
   links?: (store: string) => LinkPolicy;
@@ -83,8 +84,8 @@ export interface RecorderDeps {
   log?: Pick<Logger, 'warn' | 'info'>;
   /** Data-request answers are written here, and an erasure deletes the customer's files. */
   privacy?: PrivacyFiles;
-  /** mail.attributionWindow in ms. */
-  attributionWindow?: () => number;
+  /** The store's mail.attributionWindow in ms. */
+  attributionWindow?: (store: string) => number;
   /** Learned delays per product type for a store (cached by the caller). */
   learned?: (store: string) => Promise<Record<string, { medianMs: number; samples: number }> | undefined>;
   now?: () => Date;
@@ -290,7 +291,7 @@ export class Recorder {
     if (fromPayload) fromPayload.lines = await this.withCatalog(db, delivery.store, fromPayload.lines);
     const verdict = fromPayload ? await this.decide(delivery.store, fromPayload, now) : null;
     const total = o ? sumMoney(o.lines.map((l) => [l.unitPrice, l.quantity])) : null;
-    const attributionWindowMs = this.deps.attributionWindow?.() ?? 7 * 86_400_000;
+    const attributionWindowMs = this.deps.attributionWindow?.(delivery.store) ?? 7 * 86_400_000;
     const { name, text, values } = queries.recordOrder;
     const res = await this.run(db, name, text, values(recordOrderParams(delivery, w, { claimed, verdict, total, attributionWindowMs })));
     const row = res.rows[0] as RecordOrderRow;
@@ -329,14 +330,14 @@ export class Recorder {
   /** Payload lines with the catalog's type, vendor and tags where they have none, when the config reads them. */
   private async withCatalog(db: Queryable, store: string, lines: TimedLine[]): Promise<TimedLine[]> {
     const incomplete = lines.filter((l) => !l.productType || !l.vendor || !l.tags?.length).map((l) => l.productId);
-    if (incomplete.length === 0 || !timingReadsCatalog(this.deps.timing())) return lines;
+    if (incomplete.length === 0 || !timingReadsCatalog(this.deps.timing(store))) return lines;
     const { rows } = await this.run(db, 'catalog-facts', queries.catalogFacts, [store, incomplete]);
     return withCatalogFacts(lines, new Map(rows.map((r: CatalogFacts & { productId: string }) => [r.productId, r])));
   }
 
   private async decide(store: string, facts: OrderFacts, now: Date): Promise<TimingVerdict> {
     const learned = this.deps.learned ? await this.deps.learned(store) : undefined;
-    return decideOrderTiming({ ...facts, learned }, this.deps.timing(), now);
+    return decideOrderTiming({ ...facts, learned }, this.deps.timing(store), now);
   }
 }
 

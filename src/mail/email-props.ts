@@ -31,8 +31,8 @@ export function emailProps({ config, crossSell, items, unsubscribeUrl }: EmailPr
   const currency = (crossSell.currency ?? items.find((i) => i.currency)?.currency ?? DEFAULT_CURRENCY).trim().toUpperCase();
   const { store } = config;
   return {
-    store: { name: store.name, url: store.url, logoUrl: store.logoUrl, colors: store.colors },
-    locale: crossSell.locale ?? DEFAULT_LOCALE,
+    store: { name: store.name, url: store.url, logoUrl: store.logoUrl, colors: store.colors, address: store.address },
+    locale: crossSell.locale ?? store.locale ?? DEFAULT_LOCALE,
     currency,
     customer: { firstName: crossSell.firstName ?? undefined },
     bought: boughtTitles(crossSell.lines),

@@ -4,6 +4,7 @@
 // pure `pickItems` decides.
 import type pg from 'pg';
 import { sql, queryRunner } from '../db/sql.js';
+import { settingsFor } from '../config/store-settings.js';
 import type { Config } from '../config/schema.js';
 import type { ChosenItem, CustomerContext, ItemPicker, PickRequest } from './item-picker-interface.js';
 import { CatalogCache } from './catalog-cache.js';
@@ -29,7 +30,7 @@ export class PostgresItemPicker implements ItemPicker {
   }
 
   async pick(req: PickRequest): ReturnType<ItemPicker['pick']> {
-    const rc = this.config().recommend;
+    const rc = settingsFor(this.config(), req.store).recommend;
     const boughtLines = req.lines.filter((l) => l.quantity > 0);
     const ctx = req.context ?? (await queryRunner(this.pool, this.prepared)<{ context: CustomerContext }>(
       'customer-context', queries.context, [req.store, req.customerKey ?? '', req.orderIds])).rows[0]!.context;

@@ -19,17 +19,22 @@ export interface Change {
 
 export async function reschedule(opts: {
   pool: pg.Pool;
-  timing: TimingConfig;
+  /** The timing settings, or each store's (config `stores`). */
+  timing: TimingConfig | ((store: string) => TimingConfig);
+  /** Only this store's pending cross-sells. */
+  store?: string;
   now: Date;
   apply: boolean;
   queue?: QueueBackend;
   learned?: (store: string) => Promise<LearnedDelays | undefined>;
 }): Promise<{ pending: number; changes: Change[] }> {
-  const { rows } = await opts.pool.query(pendingSql);
+  const all = (await opts.pool.query(pendingSql)).rows;
+  const rows = opts.store === undefined ? all : all.filter((r) => r.store === opts.store);
+  const timingOf = typeof opts.timing === 'function' ? opts.timing : () => opts.timing as TimingConfig;
   const changes: Change[] = [];
   for (const r of rows) {
     const learned = opts.learned ? await opts.learned(r.store) : undefined;
-    const verdict: TimingVerdict = decideOrderTiming({ ...recordedFacts(r, r.lines ?? [], opts.now), learned }, opts.timing, opts.now);
+    const verdict: TimingVerdict = decideOrderTiming({ ...recordedFacts(r, r.lines ?? [], opts.now), learned }, timingOf(r.store), opts.now);
     const oldDue = r.dueAt ? new Date(r.dueAt).toISOString() : null;
     const newDue = verdict.dueAt ? verdict.dueAt.toISOString() : null;
     if (verdict.status === r.status && newDue === oldDue) continue;

@@ -8,6 +8,8 @@ import type pg from 'pg';
 import { loadStats } from '../../stats/funnel.js';
 import { parseSince } from '../../stats/since.js';
 import { explainOrder } from '../../explain/explain-order.js';
+import { settingsSource, storesWithoutAddress } from '../../config/store-settings.js';
+import { knownStores } from '../../stores/known-stores.js';
 import type { Config } from '../../config/schema.js';
 import { sql } from '../../db/sql.js';
 import { safeNext, sameToken, SESSION_COOKIE, SessionSigner } from './auth.js';
@@ -110,15 +112,20 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
     } catch (err) {
       notice = { text: (err as Error).message, bad: true };
     }
-    const [stats, found] = await Promise.all([
-      loadStats(pool, { since, store, measureWindowMs: deps().config?.().measure.window }),
-      orderId ? findOrder(pool, explain, orderId, store, deps().config?.()) : undefined,
+    const config = deps().config?.();
+    const [stats, found, stores] = await Promise.all([
+      loadStats(pool, { since, store, measureWindowMs: config?.measure.window }),
+      orderId ? findOrder(pool, explain, orderId, store, config) : undefined,
+      knownStores(pool, config),
     ]);
     const auth = adminAuth(req);
     const view: DashboardView = {
       stats,
       csrf: auth?.via === 'session' ? auth.signer.csrfToken(auth.session) : '',
       filter: { since: since?.toISOString().slice(0, 10), store },
+      stores,
+      settings: config && store ? settingsSource(config, store) : undefined,
+      missingAddress: config ? storesWithoutAddress(config, stores) : undefined,
       search: orderId && found ? { orderId, found } : undefined,
       notice,
     };

@@ -2,6 +2,7 @@
 // without JavaScript and a link prefetcher (GET) never unsubscribes anyone. It never shows the
 // email address: the token is all the page knows, and the URL may be forwarded.
 import { htmlLang, unsubscribePageStrings } from '../../mail/i18n.js';
+import { textOn } from '../../../emails/_components/colors.js';
 
 export type UnsubscribePageState = 'confirm' | 'done' | 'invalid';
 
@@ -11,6 +12,8 @@ export interface UnsubscribePageOptions {
   locale: string;
   /** Where the confirm form POSTs, normally the same /u/:token URL. */
   action: string;
+  /** The store's branding (config `store`): its logo and colours head the page. */
+  brand?: { url: string; logoUrl?: string; colors: { brand: string; accent: string } };
 }
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
@@ -30,9 +33,28 @@ font:inherit;font-weight:600;cursor:pointer}
 button:focus-visible{outline:3px solid #2563eb;outline-offset:2px}
 `;
 
-export function renderUnsubscribePage({ state, storeName, locale, action }: UnsubscribePageOptions): string {
+// A colour reaches CSS only as #rgb/#rrggbb; anything else keeps the default look.
+const HEX = /^#(?:[0-9a-f]{3}){1,2}$/i;
+
+/** The store's header (logo or name on its brand colour) and button colour. */
+function branding(storeName: string, brand: UnsubscribePageOptions['brand']): { header: string; style: string } {
+  const store = escapeHtml(storeName);
+  if (!brand) return { header: `<p class="store">${store}</p>`, style: '' };
+  const colour = HEX.test(brand.colors.brand) ? brand.colors.brand : '#111827';
+  const accent = HEX.test(brand.colors.accent) ? brand.colors.accent : '#2563eb';
+  const mark = brand.logoUrl ? `<img src="${escapeHtml(brand.logoUrl)}" alt="${store}" height="40">` : store;
+  return {
+    header: `<header class="brand"><a href="${escapeHtml(brand.url)}">${mark}</a></header>`,
+    style: `.brand{margin:-24px -24px 16px;padding:16px 24px;background:${colour};border-radius:8px 8px 0 0}
+.brand a{color:${textOn(colour)};font-weight:700;font-size:20px;text-decoration:none}.brand img{height:40px;width:auto;max-width:100%}
+button{background:${accent};color:${textOn(accent)}}`,
+  };
+}
+
+export function renderUnsubscribePage({ state, storeName, locale, action, brand }: UnsubscribePageOptions): string {
   const t = unsubscribePageStrings(locale);
   const store = escapeHtml(storeName);
+  const branded = branding(storeName, brand);
   const [title, text] =
     state === 'confirm'
       ? [t.confirmTitle, t.confirmText(storeName)]
@@ -53,11 +75,11 @@ export function renderUnsubscribePage({ state, storeName, locale, action }: Unsu
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(title)} – ${store}</title>
-<style>${STYLE}</style>
+<style>${STYLE}${branded.style}</style>
 </head>
 <body>
 <main>
-<p class="store">${store}</p>
+${branded.header}
 <h1>${escapeHtml(title)}</h1>
 <p>${escapeHtml(text)}</p>
 ${form}

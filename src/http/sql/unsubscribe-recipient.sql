@@ -2,9 +2,9 @@
 --
 -- $1 crossSellId: the cross-sell the signed link names
 --
--- Returns zero rows (unknown send, or its customer is gone) or one: store, email (null once
--- erased), locale.
-SELECT x.store, c.email, c.locale
+-- Returns zero rows (unknown send) or one: store, email and locale (null when the customer row
+-- is gone: erased), known (whether the customer row exists).
+SELECT x.store, c.email, c.locale, c.customer_key IS NOT NULL AS known
   FROM cross_sells x
-  JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key
+  LEFT JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key
  WHERE x.id = $1;

@@ -17,6 +17,12 @@ export interface DashboardView {
   /** CSRF token for the forms ('' when signed in with a bearer token: no cookie to forge). */
   csrf: string;
   filter: { since?: string; store?: string };
+  /** The store picker's choices (stores with data or settings). */
+  stores?: string[];
+  /** Which settings apply to the chosen store (config `stores`). */
+  settings?: string;
+  /** Stores whose emails lack the sender's postal address (config `store.address`). */
+  missingAddress?: string[];
   search?: { orderId: string; found: FoundCrossSell[] };
   notice?: { text: string; bad?: boolean };
 }
@@ -115,6 +121,7 @@ function explanation(e: FoundCrossSell, csrf: string): Html {
 <h3 style="margin:6px 0 10px">${e.store} <span class="badge ${e.status}" data-status="${e.status}">${e.status}</span>${e.reason ? html` <code data-reason="${e.reason}">${e.reason}</code>` : ''}</h3>
 ${e.summary ? html`<p class="summary">${e.summary}</p>` : ''}
 <dl class="facts">
+${e.settings ? html`<dt>Settings</dt><dd>${e.settings}</dd>` : ''}
 <dt>Due</dt><dd>${when(e.dueAt)}${e.timezone ? ` (customer zone ${e.timezone})` : ''}</dd>
 ${e.trigger ? html`<dt>Trigger</dt><dd>after ${e.trigger}</dd>` : ''}
 ${e.rule ? html`<dt>Timing rule</dt><dd><code>${json(e.rule)}</code></dd>` : ''}
@@ -139,6 +146,14 @@ ${search.found.length ? search.found.map((e) => explanation(e, csrf)) : html`<p 
 </section>`;
 }
 
+/** All stores, or one: every store with data or settings, and the current filter even if unknown. */
+function storePicker(v: DashboardView): Html {
+  const stores = [...new Set([...(v.stores ?? []), ...(v.filter.store ? [v.filter.store] : [])])].sort();
+  return html`<select id="store" name="store"><option value="">all</option>${stores.map(
+    (store) => html`<option value="${store}"${v.filter.store === store ? html` selected` : ''}>${store}</option>`,
+  )}</select>`;
+}
+
 export function dashboardPage(v: DashboardView): string {
   const { stats: s } = v;
   const scope = `${s.since ? `Orders since ${s.since.slice(0, 10)}` : 'All orders'}${s.store ? ` in ${s.store}` : ''}`;
@@ -155,9 +170,10 @@ ${v.filter.store ? html`<input type="hidden" name="store" value="${v.filter.stor
 <button type="submit">Explain</button></form>
 <form class="search" method="get" action="/admin">
 <label for="since">Since</label><input type="date" id="since" name="since" value="${v.filter.since ?? ''}">
-<label for="store">Store</label><input type="text" id="store" name="store" value="${v.filter.store ?? ''}" placeholder="all" size="14">
+<label for="store">Store</label>${storePicker(v)}
 <button type="submit">Apply</button></form>
-</div><p class="empty" style="margin-top:8px">${scope} · generated ${when(s.generatedAt)}</p></section>
+</div><p class="empty" style="margin-top:8px">${scope} · generated ${when(s.generatedAt)}${v.settings ? html` · settings: ${v.settings}` : ''}</p></section>
+${v.missingAddress?.length ? html`<p class="notice bad" role="status" id="missing-address">No postal address (<code>store.address</code>) for ${v.missingAddress.join(', ')}: commercial email must carry the sender's address.</p>` : ''}
 ${v.search ? searchResults(v.search, v.csrf) : ''}
 ${funnel(s)}
 ${measureCard(s.measure)}
