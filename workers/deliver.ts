@@ -17,7 +17,7 @@ import { normaliseEmail } from '../src/ingest/email-address.js';
 import { figuresFrom, figuresWindow, loadCustomerFigures, type StoredFigures } from '../src/eligibility/figures.js';
 import { checkEligibility } from '../src/eligibility/check-eligibility.js';
 import { renderCrossSell } from '../src/mail/render.js';
-import { crossSellProps } from '../src/mail/preview-props.js';
+import { crossSellProps, emailCurrency } from '../src/mail/preview-props.js';
 import { redactAddresses } from '../src/privacy/redact.js';
 import { classifySmtpError, mayHaveBeenAccepted, type Mailer, type OutgoingEmail } from '../src/mail/transport.js';
 import type { LinkSigner } from '../src/http/links.js';
@@ -25,6 +25,7 @@ import type { ItemPicker, ChosenItem, CustomerContext } from '../src/recommend/i
 import { metrics } from '../src/http/metrics.js';
 import { queryRunner, type QueryRunner } from '../src/db/sql.js';
 import { isHeldOut, recordHoldoutPeriod } from '../src/measure/holdout.js';
+import { prepareOffer, type OfferDeps } from '../src/offers/prepare-offer.js';
 
 const query = (name: string) => readFileSync(new URL(`./sql/${name}.sql`, import.meta.url), 'utf8');
 const q = {
@@ -58,6 +59,8 @@ export interface DeliverDeps {
   now?: () => Date;
   /** Named prepared statements (not on the embedded database). */
   prepared?: boolean;
+  /** Store APIs that make bundle codes (src/offers/codes/). */
+  codeApis?: OfferDeps['apis'];
 }
 
 export interface LoadedCrossSell extends RecordedOrder {
@@ -157,9 +160,14 @@ export async function deliver(
   if (isHeldOut(xs.store, xs.customerKey, config.measure.holdout)) return holdOut(deps, run, xs, picked.items, figures, siblingIds, now);
   const items = picked.items.map((item) => ({ ...item, href: `${deps.publicUrl}/c/${deps.links.sign({ kind: 'c', crossSellId: xs.id, productId: item.productId })}` }));
 
+  // The bundle panel, or none with the reason recorded (a missing code never blocks the email).
+  const offer = await prepareOffer({ pool, links: deps.links, publicUrl: deps.publicUrl, log, apis: deps.codeApis }, {
+    config, crossSell: { id: xs.id, store: xs.store, currency: emailCurrency(xs.currency, picked.items), email: address! },
+    items: picked.items, timezone, now,
+  });
   const unsubscribeUrl = `${deps.publicUrl}/u/${deps.links.sign({ kind: 'u', crossSellId: xs.id })}`;
   // Rendered before the claim: the claim stands for the SMTP transaction only.
-  const rendered = await renderCrossSell(crossSellProps({ config, crossSell: xs, items, unsubscribeUrl }));
+  const rendered = await renderCrossSell(crossSellProps({ config, crossSell: xs, items, unsubscribeUrl, offer }));
   const messageId = `<xs-${xs.id}.${emailHash(xs.store).slice(0, 12)}@${senderDomain(config.store.from)}>`;
   const email: OutgoingEmail = {
     from: config.store.from, to: address!, replyTo: config.store.replyTo, subject: rendered.subject, html: rendered.html, text: rendered.text,

@@ -10,6 +10,8 @@ import { normaliseEmail } from '../ingest/email-address.js';
 import { renderUnsubscribePage } from './pages/unsubscribe-page.js';
 import type { Config } from '../config/schema.js';
 import { linkPolicy, safeLinkUrl } from '../ingest/safe-url.js';
+import { CART_LINK_ID } from '../offers/cart-link.js';
+import { cartClickTarget } from '../offers/cart-click.js';
 
 export interface TrackingDeps {
   pool: pg.Pool;
@@ -28,6 +30,12 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
   app.get<{ Params: { token: string } }>('/c/:token', async (req, reply) => {
     const token = d().links.verify(req.params.token);
     if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
+    if (token.productId === CART_LINK_ID) {
+      const cart = await cartClickTarget(d().pool, token.crossSellId, d().config().store);
+      if (!cart) return reply.code(404).send({ error: 'unknown link' });
+      await d().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, CART_LINK_ID]);
+      return reply.redirect(withUtm(cart, d().config().mail.utm), 302);
+    }
     const { rows } = await d().pool.query<{ url: string | null }>(
       `SELECT item->>'url' AS url FROM cross_sells, jsonb_array_elements(coalesce(items, '[]')) AS item
         WHERE id = $1 AND item->>'productId' = $2`,

@@ -7,6 +7,7 @@ import type { CanonicalEvent, Customer, Order, Product } from './canonical.js';
 import type { ParsedDelivery } from './sources/source.js';
 import { addressHash, customerKey } from './customer-key.js';
 import { normaliseEmail, storedEmail } from './email-address.js';
+import { attributeCodes } from '../offers/attribution.js';
 import { sql } from '../db/sql.js';
 import { withTransaction } from '../db/transaction.js';
 import { StoreOwners } from './store-owners.js';
@@ -302,6 +303,7 @@ export class Recorder {
     ]);
     const row = res.rows[0] as RecordOrderRow;
     if (row.claimed === 0) return false;
+    if (o?.discountCodes?.length) await attributeCodes(db, delivery.store, w.orderId, o.discountCodes);
     if (row.cancelledId) outcome.unschedule.push(String(row.cancelledId));
     if (row.crossSell) {
       if (row.crossSell.status === 'scheduled') outcome.schedule.push({ crossSellId: String(row.crossSell.id), dueAt: new Date(row.crossSell.due_at!), fresh: true });
@@ -365,6 +367,7 @@ function productParams(d: Pick<IncomingDelivery, 'source' | 'deliveryId' | 'stor
     d.source, d.deliveryId, d.store, d.topic, d.eventKey ?? null, d.raw, p.id, p.title, p.productType ?? null, p.vendor ?? null,
     p.tags ?? null, p.url ?? null, p.imageUrl ?? null, p.price ?? null, p.currency ?? null, p.available ?? null,
     p.complements ? JSON.stringify(p.complements.map((c) => ({ id: c.id, required: c.required ?? false }))) : null, p.upsells ?? null,
+    p.variantId ?? null,
   ];
 }
 

@@ -3,7 +3,7 @@
 // with their tracked links, and the unsubscribe URL. Pure: no I/O, no clock.
 import type { Config } from '../config/schema.js';
 import type { ChosenItem } from '../recommend/item-picker.js';
-import type { CrossSellProps } from './render.js';
+import type { BundleOfferData, CrossSellProps } from './render.js';
 
 /** The part of a loaded cross-sell (workers/deliver.ts `LoadedCrossSell`) the email shows. */
 export interface CrossSellForEmail {
@@ -21,13 +21,19 @@ export interface CrossSellPropsInput {
   crossSell: CrossSellForEmail;
   items: LinkedItem[];
   unsubscribeUrl: string;
+  /**
+   * The bundle offer the worker decided (src/offers/prepare-offer.ts); null: none for this email.
+   * Absent (`preview`): the static code from config when there is one.
+   */
+  offer?: BundleOfferData | null;
 }
 
 export const DEFAULT_LOCALE = 'en-US';
 export const DEFAULT_CURRENCY = 'USD';
 
-export function crossSellProps({ config, crossSell, items, unsubscribeUrl }: CrossSellPropsInput): CrossSellProps {
-  const currency = (crossSell.currency ?? items.find((i) => i.currency)?.currency ?? DEFAULT_CURRENCY).trim().toUpperCase();
+export function crossSellProps(input: CrossSellPropsInput): CrossSellProps {
+  const { config, crossSell, items, unsubscribeUrl } = input;
+  const currency = emailCurrency(crossSell.currency, items);
   const { store } = config;
   return {
     store: { name: store.name, url: store.url, logoUrl: store.logoUrl, colors: store.colors },
@@ -47,9 +53,20 @@ export function crossSellProps({ config, crossSell, items, unsubscribeUrl }: Cro
       anchorTitle: i.anchorTitle,
       required: i.source === 'required',
     })),
-    bundle: config.recommend.bundle || null,
+    bundle: 'offer' in input ? (input.offer ?? null) : staticOffer(config.recommend.bundle),
     unsubscribeUrl,
   };
+}
+
+/** The order's currency, else the items', else USD: every price in the email is in it. */
+export function emailCurrency(orderCurrency: string | null, items: { currency?: string }[]): string {
+  return (orderCurrency ?? items.find((i) => i.currency)?.currency ?? DEFAULT_CURRENCY).trim().toUpperCase();
+}
+
+/** The static form's code without a priced bundle: what `preview` shows when no offer was decided. */
+function staticOffer(bundle: Config['recommend']['bundle']): BundleOfferData | null {
+  if (!bundle || bundle.codes.source !== 'static') return null;
+  return { percent: bundle.percent, amount: bundle.amount, code: bundle.codes.code };
 }
 
 function sameCurrency(itemCurrency: string | undefined | null, currency: string): boolean {
