@@ -3,10 +3,10 @@
 // Layout is mobile-first: one column of cards in a fluid container capped at 600 px, inline
 // styles only (no <Tailwind>: ~4x slower to render). A required accessory is shown first.
 import { Body, Container, Head, Hr, Html, Img, Link, Preview, Section, Text } from '@react-email/components';
-import { formatList, formatPercent, formatPrice } from '../src/mail/format.js';
+import { formatDateTime, formatList, formatPercent, formatPrice } from '../src/mail/format.js';
 import { htmlLang, mailStrings } from '../src/mail/i18n.js';
 import type { ItemReasonCode } from '../src/domain/reason-codes.js';
-import { BundleOffer } from './_components/BundleOffer.js';
+import { BundleOffer, type BundleOfferProps } from './_components/BundleOffer.js';
 import { textOn } from './_components/colors.js';
 import { ItemCard } from './_components/ItemCard.js';
 
@@ -41,11 +41,28 @@ export interface CrossSellProps {
   customer: { firstName?: string };
   bought: { title: string }[];
   items: CrossSellItem[];
-  /** `recommend.bundle` from config; false/null/undefined: no bundle block. */
-  bundle?: { percent: number; code: string } | null | false;
+  /** The bundle offer (src/offers/); false/null/undefined: no bundle block. */
+  bundle?: BundleOfferData | null | false;
   unsubscribeUrl: string;
   /** Inbox preview line; defaults to the first item's reason and title. */
   preheader?: string;
+}
+
+/** The offer as the worker decided it: amounts are decimal strings in the order's currency. */
+export interface BundleOfferData {
+  percent?: number;
+  amount?: string;
+  code: string;
+  /** A priced bundle (the required accessory first); absent in the static form without prices. */
+  items?: { title: string; price: string }[];
+  total?: string;
+  discounted?: string;
+  saving?: string;
+  /** ISO time the code stops working, shown in `timezone` (the customer's). */
+  expiresAt?: string;
+  timezone?: string;
+  /** "Add all to cart": the tracked `/c/` link. */
+  cartHref?: string;
 }
 
 /** Required accessories first, otherwise the recommender's order (stable). */
@@ -111,15 +128,7 @@ export default function CrossSell(input: CrossSellProps) {
               />
             ))}
 
-            {bundle && (
-              <BundleOffer
-                title={t.bundleTitle}
-                text={t.bundleText(formatPercent(bundle.percent, locale))}
-                codeLabel={t.bundleCodeLabel}
-                code={bundle.code}
-                accent={accent}
-              />
-            )}
+            {bundle && <BundleOffer {...bundlePanel(bundle, currency, locale, accent)} />}
           </Section>
 
           <Section style={{ padding: '0 16px 20px' }}>
@@ -157,6 +166,29 @@ function PostalAddress({ address }: { address: string }) {
       ))}
     </Text>
   );
+}
+
+/** The panel's strings: prices in the order's currency, the expiry in the customer's zone. */
+function bundlePanel(bundle: BundleOfferData, currency: string, locale: string, accent: string): BundleOfferProps {
+  const t = mailStrings(locale);
+  const money = (amount: string | undefined) => formatPrice(amount, currency, locale);
+  const discount = bundle.amount !== undefined ? money(bundle.amount) : formatPercent(bundle.percent ?? 0, locale);
+  const total = money(bundle.total);
+  const discounted = money(bundle.discounted);
+  const saving = money(bundle.saving);
+  return {
+    title: t.bundleTitle,
+    text: t.bundleText(discount ?? ''),
+    codeLabel: t.bundleCodeLabel,
+    code: bundle.code,
+    accent,
+    lines: bundle.items?.map((i) => ({ title: i.title, price: money(i.price) ?? '' })),
+    total: total ? { label: t.bundleTotal, value: total } : undefined,
+    discounted: discounted ? { label: t.bundlePrice, value: discounted } : undefined,
+    saving: saving ? t.bundleSaving(saving) : undefined,
+    expires: bundle.expiresAt ? t.offerEnds(formatDateTime(new Date(bundle.expiresAt), bundle.timezone ?? 'UTC', locale)) : undefined,
+    cart: bundle.cartHref ? { href: bundle.cartHref, label: t.addAllToCart } : undefined,
+  };
 }
 
 CrossSell.PreviewProps = {
@@ -201,6 +233,20 @@ CrossSell.PreviewProps = {
       anchorTitle: 'Console X',
     },
   ],
-  bundle: { percent: 10, code: 'PLAYMORE10' },
+  bundle: {
+    percent: 10,
+    code: 'PLAYMORE-7QX2K9',
+    items: [
+      { title: 'Ultra High Speed HDMI 2.1 Cable, 2 m', price: '14.99' },
+      { title: 'Starfall Odyssey (Console X)', price: '59.99' },
+      { title: 'Wireless Controller – Midnight Black', price: '69.99' },
+    ],
+    total: '144.97',
+    discounted: '130.47',
+    saving: '14.50',
+    expiresAt: '2026-12-06T04:59:00Z',
+    timezone: 'America/New_York',
+    cartHref: 'https://mail.pixelarcade.example/c/eyJzIjoiMTAwMSIsInAiOiJAY2FydCJ9.b7Vn3',
+  },
   unsubscribeUrl: 'https://mail.pixelarcade.example/u/eyJzIjoiMTAwMSJ9.Zr81c',
 } satisfies CrossSellProps;

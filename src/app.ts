@@ -26,6 +26,7 @@ import { weakSecrets } from './config/env.js';
 import { everyStoreSettings, settingsFor, warnMissingAddresses } from './config/store-settings.js';
 import { createLogger, logFormat, throttledErrors } from './log.js';
 import { createDeliverProcessor } from '../workers/deliver.js';
+import { codeApisFromEnv } from './offers/code-apis.js';
 import { installSecret, openAddressKey } from './privacy/address-key.js';
 import { PostgresItemPicker } from './recommend/pick-from-database.js';
 import { rebuildChangedStores } from './recommend/rebuild.js';
@@ -145,6 +146,7 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       const processor = createDeliverProcessor({
         pool: db.pool, config, mailer, links, publicUrl: env.PUBLIC_URL.replace(/\/$/, ''), log,
         items: new PostgresItemPicker(db.pool, config, !db.embedded), learned: (store) => learned.get(store), prepared: !db.embedded,
+        codeApis: codeApisFromEnv(env),
       });
       const worker = queue.createWorker(processor, { concurrency: env.WORKER_CONCURRENCY });
       worker.on('failed', (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'cross-sell job failed'));

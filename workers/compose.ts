@@ -5,7 +5,7 @@ import type { Config } from '../src/config/schema.js';
 import type { LinkToken } from '../src/links/signed-links.js';
 import type { ChosenItem, ItemPicker } from '../src/recommend/item-picker-interface.js';
 import { emailProps, type LinkedItem } from '../src/mail/email-props.js';
-import { renderCrossSell, type RenderedEmail } from '../src/mail/render.js';
+import { renderCrossSell, type BundleOfferData, type RenderedEmail } from '../src/mail/render.js';
 import type { OutgoingEmail } from '../src/mail/transport.js';
 import { emailHash } from '../src/domain/customer-key.js';
 import type { LoadedCrossSell } from './load-cross-sell.js';
@@ -25,6 +25,8 @@ export interface ComposeInput {
   publicUrl: string;
   /** The token of a tracked link (`/c/:token`, `/u/:token`): LinkSigner.sign. */
   sign: (link: LinkToken) => string;
+  /** The bundle offer prepareOffer() decided; absent: the static form's panel (preview), null: none. */
+  offer?: BundleOfferData | null;
 }
 
 export interface ComposedEmail {
@@ -42,7 +44,8 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
     return { ...item, href: `${publicUrl}/c/${token}` };
   });
   const unsubscribeUrl = `${publicUrl}/u/${sign({ kind: 'u', crossSellId: xs.id })}`;
-  const rendered = await renderCrossSell(emailProps({ config, crossSell: xs, items: linked, unsubscribeUrl }));
+  const offer = 'offer' in input ? { offer: input.offer } : {};
+  const rendered = await renderCrossSell(emailProps({ config, crossSell: xs, items: linked, unsubscribeUrl, ...offer }));
   const messageId = `<xs-${xs.id}.${emailHash(xs.store).slice(0, 12)}@${senderDomain(config.store.from)}>`;
   return { items: linked, unsubscribeUrl, rendered, messageId };
 }

@@ -18,14 +18,18 @@ export type Decision =
   | { result: 'waiting' | 'cancelled' | 'skipped' }
   /** Due later than now (recorded): the job is postponed to `dueAt`. */
   | { dueAt: Date }
-  | { recipient: Recipient; figures: CustomerFigures };
+  /** Due now: to this recipient; `timezone` is the customer's (an offer's expiry is shown in it). */
+  | { recipient: Recipient; figures: CustomerFigures; timezone: string };
 
 export async function decide(step: Delivery, xs: LoadedCrossSell): Promise<Decision> {
-  return (await decideTiming(step, xs)) ?? (await checkRecipient(step, xs));
+  const timing = await decideTiming(step, xs);
+  if ('result' in timing || 'dueAt' in timing) return timing;
+  const checked = await checkRecipient(step, xs);
+  return 'recipient' in checked ? { ...checked, timezone: timing.timezone } : checked;
 }
 
-/** Re-decides timing (the order may have been cancelled since); undefined when it is due now. */
-async function decideTiming(step: Delivery, xs: LoadedCrossSell): Promise<Decision | undefined> {
+/** Re-decides timing (the order may have been cancelled since); due now: the customer's zone. */
+async function decideTiming(step: Delivery, xs: LoadedCrossSell): Promise<Decision | { timezone: string }> {
   const { config, now } = step;
   const ownLines = xs.lines.filter((l) => l.orderId === xs.orderId);
   const learned = step.deps.learned ? await step.deps.learned(xs.store) : undefined;
@@ -40,14 +44,16 @@ async function decideTiming(step: Delivery, xs: LoadedCrossSell): Promise<Decisi
   const sendAt = xs.sendNow ? now
     : verdict.dueAt && verdict.dueAt > now ? verdict.dueAt
     : applyQuietHours(now, config.timing.quietHours, timezone).at;
-  if (sendAt.getTime() <= now.getTime() + 1_000) return undefined;
+  if (sendAt.getTime() <= now.getTime() + 1_000) return { timezone };
   await settle(step.deps.pool, xs.id, 'scheduled', null, { dueAt: sendAt, timing: verdict.timing });
   step.deps.log.info({ crossSellId: xs.id, dueAt: sendAt }, 'due time moved later: re-delayed');
   return { dueAt: sendAt };
 }
 
 /** One plain address and an eligible customer; else skipped (invalid_email or the eligibility reason). */
-async function checkRecipient(step: Delivery, xs: LoadedCrossSell): Promise<Decision> {
+async function checkRecipient(
+  step: Delivery, xs: LoadedCrossSell,
+): Promise<{ result: 'skipped' } | { recipient: Recipient; figures: CustomerFigures }> {
   const { config, now } = step;
   // Only ever one plain address: a list, a display name or a header break is never sent to.
   const address = normaliseEmail(xs.email);

@@ -15,6 +15,8 @@ import type { ItemPicker } from '../src/recommend/item-picker-interface.js';
 import { queryRunner, type QueryRunner } from '../src/db/sql.js';
 import { loadCrossSell, type LoadedCrossSell } from './load-cross-sell.js';
 import { settingsFor } from '../src/config/store-settings.js';
+import { prepareOffer, type OfferDeps } from '../src/offers/prepare-offer.js';
+import { emailCurrency } from '../src/mail/email-props.js';
 import { figuresWindow } from '../src/eligibility/figures.js';
 import { decide, heldOut } from './decide.js';
 import { composeEmail, outgoingEmail, pickItems } from './compose.js';
@@ -36,6 +38,8 @@ export interface DeliverDeps {
   now?: () => Date;
   /** Named prepared statements (not on the embedded database). */
   prepared?: boolean;
+  /** Store APIs that make bundle codes (src/offers/codes/). */
+  codeApis?: OfferDeps['apis'];
 }
 
 /** What every step of one delivery works with: the deps, one query runner, config and clock read once. */
@@ -77,7 +81,7 @@ export async function deliver(
   const decision = await decide(step, xs);
   if ('result' in decision) return decision.result;
   if ('dueAt' in decision) return postpone(decision.dueAt);
-  const { recipient, figures } = decision;
+  const { recipient, figures, timezone } = decision;
   const picked = await pickItems(deps.items, step.config, xs);
   if (picked.items.length === 0) {
     await recordDecision(step, xs, 'skipped', 'no_complements', { figures, items: [] });
@@ -85,9 +89,14 @@ export async function deliver(
   }
   if (await heldOut(step, xs)) return recordHeldOut(step, xs, picked.items, figures);
 
+  // The bundle panel, or none with the reason recorded (a missing code never blocks the email).
+  const offer = await prepareOffer({ pool: deps.pool, links: deps.links, publicUrl: deps.publicUrl, log: deps.log, apis: deps.codeApis }, {
+    config: step.config, items: picked.items, timezone, now: step.now,
+    crossSell: { id: xs.id, store: xs.store, currency: emailCurrency(xs.currency, picked.items), email: recipient.address },
+  });
   // Composed before the claim: the claim stands for the SMTP transaction only.
   const composed = await composeEmail({
-    config: step.config, crossSell: xs, items: picked.items, publicUrl: deps.publicUrl, sign: (l) => deps.links.sign(l),
+    config: step.config, crossSell: xs, items: picked.items, publicUrl: deps.publicUrl, sign: (l) => deps.links.sign(l), offer,
   });
   const claim = await claimSend(step, xs, recipient, composed.items, figures);
   // Another order of this customer is being sent right now; its email may serve this one.

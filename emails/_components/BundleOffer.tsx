@@ -1,6 +1,8 @@
-// The bundle discount panel, shown only when the store configures recommend.bundle.
-import { Section, Text } from '@react-email/components';
-import { tint } from './colors.js';
+// The bundle discount panel, shown only when the store configures recommend.bundle and the email
+// got a usable code. A priced bundle lists each item's price, the total, the discounted total,
+// the saving, the code's expiry and one "Add all to cart" button; the static form shows the code.
+import { Button, Column, Row, Section, Text } from '@react-email/components';
+import { textOn, tint } from './colors.js';
 
 export interface BundleOfferProps {
   title: string;
@@ -9,43 +11,87 @@ export interface BundleOfferProps {
   codeLabel: string;
   code: string;
   accent: string;
+  /** Everything below is already formatted for the customer's locale and zone. */
+  lines?: { title: string; price: string }[];
+  total?: { label: string; value: string };
+  discounted?: { label: string; value: string };
+  saving?: string;
+  expires?: string;
+  cart?: { href: string; label: string };
 }
 
-export function BundleOffer({ title, text, codeLabel, code, accent }: BundleOfferProps) {
+// Long unbroken titles and codes must wrap instead of widening the panel at 320 px.
+const wrap = { overflowWrap: 'anywhere', wordBreak: 'break-word' } as const;
+const row = { fontSize: 14, lineHeight: '20px', margin: '0 0 4px' } as const;
+
+export function BundleOffer(props: BundleOfferProps) {
+  const { title, text, codeLabel, code, accent, lines, total, discounted, saving, expires, cart } = props;
   return (
     <Section
       data-bundle-offer="true"
-      style={{
-        backgroundColor: tint(accent, 0.08),
-        border: `1px dashed ${accent}`,
-        borderRadius: 8,
-        padding: 16,
-        margin: '8px 0 12px',
-        textAlign: 'center',
-      }}
+      style={{ backgroundColor: tint(accent, 0.08), border: `1px dashed ${accent}`, borderRadius: 8, padding: 16, margin: '8px 0 12px' }}
     >
-      <Text style={{ margin: '0 0 4px', fontSize: 16, lineHeight: '22px', fontWeight: 700 }}>{title}</Text>
-      <Text style={{ margin: '0 0 8px', fontSize: 14, lineHeight: '20px' }}>{text}</Text>
-      <Text style={{ margin: '0 0 6px', fontSize: 13, lineHeight: '18px', color: '#4b5563' }}>{codeLabel}</Text>
-      <Text style={{ margin: 0 }}>
+      <Text style={{ margin: '0 0 4px', fontSize: 16, lineHeight: '22px', fontWeight: 700, textAlign: 'center' }}>{title}</Text>
+      <Text style={{ margin: '0 0 10px', fontSize: 14, lineHeight: '20px', textAlign: 'center' }}>{text}</Text>
+      {lines?.map((line, n) => (
+        <Row key={n} data-bundle-line="true">
+          <Column style={{ verticalAlign: 'top', paddingRight: 8 }}>
+            <Text style={{ ...row, ...wrap }}>{line.title}</Text>
+          </Column>
+          <Column style={{ verticalAlign: 'top', textAlign: 'right', whiteSpace: 'nowrap', width: '1%' }}>
+            <Text style={row}>{line.price}</Text>
+          </Column>
+        </Row>
+      ))}
+      {total && <PriceRow label={total.label} value={total.value} struck />}
+      {discounted && <PriceRow label={discounted.label} value={discounted.value} bold />}
+      {saving && (
+        <Text style={{ margin: '2px 0 10px', fontSize: 14, lineHeight: '20px', fontWeight: 700, color: accent, textAlign: 'right' }}>
+          {saving}
+        </Text>
+      )}
+      <Text style={{ margin: '0 0 6px', fontSize: 13, lineHeight: '18px', color: '#4b5563', textAlign: 'center' }}>{codeLabel}</Text>
+      <Text style={{ margin: '0 0 8px', textAlign: 'center' }}>
         <span
+          data-bundle-code="true"
           style={{
-            display: 'inline-block',
-            padding: '6px 14px',
-            border: `1px solid ${accent}`,
-            borderRadius: 6,
-            backgroundColor: '#ffffff',
-            fontFamily: "'SFMono-Regular', Menlo, Consolas, monospace",
-            fontSize: 18,
-            lineHeight: '24px',
-            fontWeight: 700,
-            letterSpacing: 2,
-            wordBreak: 'break-all',
+            display: 'inline-block', maxWidth: '100%', boxSizing: 'border-box', padding: '6px 14px', border: `1px solid ${accent}`,
+            borderRadius: 6, backgroundColor: '#ffffff', fontFamily: "'SFMono-Regular', Menlo, Consolas, monospace", fontSize: 18,
+            lineHeight: '24px', fontWeight: 700, letterSpacing: 2, wordBreak: 'break-all',
           }}
         >
           {code}
         </span>
       </Text>
+      {expires && <Text style={{ margin: '0 0 10px', fontSize: 13, lineHeight: '18px', color: '#4b5563', textAlign: 'center' }}>{expires}</Text>}
+      {cart && (
+        <Section style={{ textAlign: 'center' }}>
+          <Button
+            href={cart.href}
+            data-bundle-cart="true"
+            style={{
+              backgroundColor: accent, color: textOn(accent), borderRadius: 6, fontSize: 15, fontWeight: 700,
+              paddingTop: 12, paddingBottom: 12, paddingLeft: 20, paddingRight: 20,
+            }}
+          >
+            {cart.label}
+          </Button>
+        </Section>
+      )}
     </Section>
+  );
+}
+
+function PriceRow({ label, value, struck, bold }: { label: string; value: string; struck?: boolean; bold?: boolean }) {
+  const style = { ...row, fontWeight: bold ? 700 : 400, fontSize: bold ? 16 : 14 };
+  return (
+    <Row style={{ borderTop: struck ? '1px solid #e5e7eb' : undefined }}>
+      <Column style={{ verticalAlign: 'top', paddingTop: struck ? 6 : 0 }}>
+        <Text style={style}>{label}</Text>
+      </Column>
+      <Column style={{ verticalAlign: 'top', textAlign: 'right', whiteSpace: 'nowrap', paddingTop: struck ? 6 : 0 }}>
+        <Text style={{ ...style, textDecoration: struck ? 'line-through' : undefined, color: struck ? '#6b7280' : '#111827' }}>{value}</Text>
+      </Column>
+    </Row>
   );
 }

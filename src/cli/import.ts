@@ -1,12 +1,13 @@
 // aftercart import catalog FILE [--store S]
 // aftercart import orders FILE [--store S]
+// aftercart import codes FILE --store S   (bundle codes for recommend.bundle.codes.source 'pool')
 //
 // The store defaults to "default" (imports into the store id webhooks of that store use, e.g.
 // the Shopify shop domain, need --store). Migrations run first, so an import works on a fresh
 // database. On a terminal a progress bar runs on stderr; the summary line goes to stdout and bad
 // rows are listed on stderr as "line N: why". Bad rows do not fail the command (exit 0): they are
 // reported and skipped. Exit 1: the file cannot be read or is not a known format; 2: usage.
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
@@ -21,11 +22,15 @@ import { FormatError } from '../import/detect-format.js';
 import { importCatalog } from '../import/import-catalog.js';
 import { importOrders } from '../import/import-orders.js';
 import { installSecret, openAddressKey } from '../privacy/address-key.js';
+import { parseCodeFile } from '../offers/codes/code-file.js';
+import { addPoolCodes, poolLeft } from '../offers/codes/pool.js';
+import { LOW_POOL } from '../offers/offer-stats.js';
 
 export const DEFAULT_STORE = 'default';
 
 const usage = `usage: aftercart import catalog FILE [--store S]
        aftercart import orders FILE [--store S]
+       aftercart import codes FILE --store S
 `;
 
 export interface ImportCommandOptions {
@@ -51,7 +56,8 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
   }
   const [kind, file, ...extra] = parsed.positionals;
   const store = parsed.values.store?.trim() || DEFAULT_STORE;
-  if ((kind !== 'catalog' && kind !== 'orders') || !file || extra.length > 0) {
+  const codesWithoutStore = kind === 'codes' && !parsed.values.store?.trim();
+  if ((kind !== 'catalog' && kind !== 'orders' && kind !== 'codes') || !file || extra.length > 0 || codesWithoutStore) {
     err.write(usage);
     return 2;
   }
@@ -65,10 +71,13 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
 
   const { env, config } = await loadSettings(opts.env ?? process.env);
   const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR), command: 'import' });
-  const bar = err.isTTY ? await progressBar(file, err, kind === 'orders' ? 'lines' : 'rows') : undefined;
+  const bar = err.isTTY && kind !== 'codes' ? await progressBar(file, err, kind === 'orders' ? 'lines' : 'rows') : undefined;
   try {
     await migrate(db.pool);
-    if (kind === 'catalog') {
+    if (kind === 'codes') {
+      bar?.stop();
+      await importCodes(db.pool, store, file, out, err);
+    } else if (kind === 'catalog') {
       const r = await importCatalog(db.pool, store, file, {
         // The store's own link settings (config `stores`).
         storeUrl: settingsFor(config, store).store.url,
@@ -111,6 +120,18 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
+
+/** Pool codes: bad lines and duplicates (in the file or already in the pool) reported, not added. */
+async function importCodes(pool: pg.Pool, store: string, file: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<void> {
+  const parsed = parseCodeFile(await readFile(file, 'utf8'));
+  for (const b of parsed.bad) err.write(`line ${b.line}: ${b.error}\n`);
+  const r = await addPoolCodes(pool, store, parsed.codes);
+  if (r.duplicates.length) err.write(`duplicates (not added): ${r.duplicates.slice(0, 20).join(', ')}${r.duplicates.length > 20 ? ', …' : ''}\n`);
+  const left = (await poolLeft(pool, store))[store] ?? 0;
+  out.write(`imported codes ${file} into store ${store}: ${fmt(r.added)} added, ${fmt(r.duplicates.length)} duplicates, ` +
+    `${fmt(parsed.bad.length)} bad lines; ${fmt(left)} unused codes in the pool\n`);
+  if (left < LOW_POOL) err.write(`warning: fewer than ${LOW_POOL} unused codes left in store ${store}'s pool\n`);
+}
 
 /** A bar over the file's lines (counted first: a quick pass, gzip included). */
 async function progressBar(file: string, stream: NodeJS.WritableStream, unit: string) {

@@ -27,6 +27,7 @@ const usage = `usage: aftercart <command>
   explain ORDER_ID      the decision for one order [--store S] [--json]
   demo                  a self-contained run with signed sample webhooks, in <data dir>/demo
   import catalog FILE   Shopify/WooCommerce product CSV or canonical JSON lines [--store S]
+  import codes FILE --store S   bundle codes for a pool (one a line, or CSV with a code column)
   import orders FILE    order history (Online Retail, Shopify orders CSV, JSON lines; .gz) [--store S]
   reschedule            recompute pending due times under the current config [--store S] [--apply] [--json]
   recommend ORDER_ID | --products A,B   item selection as a dry run [--store S] [--json]

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { hasHashTag, parseRedisUrl } from '../queue/redis-connection.js';
 import { parseSiteSecrets } from '../ingest/sources/secrets.js';
+import { parseShopifyTokens, parseWooKeys } from '../offers/credentials.js';
 
 const url = (protocols: string[]) =>
   z.string().refine((s) => {
@@ -47,6 +48,10 @@ export const envSchema = z.object({
   ADMIN_TOKEN: z.string().min(8, 'expected at least 8 characters').optional(),
   /** Set: GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: unsetIfEmpty(z.string().min(16, 'expected at least 16 characters')),
+  /** Bundle codes through Shopify's Admin API: "shop.myshopify.com=shpat_… …" (src/offers/credentials.ts). */
+  SHOPIFY_ADMIN_TOKENS: unsetIfEmpty(z.string().superRefine((s, ctx) => parses(() => parseShopifyTokens(s), ctx))),
+  /** Bundle codes through WooCommerce's REST API: "shop.example=ck_…:cs_… …". */
+  WOOCOMMERCE_API_KEYS: unsetIfEmpty(z.string().superRefine((s, ctx) => parses(() => parseWooKeys(s), ctx))),
   NODE_ENV: z.string().optional(),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
@@ -73,6 +78,14 @@ export const envSchema = z.object({
 });
 
 export type Env = z.output<typeof envSchema>;
+
+function parses(parse: () => unknown, ctx: z.RefinementCtx): void {
+  try {
+    parse();
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: (err as Error).message });
+  }
+}
 
 /** False for a malformed REDIS_URL too: its own issue names it. */
 function isClusterUrl(url: string): boolean {

@@ -86,14 +86,45 @@ export const eligibilitySchema = z
   })
   .strict();
 
+/** Where an email's discount code comes from (README "Bundle offers"). */
+const codeSource = z.discriminatedUnion('source', [
+  z.object({ source: z.literal('static'), code: z.string().min(1) }).strict(),
+  z.object({ source: z.literal('pool') }).strict(),
+  z.object({ source: z.literal('shopify') }).strict(),
+  z.object({ source: z.literal('woocommerce') }).strict(),
+]);
+
+/** Today's static form `{ percent, code }` reads as `{ percent, codes: { source: 'static', code } }`. */
+const legacyBundle = (v: unknown) => {
+  if (!v || typeof v !== 'object' || !('code' in v) || 'codes' in v) return v;
+  const { code, ...rest } = v as Record<string, unknown>;
+  return { ...rest, codes: { source: 'static', code } };
+};
+
+export const bundleSchema = z.union([
+  z.literal(false),
+  z.preprocess(legacyBundle, z
+    .object({
+      percent: z.number().positive().max(100).optional(),
+      /** A fixed amount off the bundle, a decimal string in the order's currency. */
+      amount: z.string().regex(/^\d+(\.\d{1,2})?$/, 'a decimal string such as "5.00"').optional(),
+      minItems: z.number().int().min(1).max(3).default(2),
+      validFor: duration.prefault('72h'),
+      codes: codeSource,
+      /** Starts every code made for an email (shopify, woocommerce). */
+      prefix: z.string().regex(/^[A-Za-z0-9_-]{0,12}$/, 'up to 12 letters, digits, "-" or "_"').default('BUNDLE-'),
+    })
+    .strict()
+    .refine((b) => (b.percent === undefined) !== (b.amount === undefined), { message: 'give either percent or amount' })),
+]);
+
 export const recommendSchema = z
   .object({
     maxItems: z.number().int().min(1).max(3).default(3),
     /** Declared complements by product type, e.g. consoles → games and controllers. */
     typeComplements: z.record(z.string(), z.array(z.string())).default({}),
-    bundle: z
-      .union([z.literal(false), z.object({ percent: z.number().positive().max(100), code: z.string().min(1) }).strict()])
-      .default(false),
+    /** The bundle offer (src/offers/): false, or percent | amount off with codes from a source. */
+    bundle: bundleSchema.default(false),
     /** Co-purchase rules need at least this many orders containing both items. */
     minSupport: z.number().int().positive().default(2),
     /** How often workers rebuild the learned co-purchase table from new orders. */
@@ -201,6 +232,7 @@ export type LineMatch = z.output<typeof lineMatchSchema>;
 export type EligibilityPolicy = Config['eligibility'];
 export type RecommendConfig = Config['recommend'];
 export type MeasureConfig = Config['measure'];
+export type BundleConfig = Exclude<RecommendConfig['bundle'], false>;
 
 /** Typed helper for `aftercart.config.ts`: `export default defineConfig({...})`. */
 export function defineConfig(config: ConfigInput): ConfigInput {

@@ -43,6 +43,8 @@ export const productSchema = z.object({
   complements: z.array(z.object({ id, required: z.boolean().optional() })).optional(),
   /** Never cross-sold as a complement of this product (WooCommerce upsells). */
   upsells: z.array(id).optional(),
+  /** The variant a bundle's cart link adds (Shopify: the first available one). */
+  variantId: id.optional(),
 });
 
 export const customerSchema = z.object({
@@ -82,6 +84,8 @@ export const orderSchema = z.object({
   /** Set when the order payload itself already says so (Shopify/Woo send full orders). */
   financialStatus: text().optional(),
   cancelledAt: isoTime.optional(),
+  /** Discount codes used on the order: one an email issued makes the order its conversion. */
+  discountCodes: z.array(text().min(1).max(255)).max(100).optional(),
 });
 
 const orderMoment = z.object({ store, orderId: id, at: isoTime });

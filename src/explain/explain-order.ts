@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Config } from '../config/schema.js';
 import { describeDecision } from './describe.js';
 import { settingsFor, settingsSource } from '../config/store-settings.js';
+import type { OfferDecision } from '../offers/prepare-offer.js';
 
 export interface Explanation {
   /** The decision in a sentence with its figures (when explained with a config). */
@@ -29,12 +30,14 @@ export interface Explanation {
   attempts: number;
   lastReply: string | null;
   servedBy: string | null;
+  /** The bundle offer: the code and prices the email showed, or why it had no bundle panel. */
+  offer?: OfferDecision | null;
 }
 
 export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string, store?: string, config?: Config): Promise<Explanation[]> {
   const { rows } = await pool.query(
     `SELECT x.store, x.order_id, x.status, x.reason, x.due_at, x.timing, x.items, x.figures, x.sent_at, x.message_id,
-            x.attempts, x.last_reply, s.order_id AS served_by
+            x.attempts, x.last_reply, x.offer, s.order_id AS served_by
        FROM cross_sells x LEFT JOIN cross_sells s ON s.id = x.served_by
       WHERE x.order_id = $1 AND ($2::text IS NULL OR x.store = $2)
       ORDER BY x.store`,
@@ -61,6 +64,7 @@ export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string
       attempts: Number(r.attempts ?? 0),
       lastReply: r.last_reply ?? null,
       servedBy: r.served_by,
+      offer: r.offer ?? null,
     };
   });
   // Worded with the limits and rules of the order's own store (config `stores`).
@@ -83,7 +87,15 @@ export function formatExplanation(e: Explanation): string {
     e.sentAt ? `  sent     ${e.sentAt} ${e.messageId ?? ''}` : null,
     e.lastReply ? `  smtp     attempt ${e.attempts}: ${e.lastReply}` : null,
     ...e.items.map((i, n) => `  item ${n + 1}   ${i.title} [${i.source}, score ${Number(i.score).toFixed(3)}] ${i.reason}`),
+    e.offer ? `  offer    ${describeOffer(e.offer)}` : null,
     Object.keys(e.figures).length ? `  figures  ${JSON.stringify(e.figures)}` : null,
   ];
   return lines.filter(Boolean).join('\n');
+}
+
+/** "bundle 130.47 USD (save 14.50), code BUNDLE-7QX2 from pool, ends …" or why there was none. */
+export function describeOffer(offer: OfferDecision): string {
+  if (offer.status === 'none') return `no bundle panel: ${offer.reason}${offer.detail ? ` (${offer.detail})` : ''} [codes from ${offer.source}]`;
+  return `bundle ${offer.discounted} ${offer.currency} (save ${offer.saving} of ${offer.total}), code ${offer.code} from ${offer.source}` +
+    (offer.expiresAt ? `, ends ${offer.expiresAt}` : '');
 }

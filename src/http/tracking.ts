@@ -15,6 +15,8 @@ import type { Config } from '../config/schema.js';
 import { linkPolicy, safeLinkUrl } from '../links/safe-url.js';
 import { invalidRequestMessage, useZodSchemas } from './validation.js';
 import { settingsFor } from '../config/store-settings.js';
+import { CART_LINK_ID } from '../offers/cart-link.js';
+import { cartClickTarget } from '../offers/cart-click.js';
 
 const queries = { clickUrl: sql(import.meta.url, 'click-url'), recipient: sql(import.meta.url, 'unsubscribe-recipient') };
 
@@ -65,6 +67,12 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
   r.get('/c/:token', { schema: schemas.click }, async (req, reply) => {
     const token = deps().links.verify(req.params.token);
     if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
+    if (token.productId === CART_LINK_ID) {
+      const cart = await cartClickTarget(deps().pool, token.crossSellId, deps().config());
+      if (!cart) return reply.code(404).send({ error: 'unknown link' });
+      await deps().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, CART_LINK_ID]);
+      return reply.redirect(withUtm(cart.url, cart.settings.mail.utm), 302);
+    }
     const { rows } = await deps().pool.query<{ url: string | null; store: string }>(queries.clickUrl, [token.crossSellId, token.productId]);
     if (rows.length === 0) return reply.code(404).send({ error: 'unknown link' });
     // The store's own link hosts and UTM tags (config `stores`).

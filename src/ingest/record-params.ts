@@ -58,7 +58,7 @@ export interface RecordProductParams {
   source: string; deliveryId: string; store: string; topic: string; eventKey: Maybe<string>; payload: Maybe<Buffer>;
   productId: string; title: string; productType: Maybe<string>; vendor: Maybe<string>; tags: Maybe<string[]>;
   url: Maybe<string>; imageUrl: Maybe<string>; price: Maybe<string>; currency: Maybe<string>; available: Maybe<boolean>;
-  complements: Maybe<string>; upsells: Maybe<string[]>;
+  complements: Maybe<string>; upsells: Maybe<string[]>; variantId: Maybe<string>;
 }
 
 export function recordProductParams(
@@ -74,6 +74,7 @@ export function recordProductParams(
       ? JSON.stringify(p.complements.map((c) => ({ id: c.id, required: c.required ?? false })))
       : null,
     upsells: p.upsells ?? null,
+    variantId: p.variantId ?? null,
   };
 }
 

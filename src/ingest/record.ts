@@ -8,6 +8,7 @@ import type { ParsedDelivery } from './sources/source.js';
 import { customerKey } from '../domain/customer-key.js';
 import { normaliseEmail, storedEmail } from '../domain/email-address.js';
 import { namedSql, sql } from '../db/sql.js';
+import { attributeCodes } from '../offers/attribution.js';
 import { withTransaction } from '../db/transaction.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { StoreOwners } from './store-owners.js';
@@ -296,6 +297,7 @@ export class Recorder {
     const res = await this.run(db, name, text, values(recordOrderParams(delivery, w, { claimed, verdict, total, attributionWindowMs })));
     const row = res.rows[0] as RecordOrderRow;
     if (row.claimed === 0) return false;
+    if (o?.discountCodes?.length) await attributeCodes(db, delivery.store, w.orderId, o.discountCodes);
     if (row.cancelledId) outcome.unschedule.push(String(row.cancelledId));
     if (row.crossSell) {
       if (row.crossSell.status === 'scheduled') outcome.schedule.push({ crossSellId: String(row.crossSell.id), dueAt: new Date(row.crossSell.due_at!), fresh: true });

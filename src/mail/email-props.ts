@@ -4,7 +4,7 @@
 // for every send and every `aftercart preview`.
 import type { Config } from '../config/schema.js';
 import type { ChosenItem } from '../recommend/item-picker-interface.js';
-import type { CrossSellProps } from './render.js';
+import type { BundleOfferData, CrossSellProps } from './render.js';
 
 /** The part of a loaded cross-sell (workers/load-cross-sell.ts `LoadedCrossSell`) the email shows. */
 export interface CrossSellForEmail {
@@ -22,13 +22,19 @@ export interface EmailPropsInput {
   crossSell: CrossSellForEmail;
   items: LinkedItem[];
   unsubscribeUrl: string;
+  /**
+   * The bundle offer the worker decided (src/offers/prepare-offer.ts); null: none for this email.
+   * Absent (`preview`): the static code from config when there is one.
+   */
+  offer?: BundleOfferData | null;
 }
 
 export const DEFAULT_LOCALE = 'en-US';
 export const DEFAULT_CURRENCY = 'USD';
 
-export function emailProps({ config, crossSell, items, unsubscribeUrl }: EmailPropsInput): CrossSellProps {
-  const currency = (crossSell.currency ?? items.find((i) => i.currency)?.currency ?? DEFAULT_CURRENCY).trim().toUpperCase();
+export function emailProps(input: EmailPropsInput): CrossSellProps {
+  const { config, crossSell, items, unsubscribeUrl } = input;
+  const currency = emailCurrency(crossSell.currency, items);
   const { store } = config;
   return {
     store: { name: store.name, url: store.url, logoUrl: store.logoUrl, colors: store.colors, address: store.address },
@@ -48,9 +54,20 @@ export function emailProps({ config, crossSell, items, unsubscribeUrl }: EmailPr
       anchorTitle: i.anchorTitle,
       required: i.source === 'required',
     })),
-    bundle: config.recommend.bundle || null,
+    bundle: 'offer' in input ? (input.offer ?? null) : staticOffer(config.recommend.bundle),
     unsubscribeUrl,
   };
+}
+
+/** The order's currency, else the items', else USD: every price in the email is in it. */
+export function emailCurrency(orderCurrency: string | null, items: { currency?: string }[]): string {
+  return (orderCurrency ?? items.find((i) => i.currency)?.currency ?? DEFAULT_CURRENCY).trim().toUpperCase();
+}
+
+/** The static form's code without a priced bundle: what `preview` shows when no offer was decided. */
+function staticOffer(bundle: Config['recommend']['bundle']): BundleOfferData | null {
+  if (!bundle || bundle.codes.source !== 'static') return null;
+  return { percent: bundle.percent, amount: bundle.amount, code: bundle.codes.code };
 }
 
 function sameCurrency(itemCurrency: string | undefined | null, currency: string): boolean {

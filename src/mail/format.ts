@@ -80,3 +80,34 @@ export function formatList(items: readonly string[], locale: string): string {
   const lf = remember(listFormats, locale, () => new Intl.ListFormat(intlLocale(locale), { style: 'long', type: 'conjunction' }));
   return lf.format(items);
 }
+
+const dateFormats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.DateTimeFormat }>();
+
+/**
+ * A moment as the customer reads it in their zone: en-GB "Friday 6 December, 23:59",
+ * en-US "Friday, December 6, 11:59 PM", de "Freitag, 6. Dezember, 23:59". An unknown zone is UTC.
+ */
+export function formatDateTime(at: Date, timeZone: string, locale: string): string {
+  const zone = isZone(timeZone) ? timeZone : 'UTC';
+  const f = remember(dateFormats, `${locale}|${zone}`, () => ({
+    date: new Intl.DateTimeFormat(intlLocale(locale), { weekday: 'long', day: 'numeric', month: 'long', timeZone: zone }),
+    time: timeFormat(intlLocale(locale), zone),
+  }));
+  return `${f.date.format(at)}, ${f.time.format(at)}`;
+}
+
+function isZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "23:59", "00:59" on a 24-hour clock; "11:59 PM" where the locale reads 12 hours. */
+function timeFormat(locale: string, zone: string): Intl.DateTimeFormat {
+  const numeric = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: zone });
+  const h12 = ['h11', 'h12'].includes(numeric.resolvedOptions().hourCycle ?? '');
+  return h12 ? numeric : new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
+}

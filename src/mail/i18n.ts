@@ -19,6 +19,12 @@ export interface MailStrings {
   bundleTitle: string;
   bundleText(percent: string): string;
   bundleCodeLabel: string;
+  /** The bundle panel's price lines and its one-click button. */
+  bundleTotal: string;
+  bundlePrice: string;
+  bundleSaving(amount: string): string;
+  offerEnds(when: string): string;
+  addAllToCart: string;
   footer(storeName: string): string;
   unsubscribe: string;
 }
@@ -51,6 +57,11 @@ const en: MailStrings = {
   bundleTitle: 'Bundle offer',
   bundleText: (pct) => `Save ${pct} when you buy these together.`,
   bundleCodeLabel: 'Use this code at checkout:',
+  bundleTotal: 'Together',
+  bundlePrice: 'Bundle price',
+  bundleSaving: (amount) => `You save ${amount}`,
+  offerEnds: (when) => `Offer ends ${when}`,
+  addAllToCart: 'Add all to cart',
   footer: (store) => `You are receiving this email because you recently ordered from ${store}.`,
   unsubscribe: 'Unsubscribe',
 };
@@ -73,6 +84,11 @@ const de: MailStrings = {
   bundleTitle: 'Bundle-Angebot',
   bundleText: (pct) => `Sparen Sie ${pct}, wenn Sie diese Artikel zusammen kaufen.`,
   bundleCodeLabel: 'Geben Sie diesen Code an der Kasse ein:',
+  bundleTotal: 'Zusammen',
+  bundlePrice: 'Bundle-Preis',
+  bundleSaving: (amount) => `Sie sparen ${amount}`,
+  offerEnds: (when) => `Angebot endet ${when}`,
+  addAllToCart: 'Alle in den Warenkorb',
   footer: (store) => `Sie erhalten diese E-Mail, weil Sie kürzlich bei ${store} bestellt haben.`,
   unsubscribe: 'Abmelden',
 };
@@ -100,6 +116,11 @@ const fr: MailStrings = {
   bundleTitle: 'Offre groupée',
   bundleText: (pct) => `Économisez ${pct} en achetant ces articles ensemble.`,
   bundleCodeLabel: 'Utilisez ce code lors du paiement\u00a0:',
+  bundleTotal: 'Ensemble',
+  bundlePrice: 'Prix du lot',
+  bundleSaving: (amount) => `Vous économisez ${amount}`,
+  offerEnds: (when) => `Offre valable jusqu’au ${when}`,
+  addAllToCart: 'Tout ajouter au panier',
   footer: (store) => `Vous recevez cet e-mail car vous avez récemment commandé chez ${store}.`,
   unsubscribe: 'Se désabonner',
 };

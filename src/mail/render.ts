@@ -9,7 +9,7 @@ import CrossSell, { orderItems, type CrossSellProps } from '../../emails/CrossSe
 import { mailStrings } from './i18n.js';
 import { ellipsize, SUBJECT_MAX } from '../text/caps.js';
 
-export type { CrossSellProps, CrossSellItem } from '../../emails/CrossSell.js';
+export type { BundleOfferData, CrossSellProps, CrossSellItem } from '../../emails/CrossSell.js';
 
 export interface RenderedEmail {
   subject: string;

@@ -2,6 +2,7 @@
 // then where the rest went (skip reasons most frequent first), revenue, and the queue's head.
 import type { Stats } from './funnel.js';
 import { formatMeasure } from '../measure/format-measure.js';
+import { formatOfferStats } from '../offers/offer-stats.js';
 
 export function percent(part: number, whole: number): string {
   return whole > 0 ? `${((part / whole) * 100).toFixed(1)}%` : '–';
@@ -35,6 +36,7 @@ export function formatFunnel(s: Stats): string {
   const revenue = Object.entries(s.attributedRevenue);
   lines.push('', `  attributed revenue  ${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(', ') : 'none yet'}`
     + '  (net of refunds; bought after an email, not all because of it)');
+  if (s.offers) lines.push(...formatOfferStats(s.offers));
   if (s.measure) lines.push(...formatMeasure(s.measure));
   const sentLately = s.sentPerDay.reduce((sum, d) => sum + d.count, 0);
   if (s.sentPerDay.length) {

@@ -4,6 +4,7 @@
 import type pg from 'pg';
 import { sql } from '../db/sql.js';
 import { loadMeasure, type Measure } from '../measure/measure.js';
+import { loadOfferStats, type OfferStats } from '../offers/offer-stats.js';
 
 const queries = {
   funnel: sql(import.meta.url, 'funnel'),
@@ -54,6 +55,8 @@ export interface Stats {
   attributedRevenue: Record<string, string>;
   /** Emailed vs held-out customers and the incremental revenue, with 95% intervals (src/measure). */
   measure: Measure;
+  /** Bundle codes: issued, redeemed, revenue through codes, pools left (src/offers/offer-stats.ts). */
+  offers?: OfferStats;
   /** Emails sent per UTC day, zero-filled, oldest first. */
   sentPerDay: { day: string; count: number }[];
   /** The next scheduled sends (not limited by `since`). */
@@ -73,12 +76,13 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
   const store = opts.store ?? null;
   const since = opts.since ?? null;
   const { from, to } = chartRange(now, opts.since);
-  const [funnel, perDay, upcoming, failures, measure] = await Promise.all([
+  const [funnel, perDay, upcoming, failures, measure, offers] = await Promise.all([
     pool.query(queries.funnel, [store, since]),
     pool.query<{ day: string; count: number }>(queries.sentPerDay, [store, from, to]),
     pool.query<{ id: string; store: string; orderId: string; dueAt: Date | null }>(queries.upcoming, [store, LIST_LIMIT]),
     pool.query<{ id: string; store: string; orderId: string; reason: string; at: Date; attempts: number; reply: string | null }>(queries.recentFailures, [store, since, LIST_LIMIT]),
     loadMeasure(pool, { store, since, now, windowMs: opts.measureWindowMs }),
+    loadOfferStats(pool, { store, since }),
   ]);
   const f = funnel.rows[0];
   return {
@@ -102,6 +106,7 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
     converted: f.converted,
     attributedRevenue: Object.fromEntries(Object.entries(f.attributedRevenue as Record<string, string>).sort(([a], [b]) => a.localeCompare(b))),
     measure,
+    offers,
     sentPerDay: perDay.rows.map((r) => ({ day: r.day, count: Number(r.count) })),
     upcoming: upcoming.rows.map((r) => ({ id: r.id, store: r.store, orderId: r.orderId, dueAt: r.dueAt ? new Date(r.dueAt).toISOString() : null })),
     recentFailures: failures.rows.map((r) => ({ id: r.id, store: r.store, orderId: r.orderId, reason: r.reason, at: new Date(r.at).toISOString(),

@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ParsedMail } from 'mailparser';
 import type { TestApp } from '../support/app.js';
 import { headerValue, missing, type SmtpSink } from '../support/services.js';
+import { parseConfig } from '../../src/config/load.js';
 import {
   crossSellOf, hrefs, mailTo, orderEvent, plainSpaces, PUBLIC_URL, settled,  type CrossSellRow, storeSuite } from './support.js';
 
@@ -145,7 +146,7 @@ describe.skipIf(skip)('the email a customer receives (Postgres + Redis + SMTP)',
   describe('with recommend.bundle configured', () => {
     let mail: ParsedMail;
     beforeAll(async () => {
-      app.settings.config.recommend.bundle = { percent: 15, code: 'TOGETHER15' };
+      app.settings.config.recommend.bundle = parseConfig({ recommend: { bundle: { percent: 15, code: 'TOGETHER15' } } }).recommend.bundle;
       try {
         ({ mail } = await sendOne('2003', { email: 'bea@example.com', firstName: 'Bea' }));
       } finally {

@@ -46,7 +46,8 @@ describe('renderCrossSell with the preview props', () => {
 
   it('links every product only through its click-tracking href, in both parts', () => {
     const links = hrefs(mail.html);
-    const allowed = new Set([...preview.items.map((i) => i.href), preview.unsubscribeUrl, preview.store.url]);
+    const cart = preview.bundle ? preview.bundle.cartHref : undefined;
+    const allowed = new Set([...preview.items.map((i) => i.href), preview.unsubscribeUrl, preview.store.url, cart]);
     for (const h of links) expect(allowed).toContain(h);
     for (const i of preview.items) {
       expect(links.filter((h) => h === i.href)).toHaveLength(3); // image, title, button
@@ -75,7 +76,12 @@ describe('renderCrossSell with the preview props', () => {
   it('shows the bundle offer', () => {
     expect(mail.html).toContain('data-bundle-offer');
     expect(mail.text).toContain('Save 10% when you buy these together.');
-    expect(mail.text).toContain('PLAYMORE10');
+    expect(mail.text).toContain('PLAYMORE-7QX2K9');
+    // Each item's price, the total, the bundle price, the saving, the expiry in the customer's zone.
+    for (const s of ['$14.99', '$144.97', 'Bundle price', '$130.47', 'You save $14.50', 'Offer ends Saturday, December 5, 11:59 PM']) {
+      expect(mail.text!.replace(/[\u202f\u00a0]/g, ' ')).toContain(s);
+    }
+    expect(hrefs(mail.html).filter((h) => h === (preview.bundle && preview.bundle.cartHref))).toHaveLength(1);
   });
 
   it('uses inline styles only and is not pretty-printed', () => {

@@ -57,7 +57,21 @@ async function emailCases(): Promise<Record<string, string>> {
       item({ productId: 'C', title: 'Controller ohne Bild und ohne Preis', reasonCode: 'often_bought_with', anchorTitle: 'Console X Digital Edition' }),
     ],
   });
+  // The priced bundle panel (issue #18): long titles, a four-digit total, a long code, the cart button.
+  const bundle = props({
+    ...german,
+    bundle: {
+      percent: 12.5, code: 'WEIHNACHTSBUNDLE-7QX2K9ABCD',
+      items: [
+        { title: 'Ultrahochgeschwindigkeits-HDMI-2.1-Verbindungskabel-mit-Ethernet', price: '19.99' },
+        { title: 'Netzteil', price: '1249.00' },
+      ],
+      total: '1268.99', discounted: '1110.37', saving: '158.62', expiresAt: '2026-12-06T22:59:00Z', timezone: 'Europe/Berlin',
+      cartHref: 'https://aftercart.test/c/abc.def',
+    },
+  });
   return {
+    'email-bundle-de': (await renderCrossSell(bundle)).html,
     'email-en': (await renderCrossSell(english)).html,
     'email-de-worst-case': (await renderCrossSell(german)).html,
   };
@@ -84,7 +98,7 @@ describe.skipIf(!haveChromium)('layout in Chromium', () => {
     await browser?.close();
   });
 
-  const names = ['email-en', 'email-de-worst-case', 'unsubscribe-confirm-en', 'unsubscribe-done-de', 'unsubscribe-invalid-fr'];
+  const names = ['email-en', 'email-bundle-de', 'email-de-worst-case', 'unsubscribe-confirm-en', 'unsubscribe-done-de', 'unsubscribe-invalid-fr'];
   for (const name of names) {
     for (const width of WIDTHS) {
       it(`${name} fits ${width} px`, async () => {

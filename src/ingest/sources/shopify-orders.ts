@@ -63,6 +63,7 @@ export function shopifyOrder(body: Fields): Order {
     lines: body.objects('line_items').flatMap(orderLine),
     financialStatus: body.text('financial_status'),
     cancelledAt: body.time('cancelled_at'),
+    discountCodes: codesOf(body.objects('discount_codes')),
   });
 }
 
@@ -160,4 +161,10 @@ export function shopifyFulfillment(fulfillment: Fields, store: string): Canonica
 /** The latest of some UTC ISO times (they sort as text). */
 function latest(times: (string | undefined)[]): string | undefined {
   return times.filter((t): t is string => t !== undefined).sort().at(-1);
+}
+
+/** `discount_codes[].code`, or undefined when none (a bundle code makes the order its email's conversion). */
+function codesOf(entries: Fields[]): string[] | undefined {
+  const codes = entries.flatMap((e) => (e.text('code') ? [e.text('code')!] : []));
+  return codes.length > 0 ? codes.slice(0, 100) : undefined;
 }

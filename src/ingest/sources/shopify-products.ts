@@ -27,8 +27,17 @@ export function shopifyProductEvent(body: Fields, store: string): CanonicalEvent
     price: variants[0]?.decimal('price'),
     available: availability(body, variants),
     complements: complements(body),
+    variantId: firstAvailableVariant(variants),
   });
   return [{ type: 'product.upserted', data: { store, product } }];
+}
+
+/** The variant a cart link adds: the first that can be bought, else the first. */
+function firstAvailableVariant(variants: Fields[]): string | undefined {
+  const buyable = variants.find(
+    (v) => v.text('inventory_policy') === 'continue' || v.isNull('inventory_management') || (v.int('inventory_quantity') ?? 1) > 0,
+  );
+  return (buyable ?? variants[0])?.id('id');
 }
 
 /** Shopify sends tags as one comma-separated string ("a, b"); a list is accepted too. */

@@ -66,6 +66,10 @@ function wooOrder(body: Fields, status: string | undefined, modifiedAt: string |
     lines: lines.map((l) => l.line),
     financialStatus: status, // WooCommerce's order status, verbatim
     cancelledAt: status === 'cancelled' ? modifiedAt : undefined,
+    // coupon_lines[].code: a bundle code makes the order its email's conversion.
+    discountCodes: ((codes) => (codes.length > 0 ? codes.slice(0, 100) : undefined))(
+      body.objects('coupon_lines').flatMap((c) => (c.text('code') ? [c.text('code')!] : [])),
+    ),
   });
   return { order, returnedLines: lines.map((l) => l.returned) };
 }

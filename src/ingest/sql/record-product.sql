@@ -20,6 +20,7 @@
 -- $16 available: boolean, or null
 -- $17 complements: jsonb [{id, required}], or null
 -- $18 upsells: text[] of product ids, or null
+-- $19 variantId: the first variant that can be bought (for cart links), or null
 --
 -- Returns one row when the delivery was new (the product written), none for a duplicate.
 WITH claim AS (
@@ -28,8 +29,10 @@ WITH claim AS (
   ON CONFLICT DO NOTHING
   RETURNING 1
 )
-INSERT INTO products (store, product_id, title, product_type, vendor, tags, url, image_url, price, currency, available, complements, upsells)
-SELECT $3, $7, $8, $9, $10, coalesce($11::text[], '{}'), $12, $13, $14, $15, coalesce($16, true), coalesce($17::jsonb, '[]'), coalesce($18::text[], '{}')
+INSERT INTO products (store, product_id, title, product_type, vendor, tags, url, image_url, price, currency, available, complements, upsells,
+                      variant_id)
+SELECT $3, $7, $8, $9, $10, coalesce($11::text[], '{}'), $12, $13, $14, $15, coalesce($16, true), coalesce($17::jsonb, '[]'), coalesce($18::text[], '{}'),
+       $19
 FROM claim
 ON CONFLICT (store, product_id) DO UPDATE SET
   title        = excluded.title,
@@ -43,5 +46,6 @@ ON CONFLICT (store, product_id) DO UPDATE SET
   available    = CASE WHEN $16::boolean IS NULL THEN products.available ELSE excluded.available END,
   complements  = CASE WHEN $17::jsonb IS NULL THEN products.complements ELSE excluded.complements END,
   upsells      = CASE WHEN $18::text[] IS NULL THEN products.upsells ELSE excluded.upsells END,
+  variant_id   = coalesce(excluded.variant_id, products.variant_id),
   updated_at   = now()
 RETURNING 1;

@@ -80,10 +80,19 @@ describe('Shopify products', () => {
             url: '/products/example-t-shirt', // a page of the store: ingest puts it under store.url
             price: '19.99',
             available: true, // active, published, 75 in stock
+            variantId: '642667041472714000', // the first variant that can be bought: a cart link adds it
           },
         },
       },
     ]);
+  });
+
+  it('the cart link’s variant is the first that can be bought (sold out and tracked ones passed over)', () => {
+    const body = JSON.parse(fixture('shopify-products-create.json').toString('utf8')) as { variants: Record<string, unknown>[] };
+    body.variants[0]!.inventory_quantity = 0;
+    body.variants[0]!.inventory_management = 'shopify';
+    const { events } = parse('products/create', Buffer.from(JSON.stringify(body)));
+    expect((events[0] as { data: { product: { variantId?: string } } }).data.product.variantId).toBe('757650484644203900');
   });
 
   it('reads complements from the Search & Discovery metafield when the payload carries it', () => {

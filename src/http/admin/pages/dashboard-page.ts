@@ -70,7 +70,21 @@ function funnel(s: Stats): Html {
 <span>Failed: <b>${s.failed}</b></span>
 ${s.served ? html`<span>Orders covered by another order's email: <b>${s.served}</b></span>` : ''}
 ${s.heldOut ? html`<span>Held out (measurement group): <b>${s.heldOut}</b></span>` : ''}
-</div></section>`;
+</div>${s.offers ? offersAside(s.offers) : ''}</section>`;
+}
+
+/** Bundle codes beside the window figure: issued, redeemed, revenue through codes, pools left. */
+function offersAside(o: NonNullable<Stats['offers']>): Html | string {
+  const pools = Object.entries(o.poolLeft);
+  if (o.codesIssued === 0 && o.withoutPanel === 0 && pools.length === 0) return '';
+  const revenue = Object.entries(o.revenueThroughCodes);
+  return html`<div class="aside" data-figure="offers">
+<span>Bundle codes issued: <b>${o.codesIssued}</b></span>
+<span>Redeemed: <b>${o.codesRedeemed}</b></span>
+<span>Revenue through codes: <b>${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(' · ') : 'none yet'}</b></span>
+${o.withoutPanel ? html`<span>Sent without the bundle panel: <b>${o.withoutPanel}</b> (${Object.entries(o.withoutPanelReasons).map(([r, n]) => `${r} ${n}`).join(', ')})</span>` : ''}
+${pools.map(([store, n]) => html`<span class="${n < 100 ? 'bad' : ''}" data-pool="${store}">Codes left in ${store}'s pool: <b>${n}</b>${n < 100 ? ' — below 100, import more' : ''}</span>`)}
+</div>`;
 }
 
 function skipTable(s: Stats): Html {
