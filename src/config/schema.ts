@@ -48,8 +48,9 @@ export const timingSchema = z
     /** Which line's rule decides for a multi-line order: the most valuable matching line. */
     ruleChoice: z.enum(['most-valuable-line', 'earliest', 'latest']).default('most-valuable-line'),
     quietHours: z
-      .union([z.literal(false), z.object({ start: clock, end: clock }).strict()])
-      .default({ start: '21:00', end: '08:00' }),
+      // spread: sends held overnight leave over this long after `end`, not all at once.
+      .union([z.literal(false), z.object({ start: clock, end: clock, spread: duration.prefault('1h') }).strict()])
+      .prefault({ start: '21:00', end: '08:00' }),
     // Checked at start-up: a misspelt zone would otherwise fall back to UTC without a word.
     timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' }).default('UTC'),
     frequencyCap: z
