@@ -153,6 +153,8 @@ export const ingestSchema = z
     bodyLimit: z.number().int().positive().default(1_048_576),
     /** How long raw payloads are kept for debugging; never logged. */
     payloadRetention: duration.prefault('7d'),
+    /** How long a delivery's id is kept to answer its redeliveries as duplicates (rows then deleted). */
+    deliveryRetention: duration.prefault('30d'),
   })
   .strict();
 
