@@ -12,7 +12,7 @@ export default defineConfig({
       { when: { productType: ['Video Game Console'] }, after: 'order', delay: '2h' },
       { when: { tags: ['gift-card'] }, skip: true },
     ],
-    quietHours: { start: '21:00', end: '08:00' },
+    quietHours: { start: '21:00', end: '08:00', spread: '1h' },
     timezone: 'UTC',
     frequencyCap: { max: 1, per: '14d' },
     expireAfter: '30d',

@@ -10,6 +10,8 @@ import { QUEUE_NAME } from '../src/queue/cross-sell-queue.js';
 import { runLoad, round } from './load.js';
 import { benchConfigFile } from './config.js';
 import { benchParseLongNumbers } from './parse.js';
+import { growthPer, relationSizes } from './growth.js';
+import pg from 'pg';
 
 const FIXTURE = new URL('../../shared/fixtures/webhooks/shopify-orders-create.json', import.meta.url);
 const SECRET = 'bench-shopify-secret';
@@ -54,7 +56,9 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
   const baseline = await startChild(fork(new URL('./baseline-server.ts', import.meta.url).pathname, [], {
     env: { ...process.env, ...env, PORT: '0', QUEUE_PREFIX: prefixes.baseline }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   }), true);
+  const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 });
   try {
+    const sizesBefore = await relationSizes(pool);
     const total = Math.round(opts.seconds * 3_500);
     const warm = bodies(2_000);
     await runLoad({ port: server.port, next: (i) => warm[i]!, total: warm.length, concurrency: 16 });
@@ -62,6 +66,9 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
     const sustained = await runLoad({ port: server.port, next: (i) => list[i]!, total, concurrency: 32 });
     const paced = bodies(1_000 * Math.min(opts.seconds, 5));
     const at1000 = await runLoad({ port: server.port, next: (i) => paced[i]!, total: paced.length, concurrency: 64, rate: 1_000 });
+    // Every order the server took, on disk: its rows in each table, indexes and the raw payload.
+    const orders = warm.length + total + paced.length - sustained.errors - at1000.errors;
+    const postgresPerOrder = growthPer(sizesBefore, await relationSizes(pool), orders);
     const baseBody = { path: '/baseline', headers: { 'content-type': 'application/json' }, body: list[0]!.body };
     await runLoad({ port: baseline.port, next: () => baseBody, total: 2_000, concurrency: 16 });
     const base = await runLoad({ port: baseline.port, next: () => baseBody, total, concurrency: 32 });
@@ -74,8 +81,10 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
       baselinePerSec: base.perSec,
       ratioToBaseline: round(sustained.perSec / base.perSec),
       parseLongNumbers1MiBMs,
+      postgresPerOrder,
     };
   } finally {
+    await pool.end();
     server.child.kill('SIGTERM');
     baseline.child.kill('SIGTERM');
     const connection = connectRedis(env.REDIS_URL, { maxRetriesPerRequest: null });

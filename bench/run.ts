@@ -8,7 +8,9 @@ import { benchSend } from './send.js';
 import { benchQueue } from './queue.js';
 import { eraseBenchData } from './stores.js';
 import { migrate } from '../src/db/migrate.js';
+import path from 'node:path';
 import pg from 'pg';
+import { installSecret, openAddressKey } from '../src/privacy/address-key.js';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, seconds: { type: 'string', default: '10' } } });
 const parts = values.only ? values.only.split(',') : ['ingest', 'send', 'recommend', 'queue'];
@@ -26,6 +28,10 @@ const result: Record<string, unknown> = { machine: { cpus: os.cpus().length, nod
 // took 51 s instead of 15).
 const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 2 });
 await migrate(pool);
+// The address key the bench's `serve` and `work` children use (they share this env and cwd): the
+// send part seeds customer keys with it, so the worker takes the path real orders take.
+const dataDir = path.resolve(process.env.AFTERCART_DATA_DIR ?? './.aftercart');
+await openAddressKey(pool, await installSecret(process.env.LINK_SECRET, dataDir));
 const settle = async () => {
   await eraseBenchData(pool);
   await pool.query('VACUUM (ANALYZE)');

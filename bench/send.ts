@@ -14,6 +14,8 @@ import CrossSell from '../emails/CrossSell.js';
 import { round } from './load.js';
 import { benchConfigFile } from './config.js';
 import { cpuSnapshot, pidsNamed } from './process-cpu.js';
+import { growthPer, relationSizes } from './growth.js';
+import { customerKey } from '../src/domain/customer-key.js';
 
 export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }, opts: { emails: number }) {
   const renders = await renderOnly(3);
@@ -27,6 +29,7 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
   const smtpOnly = await sendOnly(`smtp://127.0.0.1:${port}`, 3_000);
   const prefix = `{bench${randomBytes(3).toString('hex')}}`;
   const queue = await openQueue({ redisUrl: env.REDIS_URL, prefix, db: { pool, url: env.DATABASE_URL, embedded: false, close: async () => {} } });
+  const sizesBefore = await relationSizes(pool);
   await queue.queue.addBulk(ids.map((id) => ({ name: 'deliver', data: { crossSellId: id }, opts: { jobId: jobIdFor(id), removeOnComplete: true, attempts: 3 } })));
   // BENCH_PROFILE_DIR=dir writes the worker's CPU profile there (open it in Chrome DevTools);
   // BENCH_CONCURRENCY sets the worker's WORKER_CONCURRENCY (20 by default).
@@ -57,6 +60,8 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
               count(*) FILTER (WHERE status <> 'sent')::int AS unsent
          FROM cross_sells WHERE store = $1`, [store]);
     const sentCount = rows[0].n - rows[0].unsent;
+    // What sending adds on disk: the outcome written on each cross-sell (a new row version).
+    const postgresPerSentEmail = growthPer(sizesBefore, await relationSizes(pool), sentCount);
     const emailsPerSec = sentCount > 1 ? Math.round((sentCount - 1) / Math.max(rows[0].span, 0.001)) : 0;
     return {
       emails: rows[0].n,
@@ -70,6 +75,7 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
       // One thread that must render and send each email can do at most this many per second.
       renderPlusSendPerSec: Math.round(1000 / (1000 / renders.perSec + smtpOnly.cpuMsPerEmail)),
       cpuMsPerEmail,
+      postgresPerSentEmail,
     };
   } finally {
     // The worker goes first: a sink gone under its pooled connections would fail sends in flight.
@@ -139,10 +145,11 @@ async function seed(pool: pg.Pool, store: string, n: number): Promise<string[]> 
             ($1, 'P4', 'Pro Controller', 'Controller', 69.99, 'USD', 'https://shop.example/p/4', 'https://shop.example/i/4.png', '[]')`,
     [store],
   );
+  // Keys as ingest makes them, keyed with the install's secret (src/domain/customer-key.ts): the
+  // worker then reads each customer's figures with its cross-sell, as it does for real orders.
+  const keys = Array.from({ length: n }, (_, i) => customerKey({ email: `buyer${i + 1}@example.com` })!);
   await pool.query(
-    // Keys as ingest makes them: 'e-' + the address's hash (src/domain/customer-key.ts).
-    `WITH n AS (SELECT g, 'e-' || left(encode(sha256(convert_to('buyer' || g || '@example.com', 'UTF8')), 'hex'), 40) AS key
-                FROM generate_series(1, $2::int) g),
+    `WITH n AS (SELECT g, ($3::text[])[g] AS key FROM generate_series(1, $2::int) g),
      c AS (INSERT INTO customers (store, customer_key, email, first_name, locale, marketing_consent)
            SELECT $1, key, 'buyer' || g || '@example.com', 'Buyer', 'en-US', true FROM n),
      o AS (INSERT INTO orders (store, order_id, customer_key, created_at, currency, shipping_country, total)
@@ -151,7 +158,7 @@ async function seed(pool: pg.Pool, store: string, n: number): Promise<string[]> 
            SELECT $1, 'O' || g, 1, 'P1', 'Console X', 'Video Game Console', 1, 399 FROM n)
      INSERT INTO cross_sells (store, order_id, customer_key, status, due_at)
      SELECT $1, 'O' || g, key, 'scheduled', now() - interval '1 minute' FROM n`,
-    [store, n],
+    [store, n, keys],
   );
   // A store in steady state has planner statistics; a bulk seed must refresh them.
   await pool.query('ANALYZE customers, orders, order_lines, cross_sells, products');

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Settings } from './config/load.js';
 import { openDatabase, reserveDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
-import { openQueue, type QueueBackend, type CrossSellJob } from './queue/cross-sell-queue.js';
+import { openQueue, sendLimiter, type QueueBackend, type CrossSellJob } from './queue/cross-sell-queue.js';
 import { Reconciler } from './queue/reconciler.js';
 import { Recorder } from './ingest/record.js';
 import { linkPolicy } from './links/safe-url.js';
@@ -109,7 +109,8 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
     const longPool = long?.pool ?? db.pool;
     if (parts.migrate) await migrate(longPool);
     const queue = await openQueue({
-      redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, db, retry: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS },
+      redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, db,
+      retry: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, keepCompleted: env.JOB_KEEP_COMPLETED, keepFailed: env.JOB_KEEP_FAILED },
       onError: throttledErrors(log),
     });
     // One install secret signs links and keys addresses (src/privacy/address-key.ts).
@@ -128,12 +129,13 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
     const reconciler = new Reconciler({
       pool: db.pool, queue, log, expireAfterMs: () => settings.config.timing.expireAfter,
       payloadRetentionMs: () => settings.config.ingest.payloadRetention,
+      deliveryRetentionMs: () => settings.config.ingest.deliveryRetention,
     });
     const mailer = createMailer({
       smtpUrl: env.SMTP_URL,
       outboxDir: path.join(dataDir, 'outbox'),
       maxConnections: settings.config.mail.maxConnections,
-      rateLimit: settings.config.mail.rateLimit,
+      // mail.rateLimit is the queue's limiter (sendLimiter), shared by every worker process.
       rateDeltaMs: settings.config.mail.rateDelta,
       dkim: env.DKIM_PRIVATE_KEY && env.DKIM_DOMAIN && env.DKIM_SELECTOR
         ? { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey: env.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
@@ -148,7 +150,8 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
         items: new PostgresItemPicker(db.pool, config, !db.embedded), learned: (store) => learned.get(store), prepared: !db.embedded,
         codeApis: codeApisFromEnv(env),
       });
-      const worker = queue.createWorker(processor, { concurrency: env.WORKER_CONCURRENCY });
+      const limiter = sendLimiter(settings.config.mail);
+      const worker = queue.createWorker(processor, { concurrency: env.WORKER_CONCURRENCY, limiter });
       worker.on('failed', (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'cross-sell job failed'));
       app.workers.push(worker);
       // Learned co-purchase keeps up with new orders by a periodic rebuild of changed stores.

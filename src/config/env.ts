@@ -67,6 +67,9 @@ export const envSchema = z.object({
   // A send job's attempts and the first of its exponential back-offs (tests shorten them).
   JOB_ATTEMPTS: z.coerce.number().int().positive().default(8),
   JOB_BACKOFF_MS: z.coerce.number().int().min(0).default(2_000),
+  // Finished jobs kept in the queue (newest first); 0 removes a job as it finishes.
+  JOB_KEEP_COMPLETED: z.coerce.number().int().min(0).default(0),
+  JOB_KEEP_FAILED: z.coerce.number().int().min(0).default(1_000),
 }).superRefine((env, ctx) => {
   // BullMQ's scripts touch several keys at once: on a cluster they must share one slot.
   if (env.REDIS_URL && isClusterUrl(env.REDIS_URL) && !hasHashTag(env.QUEUE_PREFIX)) {

@@ -49,8 +49,9 @@ export const timingSchema = z
     /** Which line's rule decides for a multi-line order: the most valuable matching line. */
     ruleChoice: z.enum(['most-valuable-line', 'earliest', 'latest']).default('most-valuable-line'),
     quietHours: z
-      .union([z.literal(false), z.object({ start: clock, end: clock }).strict()])
-      .default({ start: '21:00', end: '08:00' }),
+      // spread: sends held overnight leave over this long after `end`, not all at once.
+      .union([z.literal(false), z.object({ start: clock, end: clock, spread: duration.prefault('1h') }).strict()])
+      .prefault({ start: '21:00', end: '08:00' }),
     // Checked at start-up: a misspelt zone would otherwise fall back to UTC without a word.
     timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' }).default('UTC'),
     frequencyCap: z
@@ -188,6 +189,8 @@ export const ingestSchema = z
     bodyLimit: z.number().int().positive().default(1_048_576),
     /** How long raw payloads are kept for debugging; never logged. */
     payloadRetention: duration.prefault('7d'),
+    /** How long a delivery's id is kept to answer its redeliveries as duplicates (rows then deleted). */
+    deliveryRetention: duration.prefault('30d'),
   })
   .strict();
 

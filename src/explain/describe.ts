@@ -61,9 +61,16 @@ function skipReason(e: Explanation, config: Config): string {
   }
 }
 
+type QuietMove = { kind?: string; from?: string; to?: string; offsetMs?: number; spreadMs?: number };
+
 function quietMove(e: Explanation): string {
-  const moved = (e.adjustments as { kind?: string; from?: string; to?: string }[]).find((a) => a.kind === 'quiet_hours');
-  return moved?.from && moved.to ? `; moved out of quiet hours from ${inZone(moved.from, e.timezone)} to ${inZone(moved.to, e.timezone)}` : '';
+  const moved = (e.adjustments as QuietMove[]).find((a) => a.kind === 'quiet_hours');
+  if (!moved?.from || !moved.to) return '';
+  // Held sends leave spread after the window's end: say how far into that spread this one is.
+  const spread = moved.spreadMs && moved.offsetMs !== undefined
+    ? ` (${Math.floor(moved.offsetMs / 60_000)} min after they end: held sends are spread over ${formatDuration(moved.spreadMs)})`
+    : '';
+  return `; moved out of quiet hours from ${inZone(moved.from, e.timezone)} to ${inZone(moved.to, e.timezone)}${spread}`;
 }
 
 function retrying(e: Explanation): string {

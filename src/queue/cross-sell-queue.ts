@@ -22,10 +22,27 @@ export interface QueueBackend {
   /** Adds (or re-times) the delayed job of one cross-sell; `fresh`: no job can exist yet. */
   schedule(crossSellId: string, dueAt: Date, opts?: { fresh?: boolean }): Promise<void>;
   remove(crossSellId: string): Promise<void>;
-  createWorker(processor: Processor<CrossSellJob>, opts: { concurrency: number; lockDuration?: number }): Worker<CrossSellJob>;
+  createWorker(processor: Processor<CrossSellJob>, opts: WorkerOptions): Worker<CrossSellJob>;
   /** True when the queue answers (readiness). */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+export interface WorkerOptions {
+  concurrency: number;
+  lockDuration?: number;
+  /** At most `max` jobs start per `duration` ms across every worker of the queue (see sendLimiter). */
+  limiter?: { max: number; duration: number };
+}
+
+/**
+ * mail.rateLimit per mail.rateDelta as BullMQ's limiter, which is the queue's (a key in Redis, a
+ * row in the PostgreSQL backend), so it holds across all worker processes. Evenly spaced (one job
+ * per rateDelta / rateLimit, rounded up) rather than a burst of rateLimit at the start of each
+ * window: two bursts either side of a window's edge would double the rate a provider sees.
+ */
+export function sendLimiter(mail: { rateLimit?: number; rateDelta: number }): WorkerOptions['limiter'] {
+  return mail.rateLimit ? { max: 1, duration: Math.ceil(mail.rateDelta / mail.rateLimit) } : undefined;
 }
 
 export interface QueueOptions {
@@ -45,6 +62,9 @@ const ignore: ErrorSink = () => {};
 export interface JobRetry {
   attempts: number;
   backoffMs: number;
+  /** Finished jobs kept (JOB_KEEP_COMPLETED, JOB_KEEP_FAILED); 0 removes each as it finishes. */
+  keepCompleted?: number;
+  keepFailed?: number;
 }
 
 export async function openQueue(opts: QueueOptions): Promise<QueueBackend> {
@@ -58,10 +78,13 @@ type JobDefaults = ReturnType<typeof jobDefaults>;
 const jobDefaults = (retry: JobRetry) => ({
   attempts: retry.attempts,
   backoff: { type: 'exponential', delay: retry.backoffMs },
-  // Completed jobs are dropped: "one email per order" is a unique row in Postgres, not a job id.
-  removeOnComplete: true,
-  removeOnFail: 1_000,
+  // Completed jobs are dropped by default: "one email per order" is a unique row in Postgres, not
+  // a job id. BullMQ trims each finished set to its count as jobs finish, on either backend.
+  removeOnComplete: keep(retry.keepCompleted ?? 0),
+  removeOnFail: keep(retry.keepFailed ?? 1_000),
 });
+
+const keep = (count: number): true | { count: number } => (count === 0 ? true : { count });
 
 async function scheduleJob(queue: Queue<CrossSellJob>, defaults: JobDefaults, crossSellId: string, dueAt: Date, fresh = false): Promise<void> {
   const jobId = jobIdFor(crossSellId);
@@ -101,11 +124,13 @@ function openRedisQueue(url: string, prefix: string, defaults: JobDefaults, onEr
     queue,
     schedule: (id, dueAt, opts) => scheduleJob(queue, defaults, id, dueAt, opts?.fresh),
     remove: (id) => removeJob(queue, id),
-    createWorker(processor, { concurrency, lockDuration }) {
+    createWorker(processor, { concurrency, lockDuration, limiter }) {
       const wc = connectRedis(url, { maxRetriesPerRequest: null });
       wc.on('error', (err: Error) => onError('redis', err));
       workerConnections.push(wc);
-      const worker = new Worker<CrossSellJob>(QUEUE_NAME, processor, { connection: wc, prefix, concurrency, ...(lockDuration ? { lockDuration } : {}) });
+      const worker = new Worker<CrossSellJob>(QUEUE_NAME, processor, {
+        connection: wc, prefix, concurrency, ...(lockDuration ? { lockDuration } : {}), ...(limiter ? { limiter } : {}),
+      });
       worker.on('error', (err: Error) => onError('worker', err));
       return worker;
     },
@@ -165,8 +190,9 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: E
       if (db.embedded) await wake();
     },
     remove: (id) => removeJob(queue, id),
-    createWorker(processor, { concurrency, lockDuration }) {
-      const worker = new pg.Worker<CrossSellJob>(QUEUE_NAME, processor, { connection, concurrency, ...(lockDuration ? { lockDuration } : {}) }) as unknown as Worker<CrossSellJob>;
+    createWorker(processor, { concurrency, lockDuration, limiter }) {
+      const options = { connection, concurrency, ...(lockDuration && { lockDuration }), ...(limiter && { limiter }) };
+      const worker = new pg.Worker<CrossSellJob>(QUEUE_NAME, processor, options) as unknown as Worker<CrossSellJob>;
       worker.on('error', (err: Error) => onError('worker', err));
       workers.push(worker);
       // Another process (or a delayed job coming due) may need a nudge on the embedded database.

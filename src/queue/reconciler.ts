@@ -1,7 +1,8 @@
 // Postgres is the record; the queue only carries timing. The reconciler puts back what the
 // queue lost or never got (Redis down during a webhook, a crash between commit and add, a job
 // whose attempts ran out while Postgres was down: schedule() replaces a finished job),
-// gives up on waits that outlived `expireAfter`, and fails sends interrupted mid-SMTP.
+// gives up on waits that outlived `expireAfter`, fails sends interrupted mid-SMTP, and drops
+// what would grow without bound (raw payloads, old delivery ids) past their retention.
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { QueueBackend } from './cross-sell-queue.js';
@@ -22,6 +23,8 @@ export interface ReconcilerOptions {
   expireAfterMs: () => number;
   /** ingest.payloadRetention: raw payloads older than this are dropped. */
   payloadRetentionMs?: () => number;
+  /** ingest.deliveryRetention: delivery rows (redelivery ids) older than this are deleted. */
+  deliveryRetentionMs?: () => number;
   intervalMs?: number;
   /**
    * A send whose SMTP DATA began this long ago without an outcome was interrupted (a live worker
@@ -61,6 +64,25 @@ export class Reconciler {
     return res.rowCount ?? 0;
   }
 
+  /**
+   * Deletes deliveries older than ingest.deliveryRetention, a batch at a time so a first sweep
+   * over a large backlog holds no long lock; returns how many. A redelivery of one is then new
+   * again, which changes nothing: orders, refunds and cross-sells are unique by their own ids.
+   */
+  async sweepDeliveries(batch = 5_000): Promise<number> {
+    if (!this.opts.deliveryRetentionMs) return 0;
+    let deleted = 0;
+    for (;;) {
+      const res = await this.opts.pool.query(
+        `DELETE FROM deliveries WHERE ctid = ANY (ARRAY(
+           SELECT ctid FROM deliveries WHERE received_at < now() - make_interval(secs => $1::bigint / 1000) LIMIT $2))`,
+        [this.opts.deliveryRetentionMs(), batch],
+      );
+      deleted += res.rowCount ?? 0;
+      if ((res.rowCount ?? 0) < batch) return deleted;
+    }
+  }
+
   /** One sweep; returns how many jobs it (re-)added. */
   async pass(): Promise<number> {
     if (this.running) return 0;
@@ -73,7 +95,10 @@ export class Reconciler {
       await pool.query(q.failInterrupted, [sendingTimeoutMs]);
       await pool.query(q.releaseExpiredClaims, [sendingTimeoutMs]);
       // Raw payloads are kept only for the configured retention (every few minutes is enough).
-      if (Date.now() - this.lastPayloadSweep > 5 * 60_000) await this.sweepPayloads();
+      if (Date.now() - this.lastPayloadSweep > 5 * 60_000) {
+        await this.sweepPayloads();
+        await this.sweepDeliveries();
+      }
       if (!(await queue.ping())) return 0;
       const full = this.missed;
       this.missed = false;

@@ -89,7 +89,7 @@ function evaluate(c: Candidate, ctx: Context): TimingDecision {
   // is kept (even after moving), so the decision depends only on the order, never on when it is
   // computed. The sender delivers past-due mail at once.
   const quiet = applyQuietHours(raw, ctx.timing.quietHours, ctx.timezone);
-  if (quiet.moved) adjustments.push({ kind: 'quiet_hours', from: iso(raw, ctx.timezone), to: iso(quiet.at, ctx.timezone) });
+  if (quiet.moved) adjustments.push(quietAdjustment(raw, quiet, ctx));
   return {
     status: 'scheduled',
     dueAt: quiet.at,
@@ -101,6 +101,14 @@ function evaluate(c: Candidate, ctx: Context): TimingDecision {
     adjustments,
     ...(learned && { learned }),
   };
+}
+
+/** The move as `explain` shows it: from, to, and when spread, the window's end and the share after it. */
+function quietAdjustment(raw: Date, quiet: ReturnType<typeof applyQuietHours>, ctx: Context): Adjustment {
+  const spreadMs = ctx.timing.quietHours === false ? 0 : ctx.timing.quietHours.spread;
+  const move = { kind: 'quiet_hours' as const, from: iso(raw, ctx.timezone), to: iso(quiet.at, ctx.timezone) };
+  if (!spreadMs || !quiet.end) return move;
+  return { ...move, end: iso(quiet.end, ctx.timezone), offsetMs: quiet.offsetMs ?? 0, spreadMs };
 }
 
 const iso = (d: Date, zone: string): string => DateTime.fromJSDate(d, { zone }).toISO() ?? d.toISOString();

@@ -41,7 +41,8 @@ export interface TimingInput {
 }
 
 export type Adjustment =
-  | { kind: 'quiet_hours'; from: string; to: string }
+  /** `end`: when the quiet window ended; `offsetMs`: the spread's share after it (0 when none). */
+  | { kind: 'quiet_hours'; from: string; to: string; end?: string; offsetMs?: number; spreadMs?: number }
   | { kind: 'learned_floor' | 'learned_ceiling' | 'learned_fallback'; ms: number };
 
 export interface RuleRef {

@@ -18,7 +18,7 @@ describe('configuration', () => {
     const c = parseConfig({});
     expect(c.timing.default).toEqual({ after: 'fulfilled', delay: 3 * 86_400_000 });
     expect(c.timing.frequencyCap).toEqual({ max: 1, per: 14 * 86_400_000 });
-    expect(c.timing.quietHours).toEqual({ start: '21:00', end: '08:00' });
+    expect(c.timing.quietHours).toEqual({ start: '21:00', end: '08:00', spread: 3_600_000 });
     expect(c.eligibility.returns).toEqual({ maxRate: 0.3, minOrders: 2, lookback: 365 * 86_400_000 });
     expect(c.recommend.maxItems).toBe(3);
   });

@@ -4,7 +4,7 @@
 // the other worker (BullMQ hands it the stalled job once the lock and the claim's lease run out);
 // one whose DATA had begun is ambiguous and ends failed/interrupted. And a server that reads the
 // whole message and closes the connection without an answer gets one copy, never a retry's second.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -13,35 +13,13 @@ import pg from 'pg';
 import { EVENTS_SECRET, postEvent, sampleProducts, type TestApp } from '../support/app.js';
 import { freshDatabase, missing, services, sleep, startSmtpSink, tempDir, uniquePrefix, until, type SmtpSink } from '../support/services.js';
 import { crossSellOf, deliveryConfig, orderEvent, PUBLIC_URL, settled, storeSuite } from './support.js';
-import { freePort } from '../support/processes.js';
+import { freePort, launch, stopped } from '../support/processes.js';
 
 const skip = missing('postgres', 'redis');
 const root = new URL('../../', import.meta.url).pathname;
 const bin = path.join(root, 'bin/aftercart.mjs');
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
 const ORDERS = 120;
-
-/** An `aftercart` process; `output` keeps what it printed, `running` resolves on its "running" line. */
-function launch(command: string, env: NodeJS.ProcessEnv) {
-  const child = spawn('node', [bin, command], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const running = new Promise<void>((resolve, reject) => {
-    const seen = (d: Buffer) => {
-      output = (output + d.toString()).slice(-20_000);
-      if (output.includes('aftercart running')) resolve();
-    };
-    child.stdout!.on('data', seen);
-    child.stderr!.on('data', seen);
-    child.once('exit', (code) => reject(new Error(`aftercart ${command} exited (${code}): ${output}`)));
-  });
-  running.catch(() => {});
-  return { child, running, output: () => output };
-}
-
-function stopped(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 interface Row { order_id: string; status: string; reason: string | null; attempts: number; email: string }
 

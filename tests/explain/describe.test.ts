@@ -37,6 +37,20 @@ describe('describeDecision', () => {
     );
   });
 
+  it('a quiet-hours move spread after the window says how far into the spread it leaves', () => {
+    const e = of({
+      status: 'scheduled', dueAt: '2026-11-21T13:30:00.000Z', timezone: 'America/New_York', trigger: 'order',
+      rule: { index: 0, name: 'consoles', matchedLine: 'P1' }, timing: { delayMs: 7_200_000 },
+      adjustments: [{ kind: 'quiet_hours', from: '2026-11-21T02:30:00.000-05:00', to: '2026-11-21T08:30:00.000-05:00',
+        end: '2026-11-21T08:00:00.000-05:00', offsetMs: 1_800_000, spreadMs: 3_600_000 }],
+    });
+    expect(describeDecision(e, config)).toBe(
+      'Due Sat 21 Nov 2026 08:30 America/New_York (rule 1: consoles (product P1), after the order + 2h); ' +
+        'moved out of quiet hours from Sat 21 Nov 2026 02:30 America/New_York to Sat 21 Nov 2026 08:30 America/New_York ' +
+        '(30 min after they end: held sends are spread over 1h)',
+    );
+  });
+
   it('service load, open tickets and the frequency cap with their limits', () => {
     expect(describeDecision(of({ status: 'skipped', reason: 'high_service_load', figures: { ticketsPerOrder: 2.5, serviceOrders: 2 } }), config))
       .toBe('Skipped: 2.50 support tickets per order (limit 1) over 2 orders in 180 days');

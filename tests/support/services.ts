@@ -48,6 +48,8 @@ export interface SmtpSink {
   messages: ParsedMail[];
   /** The SMTP envelope of each message in `messages`, in the same order. */
   envelopes: { mailFrom: string | false; rcptTo: string[] }[];
+  /** When each message in `messages` began its DATA (Date.now()), in the same order. */
+  arrivals: number[];
   /** Answer the next sends with these codes before accepting (e.g. [450] or [550]). */
   failNext(codes: number[]): void;
   /** How long DATA is held before the answer (ms), to keep a send "in flight"; 0 answers at once. */
@@ -70,6 +72,7 @@ export interface SmtpSink {
 export async function startSmtpSink(): Promise<SmtpSink> {
   const messages: ParsedMail[] = [];
   const envelopes: SmtpSink['envelopes'] = [];
+  const arrivals: number[] = [];
   const failures: number[] = [];
   const entered: (() => void)[] = [];
   const interrupted: SmtpSink['interrupted'] = [];
@@ -82,6 +85,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, session, reply) {
+      const began = Date.now();
       for (const resolve of entered.splice(0)) resolve();
       open.set(session.remotePort, session.envelope.rcptTo.map((r) => r.address));
       const callback = (err?: Error | null) => {
@@ -91,7 +95,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       if (drops > 0) {
         drops--;
         return void simpleParser(stream).then((mail) => {
-          keep(mail, session);
+          keep(mail, session, began);
           sockets.get(session.remotePort)?.destroy();
         }, () => {});
       }
@@ -103,7 +107,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       }
       simpleParser(stream).then((mail) => {
         const accept = () => {
-          keep(mail, session);
+          keep(mail, session, began);
           callback();
         };
         if (sink.holdMs > 0) setTimeout(accept, sink.holdMs);
@@ -111,8 +115,9 @@ export async function startSmtpSink(): Promise<SmtpSink> {
       }, callback);
     },
   });
-  const keep = (mail: ParsedMail, session: SMTPServerSession) => {
+  const keep = (mail: ParsedMail, session: SMTPServerSession, began: number) => {
     messages.push(mail);
+    arrivals.push(began);
     const { mailFrom, rcptTo } = session.envelope;
     envelopes.push({ mailFrom: mailFrom && mailFrom.address, rcptTo: rcptTo.map((r) => r.address) });
   };
@@ -134,6 +139,7 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     url: `smtp://127.0.0.1:${port}`,
     messages,
     envelopes,
+    arrivals,
     failNext: (codes) => failures.push(...codes),
     holdMs: 0,
     inData: () => new Promise<void>((resolve) => entered.push(resolve)),

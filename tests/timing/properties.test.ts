@@ -33,10 +33,11 @@ const instant = fc.oneof(
 const delay = fc.oneof(fc.integer({ min: 0, max: 45 * 24 * HOUR }), fc.integer({ min: 0, max: 36 * HOUR }));
 const scenario = fc.record({ zone: fc.constantFrom(...ZONES), start: clock, end: clock, trigger: instant });
 
-function dueAt(s: { zone: string; start: string; end: string; trigger: number }, delayMs: number): Date {
+/** The due time; `spreadMs` 0 (the default here) releases held sends exactly at the window's end. */
+function dueAt(s: { zone: string; start: string; end: string; trigger: number }, delayMs: number, spreadMs = 0): Date {
   const timing = timingConfig({
     default: { after: 'order', delay: `${delayMs}ms` },
-    quietHours: { start: s.start, end: s.end },
+    quietHours: { start: s.start, end: s.end, spread: `${spreadMs}ms` },
     timezone: s.zone,
   });
   const placed = new Date(s.trigger);
@@ -88,6 +89,34 @@ describe('due time invariants', () => {
     fc.assert(
       fc.property(scenario, delay, (s, d) => dueAt(s, d).getTime() - (s.trigger + d) <= 36 * HOUR),
       { numRuns: 500 },
+    );
+  });
+
+  // The spread: up to a day and a half, so that it often exceeds the day between two nights.
+  const spread = fc.oneof(fc.constantFrom(60 * 60_000, 0), fc.integer({ min: 1, max: 36 * HOUR }));
+
+  it('with a spread, a held send leaves outside quiet hours, within [end, end + spread)', () => {
+    fc.assert(
+      fc.property(scenario, delay, spread, (s, d, sp) => {
+        const raw = new Date(s.trigger + d);
+        const due = dueAt(s, d, sp).getTime();
+        if (quiet(new Date(due), s)) return false;
+        if (!quiet(raw, s)) return due === raw.getTime();
+        const end = dueAt(s, d).getTime();
+        return due >= end && (due < end + sp || (sp === 0 && due === end));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('with a spread, a send held later in the night never leaves before one held earlier', () => {
+    fc.assert(
+      fc.property(scenario, delay, delay, spread, (s, a, b, sp) => {
+        const [short, long] = a <= b ? [a, b] : [b, a];
+        if (!quiet(new Date(s.trigger + short), s) || !quiet(new Date(s.trigger + long), s)) return true;
+        return dueAt(s, short, sp).getTime() <= dueAt(s, long, sp).getTime();
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -72,7 +72,8 @@ describe('quiet hours across daylight-saving changes', () => {
 });
 
 describe('quiet hours in a decision', () => {
-  const timing = timingConfig({ default: { after: 'order', delay: '12h' }, quietHours: night, timezone: 'America/New_York' });
+  // Released exactly at the end: the spread is tested on its own below.
+  const timing = timingConfig({ default: { after: 'order', delay: '12h' }, quietHours: { ...night, spread: '0s' }, timezone: 'America/New_York' });
 
   it('an email due at night is held until morning and the move is recorded in local time', () => {
     // Placed 11:00 EDT, +12h = 23:00 EDT → 08:00 EDT next day.
@@ -104,5 +105,57 @@ describe('quiet hours in a decision', () => {
     const input = order([line()], { order: at('2024-06-03T15:00:00Z') }, { customerTimezone: 'Europe/Berlin' });
     const d = decideTiming(input, timing, at('2024-06-03T15:00:00Z'));
     expect(d).toMatchObject({ status: 'scheduled', dueAt: at('2024-06-04T06:00:00Z'), timezone: 'Europe/Berlin' });
+  });
+});
+
+describe('quiet hours spread after their end', () => {
+  const HOUR_MS = 3_600_000;
+  const spread = (quiet: { start: string; end: string }, ms: number) => ({ ...quiet, spread: ms });
+  type SpreadCase = [name: string, quiet: { start: string; end: string; spread: number }, zone: string, from: string, to: string];
+  const cases: SpreadCase[] = [
+    ['held from the window start: leaves at its end', spread(night, HOUR_MS), 'UTC', '2024-06-03T21:00:00Z', '2024-06-04T08:00:00Z'],
+    ['half-way into the night: half-way into the spread', spread(night, HOUR_MS), 'UTC', '2024-06-04T02:30:00Z', '2024-06-04T08:30:00Z'],
+    ['1.5 h into an 11 h night: 1.5/11 of an hour after', spread(night, HOUR_MS), 'UTC', '2024-06-03T22:30:00Z', '2024-06-04T08:08:10.909Z'],
+    ['the last second of the night: just inside the spread', spread(night, HOUR_MS), 'UTC', '2024-06-04T07:59:59Z', '2024-06-04T08:59:59.909Z'],
+    ['daytime is left alone', spread(night, HOUR_MS), 'UTC', '2024-06-04T14:00:00Z', '2024-06-04T14:00:00Z'],
+    ['a spread of 0 releases at the end', spread(night, 0), 'UTC', '2024-06-04T02:30:00Z', '2024-06-04T08:00:00Z'],
+    ['a lunchtime window spreads after 13:00', spread(lunch, HOUR_MS), 'UTC', '2024-06-04T12:30:00Z', '2024-06-04T13:30:00Z'],
+    ['in the customer zone: 02:30 Kolkata, half-way, leaves 08:30 Kolkata', spread(night, HOUR_MS), 'Asia/Kolkata', '2024-06-03T21:00:00Z', '2024-06-04T03:00:00Z'],
+    // A spread longer than the day is cut to it (13 h from 08:00 to 21:00, less a millisecond).
+    ['a 20 h spread after an 11 h night stays in the day', spread(night, 20 * HOUR_MS), 'UTC', '2024-06-04T02:30:00Z', '2024-06-04T14:29:59.999Z'],
+    // Real elapsed time: 21:00 EST to 08:00 EDT is 10 h, and 22:00 EST is a tenth of it.
+    ['NY spring-forward night: a tenth of a 10 h night is 6 min', spread(night, HOUR_MS), 'America/New_York', '2024-03-10T03:00:00Z', '2024-03-10T12:06:00Z'],
+    // 23:00–01:30 on the night New York falls back: the first 01:30 ends it, and 01:00 comes again at
+    // 06:00Z, inside the window, so the spread is cut to the 30 min before that.
+    ['NY fall-back night: never into the repeated hour that is quiet again', spread({ start: '23:00', end: '01:30' }, HOUR_MS), 'America/New_York', '2024-11-03T04:30:00Z', '2024-11-03T05:47:59.999Z'],
+  ];
+  it.each(cases)('%s', (_name, quiet, zone, from, to) => {
+    const r = applyQuietHours(at(from), quiet, zone);
+    expect(r.at.toISOString()).toBe(at(to).toISOString());
+    if (r.moved) expect(r.at.getTime() - r.end!.getTime()).toBe(r.offsetMs);
+  });
+
+  it('later due times in one night leave in the same order, minutes apart, not all at 08:00', () => {
+    const night1h = spread(night, HOUR_MS);
+    const released = ['21:10', '23:40', '01:05', '03:30', '05:55', '07:50'].map((clock) =>
+      applyQuietHours(at(`2024-06-0${clock < '12' ? 4 : 3}T${clock}:00Z`), night1h, 'UTC').at.getTime());
+    expect([...released].sort((a, b) => a - b)).toEqual(released);
+    expect(new Set(released).size).toBe(released.length);
+    expect(released[released.length - 1]! - released[0]!).toBeGreaterThan(45 * 60_000);
+  });
+
+  it('a decision records the window end, the share of the spread and the spread', () => {
+    const timing = timingConfig({ default: { after: 'order', delay: '12h' }, quietHours: night, timezone: 'America/New_York' });
+    // Placed 14:30 EDT, +12h = 02:30 EDT: half-way into an 11 h night, half the default 1 h spread.
+    const input = order([line()], { order: at('2024-06-03T18:30:00Z') });
+    const d = decideTiming(input, timing, at('2024-06-03T18:30:00Z'));
+    expect(d).toMatchObject({
+      status: 'scheduled',
+      dueAt: at('2024-06-04T12:30:00Z'),
+      adjustments: [{
+        kind: 'quiet_hours', from: '2024-06-04T02:30:00.000-04:00', to: '2024-06-04T08:30:00.000-04:00',
+        end: '2024-06-04T08:00:00.000-04:00', offsetMs: 30 * 60_000, spreadMs: HOUR_MS,
+      }],
+    });
   });
 });
