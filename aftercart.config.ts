@@ -3,7 +3,9 @@ import { defineConfig } from './src/config/index.js';
 
 export default defineConfig({
   store: {
-    name: 'Example Store', url: 'https://shop.example', from: 'Example Store <hi@shop.example>',
+    name: 'Example Store',
+    url: 'https://shop.example',
+    from: 'Example Store <hi@shop.example>',
     address: 'Example Store, 1 Example Street, Springfield', // the sender's postal address, in every footer
   },
   timing: {

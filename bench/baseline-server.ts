@@ -11,7 +11,9 @@ const connection = connectRedis(process.env.REDIS_URL!, { enableOfflineQueue: fa
 const queue = new Queue('bench-baseline', { connection, prefix: process.env.QUEUE_PREFIX ?? '{bench}' });
 const app = Fastify({ logger: false });
 app.post('/baseline', async (req) => {
-  const { rows } = await pool.query('INSERT INTO bench_baseline (body) VALUES ($1) RETURNING id', [JSON.stringify(req.body)]);
+  const { rows } = await pool.query('INSERT INTO bench_baseline (body) VALUES ($1) RETURNING id', [
+    JSON.stringify(req.body),
+  ]);
   await queue.add('x', { id: rows[0].id }, { jobId: `b-${rows[0].id}`, delay: 3_600_000, removeOnComplete: true });
   return { ok: true };
 });

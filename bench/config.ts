@@ -6,8 +6,11 @@ import path from 'node:path';
 
 export function benchConfigFile(delay = '1s'): string {
   const file = path.join(os.tmpdir(), `aftercart-bench-${delay}.config.json`);
-  writeFileSync(file, JSON.stringify({
-    timing: { default: { after: 'order', delay }, quietHours: false, frequencyCap: { max: 1000, per: '1d' } },
-  }));
+  writeFileSync(
+    file,
+    JSON.stringify({
+      timing: { default: { after: 'order', delay }, quietHours: false, frequencyCap: { max: 1000, per: '1d' } },
+    }),
+  );
   return file;
 }

@@ -29,7 +29,11 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
   const bodies = (n: number) =>
     Array.from({ length: n }, (_, i) => {
       const id = next++;
-      const body = Buffer.from(template.replace(`"id": ${idText},`, `"id": ${id},`).replace(/"email": "[^"]*"/, `"email": "b${run}${id}@example.com"`));
+      const body = Buffer.from(
+        template
+          .replace(`"id": ${idText},`, `"id": ${id},`)
+          .replace(/"email": "[^"]*"/, `"email": "b${run}${id}@example.com"`),
+      );
       return {
         path: '/webhooks/shopify',
         headers: {
@@ -46,16 +50,29 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
   // Queues of their own, emptied afterwards: the delayed jobs of every run would otherwise pile
   // up in Redis (hundreds of thousands of keys) and slow the runs after it.
   const prefixes = { server: `{bi${run}}`, baseline: `{bb${run}}` };
-  const server = await startChild(spawn('node', [new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'serve'], {
-    env: {
-      ...process.env, ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SHOPIFY_WEBHOOK_SECRET: SECRET,
-      AFTERCART_CONFIG: benchConfigFile('1h'), QUEUE_PREFIX: prefixes.server,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }));
-  const baseline = await startChild(fork(new URL('./baseline-server.ts', import.meta.url).pathname, [], {
-    env: { ...process.env, ...env, PORT: '0', QUEUE_PREFIX: prefixes.baseline }, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
-  }), true);
+  const server = await startChild(
+    spawn('node', [new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'serve'], {
+      env: {
+        ...process.env,
+        ...env,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        SHOPIFY_WEBHOOK_SECRET: SECRET,
+        AFTERCART_CONFIG: benchConfigFile('1h'),
+        QUEUE_PREFIX: prefixes.server,
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
+  const baseline = await startChild(
+    fork(new URL('./baseline-server.ts', import.meta.url).pathname, [], {
+      env: { ...process.env, ...env, PORT: '0', QUEUE_PREFIX: prefixes.baseline },
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+    }),
+    true,
+  );
   const pool = new pg.Pool({ connectionString: env.DATABASE_URL, max: 1 });
   try {
     const sizesBefore = await relationSizes(pool);
@@ -65,7 +82,13 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
     const list = bodies(total);
     const sustained = await runLoad({ port: server.port, next: (i) => list[i]!, total, concurrency: 32 });
     const paced = bodies(1_000 * Math.min(opts.seconds, 5));
-    const at1000 = await runLoad({ port: server.port, next: (i) => paced[i]!, total: paced.length, concurrency: 64, rate: 1_000 });
+    const at1000 = await runLoad({
+      port: server.port,
+      next: (i) => paced[i]!,
+      total: paced.length,
+      concurrency: 64,
+      rate: 1_000,
+    });
     // Every order the server took, on disk: its rows in each table, indexes and the raw payload.
     const orders = warm.length + total + paced.length - sustained.errors - at1000.errors;
     const postgresPerOrder = growthPer(sizesBefore, await relationSizes(pool), orders);
@@ -88,7 +111,10 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
     server.child.kill('SIGTERM');
     baseline.child.kill('SIGTERM');
     const connection = connectRedis(env.REDIS_URL, { maxRetriesPerRequest: null });
-    for (const [name, prefix] of [[QUEUE_NAME, prefixes.server], ['bench-baseline', prefixes.baseline]] as const) {
+    for (const [name, prefix] of [
+      [QUEUE_NAME, prefixes.server],
+      ['bench-baseline', prefixes.baseline],
+    ] as const) {
       const queue = new Queue(name, { connection, prefix });
       await queue.obliterate({ force: true }).catch(() => {});
       await queue.close();
@@ -111,7 +137,10 @@ async function startChild(child: ChildProcess, ipc = false): Promise<{ child: Ch
   });
   // `serve` opens the database after it listens: wait until it is ready.
   for (let i = 0; i < 300; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.status !== 503, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.status !== 503,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -34,7 +34,14 @@ export async function runLoad(opts: {
     new Promise<void>((resolve) => {
       const t0 = performance.now();
       const r = http.request(
-        { host: '127.0.0.1', port: opts.port, path: req.path, method: 'POST', agent, headers: { ...req.headers, 'content-length': String(req.body.length) } },
+        {
+          host: '127.0.0.1',
+          port: opts.port,
+          path: req.path,
+          method: 'POST',
+          agent,
+          headers: { ...req.headers, 'content-length': String(req.body.length) },
+        },
         (res) => {
           res.resume();
           res.on('end', () => {
@@ -67,7 +74,14 @@ export async function runLoad(opts: {
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0);
-  return { requests: opts.total, errors, seconds: round(seconds), perSec: Math.round(opts.total / seconds), p50Ms: pct(0.5), p99Ms: pct(0.99) };
+  return {
+    requests: opts.total,
+    errors,
+    seconds: round(seconds),
+    perSec: Math.round(opts.total / seconds),
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+  };
 }
 
 export const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;

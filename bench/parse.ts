@@ -33,13 +33,18 @@ export function longNumbersBody(template: string): Buffer {
 export function benchParseLongNumbers(template: string): number {
   const body = longNumbersBody(template);
   if (body.length !== MiB) throw new Error(`parse bench: body is ${body.length} bytes, not 1 MiB`);
-  const headers = { 'x-shopify-topic': 'orders/create', 'x-shopify-shop-domain': 'bench-parse.myshopify.com', 'x-shopify-webhook-id': 'bench-parse' };
+  const headers = {
+    'x-shopify-topic': 'orders/create',
+    'x-shopify-shop-domain': 'bench-parse.myshopify.com',
+    'x-shopify-webhook-id': 'bench-parse',
+  };
   const times: number[] = [];
   for (let i = 0; i < 12; i++) {
     const start = performance.now();
     const delivery = shopify.parse(body, headers);
     times.push(performance.now() - start);
-    if (delivery.events[0]?.type !== 'order.created') throw new Error('parse bench: the padded order did not map to order.created');
+    if (delivery.events[0]?.type !== 'order.created')
+      throw new Error('parse bench: the padded order did not map to order.created');
   }
   return round(times.slice(2).sort((a, b) => a - b)[5]!, 1);
 }

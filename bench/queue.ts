@@ -11,9 +11,14 @@ export async function benchQueue(env: { REDIS_URL: string }, opts: { jobs: numbe
   await redis.ping(); // a cluster knows its masters once connected
   // On a cluster the queue's keys sit on one master: the sum over masters counts them wherever.
   const nodes = () => (redis instanceof Cluster ? redis.nodes('master') : [redis]);
-  const usedBy = async (node: { info(section: string): Promise<string> }) => Number(/used_memory:(\d+)/.exec(await node.info('memory'))![1]);
+  const usedBy = async (node: { info(section: string): Promise<string> }) =>
+    Number(/used_memory:(\d+)/.exec(await node.info('memory'))![1]);
   const used = async () => (await Promise.all(nodes().map(usedBy))).reduce((a, b) => a + b, 0);
-  const queue = await openQueue({ redisUrl: env.REDIS_URL, prefix: `{qb${randomBytes(3).toString('hex')}}`, db: {} as Database });
+  const queue = await openQueue({
+    redisUrl: env.REDIS_URL,
+    prefix: `{qb${randomBytes(3).toString('hex')}}`,
+    db: {} as Database,
+  });
   await queue.schedule('0', new Date(Date.now() + 86_400_000)); // the queue's own keys, not per job
   const before = await used();
   const due = new Date(Date.now() + 86_400_000);

@@ -24,7 +24,9 @@ export async function benchRecommend(env: { DATABASE_URL: string }, opts: { pick
        SELECT DISTINCT ON (product_id) store, product_id, title, unit_price, 'GBP', 'https://shop.example/p/' || product_id, true
          FROM order_lines WHERE store = $1 AND quantity > 0 AND unit_price > 0
         ORDER BY product_id, order_id DESC
-       ON CONFLICT (store, product_id) DO NOTHING`, [STORE]);
+       ON CONFLICT (store, product_id) DO NOTHING`,
+      [STORE],
+    );
     await pool.query('ANALYZE products');
     const rebuild = await rebuildCoPurchase(pool, STORE);
     // A rebuild replaces ~150,000 rows and the import writes many more: the autovacuum they
@@ -33,16 +35,26 @@ export async function benchRecommend(env: { DATABASE_URL: string }, opts: { pick
     const { rows: orders } = await pool.query(
       `SELECT o.order_id, o.customer_key FROM orders o WHERE o.store = $1 AND o.customer_key IS NOT NULL
         AND EXISTS (SELECT 1 FROM order_lines l WHERE l.store = o.store AND l.order_id = o.order_id AND l.quantity > 0)
-        ORDER BY md5(o.order_id) LIMIT $2`, [STORE, opts.picks]);
+        ORDER BY md5(o.order_id) LIMIT $2`,
+      [STORE, opts.picks],
+    );
     const picker = new PostgresItemPicker(pool, () => parseConfig({}));
     const times: number[] = [];
     let withItems = 0;
     for (const o of orders) {
       const { rows: lines } = await pool.query(
         `SELECT order_id AS "orderId", product_id AS "productId", title, product_type AS "productType", quantity, unit_price::text AS "unitPrice"
-           FROM order_lines WHERE store = $1 AND order_id = $2`, [STORE, o.order_id]);
+           FROM order_lines WHERE store = $1 AND order_id = $2`,
+        [STORE, o.order_id],
+      );
       const t0 = performance.now();
-      const picked = await picker.pick({ store: STORE, customerKey: o.customer_key, orderIds: [o.order_id], lines, limit: 3 });
+      const picked = await picker.pick({
+        store: STORE,
+        customerKey: o.customer_key,
+        orderIds: [o.order_id],
+        lines,
+        limit: 3,
+      });
       times.push(performance.now() - t0);
       if (picked.items.length > 0) withItems++;
     }

@@ -36,7 +36,9 @@ const settle = async () => {
   await eraseBenchData(pool);
   await pool.query('VACUUM (ANALYZE)');
   // Dirty pages written now, not by a checkpoint in the middle of the next part.
-  await pool.query('CHECKPOINT').catch((err: Error) => log(`no CHECKPOINT (${err.message}): later parts may pay for earlier writes`));
+  await pool
+    .query('CHECKPOINT')
+    .catch((err: Error) => log(`no CHECKPOINT (${err.message}): later parts may pay for earlier writes`));
 };
 await settle();
 

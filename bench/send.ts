@@ -23,19 +23,42 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
   await migrate(pool);
   const store = `bench-send-${randomBytes(3).toString('hex')}`;
   const ids = await seed(pool, store, opts.emails);
-  const sink = fork(new URL('./smtp-sink.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const sink = fork(new URL('./smtp-sink.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve) => sink.once('message', (m: { port: number }) => resolve(m.port)));
   // The SMTP leg alone, before the worker starts: bounds what any pipeline around it can reach.
   const smtpOnly = await sendOnly(`smtp://127.0.0.1:${port}`, 3_000);
   const prefix = `{bench${randomBytes(3).toString('hex')}}`;
-  const queue = await openQueue({ redisUrl: env.REDIS_URL, prefix, db: { pool, url: env.DATABASE_URL, embedded: false, close: async () => {} } });
+  const queue = await openQueue({
+    redisUrl: env.REDIS_URL,
+    prefix,
+    db: { pool, url: env.DATABASE_URL, embedded: false, close: async () => {} },
+  });
   const sizesBefore = await relationSizes(pool);
-  await queue.queue.addBulk(ids.map((id) => ({ name: 'deliver', data: { crossSellId: id }, opts: { jobId: jobIdFor(id), removeOnComplete: true, attempts: 3 } })));
+  await queue.queue.addBulk(
+    ids.map((id) => ({
+      name: 'deliver',
+      data: { crossSellId: id },
+      opts: { jobId: jobIdFor(id), removeOnComplete: true, attempts: 3 },
+    })),
+  );
   // BENCH_PROFILE_DIR=dir writes the worker's CPU profile there (open it in Chrome DevTools);
   // BENCH_CONCURRENCY sets the worker's WORKER_CONCURRENCY (20 by default).
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
+    : [];
   const worker = spawn('node', [...profile, new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'work'], {
-    env: { ...process.env, ...env, SMTP_URL: `smtp://127.0.0.1:${port}`, QUEUE_PREFIX: prefix, LOG_LEVEL: 'warn', WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '20', AFTERCART_CONFIG: benchConfigFile() },
+    env: {
+      ...process.env,
+      ...env,
+      SMTP_URL: `smtp://127.0.0.1:${port}`,
+      QUEUE_PREFIX: prefix,
+      LOG_LEVEL: 'warn',
+      WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '20',
+      AFTERCART_CONFIG: benchConfigFile(),
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   try {
@@ -44,21 +67,34 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
     // CPU per email of each process, counted from the first email sent (start-up excluded).
     let cpu: { sent: number; snapshot: ReturnType<typeof cpuSnapshot> } | undefined;
     while (Date.now() < deadline) {
-      sent = (await pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE store = $1 AND status = 'sent'`, [store])).rows[0].n;
+      sent = (
+        await pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE store = $1 AND status = 'sent'`, [store])
+      ).rows[0].n;
       if (sent >= ids.length) break;
       if (!cpu && sent > 0) {
-        cpu = { sent, snapshot: cpuSnapshot({ worker: [worker.pid!], postgres: pidsNamed('postgres'), redis: pidsNamed('redis-server'), smtpServer: [sink.pid!] }) };
+        cpu = {
+          sent,
+          snapshot: cpuSnapshot({
+            worker: [worker.pid!],
+            postgres: pidsNamed('postgres'),
+            redis: pidsNamed('redis-server'),
+            smtpServer: [sink.pid!],
+          }),
+        };
       }
       await new Promise((r) => setTimeout(r, 250));
     }
     const used = cpu?.snapshot.since();
-    const cpuMsPerEmail = used && sent > cpu!.sent
-      ? Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, round(ms / (sent - cpu!.sent), 2)]))
-      : undefined;
+    const cpuMsPerEmail =
+      used && sent > cpu!.sent
+        ? Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, round(ms / (sent - cpu!.sent), 2)]))
+        : undefined;
     const { rows } = await pool.query(
       `SELECT extract(epoch FROM max(sent_at) - min(sent_at))::float AS span, count(*)::int AS n,
               count(*) FILTER (WHERE status <> 'sent')::int AS unsent
-         FROM cross_sells WHERE store = $1`, [store]);
+         FROM cross_sells WHERE store = $1`,
+      [store],
+    );
     const sentCount = rows[0].n - rows[0].unsent;
     // What sending adds on disk: the outcome written on each cross-sell (a new row version).
     const postgresPerSentEmail = growthPer(sizesBefore, await relationSizes(pool), sentCount);
@@ -103,7 +139,10 @@ async function renderOnly(seconds: number) {
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);
-  return { perSec: Math.round(times.length / ((performance.now() - started) / 1000)), p50Ms: round(times[Math.floor(times.length / 2)]!, 3) };
+  return {
+    perSec: Math.round(times.length / ((performance.now() - started) / 1000)),
+    p50Ms: round(times[Math.floor(times.length / 2)]!, 3),
+  };
 }
 
 /**
@@ -111,16 +150,31 @@ async function renderOnly(seconds: number) {
  * default pool size), 20 at a time as the worker does: no queue, no database, no rendering.
  */
 async function sendOnly(smtpUrl: string, n: number) {
-  const mailer = createMailer({ smtpUrl, outboxDir: '', maxConnections: parseConfig({}).mail.maxConnections, rateDeltaMs: 1000 });
+  const mailer = createMailer({
+    smtpUrl,
+    outboxDir: '',
+    maxConnections: parseConfig({}).mail.maxConnections,
+    rateDeltaMs: 1000,
+  });
   const mail = await renderCrossSell(CrossSell.PreviewProps);
   let next = 0;
   const email = (i: number) => ({
-    from: 'Pixel Arcade <hello@pixelarcade.example>', to: `buyer${i}@example.com`, subject: mail.subject, html: mail.html, text: mail.text,
-    messageId: `<bench-${i}@pixelarcade.example>`, unsubscribeUrl: 'https://mail.pixelarcade.example/u/x.y', unsubscribeMailto: 'mailto:hello@pixelarcade.example?subject=unsubscribe',
+    from: 'Pixel Arcade <hello@pixelarcade.example>',
+    to: `buyer${i}@example.com`,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    messageId: `<bench-${i}@pixelarcade.example>`,
+    unsubscribeUrl: 'https://mail.pixelarcade.example/u/x.y',
+    unsubscribeMailto: 'mailto:hello@pixelarcade.example?subject=unsubscribe',
   });
   const run = async (count: number) => {
     const end = next + count;
-    await Promise.all(Array.from({ length: 20 }, async () => { while (next < end) await mailer.send(email(next++)); }));
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (next < end) await mailer.send(email(next++));
+      }),
+    );
   };
   try {
     await run(1_000); // connections open, JIT warm

@@ -79,10 +79,16 @@ export default function CrossSell(input: CrossSellProps) {
   const t = mailStrings(locale);
   const items = orderItems(props.items);
   const first = items[0];
-  const preheader = props.preheader ?? (first ? `${t.reason[first.reasonCode](first.anchorTitle)}: ${first.title}` : t.heading);
+  const preheader =
+    props.preheader ?? (first ? `${t.reason[first.reasonCode](first.anchorTitle)}: ${first.title}` : t.heading);
   // Name at most three bought products; a longer list reads badly in a greeting.
   const boughtList =
-    bought.length > 0 && bought.length <= 3 ? formatList(bought.map((b) => b.title), locale) : undefined;
+    bought.length > 0 && bought.length <= 3
+      ? formatList(
+          bought.map((b) => b.title),
+          locale,
+        )
+      : undefined;
   const { brand, accent } = store.colors;
 
   return (
@@ -111,7 +117,9 @@ export default function CrossSell(input: CrossSellProps) {
 
           <Section style={{ padding: '20px 16px 8px' }}>
             <Text style={{ margin: '0 0 8px', fontSize: 22, lineHeight: '28px', fontWeight: 700 }}>{t.heading}</Text>
-            <Text style={{ margin: '0 0 4px', fontSize: 15, lineHeight: '22px' }}>{t.greeting(customer.firstName)}</Text>
+            <Text style={{ margin: '0 0 4px', fontSize: 15, lineHeight: '22px' }}>
+              {t.greeting(customer.firstName)}
+            </Text>
             <Text style={{ margin: '0 0 16px', fontSize: 15, lineHeight: '22px' }}>{t.intro(boughtList)}</Text>
 
             {items.map((item) => (
@@ -155,7 +163,10 @@ export default function CrossSell(input: CrossSellProps) {
 
 /** The sender's postal address, line by line (commercial email must carry it). */
 function PostalAddress({ address }: { address: string }) {
-  const lines = address.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+  const lines = address
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
   return (
     <Text style={{ margin: '0 0 8px', fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
       {lines.map((line, i) => (
@@ -186,7 +197,9 @@ function bundlePanel(bundle: BundleOfferData, currency: string, locale: string, 
     total: total ? { label: t.bundleTotal, value: total } : undefined,
     discounted: discounted ? { label: t.bundlePrice, value: discounted } : undefined,
     saving: saving ? t.bundleSaving(saving) : undefined,
-    expires: bundle.expiresAt ? t.offerEnds(formatDateTime(new Date(bundle.expiresAt), bundle.timezone ?? 'UTC', locale)) : undefined,
+    expires: bundle.expiresAt
+      ? t.offerEnds(formatDateTime(new Date(bundle.expiresAt), bundle.timezone ?? 'UTC', locale))
+      : undefined,
     cart: bundle.cartHref ? { href: bundle.cartHref, label: t.addAllToCart } : undefined,
   };
 }

@@ -60,39 +60,62 @@ export interface App {
   close(): Promise<void>;
 }
 
-export async function openApp(settings: Settings, parts: AppParts, log = createLogger(settings.env.LOG_LEVEL, undefined, logFormat(settings.env.LOG_FORMAT))): Promise<App> {
+export async function openApp(
+  settings: Settings,
+  parts: AppParts,
+  log = createLogger(settings.env.LOG_LEVEL, undefined, logFormat(settings.env.LOG_FORMAT)),
+): Promise<App> {
   const { env } = settings;
   const dataDir = path.resolve(env.AFTERCART_DATA_DIR);
   await mkdir(dataDir, { recursive: true });
   const config = () => settings.config;
   // Refused in production by parseEnv; elsewhere a warning, so a trial set-up still starts.
-  for (const weak of weakSecrets(env)) log.warn({ variable: weak.variable }, `${weak.variable} is ${weak.problem} (refused when NODE_ENV=production)`);
+  for (const weak of weakSecrets(env))
+    log.warn({ variable: weak.variable }, `${weak.variable} is ${weak.problem} (refused when NODE_ENV=production)`);
   warnMissingAddresses(settings.config, log);
   const secrets = webhookSecrets(env);
 
   // HTTP listens first: /healthz answers while the (possibly embedded) database starts, and
   // webhooks get 503 until it is open, so the store retries instead of timing out.
-  let ready: { pool: Database['pool']; queue: QueueBackend; recorder: Recorder; reconciler: Reconciler; links: LinkSigner } | undefined;
+  let ready:
+    | { pool: Database['pool']; queue: QueueBackend; recorder: Recorder; reconciler: Reconciler; links: LinkSigner }
+    | undefined;
   let http: FastifyInstance | undefined;
   let address: string | undefined;
   // The embedded data dir is claimed before anything binds: a second `start` refuses naming the
   // running one, rather than failing on its port.
-  const reservation = await reserveDatabase({ url: env.DATABASE_URL, dataDir, role: 'own', command: parts.command ?? 'start', timeoutMs: env.DATABASE_TIMEOUT_MS });
+  const reservation = await reserveDatabase({
+    url: env.DATABASE_URL,
+    dataDir,
+    role: 'own',
+    command: parts.command ?? 'start',
+    timeoutMs: env.DATABASE_TIMEOUT_MS,
+  });
   if (parts.http) {
     // The app's logger: refusals and faults that routes log are written, and one line per request
     // names its route, never its URL (src/http/request-log.ts).
-    http = Fastify({ loggerInstance: log as FastifyBaseLogger, logController: new RouteLogController(), bodyLimit: settings.config.ingest.bodyLimit, return503OnClosing: true, forceCloseConnections: 'idle' });
+    http = Fastify({
+      loggerInstance: log as FastifyBaseLogger,
+      logController: new RouteLogController(),
+      bodyLimit: settings.config.ingest.bodyLimit,
+      return503OnClosing: true,
+      forceCloseConnections: 'idle',
+    });
     http.addHook('onRequest', metricsGate(env.METRICS_TOKEN));
     await http.register(homeRoutes, { publicUrl: env.PUBLIC_URL });
     await http.register(healthRoutes, { deps: () => ready });
     await http.register(webhookRoutes, {
-      deps: () => ready && {
-        ...ready, keepPayloads: settings.config.ingest.payloadRetention > 0,
-        secrets,
-      },
+      deps: () =>
+        ready && {
+          ...ready,
+          keepPayloads: settings.config.ingest.payloadRetention > 0,
+          secrets,
+        },
     });
     await http.register(trackingRoutes, { deps: () => ready && { pool: ready.pool, links: ready.links, config } });
-    await http.register(adminRoutes, { deps: () => ready && { pool: ready.pool, queue: ready.queue, adminToken: env.ADMIN_TOKEN, config } });
+    await http.register(adminRoutes, {
+      deps: () => ready && { pool: ready.pool, queue: ready.queue, adminToken: env.ADMIN_TOKEN, config },
+    });
     address = await http.listen({ port: env.PORT, host: env.HOST }).catch(async (err: unknown) => {
       await reservation.release();
       throw err;
@@ -105,29 +128,45 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
   try {
     db = await reservation.open();
     // Migrations and the co-purchase rebuild run long statements: a small pool without timeouts.
-    if (env.DATABASE_URL && (parts.migrate || parts.workers)) long = await openDatabase({ url: env.DATABASE_URL, dataDir, max: 2 });
+    if (env.DATABASE_URL && (parts.migrate || parts.workers))
+      long = await openDatabase({ url: env.DATABASE_URL, dataDir, max: 2 });
     const longPool = long?.pool ?? db.pool;
     if (parts.migrate) await migrate(longPool);
     const queue = await openQueue({
-      redisUrl: env.REDIS_URL, prefix: env.QUEUE_PREFIX, db,
-      retry: { attempts: env.JOB_ATTEMPTS, backoffMs: env.JOB_BACKOFF_MS, keepCompleted: env.JOB_KEEP_COMPLETED, keepFailed: env.JOB_KEEP_FAILED },
+      redisUrl: env.REDIS_URL,
+      prefix: env.QUEUE_PREFIX,
+      db,
+      retry: {
+        attempts: env.JOB_ATTEMPTS,
+        backoffMs: env.JOB_BACKOFF_MS,
+        keepCompleted: env.JOB_KEEP_COMPLETED,
+        keepFailed: env.JOB_KEEP_FAILED,
+      },
       onError: throttledErrors(log),
     });
     // One install secret signs links and keys addresses (src/privacy/address-key.ts).
     const secret = await installSecret(env.LINK_SECRET, dataDir);
     await openAddressKey(db.pool, secret);
     const links = new LinkSigner(secret);
-    const learned = new LearnedDelayCache(db.pool, () => everyStoreSettings(config()).some((s) => usesLearnedDelay(s.timing)));
+    const learned = new LearnedDelayCache(db.pool, () =>
+      everyStoreSettings(config()).some((s) => usesLearnedDelay(s.timing)),
+    );
     // Each order is decided under its own store's settings (src/config/store-settings.ts).
     const recorder = new Recorder({
-      pool: db.pool, timing: (store) => settingsFor(config(), store).timing,
+      pool: db.pool,
+      timing: (store) => settingsFor(config(), store).timing,
       attributionWindow: (store) => settingsFor(config(), store).mail.attributionWindow,
-      links: (store) => linkPolicy(settingsFor(config(), store).store), log,
-      learned: (store) => learned.get(store), prepared: !db.embedded,
+      links: (store) => linkPolicy(settingsFor(config(), store).store),
+      log,
+      learned: (store) => learned.get(store),
+      prepared: !db.embedded,
       privacy: { dataDir, outboxDir: path.join(dataDir, 'outbox') },
     });
     const reconciler = new Reconciler({
-      pool: db.pool, queue, log, expireAfterMs: () => settings.config.timing.expireAfter,
+      pool: db.pool,
+      queue,
+      log,
+      expireAfterMs: () => settings.config.timing.expireAfter,
       payloadRetentionMs: () => settings.config.ingest.payloadRetention,
       deliveryRetentionMs: () => settings.config.ingest.deliveryRetention,
     });
@@ -137,22 +176,50 @@ export async function openApp(settings: Settings, parts: AppParts, log = createL
       maxConnections: settings.config.mail.maxConnections,
       // mail.rateLimit is the queue's limiter (sendLimiter), shared by every worker process.
       rateDeltaMs: settings.config.mail.rateDelta,
-      dkim: env.DKIM_PRIVATE_KEY && env.DKIM_DOMAIN && env.DKIM_SELECTOR
-        ? { domainName: env.DKIM_DOMAIN, keySelector: env.DKIM_SELECTOR, privateKey: env.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
-        : undefined,
+      dkim:
+        env.DKIM_PRIVATE_KEY && env.DKIM_DOMAIN && env.DKIM_SELECTOR
+          ? {
+              domainName: env.DKIM_DOMAIN,
+              keySelector: env.DKIM_SELECTOR,
+              privateKey: env.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n'),
+            }
+          : undefined,
     });
-    const app: App = { settings, log, db, queue, recorder, reconciler, mailer, links, http, address, workers: [], queueReady: Promise.resolve(false), close: async () => {} };
+    const app: App = {
+      settings,
+      log,
+      db,
+      queue,
+      recorder,
+      reconciler,
+      mailer,
+      links,
+      http,
+      address,
+      workers: [],
+      queueReady: Promise.resolve(false),
+      close: async () => {},
+    };
 
     if (parts.workers) {
       await warmUpRenderer();
       const processor = createDeliverProcessor({
-        pool: db.pool, config, mailer, links, publicUrl: env.PUBLIC_URL.replace(/\/$/, ''), log,
-        items: new PostgresItemPicker(db.pool, config, !db.embedded), learned: (store) => learned.get(store), prepared: !db.embedded,
+        pool: db.pool,
+        config,
+        mailer,
+        links,
+        publicUrl: env.PUBLIC_URL.replace(/\/$/, ''),
+        log,
+        items: new PostgresItemPicker(db.pool, config, !db.embedded),
+        learned: (store) => learned.get(store),
+        prepared: !db.embedded,
         codeApis: codeApisFromEnv(env),
       });
       const limiter = sendLimiter(settings.config.mail);
       const worker = queue.createWorker(processor, { concurrency: env.WORKER_CONCURRENCY, limiter });
-      worker.on('failed', (job, err) => log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'cross-sell job failed'));
+      worker.on('failed', (job, err) =>
+        log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'cross-sell job failed'),
+      );
       app.workers.push(worker);
       // Learned co-purchase keeps up with new orders by a periodic rebuild of changed stores.
       let lastRebuild = new Date();
@@ -217,7 +284,11 @@ async function waitForQueue(queue: QueueBackend, log: Logger, closed: () => bool
  * connections.
  */
 async function closeWithin(worker: Worker<CrossSellJob>, ms: number): Promise<void> {
-  if ((await within(worker.close(), ms)) === 'timeout') await within(worker.close(true).catch(() => {}), 1_000);
+  if ((await within(worker.close(), ms)) === 'timeout')
+    await within(
+      worker.close(true).catch(() => {}),
+      1_000,
+    );
 }
 
 async function within(work: Promise<unknown>, ms: number): Promise<'done' | 'timeout'> {

@@ -15,12 +15,23 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   const options = {
     level,
     base: { service: 'aftercart' },
-    redact: { paths: ['email', '*.email', 'payload', '*.payload', 'req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+    redact: {
+      paths: ['email', '*.email', 'payload', '*.payload', 'req.headers.authorization', 'req.headers.cookie'],
+      censor: '[redacted]',
+    },
   };
   if (format === 'pretty') {
     // pino-pretty writes to a node stream; a bare `{ write }` destination (tests) is wrapped.
-    const out = destination ? new Writable({ write: (chunk, _enc, done) => done(void destination.write(String(chunk))) }) : 1;
-    const stream = pretty({ colorize: Boolean(process.stdout.isTTY) && !destination, sync: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service', destination: out });
+    const out = destination
+      ? new Writable({ write: (chunk, _enc, done) => done(void destination.write(String(chunk))) })
+      : 1;
+    const stream = pretty({
+      colorize: Boolean(process.stdout.isTTY) && !destination,
+      sync: true,
+      translateTime: 'SYS:HH:MM:ss',
+      ignore: 'pid,hostname,service',
+      destination: out,
+    });
     return pino(options, stream);
   }
   return destination ? pino(options, destination) : pino(options);

@@ -13,8 +13,12 @@ import type { LoadedCrossSell } from './load-cross-sell.js';
 /** The items for this email: one request for the order and every pending order it serves. */
 export function pickItems(picker: ItemPicker, config: Config, xs: LoadedCrossSell): ReturnType<ItemPicker['pick']> {
   return picker.pick({
-    store: xs.store, customerKey: xs.customerKey, orderIds: [xs.orderId, ...xs.siblings.map((s) => s.orderId)],
-    lines: xs.lines, limit: config.recommend.maxItems, context: xs.itemContext ?? undefined,
+    store: xs.store,
+    customerKey: xs.customerKey,
+    orderIds: [xs.orderId, ...xs.siblings.map((s) => s.orderId)],
+    lines: xs.lines,
+    limit: config.recommend.maxItems,
+    context: xs.itemContext ?? undefined,
   });
 }
 
@@ -45,7 +49,9 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
   });
   const unsubscribeUrl = `${publicUrl}/u/${sign({ kind: 'u', crossSellId: xs.id })}`;
   const offer = 'offer' in input ? { offer: input.offer } : {};
-  const rendered = await renderCrossSell(emailProps({ config, crossSell: xs, items: linked, unsubscribeUrl, ...offer }));
+  const rendered = await renderCrossSell(
+    emailProps({ config, crossSell: xs, items: linked, unsubscribeUrl, ...offer }),
+  );
   const messageId = `<xs-${xs.id}.${emailHash(xs.store).slice(0, 12)}@${senderDomain(config.store.from)}>`;
   return { items: linked, unsubscribeUrl, rendered, messageId };
 }
@@ -54,9 +60,14 @@ export async function composeEmail(input: ComposeInput): Promise<ComposedEmail> 
 export function outgoingEmail(config: Config, xs: LoadedCrossSell, composed: ComposedEmail, to: string): OutgoingEmail {
   const { rendered } = composed;
   return {
-    from: config.store.from, to, replyTo: config.store.replyTo,
-    subject: rendered.subject, html: rendered.html, text: rendered.text,
-    messageId: composed.messageId, unsubscribeUrl: composed.unsubscribeUrl,
+    from: config.store.from,
+    to,
+    replyTo: config.store.replyTo,
+    subject: rendered.subject,
+    html: rendered.html,
+    text: rendered.text,
+    messageId: composed.messageId,
+    unsubscribeUrl: composed.unsubscribeUrl,
     unsubscribeMailto: `mailto:${mailboxOf(config.store.from)}?subject=unsubscribe`,
     // Outbox files name the customer, for erasure.
     customer: xs.customerKey ? { store: xs.store, key: xs.customerKey } : undefined,

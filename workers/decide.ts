@@ -41,9 +41,11 @@ async function decideTiming(step: Delivery, xs: LoadedCrossSell): Promise<Decisi
   }
   // A past-due send (a late trigger, a backlog) must still respect the customer's quiet hours.
   const timezone = verdict.timing.status === 'scheduled' ? verdict.timing.timezone : config.timing.timezone;
-  const sendAt = xs.sendNow ? now
-    : verdict.dueAt && verdict.dueAt > now ? verdict.dueAt
-    : applyQuietHours(now, config.timing.quietHours, timezone).at;
+  const sendAt = xs.sendNow
+    ? now
+    : verdict.dueAt && verdict.dueAt > now
+      ? verdict.dueAt
+      : applyQuietHours(now, config.timing.quietHours, timezone).at;
   if (sendAt.getTime() <= now.getTime() + 1_000) return { timezone };
   await settle(step.deps.pool, xs.id, 'scheduled', null, { dueAt: sendAt, timing: verdict.timing });
   step.deps.log.info({ crossSellId: xs.id, dueAt: sendAt }, 'due time moved later: re-delayed');
@@ -52,7 +54,8 @@ async function decideTiming(step: Delivery, xs: LoadedCrossSell): Promise<Decisi
 
 /** One plain address and an eligible customer; else skipped (invalid_email or the eligibility reason). */
 async function checkRecipient(
-  step: Delivery, xs: LoadedCrossSell,
+  step: Delivery,
+  xs: LoadedCrossSell,
 ): Promise<{ result: 'skipped' } | { recipient: Recipient; figures: CustomerFigures }> {
   const { config, now } = step;
   // Only ever one plain address: a list, a display name or a header break is never sent to.
@@ -60,11 +63,16 @@ async function checkRecipient(
   if (xs.email !== null && address === null) return { result: await recordSkip(step, xs, 'invalid_email', {}) };
   // Read with the cross-sell when its key still names this address (a changed address reads anew).
   const addressHash = address ? emailHash(address) : null;
-  const figures = xs.figuresByKey && addressHash !== null && xs.customerKey === `e-${addressHash}`
-    ? figuresFrom(xs.figuresByKey)
-    : await loadCustomerFigures(step.run, {
-      store: xs.store, customerKey: xs.customerKey, emailHash: addressHash, now, config,
-    });
+  const figures =
+    xs.figuresByKey && addressHash !== null && xs.customerKey === `e-${addressHash}`
+      ? figuresFrom(xs.figuresByKey)
+      : await loadCustomerFigures(step.run, {
+          store: xs.store,
+          customerKey: xs.customerKey,
+          emailHash: addressHash,
+          now,
+          config,
+        });
   const eligibility = checkEligibility(figures, config.eligibility, config.timing.frequencyCap);
   if (!eligibility.eligible) return { result: await recordSkip(step, xs, eligibility.reason, { figures }) };
   // Eligible means an address was found (no_email otherwise).

@@ -56,17 +56,24 @@ export type DeliverResult =
 export function createDeliverProcessor(deps: DeliverDeps): Processor<CrossSellJob> {
   return async (job: Job<CrossSellJob>, token?: string) => {
     const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    const result = await deliver(deps, job.data.crossSellId, async (dueAt) => {
-      // Postpone this very job (quiet hours moved, a later trigger rule): the throw is required.
-      await job.moveToDelayed(dueAt.getTime(), token);
-      throw new DelayedError();
-    }, { lastAttempt });
+    const result = await deliver(
+      deps,
+      job.data.crossSellId,
+      async (dueAt) => {
+        // Postpone this very job (quiet hours moved, a later trigger rule): the throw is required.
+        await job.moveToDelayed(dueAt.getTime(), token);
+        throw new DelayedError();
+      },
+      { lastAttempt },
+    );
     return result;
   };
 }
 
 export async function deliver(
-  deps: DeliverDeps, crossSellId: string, postpone: (dueAt: Date) => Promise<never>,
+  deps: DeliverDeps,
+  crossSellId: string,
+  postpone: (dueAt: Date) => Promise<never>,
   opts: { lastAttempt?: boolean } = {},
 ): Promise<DeliverResult> {
   const run = queryRunner(deps.pool, deps.prepared ?? false);
@@ -90,13 +97,29 @@ export async function deliver(
   if (await heldOut(step, xs)) return recordHeldOut(step, xs, picked.items, figures);
 
   // The bundle panel, or none with the reason recorded (a missing code never blocks the email).
-  const offer = await prepareOffer({ pool: deps.pool, links: deps.links, publicUrl: deps.publicUrl, log: deps.log, apis: deps.codeApis }, {
-    config: step.config, items: picked.items, timezone, now: step.now,
-    crossSell: { id: xs.id, store: xs.store, currency: emailCurrency(xs.currency, picked.items), email: recipient.address },
-  });
+  const offer = await prepareOffer(
+    { pool: deps.pool, links: deps.links, publicUrl: deps.publicUrl, log: deps.log, apis: deps.codeApis },
+    {
+      config: step.config,
+      items: picked.items,
+      timezone,
+      now: step.now,
+      crossSell: {
+        id: xs.id,
+        store: xs.store,
+        currency: emailCurrency(xs.currency, picked.items),
+        email: recipient.address,
+      },
+    },
+  );
   // Composed before the claim: the claim stands for the SMTP transaction only.
   const composed = await composeEmail({
-    config: step.config, crossSell: xs, items: picked.items, publicUrl: deps.publicUrl, sign: (l) => deps.links.sign(l), offer,
+    config: step.config,
+    crossSell: xs,
+    items: picked.items,
+    publicUrl: deps.publicUrl,
+    sign: (l) => deps.links.sign(l),
+    offer,
   });
   const claim = await claimSend(step, xs, recipient, composed.items, figures);
   // Another order of this customer is being sent right now; its email may serve this one.

@@ -31,7 +31,10 @@ export interface LoadedCrossSell extends RecordedOrder {
 
 /** The cross-sell as it stands now; undefined when there is none (or no order record). */
 export async function loadCrossSell(
-  run: QueryRunner, crossSellId: string, config: Config, now: Date,
+  run: QueryRunner,
+  crossSellId: string,
+  config: Config,
+  now: Date,
 ): Promise<LoadedCrossSell | undefined> {
   const loaded = await run<LoadedCrossSell>('load-cross-sell', loadQuery, [crossSellId, ...figuresWindow(config, now)]);
   return loaded.rows[0];

@@ -26,18 +26,32 @@ type SettleExtra = { figures?: unknown; items?: ChosenItem[]; dueAt?: Date; timi
  * a later due time. Never touches a sent row.
  */
 export async function settle(
-  pool: pg.Pool, id: string, status: string, reason: string | null, extra: SettleExtra,
+  pool: pg.Pool,
+  id: string,
+  status: string,
+  reason: string | null,
+  extra: SettleExtra,
 ): Promise<void> {
   const json = (value: unknown) => (value ? JSON.stringify(value) : null);
   await pool.query(q.settle, [
-    id, status, reason, json(extra.figures), json(extra.items), extra.dueAt ?? null, json(extra.timing),
+    id,
+    status,
+    reason,
+    json(extra.figures),
+    json(extra.items),
+    extra.dueAt ?? null,
+    json(extra.timing),
     extra.reply ?? null,
   ]);
 }
 
 /** A decision not to send now (timing, no complements): recorded and counted. */
 export async function recordDecision(
-  step: Delivery, xs: LoadedCrossSell, status: string, reason: string | null, extra: SettleExtra,
+  step: Delivery,
+  xs: LoadedCrossSell,
+  status: string,
+  reason: string | null,
+  extra: SettleExtra,
 ): Promise<void> {
   await settle(step.deps.pool, xs.id, status, reason, extra);
   metrics.decisions.inc({ outcome: status, reason: reason ?? 'none' });
@@ -45,7 +59,10 @@ export async function recordDecision(
 
 /** A skip the operator looks for in the logs (ineligible, an unusable address). */
 export async function recordSkip(
-  step: Delivery, xs: LoadedCrossSell, reason: string, extra: SettleExtra,
+  step: Delivery,
+  xs: LoadedCrossSell,
+  reason: string,
+  extra: SettleExtra,
 ): Promise<'skipped'> {
   await recordDecision(step, xs, 'skipped', reason, extra);
   step.deps.log.info({ crossSellId: xs.id, orderId: xs.orderId, reason }, 'cross-sell skipped');
@@ -54,11 +71,18 @@ export async function recordSkip(
 
 /** Holds a cross-sell out (SPEC `held_out`): recorded as decided, with its items, never emailed. */
 export async function recordHeldOut(
-  step: Delivery, xs: LoadedCrossSell, items: ChosenItem[], figures: unknown,
+  step: Delivery,
+  xs: LoadedCrossSell,
+  items: ChosenItem[],
+  figures: unknown,
 ): Promise<'held_out' | 'already'> {
   const siblingIds = siblingIdsOf(xs);
   const held = await step.run('hold-out', q.holdOut, [
-    xs.id, step.now, JSON.stringify(items), JSON.stringify(figures), siblingIds,
+    xs.id,
+    step.now,
+    JSON.stringify(items),
+    JSON.stringify(figures),
+    siblingIds,
   ]);
   if (held.rowCount === 0) return 'already';
   metrics.decisions.inc({ outcome: 'held_out', reason: 'none' });
@@ -69,7 +93,10 @@ export async function recordHeldOut(
 
 /** The send, and the other pending orders of this customer it served. */
 export async function recordSent(
-  step: Delivery, xs: LoadedCrossSell, messageId: string, items: ChosenItem[],
+  step: Delivery,
+  xs: LoadedCrossSell,
+  messageId: string,
+  items: ChosenItem[],
 ): Promise<'sent'> {
   const siblingIds = siblingIdsOf(xs);
   await step.run('mark-sent', q.markSent, [xs.id, new Date(), messageId, siblingIds]);

@@ -49,11 +49,18 @@ export async function reclaimExpired(run: QueryRunner, crossSellId: string): Pro
  * scheduled (a duplicate job); 'busy': another order of this customer is being sent right now.
  */
 export async function claimSend(
-  step: Delivery, xs: LoadedCrossSell, recipient: Recipient, items: ChosenItem[], figures: unknown,
+  step: Delivery,
+  xs: LoadedCrossSell,
+  recipient: Recipient,
+  items: ChosenItem[],
+  figures: unknown,
 ): Promise<Claim | 'already' | 'busy'> {
   try {
     const claimed = await step.run<{ attempts: number }>('claim-send', q.claim, [
-      xs.id, JSON.stringify(items), JSON.stringify(figures), SEND_LEASE_MS,
+      xs.id,
+      JSON.stringify(items),
+      JSON.stringify(figures),
+      SEND_LEASE_MS,
     ]);
     if (claimed.rowCount === 0) return 'already';
     return { xs, attempt: claimed.rows[0]!.attempts, ...recipient, started: false, lost: false };

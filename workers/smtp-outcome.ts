@@ -36,8 +36,9 @@ export function smtpOutcome(err: unknown, send: SendProgress): SmtpOutcome {
 /** The server's answer (already redacted by the mailer), or what went wrong on the way; one line, capped. */
 export function smtpReply(err: unknown): string {
   const e = err as { response?: unknown; code?: unknown; message?: unknown };
-  const text = typeof e.response === 'string'
-    ? e.response
-    : `${typeof e.code === 'string' ? `${e.code}: ` : ''}${String(e.message ?? err)}`;
+  const text =
+    typeof e.response === 'string'
+      ? e.response
+      : `${typeof e.code === 'string' ? `${e.code}: ` : ''}${String(e.message ?? err)}`;
   return redactAddresses(text.replace(/\s+/g, ' ').trim()).slice(0, 300);
 }

@@ -29,9 +29,17 @@ export function BundleOffer(props: BundleOfferProps) {
   return (
     <Section
       data-bundle-offer="true"
-      style={{ backgroundColor: tint(accent, 0.08), border: `1px dashed ${accent}`, borderRadius: 8, padding: 16, margin: '8px 0 12px' }}
+      style={{
+        backgroundColor: tint(accent, 0.08),
+        border: `1px dashed ${accent}`,
+        borderRadius: 8,
+        padding: 16,
+        margin: '8px 0 12px',
+      }}
     >
-      <Text style={{ margin: '0 0 4px', fontSize: 16, lineHeight: '22px', fontWeight: 700, textAlign: 'center' }}>{title}</Text>
+      <Text style={{ margin: '0 0 4px', fontSize: 16, lineHeight: '22px', fontWeight: 700, textAlign: 'center' }}>
+        {title}
+      </Text>
       <Text style={{ margin: '0 0 10px', fontSize: 14, lineHeight: '20px', textAlign: 'center' }}>{text}</Text>
       {lines?.map((line, n) => (
         <Row key={n} data-bundle-line="true">
@@ -46,32 +54,64 @@ export function BundleOffer(props: BundleOfferProps) {
       {total && <PriceRow label={total.label} value={total.value} struck />}
       {discounted && <PriceRow label={discounted.label} value={discounted.value} bold />}
       {saving && (
-        <Text style={{ margin: '2px 0 10px', fontSize: 14, lineHeight: '20px', fontWeight: 700, color: accent, textAlign: 'right' }}>
+        <Text
+          style={{
+            margin: '2px 0 10px',
+            fontSize: 14,
+            lineHeight: '20px',
+            fontWeight: 700,
+            color: accent,
+            textAlign: 'right',
+          }}
+        >
           {saving}
         </Text>
       )}
-      <Text style={{ margin: '0 0 6px', fontSize: 13, lineHeight: '18px', color: '#4b5563', textAlign: 'center' }}>{codeLabel}</Text>
+      <Text style={{ margin: '0 0 6px', fontSize: 13, lineHeight: '18px', color: '#4b5563', textAlign: 'center' }}>
+        {codeLabel}
+      </Text>
       <Text style={{ margin: '0 0 8px', textAlign: 'center' }}>
         <span
           data-bundle-code="true"
           style={{
-            display: 'inline-block', maxWidth: '100%', boxSizing: 'border-box', padding: '6px 14px', border: `1px solid ${accent}`,
-            borderRadius: 6, backgroundColor: '#ffffff', fontFamily: "'SFMono-Regular', Menlo, Consolas, monospace", fontSize: 18,
-            lineHeight: '24px', fontWeight: 700, letterSpacing: 2, wordBreak: 'break-all',
+            display: 'inline-block',
+            maxWidth: '100%',
+            boxSizing: 'border-box',
+            padding: '6px 14px',
+            border: `1px solid ${accent}`,
+            borderRadius: 6,
+            backgroundColor: '#ffffff',
+            fontFamily: "'SFMono-Regular', Menlo, Consolas, monospace",
+            fontSize: 18,
+            lineHeight: '24px',
+            fontWeight: 700,
+            letterSpacing: 2,
+            wordBreak: 'break-all',
           }}
         >
           {code}
         </span>
       </Text>
-      {expires && <Text style={{ margin: '0 0 10px', fontSize: 13, lineHeight: '18px', color: '#4b5563', textAlign: 'center' }}>{expires}</Text>}
+      {expires && (
+        <Text style={{ margin: '0 0 10px', fontSize: 13, lineHeight: '18px', color: '#4b5563', textAlign: 'center' }}>
+          {expires}
+        </Text>
+      )}
       {cart && (
         <Section style={{ textAlign: 'center' }}>
           <Button
             href={cart.href}
             data-bundle-cart="true"
             style={{
-              backgroundColor: accent, color: textOn(accent), borderRadius: 6, fontSize: 15, fontWeight: 700,
-              paddingTop: 12, paddingBottom: 12, paddingLeft: 20, paddingRight: 20,
+              backgroundColor: accent,
+              color: textOn(accent),
+              borderRadius: 6,
+              fontSize: 15,
+              fontWeight: 700,
+              paddingTop: 12,
+              paddingBottom: 12,
+              paddingLeft: 20,
+              paddingRight: 20,
             }}
           >
             {cart.label}
@@ -90,7 +130,15 @@ function PriceRow({ label, value, struck, bold }: { label: string; value: string
         <Text style={style}>{label}</Text>
       </Column>
       <Column style={{ verticalAlign: 'top', textAlign: 'right', whiteSpace: 'nowrap', paddingTop: struck ? 6 : 0 }}>
-        <Text style={{ ...style, textDecoration: struck ? 'line-through' : undefined, color: struck ? '#6b7280' : '#111827' }}>{value}</Text>
+        <Text
+          style={{
+            ...style,
+            textDecoration: struck ? 'line-through' : undefined,
+            color: struck ? '#6b7280' : '#111827',
+          }}
+        >
+          {value}
+        </Text>
       </Column>
     </Row>
   );

@@ -63,7 +63,9 @@ export function ItemCard({ title, href, imageUrl, price, reason, required, accen
         )}
         <Column style={{ verticalAlign: 'top' }}>
           {!required && (
-            <Text style={{ margin: '0 0 4px', color: '#6b7280', fontSize: 13, lineHeight: '18px', ...wrap }}>{reason}</Text>
+            <Text style={{ margin: '0 0 4px', color: '#6b7280', fontSize: 13, lineHeight: '18px', ...wrap }}>
+              {reason}
+            </Text>
           )}
           <Text style={{ margin: '0 0 4px', fontSize: 16, lineHeight: '22px', fontWeight: 600, ...wrap }}>
             <Link href={href} style={{ color: '#111827', textDecoration: 'none' }}>

@@ -4,7 +4,13 @@
 // validation periods (periods.ts). Without --split the split is taken from the data.
 // Exit 1 with one line: an unreadable file, a missing column, a split with no training or test orders.
 import { parseArgs } from 'node:util';
-import { evaluateHistory, loadPurchases, testEnd, type EvaluateResult, type PurchaseHistory } from '../recommend/evaluate.js';
+import {
+  evaluateHistory,
+  loadPurchases,
+  testEnd,
+  type EvaluateResult,
+  type PurchaseHistory,
+} from '../recommend/evaluate.js';
 import { isoDay, periodCounts, splitFromData, validationPeriods } from '../recommend/periods.js';
 import { mergeSplitCheckouts } from '../import/purchases.js';
 import { parseDuration } from '../config/duration.js';
@@ -23,35 +29,64 @@ interface EvalOptions {
 
 function options(argv: string[]): EvalOptions | undefined {
   const { values, positionals } = parseArgs({
-    args: argv, allowPositionals: true,
+    args: argv,
+    allowPositionals: true,
     options: {
-      split: { type: 'string' }, window: { type: 'string', default: '30d' }, k: { type: 'string', default: '3' },
-      'merge-within': { type: 'string' }, json: { type: 'boolean' },
+      split: { type: 'string' },
+      window: { type: 'string', default: '30d' },
+      k: { type: 'string', default: '3' },
+      'merge-within': { type: 'string' },
+      json: { type: 'boolean' },
     },
   });
-  const split = values.split === undefined ? undefined : new Date(/^\d{4}-\d{2}-\d{2}$/.test(values.split) ? `${values.split}T00:00:00Z` : values.split);
+  const split =
+    values.split === undefined
+      ? undefined
+      : new Date(/^\d{4}-\d{2}-\d{2}$/.test(values.split) ? `${values.split}T00:00:00Z` : values.split);
   const windowMs = parseDuration(values.window!);
   const k = Number(values.k);
   const merge = values['merge-within'];
   const mergeMs = merge === undefined ? undefined : parseDuration(merge);
-  if (!positionals[0] || positionals.length > 1 || (split && Number.isNaN(split.getTime())) || !windowMs || !Number.isInteger(k) || k < 1) return undefined;
+  if (
+    !positionals[0] ||
+    positionals.length > 1 ||
+    (split && Number.isNaN(split.getTime())) ||
+    !windowMs ||
+    !Number.isInteger(k) ||
+    k < 1
+  )
+    return undefined;
   if (merge !== undefined && !mergeMs) return undefined;
   return {
-    file: positionals[0], split, windowDays: windowMs / 86_400_000, window: values.window!, k, json: values.json ?? false,
+    file: positionals[0],
+    split,
+    windowDays: windowMs / 86_400_000,
+    window: values.window!,
+    k,
+    json: values.json ?? false,
     mergeWithin: merge !== undefined ? { text: merge, ms: mergeMs! } : undefined,
   };
 }
 
 /** Why the split cannot be evaluated, in one line; undefined when it can. */
-function splitProblem(data: PurchaseHistory, split: Date, fromData: boolean, end: number, file: string): string | undefined {
-  if (data.invoices.length === 0) return `${file} has no purchases (lines with a customer, a positive quantity and a price)`;
+function splitProblem(
+  data: PurchaseHistory,
+  split: Date,
+  fromData: boolean,
+  end: number,
+  file: string,
+): string | undefined {
+  if (data.invoices.length === 0)
+    return `${file} has no purchases (lines with a customer, a positive quantity and a price)`;
   const { train, test } = periodCounts(data.invoices, { split, until: new Date(end) });
   const first = isoDay(data.invoices[0]!.at);
   const named = `split ${isoDay(split)}${fromData ? ' (taken from the data)' : ''}`;
   if (train === 0) return `${named} leaves no training orders (the purchases start ${first}): give a later --split`;
   if (test === 0) {
-    return `${named} leaves no test orders (the test period ends ${isoDay(end)}, a window before the last purchase ` +
-      `${isoDay(data.last)}; the purchases start ${first}): give an earlier --split or a shorter --window`;
+    return (
+      `${named} leaves no test orders (the test period ends ${isoDay(end)}, a window before the last purchase ` +
+      `${isoDay(data.last)}; the purchases start ${first}): give an earlier --split or a shorter --window`
+    );
   }
   return undefined;
 }
@@ -79,9 +114,21 @@ export async function run(argv: string[]): Promise<number> {
   const settings = { windowDays: opts.windowDays, k: opts.k };
   const main = evaluateHistory(data, { ...settings, split });
   const periods = validationPeriods(data.invoices, split, end).map((p) =>
-    p.split.getTime() === split.getTime() ? { ...p, result: main } : { ...p, result: evaluateHistory(data, { ...settings, ...p }) });
+    p.split.getTime() === split.getTime()
+      ? { ...p, result: main }
+      : { ...p, result: evaluateHistory(data, { ...settings, ...p }) },
+  );
   const merged = opts.mergeWithin ? mergedRun(data, opts.mergeWithin.ms, { ...settings, split }) : undefined;
-  const report: Report = { opts, data, split, end, main, periods, merged, seconds: round((performance.now() - started) / 1000, 2) };
+  const report: Report = {
+    opts,
+    data,
+    split,
+    end,
+    main,
+    periods,
+    merged,
+    seconds: round((performance.now() - started) / 1000, 2),
+  };
   process.stdout.write(opts.json ? JSON.stringify(toJson(report)) + '\n' : toText(report));
   return 0;
 }
@@ -106,18 +153,32 @@ const ratio = (a: number, b: number) => round(a / Math.max(b, 1e-9), 2);
 
 function figures(r: EvaluateResult) {
   return {
-    testOrders: r.testOrders, hits: r.hits, hitRate: r.hitRate, baseline: r.baseline, trainInvoices: r.trainInvoices,
+    testOrders: r.testOrders,
+    hits: r.hits,
+    hitRate: r.hitRate,
+    baseline: r.baseline,
+    trainInvoices: r.trainInvoices,
     vsCooccurrence: ratio(r.hitRate, r.baseline.cooccurrence),
   };
 }
 
 function toJson({ opts, data, split, end, main, periods, merged, seconds }: Report) {
   return {
-    k: main.k, ...figures(main), seconds, format: data.format,
-    split: isoDay(split), splitFrom: opts.split ? 'option' : 'data', testUntil: isoDay(end),
+    k: main.k,
+    ...figures(main),
+    seconds,
+    format: data.format,
+    split: isoDay(split),
+    splitFrom: opts.split ? 'option' : 'data',
+    testUntil: isoDay(end),
     periods: periods.map((p) => ({ trainBefore: isoDay(p.split), testUntil: isoDay(p.until), ...figures(p.result) })),
     ...(merged && {
-      merged: { within: opts.mergeWithin!.text, invoices: data.invoices.length, orders: merged.orders, ...figures(merged.result) },
+      merged: {
+        within: opts.mergeWithin!.text,
+        invoices: data.invoices.length,
+        orders: merged.orders,
+        ...figures(merged.result),
+      },
     }),
   };
 }
@@ -130,7 +191,8 @@ function toText({ opts, data, split, end, main, periods, merged, seconds }: Repo
     ? `, ${data.errors.length}${data.errors.length === 100 ? '+' : ''} unreadable rows (first: line ${firstError.line}: ${firstError.error})`
     : '';
   const splitFrom = opts.split ? '' : ' (taken from the data; --split to choose)';
-  const line = (name: string, rate: number, hits: number) => `${name.padEnd(17)}hit rate@${main.k} ${pct(rate)} (${hits} hits)`;
+  const line = (name: string, rate: number, hits: number) =>
+    `${name.padEnd(17)}hit rate@${main.k} ${pct(rate)} (${hits} hits)`;
   const out = [
     `history          ${opts.file} (${data.format}): ${data.invoices.length} orders, ${days}${unreadable}`,
     `split            ${isoDay(split)}${splitFrom}: test until ${isoDay(end)}, window ${opts.window}`,
@@ -141,10 +203,12 @@ function toText({ opts, data, split, end, main, periods, merged, seconds }: Repo
     `ratio            ${ratio(main.hitRate, main.baseline.popularity).toFixed(2)}x popularity, ` +
       `${ratio(main.hitRate, main.baseline.cooccurrence).toFixed(2)}x co-occurrence, ${seconds.toFixed(1)} s`,
     `periods          train before  test until   orders  aftercart  co-occurrence  ratio`,
-    ...periods.map(({ split: s, until, result: r }) =>
-      `                 ${isoDay(s)}    ${isoDay(until)}  ${String(r.testOrders).padStart(6)}  ` +
-      `${pct(r.hitRate).padStart(9)}  ${pct(r.baseline.cooccurrence).padStart(13)}  ` +
-      `${ratio(r.hitRate, r.baseline.cooccurrence).toFixed(2)}x`),
+    ...periods.map(
+      ({ split: s, until, result: r }) =>
+        `                 ${isoDay(s)}    ${isoDay(until)}  ${String(r.testOrders).padStart(6)}  ` +
+        `${pct(r.hitRate).padStart(9)}  ${pct(r.baseline.cooccurrence).padStart(13)}  ` +
+        `${ratio(r.hitRate, r.baseline.cooccurrence).toFixed(2)}x`,
+    ),
   ];
   if (merged) {
     const r = merged.result;

@@ -6,14 +6,22 @@ import { openDatabase } from '../db/database.js';
 import { explainOrder, formatExplanation } from '../explain/explain-order.js';
 
 export async function run(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, allowPositionals: true, options: { store: { type: 'string' }, json: { type: 'boolean' } } });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { store: { type: 'string' }, json: { type: 'boolean' } },
+  });
   const orderId = positionals[0];
   if (!orderId) {
     process.stderr.write('usage: aftercart explain ORDER_ID [--store S] [--json]\n');
     return 2;
   }
   const { env, config } = await loadSettings();
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR), command: 'explain' });
+  const db = await openDatabase({
+    url: env.DATABASE_URL,
+    dataDir: path.resolve(env.AFTERCART_DATA_DIR),
+    command: 'explain',
+  });
   try {
     const found = await explainOrder(db.pool, orderId, values.store, config);
     if (found.length === 0) {

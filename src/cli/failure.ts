@@ -7,7 +7,12 @@ import { SqlState } from '../db/errors.js';
 /** Errors that mean a fault in our code rather than in the input: they say so. */
 const INTERNAL = [TypeError, ReferenceError, RangeError];
 
-function databaseFailure(err: { code?: string; message?: string; address?: string; port?: number }): string | undefined {
+function databaseFailure(err: {
+  code?: string;
+  message?: string;
+  address?: string;
+  port?: number;
+}): string | undefined {
   switch (err.code) {
     case SqlState.invalidPassword:
     case SqlState.invalidAuthorizationSpecification:
@@ -34,7 +39,8 @@ export function failureLine(err: unknown): string {
   const known = databaseFailure(err) ?? fileFailure(err);
   if (known) return known;
   const message = ((err as Error).message ?? String(err)).split('\n')[0]!;
-  if (INTERNAL.some((kind) => err instanceof kind)) return `${message} (an internal error: run again with --verbose for the stack, and please report it)`;
+  if (INTERNAL.some((kind) => err instanceof kind))
+    return `${message} (an internal error: run again with --verbose for the stack, and please report it)`;
   return message;
 }
 

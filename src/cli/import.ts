@@ -70,8 +70,13 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
   }
 
   const { env, config } = await loadSettings(opts.env ?? process.env);
-  const db = await openDatabase({ url: env.DATABASE_URL, dataDir: path.resolve(env.AFTERCART_DATA_DIR), command: 'import' });
-  const bar = err.isTTY && kind !== 'codes' ? await progressBar(file, err, kind === 'orders' ? 'lines' : 'rows') : undefined;
+  const db = await openDatabase({
+    url: env.DATABASE_URL,
+    dataDir: path.resolve(env.AFTERCART_DATA_DIR),
+    command: 'import',
+  });
+  const bar =
+    err.isTTY && kind !== 'codes' ? await progressBar(file, err, kind === 'orders' ? 'lines' : 'rows') : undefined;
   try {
     await migrate(db.pool);
     if (kind === 'codes') {
@@ -109,7 +114,11 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
     return 0;
   } catch (e) {
     bar?.stop();
-    if (e instanceof FormatError || e instanceof MissingColumnError || (e as Error).message?.startsWith(`${file}: not a`)) {
+    if (
+      e instanceof FormatError ||
+      e instanceof MissingColumnError ||
+      (e as Error).message?.startsWith(`${file}: not a`)
+    ) {
       err.write(`aftercart import: ${(e as Error).message}\n`);
       return 1;
     }
@@ -122,14 +131,25 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
 const fmt = (n: number) => n.toLocaleString('en-US');
 
 /** Pool codes: bad lines and duplicates (in the file or already in the pool) reported, not added. */
-async function importCodes(pool: pg.Pool, store: string, file: string, out: NodeJS.WritableStream, err: NodeJS.WritableStream): Promise<void> {
+async function importCodes(
+  pool: pg.Pool,
+  store: string,
+  file: string,
+  out: NodeJS.WritableStream,
+  err: NodeJS.WritableStream,
+): Promise<void> {
   const parsed = parseCodeFile(await readFile(file, 'utf8'));
   for (const b of parsed.bad) err.write(`line ${b.line}: ${b.error}\n`);
   const r = await addPoolCodes(pool, store, parsed.codes);
-  if (r.duplicates.length) err.write(`duplicates (not added): ${r.duplicates.slice(0, 20).join(', ')}${r.duplicates.length > 20 ? ', …' : ''}\n`);
+  if (r.duplicates.length)
+    err.write(
+      `duplicates (not added): ${r.duplicates.slice(0, 20).join(', ')}${r.duplicates.length > 20 ? ', …' : ''}\n`,
+    );
   const left = (await poolLeft(pool, store))[store] ?? 0;
-  out.write(`imported codes ${file} into store ${store}: ${fmt(r.added)} added, ${fmt(r.duplicates.length)} duplicates, ` +
-    `${fmt(parsed.bad.length)} bad lines; ${fmt(left)} unused codes in the pool\n`);
+  out.write(
+    `imported codes ${file} into store ${store}: ${fmt(r.added)} added, ${fmt(r.duplicates.length)} duplicates, ` +
+      `${fmt(parsed.bad.length)} bad lines; ${fmt(left)} unused codes in the pool\n`,
+  );
   if (left < LOW_POOL) err.write(`warning: fewer than ${LOW_POOL} unused codes left in store ${store}'s pool\n`);
 }
 
@@ -147,7 +167,10 @@ async function progressBar(file: string, stream: NodeJS.WritableStream, unit: st
     cliProgress.Presets.shades_classic,
   );
   bar.start(total, 1, { what: '' });
-  return { update: (line: number, payload: { what: string }) => bar.update(Math.min(line, total), payload), stop: () => bar.stop() };
+  return {
+    update: (line: number, payload: { what: string }) => bar.update(Math.min(line, total), payload),
+    stop: () => bar.stop(),
+  };
 }
 
 export async function countLines(file: string): Promise<number> {

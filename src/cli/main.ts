@@ -11,9 +11,14 @@ const commands: Record<string, () => Promise<{ run(argv: string[]): Promise<numb
   stats: () => import('./stats.js'),
   reschedule: () => import('./reschedule.js'),
   // Imported history feeds the learned co-purchase table straight away.
-  import: () => import('./import.js').then((m) => ({
-    run: (a: string[]) => m.run(a, { afterOrders: async (pool, store) => void (await (await import('../recommend/rebuild.js')).rebuildCoPurchase(pool, store)) }),
-  })),
+  import: () =>
+    import('./import.js').then((m) => ({
+      run: (a: string[]) =>
+        m.run(a, {
+          afterOrders: async (pool, store) =>
+            void (await (await import('../recommend/rebuild.js')).rebuildCoPurchase(pool, store)),
+        }),
+    })),
   recommend: () => import('./recommend.js'),
   eval: () => import('./eval.js'),
   preview: () => import('./preview.js'),

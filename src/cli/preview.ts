@@ -68,8 +68,13 @@ function parseArguments(argv: string[], out: NodeJS.WritableStream, err: NodeJS.
   let positionals: string[];
   try {
     ({ values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
-      options: { store: { type: 'string' }, out: { type: 'string', short: 'o' }, help: { type: 'boolean', short: 'h' } },
+      args: argv,
+      allowPositionals: true,
+      options: {
+        store: { type: 'string' },
+        out: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
     }));
   } catch (e) {
     err.write(`aftercart preview: ${(e as Error).message}\n${usage}`);
@@ -114,7 +119,9 @@ async function previewOrder(context: PreviewContext, args: PreviewArgs): Promise
   // The same request the worker makes; the picker only reads.
   const picked = await pickItems(new PostgresItemPicker(pool, () => config), config, xs);
   if (picked.items.length === 0) {
-    err.write(`aftercart preview: nothing to recommend for order ${orderId} (${xs.store}): no_complements, ${picked.considered} candidate(s) considered\n`);
+    err.write(
+      `aftercart preview: nothing to recommend for order ${orderId} (${xs.store}): no_complements, ${picked.considered} candidate(s) considered\n`,
+    );
     return 1;
   }
 
@@ -122,13 +129,24 @@ async function previewOrder(context: PreviewContext, args: PreviewArgs): Promise
   const { rendered, items } = await composeEmail({ config, crossSell: xs, items: picked.items, publicUrl, sign });
   if (args.out) await writeFile(args.out, rendered.html);
   else out.write(rendered.html);
-  err.write(summary(xs, rendered, items.map((i) => i.productId), args.out));
+  err.write(
+    summary(
+      xs,
+      rendered,
+      items.map((i) => i.productId),
+      args.out,
+    ),
+  );
   err.write(`settings: ${settingsSource(context.config, xs.store)}, from ${config.store.from}\n`);
   return 0;
 }
 
 /** The id of the order's cross-sell, or the exit code when there is none or --store must choose. */
-async function findCrossSell(pool: pg.Pool, { orderId, store }: PreviewArgs, err: NodeJS.WritableStream): Promise<string | number> {
+async function findCrossSell(
+  pool: pg.Pool,
+  { orderId, store }: PreviewArgs,
+  err: NodeJS.WritableStream,
+): Promise<string | number> {
   const { rows: found } = await pool.query<{ id: string; store: string }>(
     `SELECT id::text AS id, store FROM cross_sells WHERE order_id = $1 AND ($2::text IS NULL OR store = $2) ORDER BY store`,
     [orderId, store ?? null],
@@ -138,7 +156,9 @@ async function findCrossSell(pool: pg.Pool, { orderId, store }: PreviewArgs, err
     return 1;
   }
   if (found.length > 1) {
-    err.write(`aftercart preview: order ${orderId} exists in ${found.length} stores (${found.map((f) => f.store).join(', ')}): pass --store\n`);
+    err.write(
+      `aftercart preview: order ${orderId} exists in ${found.length} stores (${found.map((f) => f.store).join(', ')}): pass --store\n`,
+    );
     return 2;
   }
   return found[0]!.id;

@@ -9,7 +9,12 @@ export async function run(mode: 'start' | 'serve' | 'work', _argv: string[]): Pr
   const settings = await loadSettings();
   // Every mode applies pending migrations (under the advisory lock, so several `work` processes
   // starting at once are safe): an unmigrated database never runs half-working.
-  const app = await openApp(settings, { http: mode !== 'work', workers: mode !== 'serve', migrate: true, command: mode });
+  const app = await openApp(settings, {
+    http: mode !== 'work',
+    workers: mode !== 'serve',
+    migrate: true,
+    command: mode,
+  });
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 30_000).unref();
@@ -25,7 +30,14 @@ export async function run(mode: 'start' | 'serve' | 'work', _argv: string[]): Pr
   if (!(await app.queueReady)) return;
   if (logFormat(settings.env.LOG_FORMAT) === 'pretty') process.stdout.write(banner(app, mode));
   app.log.info(
-    { mode, address: app.address, database: app.db.embedded ? 'embedded' : 'postgres', queue: app.queue.kind, mail: app.mailer.kind, config: settings.configSource },
+    {
+      mode,
+      address: app.address,
+      database: app.db.embedded ? 'embedded' : 'postgres',
+      queue: app.queue.kind,
+      mail: app.mailer.kind,
+      config: settings.configSource,
+    },
     'aftercart running',
   );
 }

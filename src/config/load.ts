@@ -62,14 +62,17 @@ async function readConfigFile(file: string): Promise<unknown> {
     throw new ConfigError(`invalid ${path.basename(file)}: ${loadFailure(err)}`);
   })) as { default?: { default?: unknown } };
   // Outside an ESM package the file loads as CommonJS and its default export arrives nested.
-  const value = mod.default && typeof mod.default === 'object' && 'default' in mod.default ? mod.default.default : mod.default;
+  const value =
+    mod.default && typeof mod.default === 'object' && 'default' in mod.default ? mod.default.default : mod.default;
   return value ?? {};
 }
 
 /** esbuild's syntax errors carry where they are: "3:0: Expected identifier but found end of file". */
 function loadFailure(err: unknown): string {
-  const first = (err as { errors?: { text: string; location?: { line: number; column: number } | null }[] }).errors?.[0];
-  if (first) return first.location ? `line ${first.location.line}, column ${first.location.column}: ${first.text}` : first.text;
+  const first = (err as { errors?: { text: string; location?: { line: number; column: number } | null }[] })
+    .errors?.[0];
+  if (first)
+    return first.location ? `line ${first.location.line}, column ${first.location.column}: ${first.text}` : first.text;
   const message = (err as Error).message ?? String(err);
   const located = /:(\d+):(\d+): ERROR: (.+)/.exec(message);
   return located ? `line ${located[1]}, column ${located[2]}: ${located[3]}` : message.split('\n')[0]!;

@@ -9,7 +9,11 @@ import { warnMissingAddresses } from './store-settings.js';
 type ReloadLog = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 /** Reloads `settings.config` in place; false (old settings kept) when the file is invalid. */
-export async function reloadConfig(settings: Settings, log: ReloadLog, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+export async function reloadConfig(
+  settings: Settings,
+  log: ReloadLog,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<boolean> {
   let next: Settings;
   try {
     next = await loadSettings(env);

@@ -53,7 +53,12 @@ export const timingSchema = z
       .union([z.literal(false), z.object({ start: clock, end: clock, spread: duration.prefault('1h') }).strict()])
       .prefault({ start: '21:00', end: '08:00' }),
     // Checked at start-up: a misspelt zone would otherwise fall back to UTC without a word.
-    timezone: z.string().refine((zone) => IANAZone.isValidZone(zone), { message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"' }).default('UTC'),
+    timezone: z
+      .string()
+      .refine((zone) => IANAZone.isValidZone(zone), {
+        message: 'expected an IANA time zone such as "Europe/Berlin" or "UTC"',
+      })
+      .default('UTC'),
     frequencyCap: z
       .object({ max: z.number().int().positive().default(1), per: duration.prefault('14d') })
       .strict()
@@ -104,19 +109,30 @@ const legacyBundle = (v: unknown) => {
 
 export const bundleSchema = z.union([
   z.literal(false),
-  z.preprocess(legacyBundle, z
-    .object({
-      percent: z.number().positive().max(100).optional(),
-      /** A fixed amount off the bundle, a decimal string in the order's currency. */
-      amount: z.string().regex(/^\d+(\.\d{1,2})?$/, 'a decimal string such as "5.00"').optional(),
-      minItems: z.number().int().min(1).max(3).default(2),
-      validFor: duration.prefault('72h'),
-      codes: codeSource,
-      /** Starts every code made for an email (shopify, woocommerce). */
-      prefix: z.string().regex(/^[A-Za-z0-9_-]{0,12}$/, 'up to 12 letters, digits, "-" or "_"').default('BUNDLE-'),
-    })
-    .strict()
-    .refine((b) => (b.percent === undefined) !== (b.amount === undefined), { message: 'give either percent or amount' })),
+  z.preprocess(
+    legacyBundle,
+    z
+      .object({
+        percent: z.number().positive().max(100).optional(),
+        /** A fixed amount off the bundle, a decimal string in the order's currency. */
+        amount: z
+          .string()
+          .regex(/^\d+(\.\d{1,2})?$/, 'a decimal string such as "5.00"')
+          .optional(),
+        minItems: z.number().int().min(1).max(3).default(2),
+        validFor: duration.prefault('72h'),
+        codes: codeSource,
+        /** Starts every code made for an email (shopify, woocommerce). */
+        prefix: z
+          .string()
+          .regex(/^[A-Za-z0-9_-]{0,12}$/, 'up to 12 letters, digits, "-" or "_"')
+          .default('BUNDLE-'),
+      })
+      .strict()
+      .refine((b) => (b.percent === undefined) !== (b.amount === undefined), {
+        message: 'give either percent or amount',
+      }),
+  ),
 ]);
 
 export const recommendSchema = z
@@ -146,7 +162,10 @@ const storeUrl = z
 /** A host name such as "cdn.shop.example" (no scheme, port or path), kept lower-case. */
 const linkHost = z
   .string()
-  .regex(/^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i, 'a host name such as "cdn.shop.example" (no scheme, port or path)')
+  .regex(
+    /^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i,
+    'a host name such as "cdn.shop.example" (no scheme, port or path)',
+  )
   .transform((s) => s.toLowerCase());
 
 export const storeSchema = z
@@ -178,7 +197,11 @@ export const mailSchema = z
     /** Attribution window: a later order with a recommended product within it converts. */
     attributionWindow: duration.prefault('7d'),
     utm: z
-      .object({ source: z.string().default('aftercart'), medium: z.string().default('email'), campaign: z.string().default('cross-sell') })
+      .object({
+        source: z.string().default('aftercart'),
+        medium: z.string().default('email'),
+        campaign: z.string().default('cross-sell'),
+      })
       .strict()
       .prefault({}),
   })

@@ -20,8 +20,13 @@ export interface OwnerRecord {
 
 /** A second owner of a data dir whose owner lives: one line naming it, for main.ts to print. */
 export class DataDirInUseError extends Error {
-  constructor(dataDir: string, readonly owner: OwnerRecord) {
-    super(`the data dir ${displayPath(dataDir)} is in use by aftercart ${owner.command} (pid ${owner.pid}); stop it first, or give this command another AFTERCART_DATA_DIR`);
+  constructor(
+    dataDir: string,
+    readonly owner: OwnerRecord,
+  ) {
+    super(
+      `the data dir ${displayPath(dataDir)} is in use by aftercart ${owner.command} (pid ${owner.pid}); stop it first, or give this command another AFTERCART_DATA_DIR`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -40,9 +45,17 @@ export const ownerFile = (dataDir: string) => path.join(dataDir, 'owner.json');
  * Takes the data dir for this process, or answers the living owner's record. A lock whose
  * process is gone (or whose pid now belongs to another process) is taken over.
  */
-export async function claimDataDir(dataDir: string, command: string): Promise<{ lock: OwnerLock } | { owner: OwnerRecord }> {
+export async function claimDataDir(
+  dataDir: string,
+  command: string,
+): Promise<{ lock: OwnerLock } | { owner: OwnerRecord }> {
   const file = ownerFile(dataDir);
-  const record: OwnerRecord = { pid: process.pid, procStart: procStartOf(process.pid), startedAt: new Date().toISOString(), command };
+  const record: OwnerRecord = {
+    pid: process.pid,
+    procStart: procStartOf(process.pid),
+    startedAt: new Date().toISOString(),
+    command,
+  };
   for (let attempt = 0; attempt < 50; attempt++) {
     if (await createExclusive(file, record)) return { lock: ownerLock(file, record) };
     const current = await readOwner(dataDir);
@@ -87,7 +100,13 @@ function parseRecord(text: string): OwnerRecord | undefined {
   try {
     const r = JSON.parse(text) as Partial<OwnerRecord>;
     if (!Number.isInteger(r.pid) || typeof r.startedAt !== 'string') return undefined;
-    return { pid: r.pid!, procStart: r.procStart ?? null, startedAt: r.startedAt, command: String(r.command ?? 'aftercart'), address: r.address };
+    return {
+      pid: r.pid!,
+      procStart: r.procStart ?? null,
+      startedAt: r.startedAt,
+      command: String(r.command ?? 'aftercart'),
+      address: r.address,
+    };
   } catch {
     return undefined;
   }
@@ -119,7 +138,8 @@ export async function removeStale(file: string, seen: OwnerRecord | undefined): 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     const holder = Number(await readFile(guard, 'utf8').catch(() => ''));
-    if (holder && !isAlive({ pid: holder, procStart: null, startedAt: '', command: '' })) await unlink(guard).catch(() => {});
+    if (holder && !isAlive({ pid: holder, procStart: null, startedAt: '', command: '' }))
+      await unlink(guard).catch(() => {});
     else await new Promise((r) => setTimeout(r, 20));
     return;
   }

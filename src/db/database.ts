@@ -43,7 +43,12 @@ export async function openDatabase(opts: OpenDatabaseOptions): Promise<Database>
  */
 export async function reserveDatabase(opts: OpenDatabaseOptions): Promise<DatabaseReservation> {
   if (opts.url) return { open: () => openDatabase(opts), release: async () => {} };
-  return reserveEmbedded({ dataDir: opts.dataDir, max: opts.max, role: opts.role ?? 'share', command: opts.command ?? 'command' });
+  return reserveEmbedded({
+    dataDir: opts.dataDir,
+    max: opts.max,
+    role: opts.role ?? 'share',
+    command: opts.command ?? 'command',
+  });
 }
 
 /**

@@ -8,7 +8,14 @@ import type { PGlite } from '@electric-sql/pglite';
 import type { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import type { Database } from './database.js';
 import { useSessionQueue } from './pglite-session-queue.js';
-import { claimDataDir, DataDirInUseError, isAlive, readOwner, type OwnerLock, type OwnerRecord } from './data-dir-owner.js';
+import {
+  claimDataDir,
+  DataDirInUseError,
+  isAlive,
+  readOwner,
+  type OwnerLock,
+  type OwnerRecord,
+} from './data-dir-owner.js';
 
 export interface EmbeddedOptions {
   dataDir: string;
@@ -67,7 +74,10 @@ async function openOwned(o: EmbeddedOptions, lock: OwnerLock): Promise<Database>
   const pool = newPool(url, o.max);
   const [db, socket] = [pglite, server];
   return {
-    pool, url, embedded: true, pglite: db,
+    pool,
+    url,
+    embedded: true,
+    pglite: db,
     async close() {
       // New commands wait for the lock to go (then own the dir themselves) rather than join.
       await lock.publish(undefined).catch(() => {});
@@ -107,7 +117,9 @@ async function connectToOwner(o: EmbeddedOptions): Promise<Database> {
     await new Promise((r) => setTimeout(r, 100));
   }
   const who = last ? `aftercart ${last.command} (pid ${last.pid})` : 'its owner';
-  throw new Error(`the data dir ${o.dataDir} is held by ${who}, whose database did not answer within ${OWNER_WAIT_MS / 1000} s`);
+  throw new Error(
+    `the data dir ${o.dataDir} is held by ${who}, whose database did not answer within ${OWNER_WAIT_MS / 1000} s`,
+  );
 }
 
 function newPool(url: string, max = 10): pg.Pool {

@@ -70,7 +70,9 @@ export class SessionQueue {
         let bytes = 0;
         try {
           await this.db.runExclusive(() =>
-            this.db.execProtocolRawStream(queued!.message, { onRawData: (data) => ((bytes += data.length), queued!.onData(data)) }),
+            this.db.execProtocolRawStream(queued!.message, {
+              onRawData: (data) => ((bytes += data.length), queued!.onData(data)),
+            }),
           );
         } catch (err) {
           queued.reject(err as Error); // the handler closes that connection; the others go on
@@ -89,6 +91,9 @@ export class SessionQueue {
 export function useSessionQueue(server: PGLiteSocketServer, db: PGlite): void {
   const target = server as unknown as { queryQueue?: unknown };
   // Fails loudly if an upgrade of pglite-socket renames the field, rather than silently regressing.
-  if (!target.queryQueue) throw new Error('pglite-socket has no queryQueue to replace: check src/db/pglite-session-queue.ts against this version');
+  if (!target.queryQueue)
+    throw new Error(
+      'pglite-socket has no queryQueue to replace: check src/db/pglite-session-queue.ts against this version',
+    );
   target.queryQueue = new SessionQueue(db);
 }

@@ -56,7 +56,8 @@ export function namedSql<P extends object>(base: string, name: string): NamedSta
     values(params: P): unknown[] {
       // Checked on every call: a few dozen look-ups, nothing beside the round trip.
       const given = params as Record<string, unknown>;
-      for (const key of Object.keys(given)) if (!known.has(key)) throw new Error(`${name}.sql has no parameter "${key}"`);
+      for (const key of Object.keys(given))
+        if (!known.has(key)) throw new Error(`${name}.sql has no parameter "${key}"`);
       return names.map((n, i) => {
         if (!(n in given)) throw new Error(`${name}.sql: no value for $${i + 1} ${n}`);
         return given[n];
@@ -71,7 +72,11 @@ export function namedSql<P extends object>(base: string, name: string): NamedSta
  * embedded database, whose one session every client shares (two clients would prepare the
  * same name).
  */
-export type QueryRunner = <R extends Record<string, any> = Record<string, any>>(name: string, text: string, values: unknown[]) => Promise<import('pg').QueryResult<R>>;
+export type QueryRunner = <R extends Record<string, any> = Record<string, any>>(
+  name: string,
+  text: string,
+  values: unknown[],
+) => Promise<import('pg').QueryResult<R>>;
 
 export function queryRunner(pool: Pick<import('pg').Pool, 'query'>, prepared: boolean): QueryRunner {
   return (name, text, values) => pool.query(prepared ? { name, text, values } : { text, values });

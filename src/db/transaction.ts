@@ -3,7 +3,10 @@
 import type pg from 'pg';
 import { isReadTimeout } from './unreachable.js';
 
-export async function withTransaction<T>(pool: Pick<pg.Pool, 'connect'>, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+export async function withTransaction<T>(
+  pool: Pick<pg.Pool, 'connect'>,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
   const client = await pool.connect();
   let broken = false;
   try {
@@ -14,7 +17,12 @@ export async function withTransaction<T>(pool: Pick<pg.Pool, 'connect'>, work: (
   } catch (err) {
     // After a read timeout a ROLLBACK would wait as long again: the connection is dropped instead
     // (the server rolls back a closed session), as is one whose ROLLBACK failed.
-    broken = isReadTimeout(err) || !(await client.query('ROLLBACK').then(() => true, () => false));
+    broken =
+      isReadTimeout(err) ||
+      !(await client.query('ROLLBACK').then(
+        () => true,
+        () => false,
+      ));
     throw err;
   } finally {
     client.release(broken);

@@ -4,10 +4,23 @@
 // own connection messages, which carry no code.
 import { inClass, SqlState, SqlStateClass } from './errors.js';
 
-const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const NETWORK = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 const SQLSTATE = new Set<string>([
-  SqlState.adminShutdown, SqlState.crashShutdown, SqlState.cannotConnectNow, SqlState.queryCanceled,
-  SqlState.serializationFailure, SqlState.deadlockDetected,
+  SqlState.adminShutdown,
+  SqlState.crashShutdown,
+  SqlState.cannotConnectNow,
+  SqlState.queryCanceled,
+  SqlState.serializationFailure,
+  SqlState.deadlockDetected,
 ]);
 /** node-postgres's query_timeout: the server never answered; the connection is unusable. */
 const READ_TIMEOUT = /query read timeout/i;
@@ -25,7 +38,8 @@ export function isDatabaseUnreachable(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
     if (NETWORK.has(code) || SQLSTATE.has(code)) return true;
-    if (inClass(code, SqlStateClass.connectionException) || inClass(code, SqlStateClass.insufficientResources)) return true;
+    if (inClass(code, SqlStateClass.connectionException) || inClass(code, SqlStateClass.insufficientResources))
+      return true;
   }
   const message = (err as { message?: unknown }).message;
   return typeof message === 'string' && MESSAGES.some((m) => m.test(message));

@@ -19,7 +19,10 @@ const money = text()
 const count = z.number().int().max(2_147_483_647);
 const isoTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i, 'an ISO 8601 time with a zone, such as "2026-11-20T10:00:00Z"')
+  .regex(
+    /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i,
+    'an ISO 8601 time with a zone, such as "2026-11-20T10:00:00Z"',
+  )
   .refine((s) => {
     const t = Date.parse(s);
     const year = Number.isNaN(t) ? 0 : new Date(t).getUTCFullYear();
@@ -99,9 +102,15 @@ const ticket = z.object({
 });
 
 /** Whom a privacy request names: the address, the platform's customer id, orders (any of them). */
-const privacyRequest = z.object({ store, email: text().optional(), customerId: id.optional(), orderIds: z.array(id).optional() });
+const privacyRequest = z.object({
+  store,
+  email: text().optional(),
+  customerId: id.optional(),
+  orderIds: z.array(id).optional(),
+});
 const namesSomeone = [
-  (d: z.output<typeof privacyRequest>) => d.email !== undefined || d.customerId !== undefined || (d.orderIds?.length ?? 0) > 0,
+  (d: z.output<typeof privacyRequest>) =>
+    d.email !== undefined || d.customerId !== undefined || (d.orderIds?.length ?? 0) > 0,
   'an email, a customerId or orderIds',
 ] as const;
 
@@ -115,16 +124,26 @@ export const canonicalEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('order.refunded'),
     // refundId: the platform's id of this refund; the same id for the same order counts once.
-    data: orderMoment.extend({ lines: z.array(refundLine).optional(), amount: money.optional(), refundId: id.optional() }),
+    data: orderMoment.extend({
+      lines: z.array(refundLine).optional(),
+      amount: money.optional(),
+      refundId: id.optional(),
+    }),
   }),
   z.object({ type: z.literal('ticket.opened'), data: ticket }),
   z.object({ type: z.literal('ticket.closed'), data: ticket }),
   z.object({ type: z.literal('customer.updated'), data: z.object({ store, customer: customerSchema }) }),
   // A suppression is keyed by the one address it stops: a list or a display name stops nobody.
-  z.object({ type: z.literal('customer.unsubscribed'), data: z.object({ store, email: text().refine((s) => normaliseEmail(s) !== null, 'a single plain email address') }) }),
+  z.object({
+    type: z.literal('customer.unsubscribed'),
+    data: z.object({ store, email: text().refine((s) => normaliseEmail(s) !== null, 'a single plain email address') }),
+  }),
   z.object({ type: z.literal('customer.erased'), data: privacyRequest.refine(...namesSomeone) }),
   // The customer asked the store for their data: written as a file for the store to hand over.
-  z.object({ type: z.literal('customer.data_requested'), data: privacyRequest.extend({ requestId: id.optional() }).refine(...namesSomeone) }),
+  z.object({
+    type: z.literal('customer.data_requested'),
+    data: privacyRequest.extend({ requestId: id.optional() }).refine(...namesSomeone),
+  }),
   z.object({ type: z.literal('store.erased'), data: z.object({ store }) }),
 ]);
 

@@ -16,7 +16,8 @@ export function useAddressKey(secret: string): void {
 }
 
 function key(): Buffer {
-  if (!addressKey) throw new Error('the address key is not loaded: call openAddressKey() at start-up (src/privacy/address-key.ts)');
+  if (!addressKey)
+    throw new Error('the address key is not loaded: call openAddressKey() at start-up (src/privacy/address-key.ts)');
   return addressKey;
 }
 
@@ -50,6 +51,7 @@ export function addressHash(email: string): string {
 /** By address ('e-'), else by the platform's id ('c-'), hashed too: an erasure's tombstone keeps neither. */
 export function customerKey(customer: { email?: string | null; id?: string | null }): string | null {
   if (customer.email && customer.email.includes('@')) return `e-${addressHash(customer.email)}`;
-  if (customer.id) return `c-${keyedHash(createHash('sha256').update(`customer id ${customer.id}`).digest('hex').slice(0, 40))}`;
+  if (customer.id)
+    return `c-${keyedHash(createHash('sha256').update(`customer id ${customer.id}`).digest('hex').slice(0, 40))}`;
   return null;
 }

@@ -35,20 +35,38 @@ export type EligibilityVerdict =
   | { eligible: true; figures: CustomerFigures }
   | { eligible: false; reason: SkipReason; figures: CustomerFigures; detail: string };
 
-export function checkEligibility(figures: CustomerFigures, policy: EligibilityPolicy, cap: FrequencyCap): EligibilityVerdict {
-  const skip = (reason: SkipReason, detail: string): EligibilityVerdict => ({ eligible: false, reason, figures, detail });
+export function checkEligibility(
+  figures: CustomerFigures,
+  policy: EligibilityPolicy,
+  cap: FrequencyCap,
+): EligibilityVerdict {
+  const skip = (reason: SkipReason, detail: string): EligibilityVerdict => ({
+    eligible: false,
+    reason,
+    figures,
+    detail,
+  });
   if (!figures.hasEmail) return skip('no_email', 'the order has no email address');
   if (figures.suppression === 'unsubscribed') return skip('unsubscribed', 'the customer unsubscribed');
   if (figures.suppression) return skip('suppressed', `the address is suppressed (${figures.suppression})`);
-  if (policy.requireConsent && figures.marketingConsent !== true) return skip('no_consent', 'no marketing consent on record');
-  if (policy.service.skipWhileOpen && figures.openTickets > 0) return skip('open_ticket', `${figures.openTickets} support ticket(s) open`);
+  if (policy.requireConsent && figures.marketingConsent !== true)
+    return skip('no_consent', 'no marketing consent on record');
+  if (policy.service.skipWhileOpen && figures.openTickets > 0)
+    return skip('open_ticket', `${figures.openTickets} support ticket(s) open`);
   if (figures.serviceOrders > 0 && figures.ticketsPerOrder > policy.service.maxTicketsPerOrder) {
-    return skip('high_service_load', `${figures.ticketsPerOrder.toFixed(2)} tickets per order > ${policy.service.maxTicketsPerOrder}`);
+    return skip(
+      'high_service_load',
+      `${figures.ticketsPerOrder.toFixed(2)} tickets per order > ${policy.service.maxTicketsPerOrder}`,
+    );
   }
   // One unlucky order condemns nobody: the rate counts only from minOrders orders on.
   if (figures.orders >= policy.returns.minOrders && figures.returnRate > policy.returns.maxRate) {
-    return skip('high_return_rate', `returned ${(figures.returnRate * 100).toFixed(1)}% of units > ${(policy.returns.maxRate * 100).toFixed(1)}%`);
+    return skip(
+      'high_return_rate',
+      `returned ${(figures.returnRate * 100).toFixed(1)}% of units > ${(policy.returns.maxRate * 100).toFixed(1)}%`,
+    );
   }
-  if (figures.recentEmails >= cap.max) return skip('frequency_cap', `${figures.recentEmails} cross-sell email(s) within the cap window`);
+  if (figures.recentEmails >= cap.max)
+    return skip('frequency_cap', `${figures.recentEmails} cross-sell email(s) within the cap window`);
   return { eligible: true, figures };
 }

@@ -36,7 +36,10 @@ export async function loadCustomerFigures(
 ): Promise<CustomerFigures> {
   const run = typeof db === 'function' ? db : queryRunner(db, false);
   const { rows } = await run<{ figures: StoredFigures }>('customer-figures', customerFiguresSql, [
-    args.store, args.customerKey ?? '', args.emailHash ?? '', ...figuresWindow(args.config, args.now),
+    args.store,
+    args.customerKey ?? '',
+    args.emailHash ?? '',
+    ...figuresWindow(args.config, args.now),
   ]);
   return figuresFrom(rows[0]!.figures);
 }

@@ -5,7 +5,12 @@ import type { Config } from '../config/schema.js';
 import { formatDuration } from '../config/duration.js';
 import type { Explanation } from './explain-order.js';
 
-const TRIGGER_WORDS: Record<string, string> = { order: 'the order', paid: 'payment', fulfilled: 'fulfilment', delivered: 'delivery' };
+const TRIGGER_WORDS: Record<string, string> = {
+  order: 'the order',
+  paid: 'payment',
+  fulfilled: 'fulfilment',
+  delivered: 'delivery',
+};
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
 const pct = (v: number): string => `${Math.round(v * 100)}%`;
 const days = (ms: number): string => `${Math.round(ms / 86_400_000)} days`;
@@ -16,7 +21,10 @@ export function describeRule(e: Explanation, config: Config): string {
   const timing = (e.timing ?? {}) as { delayMs?: number; trigger?: string };
   const index = typeof rule.index === 'number' ? rule.index : null;
   const configured = index === null ? undefined : config.timing.rules[index];
-  const label = index === null ? 'the default rule' : `rule ${index + 1}${rule.name ?? configured?.name ? `: ${rule.name ?? configured?.name}` : ''}`;
+  const label =
+    index === null
+      ? 'the default rule'
+      : `rule ${index + 1}${(rule.name ?? configured?.name) ? `: ${rule.name ?? configured?.name}` : ''}`;
   const matched = rule.matchedLine ? ` (product ${rule.matchedLine})` : '';
   const trigger = e.trigger ?? timing.trigger;
   const delay = typeof timing.delayMs === 'number' && timing.delayMs > 0 ? ` + ${formatDuration(timing.delayMs)}` : '';
@@ -49,7 +57,7 @@ function skipReason(e: Explanation, config: Config): string {
     case 'no_email':
       return 'the order has no email address';
     case 'invalid_email':
-      return 'the order\'s email is not a single plain address';
+      return "the order's email is not a single plain address";
     case 'rule_skip':
       return `${describeRule(e, config)} skips these products`;
     case 'expired':
@@ -67,9 +75,10 @@ function quietMove(e: Explanation): string {
   const moved = (e.adjustments as QuietMove[]).find((a) => a.kind === 'quiet_hours');
   if (!moved?.from || !moved.to) return '';
   // Held sends leave spread after the window's end: say how far into that spread this one is.
-  const spread = moved.spreadMs && moved.offsetMs !== undefined
-    ? ` (${Math.floor(moved.offsetMs / 60_000)} min after they end: held sends are spread over ${formatDuration(moved.spreadMs)})`
-    : '';
+  const spread =
+    moved.spreadMs && moved.offsetMs !== undefined
+      ? ` (${Math.floor(moved.offsetMs / 60_000)} min after they end: held sends are spread over ${formatDuration(moved.spreadMs)})`
+      : '';
   return `; moved out of quiet hours from ${inZone(moved.from, e.timezone)} to ${inZone(moved.to, e.timezone)}${spread}`;
 }
 
@@ -92,7 +101,7 @@ export function describeDecision(e: Explanation, config: Config): string {
     case 'cancelled':
       return e.reason === 'order_refunded' ? 'Cancelled: the order was refunded' : 'Cancelled: the order was cancelled';
     case 'failed':
-      return `Failed: ${e.reason === 'interrupted' ? 'the send was interrupted mid-SMTP; it may or may not have arrived' : e.reason ?? 'unknown'}${e.lastReply ? ` (server: "${e.lastReply}")` : ''}`;
+      return `Failed: ${e.reason === 'interrupted' ? 'the send was interrupted mid-SMTP; it may or may not have arrived' : (e.reason ?? 'unknown')}${e.lastReply ? ` (server: "${e.lastReply}")` : ''}`;
     case 'held_out':
       return 'Held out: decided like a send, not emailed (the measurement group)';
     default:

@@ -34,7 +34,12 @@ export interface Explanation {
   offer?: OfferDecision | null;
 }
 
-export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string, store?: string, config?: Config): Promise<Explanation[]> {
+export async function explainOrder(
+  pool: Pick<pg.Pool, 'query'>,
+  orderId: string,
+  store?: string,
+  config?: Config,
+): Promise<Explanation[]> {
   const { rows } = await pool.query(
     `SELECT x.store, x.order_id, x.status, x.reason, x.due_at, x.timing, x.items, x.figures, x.sent_at, x.message_id,
             x.attempts, x.last_reply, x.offer, s.order_id AS served_by
@@ -57,7 +62,13 @@ export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string
       adjustments: (timing.adjustments as unknown[]) ?? [],
       timing,
       untypedProducts: Array.isArray(timing.untyped) ? (timing.untyped as string[]) : [],
-      items: ((r.items ?? []) as Explanation['items']).map((i) => ({ productId: i.productId, title: i.title, source: i.source, score: i.score, reason: i.reason })),
+      items: ((r.items ?? []) as Explanation['items']).map((i) => ({
+        productId: i.productId,
+        title: i.title,
+        source: i.source,
+        score: i.score,
+        reason: i.reason,
+      })),
       figures: r.figures ?? {},
       sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
       messageId: r.message_id,
@@ -69,7 +80,11 @@ export async function explainOrder(pool: Pick<pg.Pool, 'query'>, orderId: string
   });
   // Worded with the limits and rules of the order's own store (config `stores`).
   return config
-    ? explained.map((e) => ({ summary: describeDecision(e, settingsFor(config, e.store)), settings: settingsSource(config, e.store), ...e }))
+    ? explained.map((e) => ({
+        summary: describeDecision(e, settingsFor(config, e.store)),
+        settings: settingsSource(config, e.store),
+        ...e,
+      }))
     : explained;
 }
 
@@ -82,11 +97,15 @@ export function formatExplanation(e: Explanation): string {
     e.trigger ? `  trigger  after ${e.trigger}` : null,
     e.rule ? `  rule     ${JSON.stringify(e.rule)}` : null,
     e.adjustments.length ? `  adjusted ${JSON.stringify(e.adjustments)}` : null,
-    e.untypedProducts.length ? `  no type  ${e.untypedProducts.join(', ')} (unknown to the catalog or typeless: only rules without productType can match)` : null,
+    e.untypedProducts.length
+      ? `  no type  ${e.untypedProducts.join(', ')} (unknown to the catalog or typeless: only rules without productType can match)`
+      : null,
     e.servedBy ? `  served by the email of order ${e.servedBy}` : null,
     e.sentAt ? `  sent     ${e.sentAt} ${e.messageId ?? ''}` : null,
     e.lastReply ? `  smtp     attempt ${e.attempts}: ${e.lastReply}` : null,
-    ...e.items.map((i, n) => `  item ${n + 1}   ${i.title} [${i.source}, score ${Number(i.score).toFixed(3)}] ${i.reason}`),
+    ...e.items.map(
+      (i, n) => `  item ${n + 1}   ${i.title} [${i.source}, score ${Number(i.score).toFixed(3)}] ${i.reason}`,
+    ),
     e.offer ? `  offer    ${describeOffer(e.offer)}` : null,
     Object.keys(e.figures).length ? `  figures  ${JSON.stringify(e.figures)}` : null,
   ];
@@ -95,7 +114,10 @@ export function formatExplanation(e: Explanation): string {
 
 /** "bundle 130.47 USD (save 14.50), code BUNDLE-7QX2 from pool, ends …" or why there was none. */
 export function describeOffer(offer: OfferDecision): string {
-  if (offer.status === 'none') return `no bundle panel: ${offer.reason}${offer.detail ? ` (${offer.detail})` : ''} [codes from ${offer.source}]`;
-  return `bundle ${offer.discounted} ${offer.currency} (save ${offer.saving} of ${offer.total}), code ${offer.code} from ${offer.source}` +
-    (offer.expiresAt ? `, ends ${offer.expiresAt}` : '');
+  if (offer.status === 'none')
+    return `no bundle panel: ${offer.reason}${offer.detail ? ` (${offer.detail})` : ''} [codes from ${offer.source}]`;
+  return (
+    `bundle ${offer.discounted} ${offer.currency} (save ${offer.saving} of ${offer.total}), code ${offer.code} from ${offer.source}` +
+    (offer.expiresAt ? `, ends ${offer.expiresAt}` : '')
+  );
 }

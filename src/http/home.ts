@@ -15,13 +15,21 @@ export function renderHomePage(publicUrl: string): string {
   return page({
     title: 'Aftercart',
     body: html`<section>
-<h2>This server runs Aftercart</h2>
-<p>Post-purchase cross-sell email. Operators sign in at <a href="/admin">/admin</a> (needs <code>ADMIN_TOKEN</code>).</p>
-<h2>Webhook URLs</h2>
-<ul>${WEBHOOKS.map(([name, route]) => html`<li>${name}: <code>POST ${base}${route}</code></li>`)}</ul>
-<p>Health: <a href="/healthz">/healthz</a> · readiness: <a href="/readyz">/readyz</a> · metrics: <a href="/metrics">/metrics</a>.</p>
-<p>Set-up, configuration and commands: the project's <code>README.md</code> and <code>SPEC.md</code>.</p>
-</section>`,
+      <h2>This server runs Aftercart</h2>
+      <p>
+        Post-purchase cross-sell email. Operators sign in at <a href="/admin">/admin</a> (needs
+        <code>ADMIN_TOKEN</code>).
+      </p>
+      <h2>Webhook URLs</h2>
+      <ul>
+        ${WEBHOOKS.map(([name, route]) => html`<li>${name}: <code>POST ${base}${route}</code></li>`)}
+      </ul>
+      <p>
+        Health: <a href="/healthz">/healthz</a> · readiness: <a href="/readyz">/readyz</a> · metrics:
+        <a href="/metrics">/metrics</a>.
+      </p>
+      <p>Set-up, configuration and commands: the project's <code>README.md</code> and <code>SPEC.md</code>.</p>
+    </section>`,
   });
 }
 

@@ -9,6 +9,9 @@ export function metricsGate(token: string | undefined): onRequestAsyncHookHandle
     const given = bearerToken(req.headers.authorization);
     if (given !== undefined && sameToken(given, token)) return;
     req.log.warn({ ip: req.ip }, 'metrics refused: missing or wrong METRICS_TOKEN');
-    return reply.code(401).header('www-authenticate', 'Bearer realm="aftercart-metrics"').send({ error: 'unauthorized' });
+    return reply
+      .code(401)
+      .header('www-authenticate', 'Bearer realm="aftercart-metrics"')
+      .send({ error: 'unauthorized' });
   };
 }

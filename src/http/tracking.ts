@@ -18,7 +18,10 @@ import { settingsFor } from '../config/store-settings.js';
 import { CART_LINK_ID } from '../offers/cart-link.js';
 import { cartClickTarget } from '../offers/cart-click.js';
 
-const queries = { clickUrl: sql(import.meta.url, 'click-url'), recipient: sql(import.meta.url, 'unsubscribe-recipient') };
+const queries = {
+  clickUrl: sql(import.meta.url, 'click-url'),
+  recipient: sql(import.meta.url, 'unsubscribe-recipient'),
+};
 
 export interface TrackingDeps {
   pool: pg.Pool;
@@ -28,7 +31,12 @@ export interface TrackingDeps {
 
 /** A link token as LinkSigner writes it (`payload.mac`, base64url); anything else is a 400. */
 const MALFORMED = 'malformed link token';
-const tokenParams = z.object({ token: z.string().max(2_048, MALFORMED).regex(/^[\w-]+\.[\w-]+$/, MALFORMED) });
+const tokenParams = z.object({
+  token: z
+    .string()
+    .max(2_048, MALFORMED)
+    .regex(/^[\w-]+\.[\w-]+$/, MALFORMED),
+});
 const schemas = {
   click: { params: tokenParams },
   page: { params: tokenParams },
@@ -37,7 +45,10 @@ const schemas = {
   unsubscribe: { params: tokenParams, body: z.unknown() },
 };
 
-export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => TrackingDeps | undefined }): Promise<void> {
+export async function trackingRoutes(
+  app: FastifyInstance,
+  opts: { deps: () => TrackingDeps | undefined },
+): Promise<void> {
   await app.register(formbody);
   useZodSchemas(app);
   // Until the database is open every tracking route answers 503.
@@ -47,10 +58,17 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
   const deps = () => opts.deps()!;
   const r = app.withTypeProvider<ZodTypeProvider>();
   // Branded for the store the email came from, in the customer's language (else the store's).
-  const page = (state: 'confirm' | 'done' | 'invalid', token: string, who?: { store?: string; locale?: string | null }) => {
+  const page = (
+    state: 'confirm' | 'done' | 'invalid',
+    token: string,
+    who?: { store?: string; locale?: string | null },
+  ) => {
     const { store } = settingsFor(deps().config(), who?.store);
     return renderUnsubscribePage({
-      state, storeName: store.name, locale: who?.locale ?? store.locale ?? 'en', action: `/u/${encodeURIComponent(token)}`,
+      state,
+      storeName: store.name,
+      locale: who?.locale ?? store.locale ?? 'en',
+      action: `/u/${encodeURIComponent(token)}`,
       brand: { url: store.url, logoUrl: store.logoUrl, colors: store.colors },
     });
   };
@@ -70,16 +88,25 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     if (token.productId === CART_LINK_ID) {
       const cart = await cartClickTarget(deps().pool, token.crossSellId, deps().config());
       if (!cart) return reply.code(404).send({ error: 'unknown link' });
-      await deps().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, CART_LINK_ID]);
+      await deps().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [
+        token.crossSellId,
+        CART_LINK_ID,
+      ]);
       return reply.redirect(withUtm(cart.url, cart.settings.mail.utm), 302);
     }
-    const { rows } = await deps().pool.query<{ url: string | null; store: string }>(queries.clickUrl, [token.crossSellId, token.productId]);
+    const { rows } = await deps().pool.query<{ url: string | null; store: string }>(queries.clickUrl, [
+      token.crossSellId,
+      token.productId,
+    ]);
     if (rows.length === 0) return reply.code(404).send({ error: 'unknown link' });
     // The store's own link hosts and UTM tags (config `stores`).
     const settings = settingsFor(deps().config(), rows[0]!.store);
     const target = clickTarget(rows[0]!.url, settings.store);
     if (!target) return reply.code(404).send({ error: 'unknown link' });
-    await deps().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [token.crossSellId, token.productId]);
+    await deps().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [
+      token.crossSellId,
+      token.productId,
+    ]);
     return reply.redirect(withUtm(target, settings.mail.utm), 302);
   });
 
@@ -93,7 +120,9 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
   r.post('/u/:token', { schema: schemas.unsubscribe }, async (req, reply) => {
     const token = deps().links.verify(req.params.token);
     if (!token || token.kind !== 'u') {
-      return wantsHtml(req) ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token)) : reply.code(404).send({ error: 'unknown link' });
+      return wantsHtml(req)
+        ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token))
+        : reply.code(404).send({ error: 'unknown link' });
     }
     const who = await recipient(deps().pool, token.crossSellId);
     // Suppressed under the address the email went to (a stored non-address is never sent to).
@@ -102,17 +131,29 @@ export async function trackingRoutes(app: FastifyInstance, opts: { deps: () => T
     // whose address is gone (erased), has nothing to store; a failed write answers 5xx.
     if (!who || !address) {
       req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who?.known) }, 'unsubscribe: nothing to store');
-      return wantsHtml(req) ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token, who)) : reply.code(404).send({ error: 'unknown link' });
+      return wantsHtml(req)
+        ? reply
+            .code(404)
+            .type('text/html; charset=utf-8')
+            .send(page('invalid', req.params.token, who))
+        : reply.code(404).send({ error: 'unknown link' });
     }
     await suppress(deps().pool, { store: who.store, address, reason: 'unsubscribed' });
     req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
-    return wantsHtml(req) ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who)) : reply.send({ ok: true, unsubscribed: true });
+    return wantsHtml(req)
+      ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who))
+      : reply.send({ ok: true, unsubscribed: true });
   });
 }
 
 const wantsHtml = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('text/html');
 
-interface Recipient { store: string; email: string | null; locale: string | null; known: boolean }
+interface Recipient {
+  store: string;
+  email: string | null;
+  locale: string | null;
+  known: boolean;
+}
 
 /** The email's store and its recipient (the customer row may be gone: erased). */
 async function recipient(pool: pg.Pool, crossSellId: string): Promise<Recipient | undefined> {

@@ -21,12 +21,19 @@ export interface WebhookDeps {
   keepPayloads: boolean;
 }
 
-const ROUTES: Record<string, keyof typeof sources> = { shopify: 'shopify', woocommerce: 'woocommerce', events: 'events' };
+const ROUTES: Record<string, keyof typeof sources> = {
+  shopify: 'shopify',
+  woocommerce: 'woocommerce',
+  events: 'events',
+};
 const JSON_TYPE = /^application\/(.+\+)?json\b/i;
 const FORM_TYPE = /^application\/x-www-form-urlencoded\b/i;
 
 /** `deps()` is undefined while the process is still opening the database (answered 503). */
-export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => WebhookDeps | undefined }): Promise<void> {
+export async function webhookRoutes(
+  app: FastifyInstance,
+  opts: { deps: () => WebhookDeps | undefined },
+): Promise<void> {
   // Signatures are over the exact bytes: no JSON parsing before verification.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -36,11 +43,17 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
     const deps = opts.deps();
     if (!deps) return reply.code(503).send({ error: 'starting up, retry shortly' });
     const name = Object.hasOwn(ROUTES, req.params.source) ? ROUTES[req.params.source] : undefined;
-    if (!name) return reply.code(404).send({ error: `no webhook source "${req.params.source}"; use shopify, woocommerce or events` });
+    if (!name)
+      return reply
+        .code(404)
+        .send({ error: `no webhook source "${req.params.source}"; use shopify, woocommerce or events` });
     const source: Source = sources[name];
     const count = (topic: string, outcome: string) => metrics.webhooks.inc({ source: name, topic, outcome });
     if (!enabled(deps.secrets[name])) {
-      req.log.error({ source: name }, `webhook refused: no secret configured for ${name} (set ${secretVariable(name)})`);
+      req.log.error(
+        { source: name },
+        `webhook refused: no secret configured for ${name} (set ${secretVariable(name)})`,
+      );
       count('unknown', 'no_secret');
       return reply.code(404).send({ error: `webhooks from ${name} are not enabled on this server` });
     }
@@ -66,15 +79,24 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
         // A value the database cannot hold (SQLSTATE class 22, or a NOT NULL column) is the
         // sender's error: 400, so the store does not retry the same bytes for days.
         const code = (err as { code?: unknown }).code;
-        if (typeof code === 'string' && (inClass(code, SqlStateClass.dataException) || code === SqlState.notNullViolation)) {
-          req.log.warn({ source: name, deliveryId: parsed.deliveryId, code }, 'webhook refused: a value the database cannot store');
+        if (
+          typeof code === 'string' &&
+          (inClass(code, SqlStateClass.dataException) || code === SqlState.notNullViolation)
+        ) {
+          req.log.warn(
+            { source: name, deliveryId: parsed.deliveryId, code },
+            'webhook refused: a value the database cannot store',
+          );
           count(parsed.topic, 'rejected');
           return reply.code(400).send({ error: `a value cannot be stored: ${(err as Error).message}` });
         }
         // The store retries on 5xx: nothing accepted is lost, nothing half-written stays (the
         // delivery's claim rolled back with the rest, so the retry is processed, not a duplicate).
         if (isDatabaseUnreachable(err)) {
-          req.log.error({ err: (err as Error).message, source: name, deliveryId: parsed.deliveryId }, 'database unavailable: webhook refused with 503');
+          req.log.error(
+            { err: (err as Error).message, source: name, deliveryId: parsed.deliveryId },
+            'database unavailable: webhook refused with 503',
+          );
           count(parsed.topic, 'unavailable');
           return reply.code(503).send({ error: 'temporarily unavailable, retry later' });
         }
@@ -85,7 +107,10 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
       if (outcome.foreignStore) {
         // Another source's store: this secret does not speak for it (nothing was recorded).
         const { store, owner } = outcome.foreignStore;
-        req.log.warn({ source: name, store, owner, deliveryId: parsed.deliveryId }, 'webhook refused: the store belongs to another source');
+        req.log.warn(
+          { source: name, store, owner, deliveryId: parsed.deliveryId },
+          'webhook refused: the store belongs to another source',
+        );
         count(parsed.topic, 'forbidden');
         return reply.code(403).send({ error: `store "${store}" receives webhooks from ${owner}, not ${name}` });
       }
@@ -98,19 +123,28 @@ export async function webhookRoutes(app: FastifyInstance, opts: { deps: () => We
       metrics.ingestSeconds.observe({ source: name }, (performance.now() - started) / 1000);
       return reply.send({ ok: true });
     } catch (err) {
-      return rejection(err, reply, (outcome) => count(String(req.headers['x-shopify-topic'] ?? req.headers['x-wc-webhook-topic'] ?? 'unknown'), outcome));
+      return rejection(err, reply, (outcome) =>
+        count(String(req.headers['x-shopify-topic'] ?? req.headers['x-wc-webhook-topic'] ?? 'unknown'), outcome),
+      );
     }
   });
 }
 
-async function enqueue(deps: WebhookDeps, outcome: Awaited<ReturnType<Recorder['record']>>, log: FastifyInstance['log']): Promise<void> {
+async function enqueue(
+  deps: WebhookDeps,
+  outcome: Awaited<ReturnType<Recorder['record']>>,
+  log: FastifyInstance['log'],
+): Promise<void> {
   // After the commit. A queue that is down loses nothing: the reconciler re-adds from Postgres.
   for (const s of outcome.schedule) {
     try {
       await deps.queue.schedule(s.crossSellId, s.dueAt, { fresh: s.fresh });
     } catch (err) {
       deps.reconciler.noteMissedEnqueue();
-      log.warn({ crossSellId: s.crossSellId, err: (err as Error).message }, 'queue unavailable: the reconciler will enqueue');
+      log.warn(
+        { crossSellId: s.crossSellId, err: (err as Error).message },
+        'queue unavailable: the reconciler will enqueue',
+      );
     }
   }
   for (const id of outcome.unschedule) await deps.queue.remove(id).catch(() => deps.reconciler.noteMissedEnqueue());

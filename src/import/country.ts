@@ -4,9 +4,24 @@
 import ct from 'countries-and-timezones';
 
 const ALIASES: Record<string, string> = {
-  eire: 'IE', ireland: 'IE', usa: 'US', 'united states': 'US', 'united states of america': 'US', uk: 'GB',
-  'great britain': 'GB', england: 'GB', scotland: 'GB', wales: 'GB', 'northern ireland': 'GB', rsa: 'ZA',
-  'czech republic': 'CZ', 'korea': 'KR', 'south korea': 'KR', russia: 'RU', holland: 'NL', uae: 'AE',
+  eire: 'IE',
+  ireland: 'IE',
+  usa: 'US',
+  'united states': 'US',
+  'united states of america': 'US',
+  uk: 'GB',
+  'great britain': 'GB',
+  england: 'GB',
+  scotland: 'GB',
+  wales: 'GB',
+  'northern ireland': 'GB',
+  rsa: 'ZA',
+  'czech republic': 'CZ',
+  korea: 'KR',
+  'south korea': 'KR',
+  russia: 'RU',
+  holland: 'NL',
+  uae: 'AE',
 };
 
 let byName: Map<string, string> | undefined;

@@ -24,7 +24,15 @@ export async function readFirstLine(path: string): Promise<string> {
 
 /** Header cells of a CSV first line (quotes removed, trimmed); good enough for detection. */
 function headerCells(line: string): Set<string> {
-  return new Set(line.split(',').map((c) => c.trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase()));
+  return new Set(
+    line.split(',').map((c) =>
+      c
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim()
+        .toLowerCase(),
+    ),
+  );
 }
 
 export class FormatError extends Error {
@@ -51,7 +59,8 @@ export async function detectCatalogFormat(path: string): Promise<CatalogFormat> 
   if (first.startsWith('{')) return 'canonical-jsonl';
   const cols = headerCells(first);
   if (cols.has('handle') && cols.has('title')) return 'shopify-products';
-  if (cols.has('cross-sells') || cols.has('upsells') || (cols.has('id') && cols.has('sku') && cols.has('name'))) return 'woocommerce-products';
+  if (cols.has('cross-sells') || cols.has('upsells') || (cols.has('id') && cols.has('sku') && cols.has('name')))
+    return 'woocommerce-products';
   throw new FormatError(
     `${path}: not a known catalog (expected a Shopify product CSV, a WooCommerce product CSV or canonical JSON lines; first line: ${first.slice(0, 80)})`,
   );

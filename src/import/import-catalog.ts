@@ -171,7 +171,11 @@ export async function importCatalog(
       failed.push({ line: record.line, error: row });
       continue;
     }
-    if (dropped) warnings.push({ line: record.line, error: `product ${row.id}: link dropped (not an http(s) link to the store host or store.linkHosts)` });
+    if (dropped)
+      warnings.push({
+        line: record.line,
+        error: `product ${row.id}: link dropped (not an http(s) link to the store host or store.linkHosts)`,
+      });
     batch.set(row.id, { row, line: record.line });
     if (batch.size >= batchSize) await flush();
   }

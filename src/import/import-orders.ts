@@ -97,14 +97,20 @@ export async function importOrders(
   let split: Set<string> = new Set();
   try {
     if (format === 'online-retail') {
-      const result = await readRetail(path, (c) => writer.addCustomer(c), problem, async (order, isNew, fileLine) => {
-        line = fileLine;
-        if (isNew) counts.orders++;
-        await emit(order);
-      }, (skippedLine) => {
-        counts.skipped++;
-        line = skippedLine;
-      });
+      const result = await readRetail(
+        path,
+        (c) => writer.addCustomer(c),
+        problem,
+        async (order, isNew, fileLine) => {
+          line = fileLine;
+          if (isNew) counts.orders++;
+          await emit(order);
+        },
+        (skippedLine) => {
+          counts.skipped++;
+          line = skippedLine;
+        },
+      );
       split = result.split;
     } else {
       const seen = new Set<string>();
@@ -210,7 +216,12 @@ async function readRetail(
       };
     }
     currentLine = l.line;
-    current.lines.push({ productId: l.stockCode, title: l.description || l.stockCode, quantity: l.quantity, unitPrice: formatCents(cents) });
+    current.lines.push({
+      productId: l.stockCode,
+      title: l.description || l.stockCode,
+      quantity: l.quantity,
+      unitPrice: formatCents(cents),
+    });
     current.cents += BigInt(l.quantity) * cents;
   }
   await close();
@@ -231,7 +242,9 @@ export type RichHistoryOrder = HistoryOrder & {
  * Returned quantities land on the order's lines of that product, first lines first; a fully
  * refunded order records its refund amount (the lines' value when the file gives none).
  */
-export function toOrderRow(order: RichHistoryOrder): { order: HistoryOrderRow; customer?: HistoryCustomerRow } | string {
+export function toOrderRow(
+  order: RichHistoryOrder,
+): { order: HistoryOrderRow; customer?: HistoryCustomerRow } | string {
   if (!order.id) return 'order without an id';
   if (Number.isNaN(order.createdAt.getTime())) return `order ${order.id}: bad createdAt`;
   if (order.lines.length === 0) return `order ${order.id}: no lines`;
@@ -242,8 +255,10 @@ export function toOrderRow(order: RichHistoryOrder): { order: HistoryOrderRow; c
   let total = 0n;
   for (const l of order.lines) {
     const cents = toCents(l.unitPrice);
-    if (cents === undefined || cents > MAX_CENTS || -cents > MAX_CENTS) return `order ${order.id}: bad unit price "${l.unitPrice}"`;
-    if (!Number.isInteger(l.quantity) || Math.abs(l.quantity) > INT32) return `order ${order.id}: bad quantity "${l.quantity}"`;
+    if (cents === undefined || cents > MAX_CENTS || -cents > MAX_CENTS)
+      return `order ${order.id}: bad unit price "${l.unitPrice}"`;
+    if (!Number.isInteger(l.quantity) || Math.abs(l.quantity) > INT32)
+      return `order ${order.id}: bad quantity "${l.quantity}"`;
     if (!l.productId) return `order ${order.id}: a line without a product id`;
     total += BigInt(l.quantity) * cents;
     lines.push({
@@ -265,7 +280,10 @@ export function toOrderRow(order: RichHistoryOrder): { order: HistoryOrderRow; c
       const take = Math.min(l.quantity - (l.returnedQuantity ?? 0), left);
       if (take <= 0) continue;
       // The refund's amount split by units when given, else the line's price.
-      const value = amount !== undefined && r.quantity > 0 ? (amount * BigInt(take)) / BigInt(r.quantity) : BigInt(take) * toCents(l.unitPrice)!;
+      const value =
+        amount !== undefined && r.quantity > 0
+          ? (amount * BigInt(take)) / BigInt(r.quantity)
+          : BigInt(take) * toCents(l.unitPrice)!;
       l.returnedQuantity = (l.returnedQuantity ?? 0) + take;
       l.returnedAmount = formatCents(toCents(l.returnedAmount ?? '0')! + value);
       returnedCents += value;

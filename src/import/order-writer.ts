@@ -195,9 +195,18 @@ export class OrderWriter {
           orders.map((o) => o.refundedAmount ?? null),
         ]);
         const cols = {
-          o: [] as string[], n: [] as number[], p: [] as string[], v: [] as (string | null)[], s: [] as (string | null)[],
-          t: [] as string[], ty: [] as (string | null)[], ve: [] as (string | null)[], q: [] as number[], u: [] as string[],
-          rq: [] as number[], ra: [] as string[],
+          o: [] as string[],
+          n: [] as number[],
+          p: [] as string[],
+          v: [] as (string | null)[],
+          s: [] as (string | null)[],
+          t: [] as string[],
+          ty: [] as (string | null)[],
+          ve: [] as (string | null)[],
+          q: [] as number[],
+          u: [] as string[],
+          rq: [] as number[],
+          ra: [] as string[],
         };
         for (const o of orders) {
           o.lines.forEach((l, i) => {
@@ -217,7 +226,19 @@ export class OrderWriter {
         }
         if (cols.o.length > 0) {
           await client.query(q.upsertLines, [
-            this.store, cols.o, cols.n, cols.p, cols.v, cols.s, cols.t, cols.ty, cols.ve, cols.q, cols.u, cols.rq, cols.ra,
+            this.store,
+            cols.o,
+            cols.n,
+            cols.p,
+            cols.v,
+            cols.s,
+            cols.t,
+            cols.ty,
+            cols.ve,
+            cols.q,
+            cols.u,
+            cols.rq,
+            cols.ra,
             orders.map((o) => o.id),
           ]);
         }

@@ -51,7 +51,8 @@ export async function readPurchases(path: string): Promise<PurchaseHistory> {
       const customer = customerOf(order);
       if (!customer || order.cancelledAt || byInvoice.has(order.id)) continue;
       for (const l of order.lines) {
-        if (l.productId && l.quantity > 0 && Number(l.unitPrice) > 0) add(order.id, customer, order.createdAt.getTime(), l.productId, l.title);
+        if (l.productId && l.quantity > 0 && Number(l.unitPrice) > 0)
+          add(order.id, customer, order.createdAt.getTime(), l.productId, l.title);
       }
     }
   }

@@ -13,8 +13,14 @@ import { withTransaction } from '../db/transaction.js';
 import { isUniqueViolation } from '../db/errors.js';
 import { StoreOwners } from './store-owners.js';
 import {
-  decideOrderTiming, timedLines, timingReadsCatalog, withCatalogFacts,
-  type CatalogFacts, type OrderFacts, type StoredTimedLine, type TimingVerdict,
+  decideOrderTiming,
+  timedLines,
+  timingReadsCatalog,
+  withCatalogFacts,
+  type CatalogFacts,
+  type OrderFacts,
+  type StoredTimedLine,
+  type TimingVerdict,
 } from '../timing/order-timing.js';
 import type { TimedLine } from '../timing/index.js';
 import type { TimingConfig } from '../config/schema.js';
@@ -24,7 +30,13 @@ import { identify, idPatterns, type PrivacyRequest } from '../privacy/identity.j
 import { eraseCustomerFiles, eraseStoreFiles, type PrivacyFiles } from '../privacy/files.js';
 import { writeDataRequest } from '../privacy/data-request.js';
 import { suppress } from '../privacy/suppressions.js';
-import { factTimes, recordOrderParams, recordProductParams, type RecordOrderParams, type RecordProductParams } from './record-params.js';
+import {
+  factTimes,
+  recordOrderParams,
+  recordProductParams,
+  type RecordOrderParams,
+  type RecordProductParams,
+} from './record-params.js';
 
 const queries = {
   recordOrder: namedSql<RecordOrderParams>(import.meta.url, 'record-order'),
@@ -150,8 +162,10 @@ export class Recorder {
       const policy = this.deps.links?.(event.data.store) ?? defaultLinkPolicy;
       const { product, dropped } = withSafeLink(event.data.product, policy);
       if (dropped) {
-        this.deps.log?.warn({ store: event.data.store, productId: product.id, source: delivery.source },
-          'product link dropped: not an http(s) link to the store host or store.linkHosts');
+        this.deps.log?.warn(
+          { store: event.data.store, productId: product.id, source: delivery.source },
+          'product link dropped: not an http(s) link to the store host or store.linkHosts',
+        );
       }
       return { ...event, data: { ...event.data, product } };
     });
@@ -171,7 +185,9 @@ export class Recorder {
     if (only?.kind === 'order') {
       // One transaction: a delivery whose re-decision fails is not left recorded as seen, so the
       // platform's retry is processed again rather than answered `duplicate`.
-      const recorded = await withTransaction(this.deps.pool, (client) => this.recordOrder(client, delivery, only, false, outcome));
+      const recorded = await withTransaction(this.deps.pool, (client) =>
+        this.recordOrder(client, delivery, only, false, outcome),
+      );
       outcome.duplicate = !recorded;
       return outcome;
     }
@@ -182,12 +198,19 @@ export class Recorder {
       return outcome;
     }
     // A privacy request names the customer's address: its own payload is never kept.
-    const raw = delivery.events.some((e) => e.type === 'customer.erased' || e.type === 'customer.data_requested') ? null : delivery.raw;
+    const raw = delivery.events.some((e) => e.type === 'customer.erased' || e.type === 'customer.data_requested')
+      ? null
+      : delivery.raw;
     try {
       return await withTransaction(this.deps.pool, async (client) => {
         const claimed = await client.query(queries.claimDelivery, [
-          delivery.source, delivery.deliveryId, delivery.store, delivery.topic, delivery.eventKey ?? null,
-          raw, deliveryCustomerKey(delivery.events),
+          delivery.source,
+          delivery.deliveryId,
+          delivery.store,
+          delivery.topic,
+          delivery.eventKey ?? null,
+          raw,
+          deliveryCustomerKey(delivery.events),
         ]);
         if (claimed.rowCount === 0) return { duplicate: true, schedule: [], unschedule: [] };
         for (const write of writes) await this.apply(client, delivery, write, outcome);
@@ -207,13 +230,28 @@ export class Recorder {
         return;
       case 'product': {
         const claimed = { ...delivery, deliveryId: `${delivery.deliveryId}#product-${write.product.id}` };
-        await db.query(queries.recordProduct.text, queries.recordProduct.values(recordProductParams(claimed, write.product)));
+        await db.query(
+          queries.recordProduct.text,
+          queries.recordProduct.values(recordProductParams(claimed, write.product)),
+        );
         return;
       }
       case 'refund': {
         const e = write.event;
-        const lines = (e.lines ?? []).map((l) => ({ product_id: l.productId, quantity: l.quantity, amount: l.amount ?? null }));
-        const res = await db.query<{ id: string }>(queries.recordRefund, [e.store, e.orderId, e.at, JSON.stringify(lines), e.amount ?? null, e.lines === undefined, e.refundId ?? null]);
+        const lines = (e.lines ?? []).map((l) => ({
+          product_id: l.productId,
+          quantity: l.quantity,
+          amount: l.amount ?? null,
+        }));
+        const res = await db.query<{ id: string }>(queries.recordRefund, [
+          e.store,
+          e.orderId,
+          e.at,
+          JSON.stringify(lines),
+          e.amount ?? null,
+          e.lines === undefined,
+          e.refundId ?? null,
+        ]);
         for (const row of res.rows) outcome.unschedule.push(String(row.id));
         return;
       }
@@ -228,8 +266,18 @@ export class Recorder {
         const c = event.data.customer;
         const key = customerKey(c);
         if (!key) return;
-        await db.query(queries.updateCustomer, [event.data.store, key, storedEmail(c.email), c.firstName ?? null, c.lastName ?? null,
-          c.locale ?? null, c.timezone ?? null, c.marketingConsent ?? null, c.id ?? null, ...factTimes(c)]);
+        await db.query(queries.updateCustomer, [
+          event.data.store,
+          key,
+          storedEmail(c.email),
+          c.firstName ?? null,
+          c.lastName ?? null,
+          c.locale ?? null,
+          c.timezone ?? null,
+          c.marketingConsent ?? null,
+          c.id ?? null,
+          ...factTimes(c),
+        ]);
         return;
       }
       case 'customer.unsubscribed': {
@@ -243,7 +291,11 @@ export class Recorder {
         return;
       case 'customer.data_requested':
         if (this.deps.privacy) await writeDataRequest(db, this.deps.privacy, event.data, this.deps.log);
-        else this.deps.log?.warn({ store: event.data.store }, 'customer data request not answered: no data dir to write it to');
+        else
+          this.deps.log?.warn(
+            { store: event.data.store },
+            'customer data request not answered: no data dir to write it to',
+          );
         return;
       case 'store.erased':
         await db.query(queries.eraseStore, [event.data.store]);
@@ -253,8 +305,14 @@ export class Recorder {
       case 'ticket.closed': {
         const t = event.data;
         const opened = event.type === 'ticket.opened';
-        await db.query(queries.recordTicket, [t.store, t.ticketId, customerKey({ email: t.customer.email }), t.orderId ?? null,
-          opened ? t.at : null, opened ? null : t.at]);
+        await db.query(queries.recordTicket, [
+          t.store,
+          t.ticketId,
+          customerKey({ email: t.customer.email }),
+          t.orderId ?? null,
+          opened ? t.at : null,
+          opened ? null : t.at,
+        ]);
         return;
       }
       default:
@@ -268,14 +326,25 @@ export class Recorder {
    */
   private async erase(db: Queryable, request: PrivacyRequest, outcome: RecordOutcome): Promise<void> {
     const who = await identify(db, request);
-    const erased = await db.query<{ cancelled: string[] }>(queries.eraseCustomer, [request.store, who.keys, who.orderIds, who.addressHashes]);
+    const erased = await db.query<{ cancelled: string[] }>(queries.eraseCustomer, [
+      request.store,
+      who.keys,
+      who.orderIds,
+      who.addressHashes,
+    ]);
     outcome.unschedule.push(...erased.rows[0]!.cancelled);
     await db.query(queries.erasePayloads, [request.store, who.keys, who.emails, idPatterns(who)]);
     if (this.deps.privacy) await eraseCustomerFiles(this.deps.privacy, request.store, who);
   }
 
   /** Returns false when the delivery was seen before (nothing written). */
-  private async recordOrder(db: Queryable, delivery: IncomingDelivery, w: OrderWrite, claimed: boolean, outcome: RecordOutcome): Promise<boolean> {
+  private async recordOrder(
+    db: Queryable,
+    delivery: IncomingDelivery,
+    w: OrderWrite,
+    claimed: boolean,
+    outcome: RecordOutcome,
+  ): Promise<boolean> {
     const o = w.snapshot;
     const now = this.deps.now?.() ?? new Date();
     const fromPayload: OrderFacts | null = o
@@ -294,13 +363,23 @@ export class Recorder {
     const total = o ? sumMoney(o.lines.map((l) => [l.unitPrice, l.quantity])) : null;
     const attributionWindowMs = this.deps.attributionWindow?.(delivery.store) ?? 7 * 86_400_000;
     const { name, text, values } = queries.recordOrder;
-    const res = await this.run(db, name, text, values(recordOrderParams(delivery, w, { claimed, verdict, total, attributionWindowMs })));
+    const res = await this.run(
+      db,
+      name,
+      text,
+      values(recordOrderParams(delivery, w, { claimed, verdict, total, attributionWindowMs })),
+    );
     const row = res.rows[0] as RecordOrderRow;
     if (row.claimed === 0) return false;
     if (o?.discountCodes?.length) await attributeCodes(db, delivery.store, w.orderId, o.discountCodes);
     if (row.cancelledId) outcome.unschedule.push(String(row.cancelledId));
     if (row.crossSell) {
-      if (row.crossSell.status === 'scheduled') outcome.schedule.push({ crossSellId: String(row.crossSell.id), dueAt: new Date(row.crossSell.due_at!), fresh: true });
+      if (row.crossSell.status === 'scheduled')
+        outcome.schedule.push({
+          crossSellId: String(row.crossSell.id),
+          dueAt: new Date(row.crossSell.due_at!),
+          fresh: true,
+        });
       return true;
     }
     // A known order: re-decide with everything recorded so far; the newest event wins.
@@ -311,7 +390,10 @@ export class Recorder {
     const facts: OrderFacts = {
       lines: storedLines,
       milestones: {
-        order: ord.created_at, paid: ord.paid_at ?? undefined, fulfilled: ord.fulfilled_at ?? undefined, delivered: ord.delivered_at ?? undefined,
+        order: ord.created_at,
+        paid: ord.paid_at ?? undefined,
+        fulfilled: ord.fulfilled_at ?? undefined,
+        delivered: ord.delivered_at ?? undefined,
       },
       cancelledAt: ord.cancelled_at,
       refundedAt: ord.refunded_at,
@@ -321,10 +403,17 @@ export class Recorder {
     };
     const again = await this.decide(delivery.store, facts, now);
     const decided = await this.run(db, 'decide-cross-sell', queries.decideCrossSell, [
-      delivery.store, w.orderId, ord.version, again.status, again.reason, again.dueAt, JSON.stringify(again.timing),
+      delivery.store,
+      w.orderId,
+      ord.version,
+      again.status,
+      again.reason,
+      again.dueAt,
+      JSON.stringify(again.timing),
     ]);
     const crossSell = decided.rows[0] as { id: string; status: string; due_at: Date | null } | undefined;
-    if (crossSell?.status === 'scheduled' && crossSell.due_at) outcome.schedule.push({ crossSellId: String(crossSell.id), dueAt: new Date(crossSell.due_at), fresh: false });
+    if (crossSell?.status === 'scheduled' && crossSell.due_at)
+      outcome.schedule.push({ crossSellId: String(crossSell.id), dueAt: new Date(crossSell.due_at), fresh: false });
     else if (crossSell && crossSell.status !== 'waiting') outcome.unschedule.push(String(crossSell.id));
     return true;
   }
@@ -346,9 +435,19 @@ export class Recorder {
 interface RecordOrderRow {
   claimed: number;
   order: {
-    order_id: string; version: number; inserted: boolean; customer_key: string | null; created_at: string | null;
-    shipping_country: string | null; shipping_province: string | null; paid_at: string | null; fulfilled_at: string | null;
-    delivered_at: string | null; cancelled_at: string | null; refunded_at: string | null; from_history: boolean;
+    order_id: string;
+    version: number;
+    inserted: boolean;
+    customer_key: string | null;
+    created_at: string | null;
+    shipping_country: string | null;
+    shipping_province: string | null;
+    paid_at: string | null;
+    fulfilled_at: string | null;
+    delivered_at: string | null;
+    cancelled_at: string | null;
+    refunded_at: string | null;
+    from_history: boolean;
   } | null;
   crossSell: { id: string; status: string; due_at: string | null } | null;
   cancelledId: string | null;

@@ -33,7 +33,10 @@ export function safeLinkUrl(url: string, policy: LinkPolicy): string | undefined
 }
 
 /** The product with a safe `url`, or without one (`dropped`) when its URL may not be a click target. */
-export function withSafeLink<T extends { url?: string }>(product: T, policy: LinkPolicy): { product: T; dropped: boolean } {
+export function withSafeLink<T extends { url?: string }>(
+  product: T,
+  policy: LinkPolicy,
+): { product: T; dropped: boolean } {
   if (product.url === undefined) return { product, dropped: false };
   const url = safeLinkUrl(product.url, policy);
   if (url !== undefined) return { product: { ...product, url }, dropped: false };

@@ -21,7 +21,8 @@ export class LinkSigner {
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
     const parts = Buffer.from(payload, 'base64url').toString('utf8').split('.');
     if (parts[0] === 'u' && parts.length === 2 && /^\d+$/.test(parts[1]!)) return { kind: 'u', crossSellId: parts[1]! };
-    if (parts[0] === 'c' && parts.length >= 3 && /^\d+$/.test(parts[1]!)) return { kind: 'c', crossSellId: parts[1]!, productId: parts.slice(2).join('.') };
+    if (parts[0] === 'c' && parts.length >= 3 && /^\d+$/.test(parts[1]!))
+      return { kind: 'c', crossSellId: parts[1]!, productId: parts.slice(2).join('.') };
     return null;
   }
 

@@ -69,15 +69,21 @@ export function formatPrice(amount: string | undefined | null, currency: string,
 
 /** A percentage (10 → en `10%`, de `10 %`), at most one decimal. */
 export function formatPercent(percent: number, locale: string): string {
-  const nf = remember(percentFormats, locale, () =>
-    new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 1 }),
+  const nf = remember(
+    percentFormats,
+    locale,
+    () => new Intl.NumberFormat(intlLocale(locale), { style: 'percent', maximumFractionDigits: 1 }),
   );
   return nf.format(percent / 100);
 }
 
 /** "A, B and C" / "A, B und C" / "A, B et C". */
 export function formatList(items: readonly string[], locale: string): string {
-  const lf = remember(listFormats, locale, () => new Intl.ListFormat(intlLocale(locale), { style: 'long', type: 'conjunction' }));
+  const lf = remember(
+    listFormats,
+    locale,
+    () => new Intl.ListFormat(intlLocale(locale), { style: 'long', type: 'conjunction' }),
+  );
   return lf.format(items);
 }
 
@@ -90,7 +96,12 @@ const dateFormats = new Map<string, { date: Intl.DateTimeFormat; time: Intl.Date
 export function formatDateTime(at: Date, timeZone: string, locale: string): string {
   const zone = isZone(timeZone) ? timeZone : 'UTC';
   const f = remember(dateFormats, `${locale}|${zone}`, () => ({
-    date: new Intl.DateTimeFormat(intlLocale(locale), { weekday: 'long', day: 'numeric', month: 'long', timeZone: zone }),
+    date: new Intl.DateTimeFormat(intlLocale(locale), {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      timeZone: zone,
+    }),
     time: timeFormat(intlLocale(locale), zone),
   }));
   return `${f.date.format(at)}, ${f.time.format(at)}`;
@@ -109,5 +120,7 @@ function isZone(zone: string): boolean {
 function timeFormat(locale: string, zone: string): Intl.DateTimeFormat {
   const numeric = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit', timeZone: zone });
   const h12 = ['h11', 'h12'].includes(numeric.resolvedOptions().hourCycle ?? '');
-  return h12 ? numeric : new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
+  return h12
+    ? numeric
+    : new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: zone });
 }

@@ -41,7 +41,11 @@ export interface UnsubscribePageStrings {
 
 const en: MailStrings = {
   subject: ({ anchor, storeName, required }) =>
-    anchor ? (required ? `Everything you need for your ${anchor}` : `Picked for your ${anchor}`) : `Picked for you at ${storeName}`,
+    anchor
+      ? required
+        ? `Everything you need for your ${anchor}`
+        : `Picked for your ${anchor}`
+      : `Picked for you at ${storeName}`,
   heading: 'Recommended for you',
   greeting: (name) => (name ? `Hi ${name},` : 'Hi there,'),
   intro: (bought) =>
@@ -68,7 +72,11 @@ const en: MailStrings = {
 
 const de: MailStrings = {
   subject: ({ anchor, storeName, required }) =>
-    anchor ? (required ? `Alles, was Sie für ${anchor} brauchen` : `Passend zu ${anchor}`) : `Für Sie ausgewählt bei ${storeName}`,
+    anchor
+      ? required
+        ? `Alles, was Sie für ${anchor} brauchen`
+        : `Passend zu ${anchor}`
+      : `Für Sie ausgewählt bei ${storeName}`,
   heading: 'Empfehlungen für Sie',
   greeting: (name) => (name ? `Hallo ${name},` : 'Hallo,'),
   intro: (bought) =>
@@ -132,7 +140,8 @@ const pageEn: UnsubscribePageStrings = {
   doneTitle: 'You are unsubscribed',
   doneText: (store) => `You will not receive any more recommendation emails from ${store}.`,
   invalidTitle: 'This link does not work',
-  invalidText: (store) => `This unsubscribe link is invalid or has expired. Please contact ${store} to stop these emails.`,
+  invalidText: (store) =>
+    `This unsubscribe link is invalid or has expired. Please contact ${store} to stop these emails.`,
 };
 
 const pageDe: UnsubscribePageStrings = {

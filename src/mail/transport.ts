@@ -68,9 +68,11 @@ export function createMailer(opts: MailerOptions): Mailer {
     kind: 'smtp',
     async send(email, hooks) {
       // The reply may quote the recipient: redacted before it is logged or stored as job failure text.
-      const info = await transport.sendMail({ ...toMessage(email), [GATE]: hooks?.beforeData } as SendMailOptions).catch((err: unknown) => {
-        throw redactError(err);
-      });
+      const info = await transport
+        .sendMail({ ...toMessage(email), [GATE]: hooks?.beforeData } as SendMailOptions)
+        .catch((err: unknown) => {
+          throw redactError(err);
+        });
       return { messageId: info.messageId, response: String(info.response ?? '') };
     },
     close: () => transport.close(),
@@ -84,7 +86,11 @@ function outboxMailer(dir: string): Mailer {
     outboxDir: dir,
     async send(email, hooks) {
       const message = toMessage(email);
-      if (email.customer) message.headers = { ...(message.headers as Record<string, string>), [CUSTOMER_HEADER]: customerHeader(email.customer) };
+      if (email.customer)
+        message.headers = {
+          ...(message.headers as Record<string, string>),
+          [CUSTOMER_HEADER]: customerHeader(email.customer),
+        };
       const info = (await transport.sendMail(message)) as { message: Buffer; messageId: string };
       // The files hold addresses and names: readable by the owner only.
       await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -109,13 +115,15 @@ export interface OutboxRecipient {
 
 /** Erasure: deletes the outbox files whose recipient `matches`; returns how many. */
 export async function deleteOutboxFiles(dir: string, matches: (r: OutboxRecipient) => boolean): Promise<number> {
-  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) => (err.code === 'ENOENT' ? [] : Promise.reject(err)));
+  const names = await readdir(dir).catch((err: NodeJS.ErrnoException) =>
+    err.code === 'ENOENT' ? [] : Promise.reject(err),
+  );
   let deleted = 0;
   for (const name of names.filter((n) => n.endsWith('.eml'))) {
     const file = path.join(dir, name);
     const head = (await readFile(file, 'utf8')).split(/\r?\n\r?\n/, 1)[0]!;
     const [store, customerKey] = new RegExp(`^${CUSTOMER_HEADER}: *(\\S+) (\\S+)`, 'mi').exec(head)?.slice(1) ?? [];
-    const to = /^To: *(?:.*<)?([^<>\s]+@[^<>\s]+?)>?\s*$/mi.exec(head)?.[1]?.toLowerCase();
+    const to = /^To: *(?:.*<)?([^<>\s]+@[^<>\s]+?)>?\s*$/im.exec(head)?.[1]?.toLowerCase();
     if (matches({ store: store && decodeURIComponent(store), customerKey, to })) {
       await unlink(file);
       deleted++;
@@ -145,10 +153,13 @@ function gateMessages(transport: Transporter, dkim: DKIM | undefined): void {
 
 /** `source`, not read from until `gate` resolved; a rejection fails the stream instead. */
 function gated(source: Readable, gate: () => Promise<void>): Readable {
-  return Readable.from((async function* () {
-    await gate();
-    yield* source;
-  })(), { objectMode: false });
+  return Readable.from(
+    (async function* () {
+      await gate();
+      yield* source;
+    })(),
+    { objectMode: false },
+  );
 }
 
 function toMessage(email: OutgoingEmail): SendMailOptions {
@@ -164,7 +175,9 @@ function toMessage(email: OutgoingEmail): SendMailOptions {
     textEncoding: 'quoted-printable',
     messageId: email.messageId,
     // A nested array makes one header listing both; a flat array would write two headers.
-    list: { unsubscribe: email.unsubscribeMailto ? [[email.unsubscribeUrl, email.unsubscribeMailto]] : email.unsubscribeUrl },
+    list: {
+      unsubscribe: email.unsubscribeMailto ? [[email.unsubscribeUrl, email.unsubscribeMailto]] : email.unsubscribeUrl,
+    },
     // RFC 8058 one-click. It must go in `headers`: inside `list` nodemailer writes a broken
     // `List-Unsubscribepost` header (NOTES.md).
     headers: { 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' },

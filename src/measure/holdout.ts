@@ -14,7 +14,9 @@ const queries = { recordPeriod: sql(import.meta.url, 'record-period') };
  * address; the label keeps this draw apart from any other use of the key.
  */
 export function holdoutDraw(store: string, customerKey: string, share: number): number {
-  const digest = createHmac('sha256', 'aftercart holdout v1').update(`${shareText(share)}\n${store}\n${customerKey}`).digest();
+  const digest = createHmac('sha256', 'aftercart holdout v1')
+    .update(`${shareText(share)}\n${store}\n${customerKey}`)
+    .digest();
   return digest.readUIntBE(0, 6) / 2 ** 48;
 }
 
@@ -34,7 +36,13 @@ const recorded = new WeakMap<object, Map<string, { share: string; at: number }>>
 const RECHECK_MS = 60_000;
 
 /** Notes the share in force for a store from now, unless it is already the store's latest. */
-export async function recordHoldoutPeriod(pool: Pick<pg.Pool, 'query'>, run: QueryRunner, store: string, share: number, now: Date): Promise<void> {
+export async function recordHoldoutPeriod(
+  pool: Pick<pg.Pool, 'query'>,
+  run: QueryRunner,
+  store: string,
+  share: number,
+  now: Date,
+): Promise<void> {
   const seen = recorded.get(pool) ?? new Map<string, { share: string; at: number }>();
   recorded.set(pool, seen);
   const last = seen.get(store);

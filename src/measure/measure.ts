@@ -49,26 +49,51 @@ export interface Measure {
 }
 
 interface GroupRow {
-  currency: string; treated: boolean; customers: number; reordered: number;
-  revenueSum: number; revenueSquares: number; recommendedOrders: number; maturing: number;
+  currency: string;
+  treated: boolean;
+  customers: number;
+  reordered: number;
+  revenueSum: number;
+  revenueSquares: number;
+  recommendedOrders: number;
+  maturing: number;
 }
 
 export async function loadMeasure(
-  pool: Pick<pg.Pool, 'query'>, opts: { store: string | null; since: Date | null; now: Date; windowMs?: number },
+  pool: Pick<pg.Pool, 'query'>,
+  opts: { store: string | null; since: Date | null; now: Date; windowMs?: number },
 ): Promise<Measure> {
   const windowMs = opts.windowMs ?? DEFAULT_WINDOW_MS;
-  const periods = (await pool.query<{ store: string; holdout: number; since: Date }>(queries.periods, [opts.store])).rows;
-  const groups = periods.length === 0 ? [] : (await pool.query<GroupRow>(queries.groups, [
-    opts.since, opts.now, windowMs, periods.map((p) => p.store), periods.map((p) => p.since),
-  ])).rows;
+  const periods = (await pool.query<{ store: string; holdout: number; since: Date }>(queries.periods, [opts.store]))
+    .rows;
+  const groups =
+    periods.length === 0
+      ? []
+      : (
+          await pool.query<GroupRow>(queries.groups, [
+            opts.since,
+            opts.now,
+            windowMs,
+            periods.map((p) => p.store),
+            periods.map((p) => p.since),
+          ])
+        ).rows;
   const byCurrency: Record<string, CurrencyMeasure> = {};
   for (const currency of [...new Set(groups.map((g) => g.currency))].sort()) {
     const rows = groups.filter((g) => g.currency === currency);
-    byCurrency[currency] = compare(currency, sample(rows.filter((g) => g.treated)), sample(rows.filter((g) => !g.treated)));
+    byCurrency[currency] = compare(
+      currency,
+      sample(rows.filter((g) => g.treated)),
+      sample(rows.filter((g) => !g.treated)),
+    );
   }
   return {
     window: formatDuration(windowMs),
-    periods: periods.map((p) => ({ store: p.store, holdout: Number(p.holdout), since: new Date(p.since).toISOString() })),
+    periods: periods.map((p) => ({
+      store: p.store,
+      holdout: Number(p.holdout),
+      since: new Date(p.since).toISOString(),
+    })),
     method: { revenue: 'welch', reorderRate: 'newcombe-hybrid-score', confidence: 0.95 },
     byCurrency,
   };
@@ -82,9 +107,13 @@ function sample(rows: GroupRow[]): Summed {
   const revenue = add((r) => r.revenueSum);
   const reordered = add((r) => r.reordered);
   return {
-    customers, reordered, reorderRate: customers ? reordered / customers : null,
-    revenue: cents(revenue), revenuePerCustomer: customers ? cents(revenue / customers) : null,
-    recommendedOrders: add((r) => r.recommendedOrders), maturing: add((r) => r.maturing),
+    customers,
+    reordered,
+    reorderRate: customers ? reordered / customers : null,
+    revenue: cents(revenue),
+    revenuePerCustomer: customers ? cents(revenue / customers) : null,
+    recommendedOrders: add((r) => r.recommendedOrders),
+    maturing: add((r) => r.maturing),
     sample: { n: customers, sum: revenue, sumOfSquares: add((r) => r.revenueSquares) },
   };
 }

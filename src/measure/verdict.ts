@@ -30,8 +30,10 @@ export interface VerdictInput {
 
 export function verdict({ currency, perEmail, treated, heldOut }: VerdictInput): string {
   if (!perEmail) {
-    return `not enough to measure yet: ${treated} emailed and ${heldOut} held-out customers have completed their window`
-      + ' (at least 2 in each group are needed, hundreds for a useful answer)';
+    return (
+      `not enough to measure yet: ${treated} emailed and ${heldOut} held-out customers have completed their window` +
+      ' (at least 2 in each group are needed, hundreds for a useful answer)'
+    );
   }
   const head = `${signedMoney(perEmail.estimate, currency)} per email, 95% CI ${signedMoney(perEmail.low, currency)} to ${signedMoney(perEmail.high, currency)}`;
   if (perEmail.low > 0) return `${head}: the emails bring in revenue that would not have come without them`;

@@ -27,7 +27,9 @@ export type BundleVerdict = { ok: true; pricing: BundlePricing } | { ok: false; 
 
 /** The bundle of `items` in `currency`, or why there is none (fewer than `minItems` with a price). */
 export function priceBundle(
-  items: readonly BundleCandidate[], offer: Pick<BundleConfig, 'percent' | 'amount' | 'minItems'>, currency: string,
+  items: readonly BundleCandidate[],
+  offer: Pick<BundleConfig, 'percent' | 'amount' | 'minItems'>,
+  currency: string,
 ): BundleVerdict {
   const ordered = [...items.filter((i) => i.required), ...items.filter((i) => !i.required)];
   const priced = ordered.flatMap((i) => {

@@ -12,15 +12,20 @@ import type { OfferDecision } from './prepare-offer.js';
  * (link hosts, UTM tags); undefined: no offer was made.
  */
 export async function cartClickTarget(
-  pool: Pick<pg.Pool, 'query'>, crossSellId: string, config: Config, now = new Date(),
+  pool: Pick<pg.Pool, 'query'>,
+  crossSellId: string,
+  config: Config,
+  now = new Date(),
 ): Promise<{ url: string; settings: Config } | undefined> {
   const { rows } = await pool.query<{ offer: OfferDecision | null; store: string }>(
-    `SELECT offer, store FROM cross_sells WHERE id = $1`, [crossSellId],
+    `SELECT offer, store FROM cross_sells WHERE id = $1`,
+    [crossSellId],
   );
   const offer = rows[0]?.offer;
   if (!rows[0] || offer?.status !== 'offered') return undefined;
   const settings = settingsFor(config, rows[0].store);
   const policy = linkPolicy(settings.store);
-  const url = safeLinkUrl(cartTarget(offer.cart, offer.expiresAt, now), policy) ?? safeLinkUrl(settings.store.url, policy);
+  const url =
+    safeLinkUrl(cartTarget(offer.cart, offer.expiresAt, now), policy) ?? safeLinkUrl(settings.store.url, policy);
   return url ? { url, settings } : undefined;
 }

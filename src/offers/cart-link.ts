@@ -35,12 +35,18 @@ export function cartLinks(platform: Platform, storeUrl: string, items: readonly 
     return { withCode: `${origin}/cart/${lines}?discount=${encodeURIComponent(code)}`, withoutCode: productPage };
   }
   if (platform === 'woocommerce' && first) {
-    return { withCode: withParams(storeUrl, { 'add-to-cart': first.productId, quantity: '1' }), withoutCode: productPage };
+    return {
+      withCode: withParams(storeUrl, { 'add-to-cart': first.productId, quantity: '1' }),
+      withoutCode: productPage,
+    };
   }
   if (platform === 'shopify') {
     // Shopify's discount link applies the code, then shows the product.
     const path = new URL(productPage, storeUrl).pathname;
-    return { withCode: `${origin}/discount/${encodeURIComponent(code)}?redirect=${encodeURIComponent(path)}`, withoutCode: productPage };
+    return {
+      withCode: `${origin}/discount/${encodeURIComponent(code)}?redirect=${encodeURIComponent(path)}`,
+      withoutCode: productPage,
+    };
   }
   return { withCode: withParams(productPage, { discount: code }), withoutCode: productPage };
 }

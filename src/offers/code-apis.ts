@@ -5,9 +5,14 @@ import type { CodeApi } from './codes/issuer.js';
 import { ShopifyCodes } from './codes/shopify.js';
 import { WooCodes } from './codes/woocommerce.js';
 
-export function codeApisFromEnv(env: Pick<Env, 'SHOPIFY_ADMIN_TOKENS' | 'WOOCOMMERCE_API_KEYS'>): { shopify?: CodeApi; woocommerce?: CodeApi } {
+export function codeApisFromEnv(env: Pick<Env, 'SHOPIFY_ADMIN_TOKENS' | 'WOOCOMMERCE_API_KEYS'>): {
+  shopify?: CodeApi;
+  woocommerce?: CodeApi;
+} {
   return {
-    shopify: env.SHOPIFY_ADMIN_TOKENS ? new ShopifyCodes({ tokens: parseShopifyTokens(env.SHOPIFY_ADMIN_TOKENS) }) : undefined,
+    shopify: env.SHOPIFY_ADMIN_TOKENS
+      ? new ShopifyCodes({ tokens: parseShopifyTokens(env.SHOPIFY_ADMIN_TOKENS) })
+      : undefined,
     woocommerce: env.WOOCOMMERCE_API_KEYS ? new WooCodes({ keys: parseWooKeys(env.WOOCOMMERCE_API_KEYS) }) : undefined,
   };
 }

@@ -27,7 +27,8 @@ export function parseWooKeys(text: string | undefined): Map<string, WooKeys> {
   const out = new Map<string, WooKeys>();
   for (const [store, value] of parseStoreMap(text, 'ck_…:cs_…')) {
     const [key, secret, extra] = value.split(':');
-    if (!key || !secret || extra !== undefined) throw new Error('expected "store=consumer_key:consumer_secret" pairs separated by spaces');
+    if (!key || !secret || extra !== undefined)
+      throw new Error('expected "store=consumer_key:consumer_secret" pairs separated by spaces');
     out.set(store, { key, secret });
   }
   return out;

@@ -25,8 +25,14 @@ export interface OfferStats {
   lowPools: string[];
 }
 
-export async function loadOfferStats(pool: Pick<pg.Pool, 'query'>, opts: { store?: string | null; since?: Date | null }): Promise<OfferStats> {
-  const [{ rows }, left] = await Promise.all([pool.query(q, [opts.store ?? null, opts.since ?? null]), poolLeft(pool, opts.store)]);
+export async function loadOfferStats(
+  pool: Pick<pg.Pool, 'query'>,
+  opts: { store?: string | null; since?: Date | null },
+): Promise<OfferStats> {
+  const [{ rows }, left] = await Promise.all([
+    pool.query(q, [opts.store ?? null, opts.since ?? null]),
+    poolLeft(pool, opts.store),
+  ]);
   const r = rows[0];
   return {
     codesIssued: r.codesIssued,
@@ -35,22 +41,33 @@ export async function loadOfferStats(pool: Pick<pg.Pool, 'query'>, opts: { store
     withoutPanel: r.withoutPanel,
     withoutPanelReasons: r.withoutPanelReasons,
     poolLeft: left,
-    lowPools: Object.entries(left).filter(([, n]) => n < LOW_POOL).map(([store]) => store),
+    lowPools: Object.entries(left)
+      .filter(([, n]) => n < LOW_POOL)
+      .map(([store]) => store),
   };
 }
 
 /** The lines `stats` prints (none when no offer was ever made and no pool exists). */
 export function formatOfferStats(o: OfferStats): string[] {
   if (o.codesIssued === 0 && o.withoutPanel === 0 && Object.keys(o.poolLeft).length === 0) return [];
-  const revenue = Object.entries(o.revenueThroughCodes).map(([c, v]) => `${c} ${v}`).join(', ') || 'none yet';
+  const revenue =
+    Object.entries(o.revenueThroughCodes)
+      .map(([c, v]) => `${c} ${v}`)
+      .join(', ') || 'none yet';
   const lines = [
     `  bundle codes        ${o.codesIssued} issued, ${o.codesRedeemed} redeemed, revenue through codes ${revenue}`,
   ];
   if (o.withoutPanel) {
-    lines.push(`    sent without the bundle panel: ${o.withoutPanel} (${Object.entries(o.withoutPanelReasons).map(([r, n]) => `${r} ${n}`).join(', ')})`);
+    lines.push(
+      `    sent without the bundle panel: ${o.withoutPanel} (${Object.entries(o.withoutPanelReasons)
+        .map(([r, n]) => `${r} ${n}`)
+        .join(', ')})`,
+    );
   }
   for (const [store, n] of Object.entries(o.poolLeft)) {
-    lines.push(`    pool ${store}: ${n} codes left${n < LOW_POOL ? ` — WARNING: below ${LOW_POOL}, import more (aftercart import codes FILE --store ${store})` : ''}`);
+    lines.push(
+      `    pool ${store}: ${n} codes left${n < LOW_POOL ? ` — WARNING: below ${LOW_POOL}, import more (aftercart import codes FILE --store ${store})` : ''}`,
+    );
   }
   return lines;
 }

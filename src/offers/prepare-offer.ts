@@ -17,8 +17,16 @@ const q = { facts: sql(import.meta.url, 'offer-facts') };
 
 export type OfferDecision =
   | {
-      status: 'offered'; source: string; code: string; expiresAt: string | null; currency: string;
-      total: string; discounted: string; saving: string; productIds: string[]; cart: CartLinks;
+      status: 'offered';
+      source: string;
+      code: string;
+      expiresAt: string | null;
+      currency: string;
+      total: string;
+      discounted: string;
+      saving: string;
+      productIds: string[];
+      cart: CartLinks;
     }
   | { status: 'none'; reason: OfferReason; source: string; detail?: string };
 
@@ -46,22 +54,48 @@ export async function prepareOffer(deps: OfferDeps, req: OfferRequest): Promise<
   const bundle = req.config.recommend.bundle;
   if (!bundle) return null;
   const { crossSell } = req;
-  const priced = priceBundle(req.items.map((i) => ({ ...i, required: i.source === 'required' })), bundle, crossSell.currency);
-  if (!priced.ok) return none(deps, crossSell.id, { status: 'none', reason: priced.reason, source: bundle.codes.source });
+  const priced = priceBundle(
+    req.items.map((i) => ({ ...i, required: i.source === 'required' })),
+    bundle,
+    crossSell.currency,
+  );
+  if (!priced.ok)
+    return none(deps, crossSell.id, { status: 'none', reason: priced.reason, source: bundle.codes.source });
   const pricing = priced.pricing;
   const productIds = pricing.items.map((i) => i.productId);
   const expiresAt = bundle.codes.source === 'static' ? null : offerExpiry(req.now, bundle.validFor);
   const issued = await issueCode(deps, bundle, req, productIds, expiresAt ?? req.now);
   if (!issued.ok) {
-    return none(deps, crossSell.id, { status: 'none', reason: issued.reason, source: bundle.codes.source, detail: issued.detail });
+    return none(deps, crossSell.id, {
+      status: 'none',
+      reason: issued.reason,
+      source: bundle.codes.source,
+      detail: issued.detail,
+    });
   }
-  const facts = await deps.pool.query<{ platform: Platform; variants: Record<string, string | null> }>(q.facts, [crossSell.store, productIds]);
+  const facts = await deps.pool.query<{ platform: Platform; variants: Record<string, string | null> }>(q.facts, [
+    crossSell.store,
+    productIds,
+  ]);
   const { platform, variants } = facts.rows[0]!;
   const urls = new Map(req.items.map((i) => [i.productId, i.url]));
-  const cart = cartLinks(platform, req.config.store.url, productIds.map((id) => ({ productId: id, variantId: variants[id], url: urls.get(id) })), issued.code);
+  const cart = cartLinks(
+    platform,
+    req.config.store.url,
+    productIds.map((id) => ({ productId: id, variantId: variants[id], url: urls.get(id) })),
+    issued.code,
+  );
   const decision: OfferDecision = {
-    status: 'offered', source: bundle.codes.source, code: issued.code, expiresAt: expiresAt?.toISOString() ?? null,
-    currency: crossSell.currency, total: pricing.total, discounted: pricing.discounted, saving: pricing.saving, productIds, cart,
+    status: 'offered',
+    source: bundle.codes.source,
+    code: issued.code,
+    expiresAt: expiresAt?.toISOString() ?? null,
+    currency: crossSell.currency,
+    total: pricing.total,
+    discounted: pricing.discounted,
+    saving: pricing.saving,
+    productIds,
+    cart,
   };
   await record(deps.pool, crossSell.id, decision);
   return panel(deps, req, pricing, decision);
@@ -69,21 +103,38 @@ export async function prepareOffer(deps: OfferDeps, req: OfferRequest): Promise<
 
 /** A code from the configured source; API-made codes are kept in offer_codes for attribution. */
 async function issueCode(
-  deps: OfferDeps, bundle: BundleConfig, req: OfferRequest, productIds: string[], expiresAt: Date,
+  deps: OfferDeps,
+  bundle: BundleConfig,
+  req: OfferRequest,
+  productIds: string[],
+  expiresAt: Date,
 ): Promise<IssueResult> {
   const { crossSell } = req;
   const codes = bundle.codes;
   if (codes.source === 'static') return { ok: true, code: codes.code };
   if (codes.source === 'pool') return takePoolCode(deps.pool, crossSell.store, crossSell.id, expiresAt);
   // A retried job reuses the code an earlier try made.
-  const earlier = await deps.pool.query<{ code: string }>(`SELECT code FROM offer_codes WHERE cross_sell_id = $1`, [crossSell.id]);
+  const earlier = await deps.pool.query<{ code: string }>(`SELECT code FROM offer_codes WHERE cross_sell_id = $1`, [
+    crossSell.id,
+  ]);
   if (earlier.rows[0]) return { ok: true, code: earlier.rows[0].code };
   const api = deps.apis?.[codes.source];
   if (!api) return { ok: false, reason: 'no_credentials' };
-  const code = codeName(bundle.prefix, deps.links.sign({ kind: 'c', crossSellId: crossSell.id, productId: '@code' }).split('.')[1]!);
+  const code = codeName(
+    bundle.prefix,
+    deps.links.sign({ kind: 'c', crossSellId: crossSell.id, productId: '@code' }).split('.')[1]!,
+  );
   const result = await api.issue({
-    store: crossSell.store, crossSellId: crossSell.id, code, productIds, email: crossSell.email, startsAt: req.now, endsAt: expiresAt,
-    percent: bundle.percent, amount: bundle.amount, title: `Aftercart bundle ${crossSell.id}`,
+    store: crossSell.store,
+    crossSellId: crossSell.id,
+    code,
+    productIds,
+    email: crossSell.email,
+    startsAt: req.now,
+    endsAt: expiresAt,
+    percent: bundle.percent,
+    amount: bundle.amount,
+    title: `Aftercart bundle ${crossSell.id}`,
   });
   if (result.ok) {
     await deps.pool.query(
@@ -92,18 +143,31 @@ async function issueCode(
       [crossSell.store, result.code, codes.source, crossSell.id, req.now, expiresAt],
     );
   } else {
-    deps.log.warn({ crossSellId: crossSell.id, store: crossSell.store, reason: result.reason, detail: result.detail }, 'no bundle code: sent without the panel');
+    deps.log.warn(
+      { crossSellId: crossSell.id, store: crossSell.store, reason: result.reason, detail: result.detail },
+      'no bundle code: sent without the panel',
+    );
   }
   return result;
 }
 
-function panel(deps: OfferDeps, req: OfferRequest, pricing: BundlePricing, decision: OfferDecision & { status: 'offered' }): BundleOfferData {
+function panel(
+  deps: OfferDeps,
+  req: OfferRequest,
+  pricing: BundlePricing,
+  decision: OfferDecision & { status: 'offered' },
+): BundleOfferData {
   const token = deps.links.sign({ kind: 'c', crossSellId: req.crossSell.id, productId: CART_LINK_ID });
   return {
-    percent: pricing.percent, amount: pricing.amount, code: decision.code,
+    percent: pricing.percent,
+    amount: pricing.amount,
+    code: decision.code,
     items: pricing.items.map((i) => ({ title: i.title, price: i.price })),
-    total: pricing.total, discounted: pricing.discounted, saving: pricing.saving,
-    expiresAt: decision.expiresAt ?? undefined, timezone: req.timezone,
+    total: pricing.total,
+    discounted: pricing.discounted,
+    saving: pricing.saving,
+    expiresAt: decision.expiresAt ?? undefined,
+    timezone: req.timezone,
     cartHref: `${deps.publicUrl}/c/${token}`,
   };
 }

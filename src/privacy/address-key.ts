@@ -35,23 +35,31 @@ export async function openAddressKey(pool: pg.Pool, secret: string): Promise<voi
   await withTransaction(pool, async (client) => {
     // Several processes start at once: one re-keys, the others then find it done.
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('aftercart address key'))`);
-    const stored = (await client.query<{ fingerprint: string }>('SELECT fingerprint FROM address_keys')).rows[0]?.fingerprint;
+    const stored = (await client.query<{ fingerprint: string }>('SELECT fingerprint FROM address_keys')).rows[0]
+      ?.fingerprint;
     if (stored === current) return;
     if (stored !== undefined && stored !== LEGACY) {
-      throw new ConfigError('LINK_SECRET is not the secret this database\'s customer keys and suppressions were made with: '
-        + 'restore the previous LINK_SECRET (or the data dir\'s link-secret file)');
+      throw new ConfigError(
+        "LINK_SECRET is not the secret this database's customer keys and suppressions were made with: " +
+          "restore the previous LINK_SECRET (or the data dir's link-secret file)",
+      );
     }
     if (stored === LEGACY) await rekeyLegacy(client);
-    await client.query(`INSERT INTO address_keys (fingerprint) VALUES ($1)
-      ON CONFLICT (singleton) DO UPDATE SET fingerprint = excluded.fingerprint, keyed_at = now()`, [current]);
+    await client.query(
+      `INSERT INTO address_keys (fingerprint) VALUES ($1)
+      ON CONFLICT (singleton) DO UPDATE SET fingerprint = excluded.fingerprint, keyed_at = now()`,
+      [current],
+    );
   });
 }
 
 /** Every column holding a customer key or an address hash, and how a value from before 0014 becomes keyed. */
-const LEGACY_KEY = (old: string) => (old.startsWith('e-') ? `e-${keyedHash(old.slice(2))}` : customerKey({ id: old.slice(2) })!);
+const LEGACY_KEY = (old: string) =>
+  old.startsWith('e-') ? `e-${keyedHash(old.slice(2))}` : customerKey({ id: old.slice(2) })!;
 const HASHED: { table: string; column: string; like: string; rekey: (old: string) => string }[] = [
-  ...['customers', 'orders', 'cross_sells', 'customer_products', 'tickets', 'deliveries', 'erasures']
-    .flatMap((table) => ['e-%', 'c-%'].map((like) => ({ table, column: 'customer_key', like, rekey: LEGACY_KEY }))),
+  ...['customers', 'orders', 'cross_sells', 'customer_products', 'tickets', 'deliveries', 'erasures'].flatMap((table) =>
+    ['e-%', 'c-%'].map((like) => ({ table, column: 'customer_key', like, rekey: LEGACY_KEY })),
+  ),
   { table: 'suppressions', column: 'email_hash', like: '%', rekey: keyedHash },
 ];
 
@@ -59,11 +67,15 @@ const HASHED: { table: string; column: string; like: string; rekey: (old: string
  * the same the app now computes from the address or id. */
 async function rekeyLegacy(client: pg.PoolClient): Promise<void> {
   for (const { table, column, like, rekey } of HASHED) {
-    const { rows } = await client.query<{ old: string }>(`SELECT DISTINCT ${column} AS old FROM ${table} WHERE ${column} LIKE $1`, [like]);
+    const { rows } = await client.query<{ old: string }>(
+      `SELECT DISTINCT ${column} AS old FROM ${table} WHERE ${column} LIKE $1`,
+      [like],
+    );
     if (rows.length === 0) continue;
     const olds = rows.map((r) => r.old);
     await client.query(
       `UPDATE ${table} t SET ${column} = m.new FROM unnest($1::text[], $2::text[]) AS m(old, new) WHERE t.${column} = m.old`,
-      [olds, olds.map(rekey)]);
+      [olds, olds.map(rekey)],
+    );
   }
 }

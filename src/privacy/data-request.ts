@@ -19,18 +19,42 @@ export interface DataRequest extends PrivacyRequest {
 }
 
 /** Writes `<dataDir>/data-requests/<store>/<customer key>/<time>.json` (owner-only); returns its path. */
-export async function writeDataRequest(db: Queryable, files: PrivacyFiles, request: DataRequest, log?: Pick<Logger, 'info'>): Promise<string> {
+export async function writeDataRequest(
+  db: Queryable,
+  files: PrivacyFiles,
+  request: DataRequest,
+  log?: Pick<Logger, 'info'>,
+): Promise<string> {
   const who = await identify(db, request);
-  const { rows } = await db.query<{ data: Record<string, unknown[]> }>(queries.dataRequest, [request.store, who.keys, who.orderIds, who.addressHashes]);
+  const { rows } = await db.query<{ data: Record<string, unknown[]> }>(queries.dataRequest, [
+    request.store,
+    who.keys,
+    who.orderIds,
+    who.addressHashes,
+  ]);
   const data = rows[0]!.data;
   const at = new Date();
   const dir = dataRequestDir(files, request.store, requestKey(request, who));
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const file = path.join(dir, `${at.toISOString().replace(/[:.]/g, '-')}.json`);
-  const answer = { store: request.store, requestId: request.requestId ?? null, writtenAt: at.toISOString(), request: requestOf(request), ...data };
+  const answer = {
+    store: request.store,
+    requestId: request.requestId ?? null,
+    writtenAt: at.toISOString(),
+    request: requestOf(request),
+    ...data,
+  };
   await writeFile(file, JSON.stringify(answer, null, 2) + '\n', { mode: 0o600 });
-  log?.info({ store: request.store, requestId: request.requestId, path: file, orders: data.orders?.length ?? 0, emails: data.emailsSent?.length ?? 0 },
-    'customer data request: answer written for the store to hand over');
+  log?.info(
+    {
+      store: request.store,
+      requestId: request.requestId,
+      path: file,
+      orders: data.orders?.length ?? 0,
+      emails: data.emailsSent?.length ?? 0,
+    },
+    'customer data request: answer written for the store to hand over',
+  );
   return file;
 }
 

@@ -23,7 +23,9 @@ export async function eraseCustomerFiles(files: PrivacyFiles, store: string, who
   const keys = new Set(who.keys);
   const emails = new Set(who.emails.map((e) => e.toLowerCase()));
   // Files written before they named their store and customer are recognised by the recipient.
-  return deleteOutbox(files, (r) => (r.store === undefined ? r.to !== undefined && emails.has(r.to) : r.store === store && keys.has(r.customerKey!)));
+  return deleteOutbox(files, (r) =>
+    r.store === undefined ? r.to !== undefined && emails.has(r.to) : r.store === store && keys.has(r.customerKey!),
+  );
 }
 
 /** shop/redact: every data-request answer and outbox email of the store. */

@@ -31,7 +31,11 @@ export async function identify(db: Queryable, request: PrivacyRequest): Promise<
   const emailKey = request.email ? customerKey({ email: request.email }) : null;
   const idKey = request.customerId ? customerKey({ id: request.customerId }) : null;
   const { rows } = await db.query<Omit<CustomerIdentity, 'addressHashes'>>(queries.identity, [
-    request.store, emailKey, request.customerId ?? null, request.orderIds ?? [], idKey,
+    request.store,
+    emailKey,
+    request.customerId ?? null,
+    request.orderIds ?? [],
+    idKey,
   ]);
   const found = rows[0]!;
   const emails = unique([...found.emails, ...(request.email ? [normaliseEmail(request.email) ?? request.email] : [])]);

@@ -28,7 +28,10 @@ export interface SuppressionInput {
  * mistake undone), and the customer emailed again. Every other reason stops sending alike, so
  * the first recorded stays as the record of why the address stopped.
  */
-export async function suppress(db: Queryable, s: SuppressionInput): Promise<{ created: boolean; reason: SuppressionReason }> {
+export async function suppress(
+  db: Queryable,
+  s: SuppressionInput,
+): Promise<{ created: boolean; reason: SuppressionReason }> {
   const hash = emailHash(s.address);
   const values = [s.store, hash, s.address.toLowerCase(), s.reason];
   const { rows } = await db.query<{ reason: SuppressionReason; created: boolean }>(q.suppress, values);

@@ -70,7 +70,9 @@ export interface JobRetry {
 export async function openQueue(opts: QueueOptions): Promise<QueueBackend> {
   const defaults = jobDefaults(opts.retry ?? { attempts: 8, backoffMs: 2_000 });
   const onError = opts.onError ?? ignore;
-  return opts.redisUrl ? openRedisQueue(opts.redisUrl, opts.prefix, defaults, onError) : openPostgresQueue(opts.db, defaults, onError);
+  return opts.redisUrl
+    ? openRedisQueue(opts.redisUrl, opts.prefix, defaults, onError)
+    : openPostgresQueue(opts.db, defaults, onError);
 }
 
 type JobDefaults = ReturnType<typeof jobDefaults>;
@@ -86,7 +88,13 @@ const jobDefaults = (retry: JobRetry) => ({
 
 const keep = (count: number): true | { count: number } => (count === 0 ? true : { count });
 
-async function scheduleJob(queue: Queue<CrossSellJob>, defaults: JobDefaults, crossSellId: string, dueAt: Date, fresh = false): Promise<void> {
+async function scheduleJob(
+  queue: Queue<CrossSellJob>,
+  defaults: JobDefaults,
+  crossSellId: string,
+  dueAt: Date,
+  fresh = false,
+): Promise<void> {
   const jobId = jobIdFor(crossSellId);
   const delay = () => Math.max(0, dueAt.getTime() - Date.now());
   // A cross-sell created by this very webhook has no job: skip the look-up on the hot path.
@@ -129,7 +137,11 @@ function openRedisQueue(url: string, prefix: string, defaults: JobDefaults, onEr
       wc.on('error', (err: Error) => onError('redis', err));
       workerConnections.push(wc);
       const worker = new Worker<CrossSellJob>(QUEUE_NAME, processor, {
-        connection: wc, prefix, concurrency, ...(lockDuration ? { lockDuration } : {}), ...(limiter ? { limiter } : {}),
+        connection: wc,
+        prefix,
+        concurrency,
+        ...(lockDuration ? { lockDuration } : {}),
+        ...(limiter ? { limiter } : {}),
       });
       worker.on('error', (err: Error) => onError('worker', err));
       return worker;
@@ -173,7 +185,13 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: E
   async function wake(): Promise<void> {
     for (const w of workers) {
       try {
-        const backend = (w as unknown as { getBackend(): { connection: { getListenClient(): Promise<{ query(q: string, v: unknown[]): Promise<unknown> }> } } }).getBackend();
+        const backend = (
+          w as unknown as {
+            getBackend(): {
+              connection: { getListenClient(): Promise<{ query(q: string, v: unknown[]): Promise<unknown> }> };
+            };
+          }
+        ).getBackend();
         const c = await backend.connection.getListenClient();
         await c.query(`select pg_notify('bullmq_jobs', $1)`, [QUEUE_NAME]);
       } catch {

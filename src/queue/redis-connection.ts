@@ -24,7 +24,11 @@ export function parseRedisUrl(url: string): RedisTarget {
   const at = rest.lastIndexOf('@');
   const auth = at >= 0 ? rest.slice(0, at) : undefined;
   const list = (at >= 0 ? rest.slice(at + 1) : rest).replace(/\/$/, '');
-  const nodes = list.split(',').map((n) => n.trim()).filter(Boolean).map(parseNode);
+  const nodes = list
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean)
+    .map(parseNode);
   if (nodes.length === 0) throw new Error('expected at least one host:port after redis+cluster://');
   return { kind: 'cluster', nodes, tls: scheme.toLowerCase() === 'rediss', ...parseAuth(auth) };
 }
@@ -60,7 +64,10 @@ export function connectRedis(url: string, options: RedisOptions = {}): Redis | C
   const target = parseRedisUrl(url);
   if (target.kind === 'single') return new Redis(url, options);
   const { enableOfflineQueue, ...nodeOptions } = options;
-  const auth = { ...(target.username ? { username: target.username } : {}), ...(target.password ? { password: target.password } : {}) };
+  const auth = {
+    ...(target.username ? { username: target.username } : {}),
+    ...(target.password ? { password: target.password } : {}),
+  };
   const nodes: ClusterNode[] = target.nodes;
   return new Cluster(nodes, {
     ...(enableOfflineQueue === undefined ? {} : { enableOfflineQueue }),

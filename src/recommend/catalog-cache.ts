@@ -65,9 +65,16 @@ export class CatalogCache {
     const { rows } = await this.pool.query<ProductRow>(changesSql, [store, copy.version]);
     for (const row of rows) {
       const item: CatalogItem = {
-        id: row.id, title: row.title, available: row.available !== false, complements: row.complements, upsells: row.upsells,
-        productType: row.productType ?? undefined, price: row.price ?? undefined, currency: row.currency ?? undefined,
-        url: row.url ?? undefined, imageUrl: row.imageUrl ?? undefined,
+        id: row.id,
+        title: row.title,
+        available: row.available !== false,
+        complements: row.complements,
+        upsells: row.upsells,
+        productType: row.productType ?? undefined,
+        price: row.price ?? undefined,
+        currency: row.currency ?? undefined,
+        url: row.url ?? undefined,
+        imageUrl: row.imageUrl ?? undefined,
       };
       const before = copy.items.get(item.id);
       if (before) removeFrom(copy.byType, typeKey(before), before);
@@ -88,5 +95,9 @@ const typeKey = (item: CatalogItem) => (item.productType ?? '').toLowerCase();
 
 function removeFrom(byType: Map<string, CatalogItem[]>, key: string, item: CatalogItem): void {
   const list = byType.get(key);
-  if (list) byType.set(key, list.filter((i) => i !== item));
+  if (list)
+    byType.set(
+      key,
+      list.filter((i) => i !== item),
+    );
 }

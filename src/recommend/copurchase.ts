@@ -82,7 +82,9 @@ class NeighbourTable implements BuiltCoPurchase {
   toRows(): CoPurchaseRow[] {
     const rows: CoPurchaseRow[] = [];
     const keys = [...this.table.keys()].sort();
-    for (const a of keys) for (const n of this.table.get(a)!) rows.push({ a, b: n.id, support: n.support, confidence: n.confidence, lift: n.lift, score: n.score });
+    for (const a of keys)
+      for (const n of this.table.get(a)!)
+        rows.push({ a, b: n.id, support: n.support, confidence: n.confidence, lift: n.lift, score: n.score });
     return rows;
   }
 }
@@ -174,9 +176,11 @@ export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptio
       if (c < minSupport) continue;
       support[o] = c;
       scores[o] =
-        metric === 'count' ? c
-        : metric === 'lift' ? (c * nBaskets) / (n[a] * n[o])
-        : (c / (powA * powB[o])) * (shrink > 0 ? c / (c + shrink) : 1);
+        metric === 'count'
+          ? c
+          : metric === 'lift'
+            ? (c * nBaskets) / (n[a] * n[o])
+            : (c / (powA * powB[o])) * (shrink > 0 ? c / (c + shrink) : 1);
       kept.push(o);
     }
     if (kept.length === 0) continue;
@@ -185,7 +189,13 @@ export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptio
     for (let t = 0; t < kept.length && t < topN; t++) {
       const o = kept[t];
       const confidence = support[o] / n[a];
-      list.push({ id: ids[o], score: scores[o], support: support[o], confidence, lift: (confidence * nBaskets) / n[o] });
+      list.push({
+        id: ids[o],
+        score: scores[o],
+        support: support[o],
+        confidence,
+        lift: (confidence * nBaskets) / n[o],
+      });
     }
     table.set(ids[a], Object.freeze(list));
   }

@@ -75,7 +75,12 @@ export function evaluateHistory(data: PurchaseHistory, opts: EvaluateOptions): E
     testOrders: counts.testOrders,
     hits,
     hitRate: rate(hits),
-    baseline: { popularity: rate(popularityHits), popularityHits, cooccurrence: rate(cooccurrenceHits), cooccurrenceHits },
+    baseline: {
+      popularity: rate(popularityHits),
+      popularityHits,
+      cooccurrence: rate(cooccurrenceHits),
+      cooccurrenceHits,
+    },
     seconds: round((performance.now() - started) / 1000, 2),
     trainInvoices: train.length,
     shortLists: counts.shortLists[0]!,
@@ -86,7 +91,14 @@ export function evaluateHistory(data: PurchaseHistory, opts: EvaluateOptions): E
  * Every test invoice (from `split` to `end`) of every customer, against each recommender: a
  * hit when the customer buys one of the picks within `window` after the invoice.
  */
-function runProtocol(data: PurchaseHistory, split: number, end: number, window: number, recommenders: Recommender[], k: number) {
+function runProtocol(
+  data: PurchaseHistory,
+  split: number,
+  end: number,
+  window: number,
+  recommenders: Recommender[],
+  k: number,
+) {
   const byCustomer = new Map<string, Invoice[]>();
   for (const inv of data.invoices) {
     let list = byCustomer.get(inv.customer);
@@ -124,7 +136,11 @@ function runProtocol(data: PurchaseHistory, split: number, end: number, window: 
 
 /** The production `pickItems` on a model trained on `train`, with no catalog but the titles. */
 function learnedRecommender(
-  data: PurchaseHistory, train: Invoice[], k: number, model: CoPurchaseOptions | undefined, weighting: HistoryWeighting,
+  data: PurchaseHistory,
+  train: Invoice[],
+  k: number,
+  model: CoPurchaseOptions | undefined,
+  weighting: HistoryWeighting,
 ): Recommender {
   const built: CoPurchaseModel = buildCoPurchase(
     train.map((i) => ({ customer: i.customer, products: i.products, at: new Date(i.at) })),

@@ -13,7 +13,29 @@ export type {
   PickResult,
 } from './types.js';
 export { pickItems, reasonText, noItemsText } from './pick-items.js';
-export { buildCoPurchase, modelFromRows, type Basket, type BuiltCoPurchase, type CoPurchaseOptions, type CoPurchaseRow } from './copurchase.js';
-export { anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type Anchor, type LearnedScores, type Scored } from './score.js';
+export {
+  buildCoPurchase,
+  modelFromRows,
+  type Basket,
+  type BuiltCoPurchase,
+  type CoPurchaseOptions,
+  type CoPurchaseRow,
+} from './copurchase.js';
+export {
+  anchorsFor,
+  scoreCandidates,
+  DEFAULT_WEIGHTING,
+  type Anchor,
+  type LearnedScores,
+  type Scored,
+} from './score.js';
 export { reject, rejectById, typeKey, typeSlot, type Rejection } from './filters.js';
-export { evaluate, evaluateHistory, loadPurchases, type EvaluateOptions, type EvaluateResult, type Invoice, type PurchaseHistory } from './evaluate.js';
+export {
+  evaluate,
+  evaluateHistory,
+  loadPurchases,
+  type EvaluateOptions,
+  type EvaluateResult,
+  type Invoice,
+  type PurchaseHistory,
+} from './evaluate.js';

@@ -9,7 +9,14 @@ export interface PickRequest {
   customerKey: string | null;
   /** The order(s) this email serves. */
   orderIds: string[];
-  lines: { orderId: string; productId: string; title: string; productType: string | null; quantity: number; unitPrice: string }[];
+  lines: {
+    orderId: string;
+    productId: string;
+    title: string;
+    productType: string | null;
+    quantity: number;
+    unitPrice: string;
+  }[];
   limit: number;
   /** What customer_context() said of this customer and these orders, when the caller already
    * read it (the worker does, in the statement that loads the cross-sell); else the picker asks. */
@@ -46,5 +53,7 @@ export interface ChosenItem {
 }
 
 export interface ItemPicker {
-  pick(request: PickRequest): Promise<{ items: ChosenItem[]; reason: 'no_complements' | null; considered: number; notInCatalog?: number }>;
+  pick(
+    request: PickRequest,
+  ): Promise<{ items: ChosenItem[]; reason: 'no_complements' | null; considered: number; notInCatalog?: number }>;
 }

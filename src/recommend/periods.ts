@@ -41,7 +41,8 @@ export function validationPeriods(invoices: readonly Invoice[], split: Date, tes
 export function periodCounts(invoices: readonly Invoice[], p: Period): { train: number; test: number } {
   const split = p.split.getTime();
   const until = p.until.getTime();
-  let train = 0, test = 0;
+  let train = 0,
+    test = 0;
   for (const inv of invoices) {
     if (inv.at < split) train++;
     else if (inv.at < until) test++;

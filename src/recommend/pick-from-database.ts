@@ -8,7 +8,14 @@ import { settingsFor } from '../config/store-settings.js';
 import type { Config } from '../config/schema.js';
 import type { ChosenItem, CustomerContext, ItemPicker, PickRequest } from './item-picker-interface.js';
 import { CatalogCache } from './catalog-cache.js';
-import { pickItems, modelFromRows, anchorsFor, scoreCandidates, DEFAULT_WEIGHTING, type BuiltCoPurchase } from './index.js';
+import {
+  pickItems,
+  modelFromRows,
+  anchorsFor,
+  scoreCandidates,
+  DEFAULT_WEIGHTING,
+  type BuiltCoPurchase,
+} from './index.js';
 
 const queries = {
   context: sql(import.meta.url, 'customer-context'),
@@ -32,9 +39,19 @@ export class PostgresItemPicker implements ItemPicker {
   async pick(req: PickRequest): ReturnType<ItemPicker['pick']> {
     const rc = settingsFor(this.config(), req.store).recommend;
     const boughtLines = req.lines.filter((l) => l.quantity > 0);
-    const ctx = req.context ?? (await queryRunner(this.pool, this.prepared)<{ context: CustomerContext }>(
-      'customer-context', queries.context, [req.store, req.customerKey ?? '', req.orderIds])).rows[0]!.context;
-    const [model, catalog] = await Promise.all([this.model(req.store, ctx.modelBuiltAt), this.catalogs.at(req.store, ctx.catalog)]);
+    const ctx =
+      req.context ??
+      (
+        await queryRunner(this.pool, this.prepared)<{ context: CustomerContext }>('customer-context', queries.context, [
+          req.store,
+          req.customerKey ?? '',
+          req.orderIds,
+        ])
+      ).rows[0]!.context;
+    const [model, catalog] = await Promise.all([
+      this.model(req.store, ctx.modelBuiltAt),
+      this.catalogs.at(req.store, ctx.catalog),
+    ]);
     const owned = new Set(ctx.owned);
     const returned = new Set(ctx.returned);
     const offered = new Set(ctx.offered);
@@ -42,16 +59,36 @@ export class PostgresItemPicker implements ItemPicker {
     const at = new Date();
     // Scored once, before the rules that need the catalog: pickItems checks every candidate
     // it offers anyway, so the owned ones are all it is worth skipping here.
-    const learned = scoreCandidates(anchorsFor(boughtLines, history, at), model, (id) => owned.has(id), DEFAULT_WEIGHTING.perAnchor);
+    const learned = scoreCandidates(
+      anchorsFor(boughtLines, history, at),
+      model,
+      (id) => owned.has(id),
+      DEFAULT_WEIGHTING.perAnchor,
+    );
 
     const result = pickItems(
       {
-        bought: boughtLines.map((l) => ({ productId: l.productId, title: l.title, productType: l.productType ?? catalog.get(l.productId)?.productType, unitPrice: l.unitPrice, quantity: l.quantity })),
-        owned, returned, offered, history, at,
+        bought: boughtLines.map((l) => ({
+          productId: l.productId,
+          title: l.title,
+          productType: l.productType ?? catalog.get(l.productId)?.productType,
+          unitPrice: l.unitPrice,
+          quantity: l.quantity,
+        })),
+        owned,
+        returned,
+        offered,
+        history,
+        at,
       },
       catalog.get,
       model,
-      { maxItems: Math.min(req.limit, rc.maxItems), typeComplements: rc.typeComplements, productsOfType: catalog.ofType, learned },
+      {
+        maxItems: Math.min(req.limit, rc.maxItems),
+        typeComplements: rc.typeComplements,
+        productsOfType: catalog.ofType,
+        learned,
+      },
     );
     const items: ChosenItem[] = result.items.map((i) => {
       const p = catalog.get(i.productId);
@@ -65,9 +102,10 @@ export class PostgresItemPicker implements ItemPicker {
     const cached = this.models.get(store);
     if (cached && cached.builtAt === builtAt) return cached.model;
     // Concurrent picks share one load.
-    const model = builtAt === null
-      ? Promise.resolve(modelFromRows([]))
-      : this.pool.query(queries.neighbours, [store]).then(({ rows }) => modelFromRows(rows));
+    const model =
+      builtAt === null
+        ? Promise.resolve(modelFromRows([]))
+        : this.pool.query(queries.neighbours, [store]).then(({ rows }) => modelFromRows(rows));
     model.catch(() => this.models.delete(store)); // try again on the next pick
     this.models.set(store, { builtAt, model });
     return model;

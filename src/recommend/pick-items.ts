@@ -48,7 +48,9 @@ export function pickItems(
   const weighting = limits.weighting ?? DEFAULT_WEIGHTING;
   const anchors = anchorsFor(input.bought, input.history, input.at, weighting);
   // Learned scores for everything the rules allow; also ranks the by-type candidates.
-  const learned = limits.learned ?? scoreCandidates(anchors, model, (id) => reject(id, catalog(id), ctx) !== null, weighting.perAnchor);
+  const learned =
+    limits.learned ??
+    scoreCandidates(anchors, model, (id) => reject(id, catalog(id), ctx) !== null, weighting.perAnchor);
 
   const picked: PickedItem[] = [];
   const considered = new Set<string>();
@@ -104,12 +106,18 @@ export function pickItems(
   // 2b: complements by product type, e.g. consoles → games, controllers.
   if (limits.productsOfType) {
     for (const line of input.bought) {
-      for (const type of complementTypes(line.productType ?? catalog(line.productId)?.productType, limits.typeComplements)) {
-        const ranked = limits.productsOfType(type)
+      for (const type of complementTypes(
+        line.productType ?? catalog(line.productId)?.productType,
+        limits.typeComplements,
+      )) {
+        const ranked = limits
+          .productsOfType(type)
           .filter((item) => reject(item.id, item, ctx) === null)
           .sort((x, y) => compareTypeCandidates(x, y, learned.scoreOf));
         for (const item of ranked) {
-          if (!offer({ id: item.id, source: 'type', score: learned.scoreOf(item.id), anchorProductId: line.productId })) {
+          if (
+            !offer({ id: item.id, source: 'type', score: learned.scoreOf(item.id), anchorProductId: line.productId })
+          ) {
             return done(picked, considered, learned.ids(), lookedUp);
           }
         }
@@ -129,9 +137,18 @@ export function pickItems(
   return done(picked, considered, learned.ids(), lookedUp);
 }
 
-function done(items: PickedItem[], considered: Set<string>, learnedIds: Iterable<string>, lookedUp: { found: number; missing: number }): PickResult {
+function done(
+  items: PickedItem[],
+  considered: Set<string>,
+  learnedIds: Iterable<string>,
+  lookedUp: { found: number; missing: number },
+): PickResult {
   for (const id of learnedIds) considered.add(id);
-  const result: PickResult = { items, reason: items.length === 0 ? 'no_complements' : null, considered: considered.size };
+  const result: PickResult = {
+    items,
+    reason: items.length === 0 ? 'no_complements' : null,
+    considered: considered.size,
+  };
   // History imported without its catalog: every candidate is known by id only.
   if (items.length === 0 && lookedUp.missing > 0 && lookedUp.found === 0) result.notInCatalog = lookedUp.missing;
   return result;
@@ -159,7 +176,8 @@ function complementTypes(type: string | undefined, map: Record<string, string[]>
 function compareTypeCandidates(x: CatalogItem, y: CatalogItem, learned: (id: string) => number): number {
   const d = learned(y.id) - learned(x.id);
   if (d !== 0) return d;
-  const px = priceOf(x), py = priceOf(y);
+  const px = priceOf(x),
+    py = priceOf(y);
   if (px !== py) return px - py;
   if (x.title !== y.title) return x.title < y.title ? -1 : 1;
   return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;

@@ -22,14 +22,24 @@ export interface RebuildResult {
   seconds: number;
 }
 
-export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPurchaseOptions = {}): Promise<RebuildResult> {
+export async function rebuildCoPurchase(
+  pool: pg.Pool,
+  store: string,
+  opts: CoPurchaseOptions = {},
+): Promise<RebuildResult> {
   const started = performance.now();
   const result = await withTransaction(pool, async (client) => {
     // Every worker process rebuilds changed stores on the same schedule: one reads, computes
     // and writes; the others skip before spending the CPU.
-    const { rows: lock } = await client.query(`SELECT pg_try_advisory_xact_lock(hashtext('copurchase:' || $1)) AS mine`, [store]);
+    const { rows: lock } = await client.query(
+      `SELECT pg_try_advisory_xact_lock(hashtext('copurchase:' || $1)) AS mine`,
+      [store],
+    );
     if (!lock[0].mine) return { baskets: 0, rows: 0 };
-    const { rows: baskets } = await client.query<{ customer: string | null; at: Date | null; products: string[] }>(queries.baskets, [store]);
+    const { rows: baskets } = await client.query<{ customer: string | null; at: Date | null; products: string[] }>(
+      queries.baskets,
+      [store],
+    );
     const model = buildCoPurchase(
       baskets.map((b) => ({ customer: b.customer ?? undefined, at: b.at ?? undefined, products: b.products })),
       opts,
@@ -39,8 +49,13 @@ export async function rebuildCoPurchase(pool: pg.Pool, store: string, opts: CoPu
     for (let i = 0; i < rows.length; i += BATCH) {
       const batch = rows.slice(i, i + BATCH);
       await client.query(queries.write, [
-        store, batch.map((r) => r.a), batch.map((r) => r.b), batch.map((r) => r.support),
-        batch.map((r) => r.confidence), batch.map((r) => r.lift), batch.map((r) => r.score),
+        store,
+        batch.map((r) => r.a),
+        batch.map((r) => r.b),
+        batch.map((r) => r.support),
+        batch.map((r) => r.confidence),
+        batch.map((r) => r.lift),
+        batch.map((r) => r.score),
       ]);
     }
     await client.query(queries.recordBuild, [store, rows.length]);

@@ -34,12 +34,18 @@ export async function reschedule(opts: {
   const changes: Change[] = [];
   for (const r of rows) {
     const learned = opts.learned ? await opts.learned(r.store) : undefined;
-    const verdict: TimingVerdict = decideOrderTiming({ ...recordedFacts(r, r.lines ?? [], opts.now), learned }, timingOf(r.store), opts.now);
+    const verdict: TimingVerdict = decideOrderTiming(
+      { ...recordedFacts(r, r.lines ?? [], opts.now), learned },
+      timingOf(r.store),
+      opts.now,
+    );
     const oldDue = r.dueAt ? new Date(r.dueAt).toISOString() : null;
     const newDue = verdict.dueAt ? verdict.dueAt.toISOString() : null;
     if (verdict.status === r.status && newDue === oldDue) continue;
     const change: Change = {
-      id: String(r.id), store: r.store, orderId: r.orderId,
+      id: String(r.id),
+      store: r.store,
+      orderId: r.orderId,
       from: { status: r.status, dueAt: oldDue },
       to: { status: verdict.status, dueAt: newDue, reason: verdict.reason },
     };

@@ -12,30 +12,52 @@ export function formatFunnel(s: Stats): string {
   const since = s.since?.endsWith('T00:00:00.000Z') ? s.since.slice(0, 10) : s.since;
   const scope = `${since ? `orders since ${since}` : 'all orders'}${s.store ? ` in ${s.store}` : ''}`;
   const width = Math.max(6, ...[s.received, s.scheduled, s.sent].map((n) => String(n).length));
-  const row = (label: string, n: number, note = '') => `  ${label.padEnd(12)}${String(n).padStart(width)}${note ? `  ${note}` : ''}`;
+  const row = (label: string, n: number, note = '') =>
+    `  ${label.padEnd(12)}${String(n).padStart(width)}${note ? `  ${note}` : ''}`;
   const lines: string[] = [`Aftercart funnel — ${scope}`, ''];
   lines.push(
     row('received', s.received),
     row('scheduled', s.scheduled, `${percent(s.scheduled, s.received).padStart(6)} of received`),
-    row('sent', s.sent, `${percent(s.sent, s.scheduled).padStart(6)} of scheduled${s.served ? ` (+${s.served} order${s.served === 1 ? '' : 's'} covered by another order's email)` : ''}`),
+    row(
+      'sent',
+      s.sent,
+      `${percent(s.sent, s.scheduled).padStart(6)} of scheduled${s.served ? ` (+${s.served} order${s.served === 1 ? '' : 's'} covered by another order's email)` : ''}`,
+    ),
     row('clicked', s.clicked, `${percent(s.clicked, s.sent).padStart(6)} of sent`),
     row('converted', s.converted, `${percent(s.converted, s.sent).padStart(6)} of sent`),
-    ...(s.heldOut ? [row('held out', s.heldOut, `${percent(s.heldOut, s.scheduled).padStart(6)} of scheduled (measurement group: decided like a send, not emailed)`)] : []),
+    ...(s.heldOut
+      ? [
+          row(
+            'held out',
+            s.heldOut,
+            `${percent(s.heldOut, s.scheduled).padStart(6)} of scheduled (measurement group: decided like a send, not emailed)`,
+          ),
+        ]
+      : []),
     '',
     row('waiting', s.waiting, `${percent(s.waiting, s.received).padStart(6)} of received (trigger not seen yet)`),
     row('pending', s.pending, `${percent(s.pending, s.received).padStart(6)} of received (scheduled, not sent yet)`),
     row('failed', s.failed, `${percent(s.failed, s.received).padStart(6)} of received${reasonList(s.failedReasons)}`),
-    row('cancelled', s.cancelled, `${percent(s.cancelled, s.received).padStart(6)} of received${reasonList(s.cancelledReasons)}`),
+    row(
+      'cancelled',
+      s.cancelled,
+      `${percent(s.cancelled, s.received).padStart(6)} of received${reasonList(s.cancelledReasons)}`,
+    ),
     row('skipped', s.skippedTotal, `${percent(s.skippedTotal, s.received).padStart(6)} of received`),
   );
   const reasons = Object.entries(s.skipped);
   const reasonWidth = Math.max(0, ...reasons.map(([r]) => r.length));
   for (const [reason, n] of reasons) {
-    lines.push(`    ${reason.padEnd(reasonWidth)}  ${String(n).padStart(width)}  ${percent(n, s.skippedTotal).padStart(6)} of skipped`);
+    lines.push(
+      `    ${reason.padEnd(reasonWidth)}  ${String(n).padStart(width)}  ${percent(n, s.skippedTotal).padStart(6)} of skipped`,
+    );
   }
   const revenue = Object.entries(s.attributedRevenue);
-  lines.push('', `  attributed revenue  ${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(', ') : 'none yet'}`
-    + '  (net of refunds; bought after an email, not all because of it)');
+  lines.push(
+    '',
+    `  attributed revenue  ${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(', ') : 'none yet'}` +
+      '  (net of refunds; bought after an email, not all because of it)',
+  );
   if (s.offers) lines.push(...formatOfferStats(s.offers));
   if (s.measure) lines.push(...formatMeasure(s.measure));
   const sentLately = s.sentPerDay.reduce((sum, d) => sum + d.count, 0);
@@ -48,7 +70,8 @@ export function formatFunnel(s: Stats): string {
   }
   if (s.recentFailures.length) {
     lines.push('', '  recent failures');
-    for (const f of s.recentFailures.slice(0, 5)) lines.push(`    ${f.at}  ${f.store}  order ${f.orderId}  ${f.reason}`);
+    for (const f of s.recentFailures.slice(0, 5))
+      lines.push(`    ${f.at}  ${f.store}  order ${f.orderId}  ${f.reason}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -62,7 +62,15 @@ export interface Stats {
   /** The next scheduled sends (not limited by `since`). */
   upcoming: { id: string; store: string; orderId: string; dueAt: string | null }[];
   /** The latest failures (since `since` when given). */
-  recentFailures: { id: string; store: string; orderId: string; reason: string; at: string; attempts: number; reply: string | null }[];
+  recentFailures: {
+    id: string;
+    store: string;
+    orderId: string;
+    reason: string;
+    at: string;
+    attempts: number;
+    reply: string | null;
+  }[];
 }
 
 const DAY_MS = 86_400_000;
@@ -79,8 +87,19 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
   const [funnel, perDay, upcoming, failures, measure, offers] = await Promise.all([
     pool.query(queries.funnel, [store, since]),
     pool.query<{ day: string; count: number }>(queries.sentPerDay, [store, from, to]),
-    pool.query<{ id: string; store: string; orderId: string; dueAt: Date | null }>(queries.upcoming, [store, LIST_LIMIT]),
-    pool.query<{ id: string; store: string; orderId: string; reason: string; at: Date; attempts: number; reply: string | null }>(queries.recentFailures, [store, since, LIST_LIMIT]),
+    pool.query<{ id: string; store: string; orderId: string; dueAt: Date | null }>(queries.upcoming, [
+      store,
+      LIST_LIMIT,
+    ]),
+    pool.query<{
+      id: string;
+      store: string;
+      orderId: string;
+      reason: string;
+      at: Date;
+      attempts: number;
+      reply: string | null;
+    }>(queries.recentFailures, [store, since, LIST_LIMIT]),
     loadMeasure(pool, { store, since, now, windowMs: opts.measureWindowMs }),
     loadOfferStats(pool, { store, since }),
   ]);
@@ -104,13 +123,27 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
     failedReasons: sortedCounts(f.failedReasons),
     clicked: f.clicked,
     converted: f.converted,
-    attributedRevenue: Object.fromEntries(Object.entries(f.attributedRevenue as Record<string, string>).sort(([a], [b]) => a.localeCompare(b))),
+    attributedRevenue: Object.fromEntries(
+      Object.entries(f.attributedRevenue as Record<string, string>).sort(([a], [b]) => a.localeCompare(b)),
+    ),
     measure,
     offers,
     sentPerDay: perDay.rows.map((r) => ({ day: r.day, count: Number(r.count) })),
-    upcoming: upcoming.rows.map((r) => ({ id: r.id, store: r.store, orderId: r.orderId, dueAt: r.dueAt ? new Date(r.dueAt).toISOString() : null })),
-    recentFailures: failures.rows.map((r) => ({ id: r.id, store: r.store, orderId: r.orderId, reason: r.reason, at: new Date(r.at).toISOString(),
-      attempts: Number(r.attempts ?? 0), reply: r.reply ?? null })),
+    upcoming: upcoming.rows.map((r) => ({
+      id: r.id,
+      store: r.store,
+      orderId: r.orderId,
+      dueAt: r.dueAt ? new Date(r.dueAt).toISOString() : null,
+    })),
+    recentFailures: failures.rows.map((r) => ({
+      id: r.id,
+      store: r.store,
+      orderId: r.orderId,
+      reason: r.reason,
+      at: new Date(r.at).toISOString(),
+      attempts: Number(r.attempts ?? 0),
+      reply: r.reply ?? null,
+    })),
   };
 }
 

@@ -82,7 +82,14 @@ function evaluate(c: Candidate, ctx: Context): TimingDecision {
     if (ctx.now.getTime() > ctx.expiresAt.getTime()) {
       return { status: 'expired', reason: 'expired', trigger: c.after, rule: c.rule, expiresAt: ctx.expiresAt };
     }
-    return { status: 'waiting', trigger: c.after, rule: c.rule, timezone: ctx.timezone, expiresAt: ctx.expiresAt, delayMs };
+    return {
+      status: 'waiting',
+      trigger: c.after,
+      rule: c.rule,
+      timezone: ctx.timezone,
+      expiresAt: ctx.expiresAt,
+      delayMs,
+    };
   }
   const raw = new Date(triggerAt.getTime() + delayMs);
   // Quiet hours are applied to the due time itself, not to `now`: a due time already in the past
@@ -149,6 +156,10 @@ export function decideTiming(input: TimingInput, timing: TimingConfig, now: Date
   };
   const matched = candidatesFor(input.lines, timing);
   if (matched.length === 0) return evaluate(defaultCandidate(input.lines, timing), ctx);
-  if (timing.ruleChoice === 'most-valuable-line') return evaluate(mostValuable(matched, (c) => c.line)!, ctx);
+  if (timing.ruleChoice === 'most-valuable-line')
+    return evaluate(
+      mostValuable(matched, (c) => c.line)!,
+      ctx,
+    );
   return chooseByDueTime(matched, ctx, timing.ruleChoice === 'latest');
 }

@@ -7,7 +7,10 @@ export interface ResolvedLearned {
   adjustment?: Adjustment;
 }
 
-function lookup(table: Record<string, LearnedDelay> | undefined, productType: string | undefined): LearnedDelay | undefined {
+function lookup(
+  table: Record<string, LearnedDelay> | undefined,
+  productType: string | undefined,
+): LearnedDelay | undefined {
   if (!table || typeof productType !== 'string') return undefined;
   if (Object.hasOwn(table, productType)) return table[productType];
   // Product types are typed by hand; tolerate a case difference between order and history.
@@ -38,7 +41,11 @@ export function resolveLearned(
     };
   }
   if (stats.medianMs < config.floor) {
-    return { ms: config.floor, learned: { ...stats, used: 'floor' }, adjustment: { kind: 'learned_floor', ms: config.floor } };
+    return {
+      ms: config.floor,
+      learned: { ...stats, used: 'floor' },
+      adjustment: { kind: 'learned_floor', ms: config.floor },
+    };
   }
   if (stats.medianMs > config.ceiling) {
     return {

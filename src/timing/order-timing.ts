@@ -34,13 +34,30 @@ export function decideOrderTiming(facts: OrderFacts, timing: TimingConfig, now: 
 }
 
 function decideFromFacts(facts: OrderFacts, timing: TimingConfig, now: Date): TimingVerdict {
-  if (facts.cancelledAt) return { status: 'cancelled', reason: 'order_cancelled', dueAt: null, timing: { status: 'cancelled', reason: 'order_cancelled' } };
-  if (facts.refundedAt) return { status: 'cancelled', reason: 'order_refunded', dueAt: null, timing: { status: 'cancelled', reason: 'order_refunded' } };
+  if (facts.cancelledAt)
+    return {
+      status: 'cancelled',
+      reason: 'order_cancelled',
+      dueAt: null,
+      timing: { status: 'cancelled', reason: 'order_cancelled' },
+    };
+  if (facts.refundedAt)
+    return {
+      status: 'cancelled',
+      reason: 'order_refunded',
+      dueAt: null,
+      timing: { status: 'cancelled', reason: 'order_refunded' },
+    };
   const m = facts.milestones;
   const decision = decideTiming(
     {
       lines: facts.lines.map((l) => ({ ...l, unitPrice: String(l.unitPrice) })),
-      milestones: { order: new Date(m.order), paid: asDate(m.paid), fulfilled: asDate(m.fulfilled), delivered: asDate(m.delivered) },
+      milestones: {
+        order: new Date(m.order),
+        paid: asDate(m.paid),
+        fulfilled: asDate(m.fulfilled),
+        delivered: asDate(m.delivered),
+      },
       customerTimezone: facts.customerTimezone,
       shippingCountry: facts.shippingCountry,
       shippingProvince: facts.shippingProvince,
@@ -87,8 +104,13 @@ export function timingReadsCatalog(timing: TimingConfig): boolean {
 /** Stored lines as the timing decision takes them: SQL nulls read as absent. */
 export function timedLines(lines: readonly StoredTimedLine[]): TimedLine[] {
   return lines.map((l) => ({
-    productId: l.productId, sku: l.sku ?? undefined, productType: l.productType ?? undefined, vendor: l.vendor ?? undefined,
-    tags: l.tags ?? undefined, quantity: l.quantity, unitPrice: String(l.unitPrice),
+    productId: l.productId,
+    sku: l.sku ?? undefined,
+    productType: l.productType ?? undefined,
+    vendor: l.vendor ?? undefined,
+    tags: l.tags ?? undefined,
+    quantity: l.quantity,
+    unitPrice: String(l.unitPrice),
   }));
 }
 
@@ -118,7 +140,7 @@ export function withCatalogFacts<L extends TimedLine>(lines: L[], catalog: Map<s
       ...l,
       productType: l.productType || c.productType || undefined,
       vendor: l.vendor || c.vendor || undefined,
-      tags: l.tags && l.tags.length > 0 ? l.tags : c.tags ?? undefined,
+      tags: l.tags && l.tags.length > 0 ? l.tags : (c.tags ?? undefined),
     };
   });
 }
@@ -129,7 +151,10 @@ export function recordedFacts(order: RecordedOrder, lines: RecordedLine[], now: 
   return {
     lines: timedLines(lines),
     milestones: {
-      order: order.createdAt ?? now, paid: order.paidAt ?? undefined, fulfilled: order.fulfilledAt ?? undefined, delivered: order.deliveredAt ?? undefined,
+      order: order.createdAt ?? now,
+      paid: order.paidAt ?? undefined,
+      fulfilled: order.fulfilledAt ?? undefined,
+      delivered: order.deliveredAt ?? undefined,
     },
     cancelledAt: order.cancelledAt,
     refundedAt: order.refundedAt ?? (allReturned ? now : null),

@@ -7,17 +7,46 @@ type Table = Record<string, string[]>; // zone → its provinces
 
 const US: Table = {
   'America/New_York': [
-    'CT|Connecticut', 'DE|Delaware', 'DC|District of Columbia', 'FL|Florida', 'GA|Georgia', 'KY|Kentucky',
-    'ME|Maine', 'MD|Maryland', 'MA|Massachusetts', 'NH|New Hampshire', 'NJ|New Jersey', 'NY|New York',
-    'NC|North Carolina', 'OH|Ohio', 'PA|Pennsylvania', 'RI|Rhode Island', 'SC|South Carolina',
-    'VT|Vermont', 'VA|Virginia', 'WV|West Virginia',
+    'CT|Connecticut',
+    'DE|Delaware',
+    'DC|District of Columbia',
+    'FL|Florida',
+    'GA|Georgia',
+    'KY|Kentucky',
+    'ME|Maine',
+    'MD|Maryland',
+    'MA|Massachusetts',
+    'NH|New Hampshire',
+    'NJ|New Jersey',
+    'NY|New York',
+    'NC|North Carolina',
+    'OH|Ohio',
+    'PA|Pennsylvania',
+    'RI|Rhode Island',
+    'SC|South Carolina',
+    'VT|Vermont',
+    'VA|Virginia',
+    'WV|West Virginia',
   ],
   'America/Detroit': ['MI|Michigan'],
   'America/Indiana/Indianapolis': ['IN|Indiana'],
   'America/Chicago': [
-    'AL|Alabama', 'AR|Arkansas', 'IL|Illinois', 'IA|Iowa', 'KS|Kansas', 'LA|Louisiana', 'MN|Minnesota',
-    'MS|Mississippi', 'MO|Missouri', 'NE|Nebraska', 'ND|North Dakota', 'OK|Oklahoma', 'SD|South Dakota',
-    'TN|Tennessee', 'TX|Texas', 'WI|Wisconsin',
+    'AL|Alabama',
+    'AR|Arkansas',
+    'IL|Illinois',
+    'IA|Iowa',
+    'KS|Kansas',
+    'LA|Louisiana',
+    'MN|Minnesota',
+    'MS|Mississippi',
+    'MO|Missouri',
+    'NE|Nebraska',
+    'ND|North Dakota',
+    'OK|Oklahoma',
+    'SD|South Dakota',
+    'TN|Tennessee',
+    'TX|Texas',
+    'WI|Wisconsin',
   ],
   'America/Denver': ['CO|Colorado', 'MT|Montana', 'NM|New Mexico', 'UT|Utah', 'WY|Wyoming'],
   'America/Boise': ['ID|Idaho'],
@@ -57,8 +86,15 @@ const AU: Table = {
 
 const BR: Table = {
   'America/Sao_Paulo': [
-    'SP|São Paulo', 'RJ|Rio de Janeiro', 'MG|Minas Gerais', 'ES|Espírito Santo', 'PR|Paraná',
-    'SC|Santa Catarina', 'RS|Rio Grande do Sul', 'GO|Goiás', 'DF|Distrito Federal',
+    'SP|São Paulo',
+    'RJ|Rio de Janeiro',
+    'MG|Minas Gerais',
+    'ES|Espírito Santo',
+    'PR|Paraná',
+    'SC|Santa Catarina',
+    'RS|Rio Grande do Sul',
+    'GO|Goiás',
+    'DF|Distrito Federal',
   ],
   'America/Bahia': ['BA|Bahia'],
   'America/Fortaleza': ['CE|Ceará', 'MA|Maranhão', 'PI|Piauí', 'RN|Rio Grande do Norte', 'PB|Paraíba'],
@@ -84,17 +120,36 @@ const MX: Table = {
   'America/Merida': ['YUC|Yucatán', 'CAMP|CAM|Campeche'],
   'America/Monterrey': ['NL|NLE|Nuevo León', 'COAH|COA|Coahuila|Coahuila de Zaragoza', 'TAMPS|TAM|Tamaulipas'],
   'America/Mexico_City': [
-    'CDMX|CMX|DF|Ciudad de México|Mexico City|Distrito Federal', 'MEX|Estado de México|México',
-    'AGS|AGU|Aguascalientes', 'CHIS|CHP|Chiapas', 'COL|Colima', 'DGO|DUR|Durango', 'GTO|GUA|Guanajuato',
-    'GRO|Guerrero', 'HGO|HID|Hidalgo', 'JAL|Jalisco', 'MICH|MIC|Michoacán|Michoacán de Ocampo', 'MOR|Morelos', 'OAX|Oaxaca',
-    'PUE|Puebla', 'QRO|QUE|Querétaro', 'SLP|San Luis Potosí', 'TAB|Tabasco', 'TLAX|TLA|Tlaxcala',
-    'VER|Veracruz|Veracruz de Ignacio de la Llave', 'ZAC|Zacatecas',
+    'CDMX|CMX|DF|Ciudad de México|Mexico City|Distrito Federal',
+    'MEX|Estado de México|México',
+    'AGS|AGU|Aguascalientes',
+    'CHIS|CHP|Chiapas',
+    'COL|Colima',
+    'DGO|DUR|Durango',
+    'GTO|GUA|Guanajuato',
+    'GRO|Guerrero',
+    'HGO|HID|Hidalgo',
+    'JAL|Jalisco',
+    'MICH|MIC|Michoacán|Michoacán de Ocampo',
+    'MOR|Morelos',
+    'OAX|Oaxaca',
+    'PUE|Puebla',
+    'QRO|QUE|Querétaro',
+    'SLP|San Luis Potosí',
+    'TAB|Tabasco',
+    'TLAX|TLA|Tlaxcala',
+    'VER|Veracruz|Veracruz de Ignacio de la Llave',
+    'ZAC|Zacatecas',
   ],
 };
 
 /** Lower-case ASCII letters and digits only: "São Paulo" → "saopaulo", "Q ROO" → "qroo". */
 export function provinceKey(text: string): string {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 // An entry is 'CODE|Name|Alias…'; every part is a key.

@@ -103,7 +103,12 @@ const wallOf = (local: DateTime, days: number, minute: number): number =>
  * at `end`: proportional to how far into the window `raw` was, and cut to the time until quiet
  * hours start again so a long spread after a short day never lands in the next night.
  */
-function spreadOffset(zone: IANAZone, w: { raw: number; began: number; end: number }, clock: Clock, spread: number): number {
+function spreadOffset(
+  zone: IANAZone,
+  w: { raw: number; began: number; end: number },
+  clock: Clock,
+  spread: number,
+): number {
   if (spread <= 0) return 0;
   const room = nextQuietAt(zone, w.end, clock) - w.end;
   const fraction = (w.raw - w.began) / (w.end - w.began);

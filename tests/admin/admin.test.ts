@@ -19,14 +19,21 @@ const skip = missing('postgres', 'redis');
 describe.skipIf(skip)('admin on Postgres + Redis', () => {
   let app: TestApp;
   let admin: AdminServer;
-  const idOf = async (orderId: string) => (await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = $1`, [orderId])).rows[0]!.id as string;
-  const statusOf = async (orderId: string) => (await app.db.pool.query(`SELECT status, reason, due_at FROM cross_sells WHERE order_id = $1`, [orderId])).rows[0];
+  const idOf = async (orderId: string) =>
+    (await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = $1`, [orderId])).rows[0]!.id as string;
+  const statusOf = async (orderId: string) =>
+    (await app.db.pool.query(`SELECT status, reason, due_at FROM cross_sells WHERE order_id = $1`, [orderId])).rows[0];
 
   beforeAll(async () => {
     app = await startTestApp({ setup: 'services', config, workers: false });
     admin = await adminFor(app);
     for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
-    for (const [id, email] of [['2001', 'ann@example.com'], ['2002', 'bob@example.com'], ['2003', 'cy@example.com'], ['2004', 'di@example.com']]) {
+    for (const [id, email] of [
+      ['2001', 'ann@example.com'],
+      ['2002', 'bob@example.com'],
+      ['2003', 'cy@example.com'],
+      ['2004', 'di@example.com'],
+    ]) {
       expect((await app.postEvent(sampleOrder(id!, { email }))).status).toBe(200);
     }
     await until(async () => (await app.queue.queue.getJob(jobIdFor(await idOf('2004')))) ?? false);
@@ -52,7 +59,13 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
 
   it('every API route answers 401 without the token, with a wrong one, and on a session cookie, with no data', async () => {
     const cookie = await login(admin.base);
-    const attempts: Record<string, string>[] = [{}, bearer('wrong-token-123'), bearer(''), { authorization: 'Basic dGVzdA==' }, { cookie }];
+    const attempts: Record<string, string>[] = [
+      {},
+      bearer('wrong-token-123'),
+      bearer(''),
+      { authorization: 'Basic dGVzdA==' },
+      { cookie },
+    ];
     for (const [method, path, body] of await apiRoutes()) {
       for (const headers of attempts) {
         const res = await api(path, {
@@ -78,8 +91,14 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     const order = await api('/admin/api/orders/2001', { headers: bearer() });
     expect(order.status).toBe(200);
     expect(await order.json()).toMatchObject({
-      store: 'demo', orderId: '2001', status: 'scheduled', reason: null, rule: expect.anything(),
-      summary: expect.stringMatching(/^Due .* UTC \(the default rule, after the order \+ 2h\)$|^Due .* \(the default rule, after the order \+ 2h\)$/),
+      store: 'demo',
+      orderId: '2001',
+      status: 'scheduled',
+      reason: null,
+      rule: expect.anything(),
+      summary: expect.stringMatching(
+        /^Due .* UTC \(the default rule, after the order \+ 2h\)$|^Due .* \(the default rule, after the order \+ 2h\)$/,
+      ),
     });
     const none = await api('/admin/api/orders/nope', { headers: bearer() });
     expect(none.status).toBe(404);
@@ -103,7 +122,10 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     expect(wrong.headers.getSetCookie()).toEqual([]);
     expect(await wrong.text()).toContain('That token is not right');
 
-    const right = await api('/admin/login', { method: 'POST', body: new URLSearchParams({ token: 'test-admin-token', next: '/admin?order=2001' }) });
+    const right = await api('/admin/login', {
+      method: 'POST',
+      body: new URLSearchParams({ token: 'test-admin-token', next: '/admin?order=2001' }),
+    });
     expect(right.status).toBe(303);
     expect(right.headers.get('location')).toBe('/admin?order=2001');
     const [setCookie] = right.headers.getSetCookie();
@@ -127,11 +149,18 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     // A forged or truncated cookie is no session; an open redirect through `next` is not possible.
     const forged = await api('/admin', { headers: { cookie: cookie.slice(0, -3) + 'AAA' } });
     expect(forged.status).toBe(303);
-    const offsite = await api('/admin/login', { method: 'POST', body: new URLSearchParams({ token: 'test-admin-token', next: 'https://evil.example/' }) });
+    const offsite = await api('/admin/login', {
+      method: 'POST',
+      body: new URLSearchParams({ token: 'test-admin-token', next: 'https://evil.example/' }),
+    });
     expect(offsite.headers.get('location')).toBe('/admin');
 
     // Signing out (with the form's CSRF token) clears the cookie.
-    const out = await api('/admin/logout', { method: 'POST', headers: { cookie }, body: new URLSearchParams({ _csrf: await csrfFor(admin.base, cookie) }) });
+    const out = await api('/admin/logout', {
+      method: 'POST',
+      headers: { cookie },
+      body: new URLSearchParams({ _csrf: await csrfFor(admin.base, cookie) }),
+    });
     expect(out.status).toBe(303);
     expect(out.headers.getSetCookie()[0]).toMatch(/aftercart_admin=;.*Expires=Thu, 01 Jan 1970/);
   });
@@ -149,7 +178,10 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     const names = (queues.queues as { name: string }[]).map((q) => q.name);
     expect(names.some((n) => n.endsWith('cross-sell'))).toBe(true);
     // A mutating request from another origin is refused even with the cookie.
-    const pause = await api(`/admin/queues/api/queues/${encodeURIComponent(names[0]!)}/pause`, { method: 'PUT', headers: { cookie, origin: 'https://evil.example' } });
+    const pause = await api(`/admin/queues/api/queues/${encodeURIComponent(names[0]!)}/pause`, {
+      method: 'PUT',
+      headers: { cookie, origin: 'https://evil.example' },
+    });
     expect(pause.status).toBe(403);
   });
 
@@ -184,7 +216,9 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     const again = await api(`/admin/api/cross-sells/${id}/cancel`, { method: 'POST', headers: bearer() });
     expect(again.status).toBe(409);
     expect((await again.json()).error).toMatch(/it is cancelled/);
-    expect((await api(`/admin/api/cross-sells/${id}/send-now`, { method: 'POST', headers: bearer() })).status).toBe(409);
+    expect((await api(`/admin/api/cross-sells/${id}/send-now`, { method: 'POST', headers: bearer() })).status).toBe(
+      409,
+    );
     expect((await api(`/admin/api/cross-sells/999999/cancel`, { method: 'POST', headers: bearer() })).status).toBe(404);
     expect((await api(`/admin/api/cross-sells/abc/cancel`, { method: 'POST', headers: bearer() })).status).toBe(400);
     const explained = await (await api('/admin/api/orders/2003', { headers: bearer() })).json();
@@ -195,7 +229,11 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
     const id = await idOf('2004');
     const cookie = await login(admin.base);
     const post = (headers: Record<string, string>, form: Record<string, string>) =>
-      api(`/admin/cross-sells/${id}/cancel`, { method: 'POST', headers: { cookie, ...headers }, body: new URLSearchParams(form) });
+      api(`/admin/cross-sells/${id}/cancel`, {
+        method: 'POST',
+        headers: { cookie, ...headers },
+        body: new URLSearchParams(form),
+      });
     expect((await post({}, {})).status).toBe(403);
     expect((await post({}, { _csrf: 'forged' })).status).toBe(403);
     const other = await login(admin.base);
@@ -215,28 +253,67 @@ describe.skipIf(skip)('admin on Postgres + Redis', () => {
   });
 
   it('suppressions: add, list and remove by address (hashed), per store or global', async () => {
-    const json = (method: string, body: unknown) => ({ method, headers: { ...bearer(), 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const json = (method: string, body: unknown) => ({
+      method,
+      headers: { ...bearer(), 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     const added = await api('/admin/api/suppressions', json('POST', { store: 'demo', email: ' Ann@Example.com ' }));
     expect(added.status).toBe(201);
-    expect(await added.json()).toEqual({ created: true, store: 'demo', emailHash: emailHash('ann@example.com'), reason: 'manual' });
-    const twice = await api('/admin/api/suppressions', json('POST', { store: 'demo', email: 'ann@example.com', reason: 'complained' }));
+    expect(await added.json()).toEqual({
+      created: true,
+      store: 'demo',
+      emailHash: emailHash('ann@example.com'),
+      reason: 'manual',
+    });
+    const twice = await api(
+      '/admin/api/suppressions',
+      json('POST', { store: 'demo', email: 'ann@example.com', reason: 'complained' }),
+    );
     expect(twice.status).toBe(200);
     expect(await twice.json()).toMatchObject({ created: false, reason: 'manual' });
-    expect((await api('/admin/api/suppressions', json('POST', { store: '*', email: 'bob@example.com', reason: 'complained' }))).status).toBe(201);
-    expect((await api('/admin/api/suppressions', json('POST', { store: 'demo', email: 'not an address' }))).status).toBe(400);
+    expect(
+      (
+        await api(
+          '/admin/api/suppressions',
+          json('POST', { store: '*', email: 'bob@example.com', reason: 'complained' }),
+        )
+      ).status,
+    ).toBe(201);
+    expect(
+      (await api('/admin/api/suppressions', json('POST', { store: 'demo', email: 'not an address' }))).status,
+    ).toBe(400);
     expect((await api('/admin/api/suppressions', json('POST', { email: 'x@example.com' }))).status).toBe(400);
-    expect((await api('/admin/api/suppressions', json('POST', { store: 'demo', email: 'x@example.com', reason: 'because' }))).status).toBe(400);
+    expect(
+      (await api('/admin/api/suppressions', json('POST', { store: 'demo', email: 'x@example.com', reason: 'because' })))
+        .status,
+    ).toBe(400);
 
-    const list = async (query: string) => (await (await api(`/admin/api/suppressions${query}`, { headers: bearer() })).json()).suppressions;
-    expect(await list('?store=demo')).toEqual([expect.objectContaining({ store: 'demo', emailHash: emailHash('ann@example.com'), email: 'ann@example.com', reason: 'manual' })]);
+    const list = async (query: string) =>
+      (await (await api(`/admin/api/suppressions${query}`, { headers: bearer() })).json()).suppressions;
+    expect(await list('?store=demo')).toEqual([
+      expect.objectContaining({
+        store: 'demo',
+        emailHash: emailHash('ann@example.com'),
+        email: 'ann@example.com',
+        reason: 'manual',
+      }),
+    ]);
     expect((await list('')).map((s: { store: string }) => s.store).sort()).toEqual(['*', 'demo']);
-    expect(await list('?email=BOB@example.com')).toEqual([expect.objectContaining({ store: '*', reason: 'complained' })]);
+    expect(await list('?email=BOB@example.com')).toEqual([
+      expect.objectContaining({ store: '*', reason: 'complained' }),
+    ]);
 
     const removed = await api('/admin/api/suppressions', json('DELETE', { store: 'demo', email: 'ann@example.com' }));
     expect(removed.status).toBe(200);
     expect(await removed.json()).toMatchObject({ removed: 1, store: 'demo' });
-    expect((await api('/admin/api/suppressions', json('DELETE', { store: 'demo', email: 'ann@example.com' }))).status).toBe(404);
-    expect((await api('/admin/api/suppressions', json('DELETE', { store: '*', emailHash: emailHash('bob@example.com') }))).status).toBe(200);
+    expect(
+      (await api('/admin/api/suppressions', json('DELETE', { store: 'demo', email: 'ann@example.com' }))).status,
+    ).toBe(404);
+    expect(
+      (await api('/admin/api/suppressions', json('DELETE', { store: '*', emailHash: emailHash('bob@example.com') })))
+        .status,
+    ).toBe(200);
     expect(await list('')).toEqual([]);
   });
 });
@@ -263,7 +340,10 @@ describe.skipIf(skip)('send now with a running worker', () => {
   // from postponing the job back to its original due time.
   it('sends the email at once instead of at its due time', async () => {
     const { rows } = await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '2101'`);
-    const res = await fetch(`${admin.base}/admin/api/cross-sells/${rows[0].id}/send-now`, { method: 'POST', headers: bearer() });
+    const res = await fetch(`${admin.base}/admin/api/cross-sells/${rows[0].id}/send-now`, {
+      method: 'POST',
+      headers: bearer(),
+    });
     expect(res.status).toBe(200);
     await smtp.waitFor(1, 6_000);
     expect(smtp.messages).toHaveLength(1);
@@ -292,10 +372,15 @@ describe('admin on the embedded defaults (PGlite, BullMQ on PostgreSQL)', () => 
     await until(async () => (await app.queue.queue.getJob(jobIdFor(id))) ?? false);
     const cookie = await login(admin.base);
     const board = await (await fetch(`${admin.base}/admin/queues/api/queues`, { headers: { cookie } })).json();
-    const queue = (board.queues as { name: string; counts: Record<string, number> }[]).find((q) => q.name.endsWith('cross-sell'));
+    const queue = (board.queues as { name: string; counts: Record<string, number> }[]).find((q) =>
+      q.name.endsWith('cross-sell'),
+    );
     expect(queue?.counts.delayed).toBe(1);
 
-    const res = await fetch(`${admin.base}/admin/api/cross-sells/${id}/send-now`, { method: 'POST', headers: bearer() });
+    const res = await fetch(`${admin.base}/admin/api/cross-sells/${id}/send-now`, {
+      method: 'POST',
+      headers: bearer(),
+    });
     expect(res.status).toBe(200);
     const job = await app.queue.queue.getJob(jobIdFor(id));
     expect(await job!.getState()).toBe('waiting');

@@ -58,7 +58,11 @@ describe.skipIf(skip)('the admin dashboard in Chromium', () => {
     for (const o of orders) expect((await app.postEvent(o)).status).toBe(200);
     await smtp.waitFor(3, 20_000);
     expect(smtp.messages).toHaveLength(3);
-    await until(async () => (await app.db.pool.query(`SELECT 1 FROM cross_sells WHERE order_id = '3004' AND status = 'skipped'`)).rowCount, 10_000);
+    await until(
+      async () =>
+        (await app.db.pool.query(`SELECT 1 FROM cross_sells WHERE order_id = '3004' AND status = 'skipped'`)).rowCount,
+      10_000,
+    );
 
     // A customer clicks a product in the first email (the real /c/ route records it).
     const link = /https:\/\/aftercart\.test(\/c\/[A-Za-z0-9._~%-]+)/.exec(String(smtp.messages[0]!.html))?.[1];
@@ -74,7 +78,15 @@ describe.skipIf(skip)('the admin dashboard in Chromium', () => {
     const { chromium } = await import('playwright-core');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -88,7 +100,15 @@ describe.skipIf(skip)('the admin dashboard in Chromium', () => {
   });
 
   it('the run produced the expected figures (the API the page shares its numbers with)', () => {
-    expect(api).toMatchObject({ received: 5, sent: 3, clicked: 1, converted: 1, pending: 1, skipped: { no_consent: 1 }, attributedRevenue: { USD: '59.99' } });
+    expect(api).toMatchObject({
+      received: 5,
+      sent: 3,
+      clicked: 1,
+      converted: 1,
+      pending: 1,
+      skipped: { no_consent: 1 },
+      attributedRevenue: { USD: '59.99' },
+    });
     expect(api.upcoming.map((u) => u.orderId)).toEqual(['3005']);
   });
 
@@ -110,7 +130,11 @@ describe.skipIf(skip)('the admin dashboard in Chromium', () => {
     await page.fill('#token', ADMIN_TOKEN);
     await Promise.all([page.waitForURL(`${admin.base}/admin`), page.click('button[type=submit]')]);
     const cookies = await context.cookies();
-    expect(cookies.find((c) => c.name === 'aftercart_admin')).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/admin' });
+    expect(cookies.find((c) => c.name === 'aftercart_admin')).toMatchObject({
+      httpOnly: true,
+      sameSite: 'Strict',
+      path: '/admin',
+    });
 
     const count = (step: string) => page.locator(`.step[data-step="${step}"] .count`).innerText();
     expect(await count('received')).toBe(String(api.received));
@@ -144,7 +168,10 @@ describe.skipIf(skip)('the admin dashboard in Chromium', () => {
   it('opens Bull Board behind the same session', async () => {
     await page.goto(`${admin.base}/admin/queues`);
     // The board's script loads the queue through its API (behind the same cookie): 3005's delayed job.
-    await page.getByText(/\b1 Jobs?\b/).first().waitFor({ timeout: 15_000 });
+    await page
+      .getByText(/\b1 Jobs?\b/)
+      .first()
+      .waitFor({ timeout: 15_000 });
     await page.screenshot({ path: `${ARTIFACTS}admin-queues.png` });
     // A fresh browser without the cookie is sent to the login form.
     const stranger = await browser.newContext();

@@ -19,16 +19,32 @@ describe.skipIf(missing('postgres', 'redis'))('admin hardening', () => {
   let admin: AdminServer;
   const entries = () => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
   const actions = () => entries().filter((e) => e.msg === 'admin action');
-  const get = (path: string, cookie: string) => fetch(`${admin.base}${path}`, { headers: { cookie }, redirect: 'manual' });
+  const get = (path: string, cookie: string) =>
+    fetch(`${admin.base}${path}`, { headers: { cookie }, redirect: 'manual' });
   const logout = (cookie: string, form: Record<string, string>) =>
-    fetch(`${admin.base}/admin/logout`, { method: 'POST', headers: { cookie }, body: new URLSearchParams(form), redirect: 'manual' });
+    fetch(`${admin.base}/admin/logout`, {
+      method: 'POST',
+      headers: { cookie },
+      body: new URLSearchParams(form),
+      redirect: 'manual',
+    });
 
   beforeAll(async () => {
-    app = await startTestApp({ setup: 'services', config, workers: false, logLines: lines, env: { LOG_LEVEL: 'info', METRICS_TOKEN } });
+    app = await startTestApp({
+      setup: 'services',
+      config,
+      workers: false,
+      logLines: lines,
+      env: { LOG_LEVEL: 'info', METRICS_TOKEN },
+    });
     admin = await adminFor(app);
     expect(admin.mounted).toBe('app'); // the app's own logger writes the lines checked below
     for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
-    for (const [id, email] of [['3001', 'ann@example.com'], ['3002', 'bob@example.com']]) expect((await app.postEvent(sampleOrder(id!, { email }))).status).toBe(200);
+    for (const [id, email] of [
+      ['3001', 'ann@example.com'],
+      ['3002', 'bob@example.com'],
+    ])
+      expect((await app.postEvent(sampleOrder(id!, { email }))).status).toBe(200);
   });
   afterAll(async () => {
     await admin?.close();
@@ -38,7 +54,10 @@ describe.skipIf(missing('postgres', 'redis'))('admin hardening', () => {
   it('a short ADMIN_TOKEN outside production is one warning line naming the variable, never its value', () => {
     const warned = entries().filter((e) => e.variable === 'ADMIN_TOKEN');
     expect(warned).toHaveLength(1);
-    expect(warned[0]).toMatchObject({ level: 40, msg: expect.stringMatching(/^ADMIN_TOKEN is shorter than 24 characters/) });
+    expect(warned[0]).toMatchObject({
+      level: 40,
+      msg: expect.stringMatching(/^ADMIN_TOKEN is shorter than 24 characters/),
+    });
     expect(lines.join('\n')).not.toContain(ADMIN_TOKEN);
   });
 
@@ -65,15 +84,25 @@ describe.skipIf(missing('postgres', 'redis'))('admin hardening', () => {
     expect(replayed.headers.get('location')).toMatch(/^\/admin\/login/);
     expect((await get('/admin/login', cookie)).status).toBe(200); // the form, not a redirect to /admin
     expect((await get('/admin/queues', cookie)).status).toBe(303);
-    const id = (await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '3001'`)).rows[0].id as string;
-    const cancel = await fetch(`${admin.base}/admin/cross-sells/${id}/cancel`, { method: 'POST', headers: { cookie }, body: new URLSearchParams({ _csrf: csrf }), redirect: 'manual' });
+    const id = (await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '3001'`)).rows[0]
+      .id as string;
+    const cancel = await fetch(`${admin.base}/admin/cross-sells/${id}/cancel`, {
+      method: 'POST',
+      headers: { cookie },
+      body: new URLSearchParams({ _csrf: csrf }),
+      redirect: 'manual',
+    });
     expect(cancel.status).toBe(401);
-    expect((await app.db.pool.query(`SELECT status FROM cross_sells WHERE id = $1`, [id])).rows[0].status).toBe('scheduled');
+    expect((await app.db.pool.query(`SELECT status FROM cross_sells WHERE id = $1`, [id])).rows[0].status).toBe(
+      'scheduled',
+    );
     expect((await get('/admin', kept)).status).toBe(200);
 
     // A second server on the same database (another process, or this one restarted) refuses it too.
     const second = Fastify({ logger: false });
-    await second.register(adminRoutes, { deps: () => ({ pool: app.db.pool, queue: app.queue, adminToken: ADMIN_TOKEN }) });
+    await second.register(adminRoutes, {
+      deps: () => ({ pool: app.db.pool, queue: app.queue, adminToken: ADMIN_TOKEN }),
+    });
     try {
       expect((await second.inject({ url: '/admin', headers: { cookie } })).statusCode).toBe(303);
       expect((await second.inject({ url: '/admin', headers: { cookie: kept } })).statusCode).toBe(200);
@@ -84,17 +113,23 @@ describe.skipIf(missing('postgres', 'redis'))('admin hardening', () => {
   });
 
   it('every admin action is one log line with the action and its ids, never an address', async () => {
-    const id = (await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '3002'`)).rows[0].id as string;
+    const id = (await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '3002'`)).rows[0]
+      .id as string;
     await until(async () => (await app.queue.queue.getJob(jobIdFor(id))) ?? false);
-    const json = (method: string, path: string, body?: unknown) => fetch(`${admin.base}/admin/api${path}`, {
-      method, headers: { ...bearer(), ...(body ? { 'content-type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined,
-    });
+    const json = (method: string, path: string, body?: unknown) =>
+      fetch(`${admin.base}/admin/api${path}`, {
+        method,
+        headers: { ...bearer(), ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+      });
     const before = actions().length;
     expect((await json('POST', `/cross-sells/${id}/send-now`)).status).toBe(200);
     expect((await json('POST', `/cross-sells/${id}/cancel`)).status).toBe(200);
     expect((await json('POST', `/cross-sells/${id}/cancel`)).status).toBe(409); // refused, and logged all the same
     expect((await json('POST', '/suppressions', { store: 'demo', email: 'eve@example.com' })).status).toBe(201);
-    const { emailHash } = await (await json('DELETE', '/suppressions', { store: 'demo', email: 'eve@example.com' })).json();
+    const { emailHash } = await (
+      await json('DELETE', '/suppressions', { store: 'demo', email: 'eve@example.com' })
+    ).json();
     const logged = actions().slice(before);
     expect(logged).toEqual([
       expect.objectContaining({ action: 'sent-now', crossSellId: id, ok: true, via: 'bearer', ip: expect.any(String) }),
@@ -123,7 +158,12 @@ describe.skipIf(missing('postgres', 'redis'))('admin hardening', () => {
 
   // Last: it locks this client out of the form for the rest of the suite.
   it(`after ${LOGIN_FAILURES} failed sign-ins the form answers 429, even to the right token; each failure is logged without the token`, async () => {
-    const attempt = (token: string) => fetch(`${admin.base}/admin/login`, { method: 'POST', body: new URLSearchParams({ token, next: '/admin' }), redirect: 'manual' });
+    const attempt = (token: string) =>
+      fetch(`${admin.base}/admin/login`, {
+        method: 'POST',
+        body: new URLSearchParams({ token, next: '/admin' }),
+        redirect: 'manual',
+      });
     // The successful sign-ins above did not count.
     for (let i = 0; i < LOGIN_FAILURES; i++) expect((await attempt(`wrong-guess-${i}`)).status).toBe(401);
     const blocked = await attempt(ADMIN_TOKEN);

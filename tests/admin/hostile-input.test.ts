@@ -24,7 +24,11 @@ describe.skipIf(skip)('admin routes given hostile values (Postgres + Redis)', ()
   let csrf: string;
 
   beforeAll(async () => {
-    app = await startTestApp({ setup: 'services', config: { timing: { default: { after: 'order', delay: '2h' }, quietHours: false } }, workers: false });
+    app = await startTestApp({
+      setup: 'services',
+      config: { timing: { default: { after: 'order', delay: '2h' }, quietHours: false } },
+      workers: false,
+    });
     admin = await adminFor(app);
     expect((await app.postEvent(sampleOrder('3001', { email: 'ann@example.com' }))).status).toBe(200);
     cookie = await login(admin.base);
@@ -40,12 +44,13 @@ describe.skipIf(skip)('admin routes given hostile values (Postgres + Redis)', ()
     const page = !c.path.startsWith('/admin/api/');
     const headers: Record<string, string> = page ? { cookie } : bearer();
     let body: string | URLSearchParams | undefined;
-    if (c.json) (headers['content-type'] = 'application/json'), (body = JSON.stringify(c.json));
+    if (c.json) ((headers['content-type'] = 'application/json'), (body = JSON.stringify(c.json)));
     if (c.form) body = new URLSearchParams(page ? { _csrf: csrf, ...c.form } : c.form);
     const res = await fetch(`${admin.base}${c.path}`, { method: c.method, headers, body, redirect: 'manual' });
     return { status: res.status, body: await res.text() };
   };
-  const id = async () => (await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '3001'`)).rows[0]!.id as string;
+  const id = async () =>
+    (await app.db.pool.query(`SELECT id::text FROM cross_sells WHERE order_id = '3001'`)).rows[0]!.id as string;
 
   it('a NUL in any query, path, form or JSON value is answered 400 naming the value', async () => {
     const x = await id();
@@ -61,10 +66,18 @@ describe.skipIf(skip)('admin routes given hostile values (Postgres + Redis)', ()
       { method: 'GET', path: '/admin/api/suppressions?limit=1%00' },
       { method: 'POST', path: '/admin/api/suppressions', json: { store: `demo${NUL}`, email: 'eve@example.com' } },
       { method: 'POST', path: '/admin/api/suppressions', json: { store: 'demo', email: `eve${NUL}@example.com` } },
-      { method: 'POST', path: '/admin/api/suppressions', json: { store: 'demo', email: 'eve@example.com', reason: `manual${NUL}` } },
+      {
+        method: 'POST',
+        path: '/admin/api/suppressions',
+        json: { store: 'demo', email: 'eve@example.com', reason: `manual${NUL}` },
+      },
       { method: 'POST', path: '/admin/api/suppressions', form: { store: `demo${NUL}`, email: 'eve@example.com' } },
       { method: 'DELETE', path: '/admin/api/suppressions', json: { store: `demo${NUL}`, email: 'eve@example.com' } },
-      { method: 'DELETE', path: '/admin/api/suppressions', json: { store: 'demo', emailHash: `${'0'.repeat(39)}${NUL}` } },
+      {
+        method: 'DELETE',
+        path: '/admin/api/suppressions',
+        json: { store: 'demo', emailHash: `${'0'.repeat(39)}${NUL}` },
+      },
       { method: 'DELETE', path: '/admin/api/suppressions?store=demo%00&email=eve@example.com' },
       { method: 'GET', path: '/admin?order=3001%00' },
       { method: 'GET', path: '/admin?store=demo%00' },
@@ -113,7 +126,9 @@ describe.skipIf(skip)('admin routes given hostile values (Postgres + Redis)', ()
       }
     }
     // The largest bigint is a well-formed id: no such row, 404. Order ids are text: no such order.
-    expect((await send({ method: 'POST', path: '/admin/api/cross-sells/9223372036854775807/cancel' })).status).toBe(404);
+    expect((await send({ method: 'POST', path: '/admin/api/cross-sells/9223372036854775807/cancel' })).status).toBe(
+      404,
+    );
     expect((await send({ method: 'GET', path: `/admin/api/orders/${HUGE_ID}` })).status).toBe(404);
     expect((await send({ method: 'GET', path: `/admin?order=${HUGE_ID}` })).status).toBe(200);
   });
@@ -122,8 +137,18 @@ describe.skipIf(skip)('admin routes given hostile values (Postgres + Redis)', ()
     const asBrowser = { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' };
     const cases: [Case, RegExp][] = [
       [{ method: 'GET', path: '/admin/api/stats?since=yesterday' }, /^query value "since": invalid date "yesterday"/],
-      [{ method: 'POST', path: '/admin/api/suppressions', json: { store: 'demo', email: 'eve@example.com', reason: 'because' } }, /^"reason" must be one of manual/],
-      [{ method: 'POST', path: `/admin/cross-sells/${HUGE_ID}/cancel`, form: { back: '/admin' } }, /^invalid cross-sell id$/],
+      [
+        {
+          method: 'POST',
+          path: '/admin/api/suppressions',
+          json: { store: 'demo', email: 'eve@example.com', reason: 'because' },
+        },
+        /^"reason" must be one of manual/,
+      ],
+      [
+        { method: 'POST', path: `/admin/cross-sells/${HUGE_ID}/cancel`, form: { back: '/admin' } },
+        /^invalid cross-sell id$/,
+      ],
     ];
     for (const [c, message] of cases) {
       const res = await send(c);
@@ -131,10 +156,13 @@ describe.skipIf(skip)('admin routes given hostile values (Postgres + Redis)', ()
       expect(JSON.parse(res.body).error, c.path).toMatch(message);
     }
     // A repeated form field is not the one value the form has: zod's words, with the field in front.
-    const twice = (accept?: string) => fetch(`${admin.base}/admin/login`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...(accept ? { accept } : {}) },
-      body: 'token=a&token=b&next=%2Fadmin', redirect: 'manual',
-    });
+    const twice = (accept?: string) =>
+      fetch(`${admin.base}/admin/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...(accept ? { accept } : {}) },
+        body: 'token=a&token=b&next=%2Fadmin',
+        redirect: 'manual',
+      });
     const script = await twice();
     expect(script.status).toBe(400);
     expect((await script.json()).error).toMatch(/^body value "token": .*expected string/i);
@@ -144,22 +172,36 @@ describe.skipIf(skip)('admin routes given hostile values (Postgres + Redis)', ()
     expect(browser.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     expect(await browser.text()).toMatch(/<p class="notice bad" role="alert">body value &quot;token&quot;: /);
     // Not a form at all: said so, not a 500 and not a failed sign-in.
-    const text = await fetch(`${admin.base}/admin/login`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'token=a' });
+    const text = await fetch(`${admin.base}/admin/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'token=a',
+    });
     expect(text.status).toBe(400);
     expect((await text.json()).error).toBe('expected a form body (application/x-www-form-urlencoded)');
     // The dashboard's form, sent by a browser: the page names the id; the API stays JSON.
     const form = await fetch(`${admin.base}/admin/cross-sells/${HUGE_ID}/send-now`, {
-      method: 'POST', headers: { cookie, ...asBrowser }, body: new URLSearchParams({ _csrf: csrf, back: '/admin' }), redirect: 'manual',
+      method: 'POST',
+      headers: { cookie, ...asBrowser },
+      body: new URLSearchParams({ _csrf: csrf, back: '/admin' }),
+      redirect: 'manual',
     });
     expect(form.status).toBe(400);
     expect(await form.text()).toContain('invalid cross-sell id');
-    const api = await fetch(`${admin.base}/admin/api/cross-sells/${HUGE_ID}/cancel`, { method: 'POST', headers: { ...bearer(), ...asBrowser } });
+    const api = await fetch(`${admin.base}/admin/api/cross-sells/${HUGE_ID}/cancel`, {
+      method: 'POST',
+      headers: { ...bearer(), ...asBrowser },
+    });
     expect(api.status).toBe(400);
     expect(await api.json()).toEqual({ error: 'invalid cross-sell id' });
   });
 
   it('a suppression is lifted by query values when DELETE carries no body', async () => {
-    const add = await send({ method: 'POST', path: '/admin/api/suppressions', json: { store: 'demo', email: 'eve@example.com' } });
+    const add = await send({
+      method: 'POST',
+      path: '/admin/api/suppressions',
+      json: { store: 'demo', email: 'eve@example.com' },
+    });
     expect(add.status).toBe(201);
     const lifted = await send({ method: 'DELETE', path: '/admin/api/suppressions?store=demo&email=eve@example.com' });
     expect(lifted.status).toBe(200);
@@ -181,9 +223,22 @@ describe.skipIf(skip)('email links given hostile tokens (Postgres + Redis)', () 
 
   it('a NUL, an overlong token or broken UTF-8 in /c/ and /u/ is answered 4xx, never 500', async () => {
     const signed = app.links.sign({ kind: 'u', crossSellId: '1' });
-    const tokens = ['%00', `${signed}%00`, `%00${signed}`, 'A'.repeat(5_000), `${signed}${'A'.repeat(5_000)}`, '%ED%A0%80', '%C0%80', '%FF'];
+    const tokens = [
+      '%00',
+      `${signed}%00`,
+      `%00${signed}`,
+      'A'.repeat(5_000),
+      `${signed}${'A'.repeat(5_000)}`,
+      '%ED%A0%80',
+      '%C0%80',
+      '%FF',
+    ];
     for (const token of tokens) {
-      for (const [method, path] of [['GET', `/c/${token}`], ['GET', `/u/${token}`], ['POST', `/u/${token}`]] as const) {
+      for (const [method, path] of [
+        ['GET', `/c/${token}`],
+        ['GET', `/u/${token}`],
+        ['POST', `/u/${token}`],
+      ] as const) {
         const res = await fetch(`${app.base}${path}`, { method, redirect: 'manual', headers: { accept: 'text/html' } });
         expect(res.status, `${method} ${path.slice(0, 40)}`).toBeGreaterThanOrEqual(400);
         expect(res.status, `${method} ${path.slice(0, 40)}`).toBeLessThan(500);
@@ -197,7 +252,11 @@ describe.skipIf(skip)('email links given hostile tokens (Postgres + Redis)', () 
     expect(page.status).toBe(400);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).not.toMatch(/<form/);
-    const oneClick = await fetch(`${app.base}/u/${bad}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const oneClick = await fetch(`${app.base}/u/${bad}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(oneClick.status).toBe(400);
     expect(await oneClick.json()).toEqual({ error: 'malformed link token' });
     const click = await fetch(`${app.base}/c/${bad}`, { redirect: 'manual' });

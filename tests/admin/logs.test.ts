@@ -14,8 +14,14 @@ describe.skipIf(missing('postgres', 'redis'))('structured logs', () => {
   beforeAll(async () => {
     smtp = await startSmtpSink();
     app = await startTestApp({
-      setup: 'services', smtpUrl: smtp.url, logLines: lines, env: { LOG_LEVEL: 'debug' },
-      config: { timing: { default: { after: 'order', delay: '1s' }, quietHours: false }, eligibility: { requireConsent: true } },
+      setup: 'services',
+      smtpUrl: smtp.url,
+      logLines: lines,
+      env: { LOG_LEVEL: 'debug' },
+      config: {
+        timing: { default: { after: 'order', delay: '1s' }, quietHours: false },
+        eligibility: { requireConsent: true },
+      },
     });
     for (const p of sampleProducts()) await app.postEvent(p);
   });
@@ -29,11 +35,20 @@ describe.skipIf(missing('postgres', 'redis'))('structured logs', () => {
     await app.postEvent(sampleOrder('LOG-1', { email: 'private.person@example.com' }));
     await app.postEvent(sampleOrder('LOG-2', { email: 'other.person@example.com' }));
     await app.postEvent(sampleOrder('LOG-3', { email: 'no.consent@example.com', consent: false }));
-    await until(async () => lines.some((l) => l.includes('"cross-sell sent"')) && lines.some((l) => l.includes('permanent SMTP failure')) && lines.some((l) => l.includes('"cross-sell skipped"')), 15_000);
+    await until(
+      async () =>
+        lines.some((l) => l.includes('"cross-sell sent"')) &&
+        lines.some((l) => l.includes('permanent SMTP failure')) &&
+        lines.some((l) => l.includes('"cross-sell skipped"')),
+      15_000,
+    );
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     const sent = entries.find((e) => e.msg === 'cross-sell sent')!;
     expect(sent).toMatchObject({ orderId: expect.stringMatching(/^LOG-/), crossSellId: expect.any(String) });
-    expect(entries.find((e) => e.msg === 'cross-sell skipped')).toMatchObject({ orderId: 'LOG-3', reason: 'no_consent' });
+    expect(entries.find((e) => e.msg === 'cross-sell skipped')).toMatchObject({
+      orderId: 'LOG-3',
+      reason: 'no_consent',
+    });
     const all = lines.join('\n');
     expect(all).not.toMatch(/[\w.+-]+@example\.com/);
     expect(all).not.toContain('Console X'); // nothing of the order payload
@@ -47,7 +62,12 @@ describe.skipIf(missing('postgres', 'redis'))('structured logs', () => {
       const found = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
       return found.some((e) => e.status === 401) && found.some((e) => e.route === '/u/:token') ? found : undefined;
     }, 5_000);
-    expect(entries.find((e) => e.status === 401)).toMatchObject({ method: 'POST', route: '/webhooks/:source', ms: expect.any(Number), reqId: expect.any(String) });
+    expect(entries.find((e) => e.status === 401)).toMatchObject({
+      method: 'POST',
+      route: '/webhooks/:source',
+      ms: expect.any(Number),
+      reqId: expect.any(String),
+    });
     expect(lines.join('\n')).not.toContain(token);
   });
 
@@ -82,8 +102,21 @@ describe('log format', () => {
 
 describe('the banner above pretty logs', () => {
   it('names the webhook URLs, the admin, the outbox and what runs embedded', () => {
-    const settings = { env: parseEnv({ PUBLIC_URL: 'https://mail.shop.example', AFTERCART_DATA_DIR: '/srv/aftercart' }), config: parseConfig({}), configSource: 'aftercart.config.ts' };
-    const text = banner({ settings, address: 'http://127.0.0.1:3000', db: { embedded: true } as never, queue: { kind: 'postgres' } as never, mailer: { kind: 'outbox' } as never }, 'start');
+    const settings = {
+      env: parseEnv({ PUBLIC_URL: 'https://mail.shop.example', AFTERCART_DATA_DIR: '/srv/aftercart' }),
+      config: parseConfig({}),
+      configSource: 'aftercart.config.ts',
+    };
+    const text = banner(
+      {
+        settings,
+        address: 'http://127.0.0.1:3000',
+        db: { embedded: true } as never,
+        queue: { kind: 'postgres' } as never,
+        mailer: { kind: 'outbox' } as never,
+      },
+      'start',
+    );
     expect(text).toContain('https://mail.shop.example/webhooks/shopify');
     expect(text).toContain('https://mail.shop.example/admin (disabled: set ADMIN_TOKEN)');
     expect(text).toContain('/srv/aftercart/outbox');
@@ -96,16 +129,20 @@ describe('queue and Redis errors', () => {
     vi.useFakeTimers({ now: new Date('2026-12-01T00:00:00Z') });
     try {
       const out: { obj: Record<string, unknown>; msg: string }[] = [];
-      const sink = throttledErrors({ warn: (obj: Record<string, unknown>, msg: string) => void out.push({ obj, msg }) } as never);
+      const sink = throttledErrors({
+        warn: (obj: Record<string, unknown>, msg: string) => void out.push({ obj, msg }),
+      } as never);
       for (let i = 0; i < 50; i++) sink('redis', new Error('connect ECONNREFUSED 127.0.0.1:6379'));
       sink('worker', new Error('Connection is closed.'));
       expect(out.map((o) => o.msg)).toEqual(['redis error', 'worker error']);
       vi.advanceTimersByTime(60_000);
       sink('redis', new Error('connect ECONNREFUSED 127.0.0.1:6379'));
-      expect(out[2]).toEqual({ obj: { part: 'redis', err: 'connect ECONNREFUSED 127.0.0.1:6379', repeated: 49 }, msg: 'redis error' });
+      expect(out[2]).toEqual({
+        obj: { part: 'redis', err: 'connect ECONNREFUSED 127.0.0.1:6379', repeated: 49 },
+        msg: 'redis error',
+      });
     } finally {
       vi.useRealTimers();
     }
   });
 });
-

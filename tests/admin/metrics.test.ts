@@ -23,7 +23,8 @@ function parsePrometheus(text: string): { samples: Sample[]; types: Map<string, 
     const meta = new RegExp(`^# (HELP|TYPE) (${name})(?: (.*))?$`).exec(line);
     if (meta) {
       if (meta[1] === 'TYPE') {
-        if (!/^(counter|gauge|histogram|summary|untyped)$/.test(meta[3] ?? '')) throw new Error(`line ${n + 1}: bad TYPE "${line}"`);
+        if (!/^(counter|gauge|histogram|summary|untyped)$/.test(meta[3] ?? ''))
+          throw new Error(`line ${n + 1}: bad TYPE "${line}"`);
         types.set(meta[2]!, meta[3]!);
       }
       continue;
@@ -68,7 +69,9 @@ describe.skipIf(missing('postgres', 'redis'))('GET /metrics', () => {
   };
   const webhooks = (samples: Sample[], labels: Record<string, string> = {}) =>
     samples
-      .filter((s) => s.name === 'aftercart_webhooks_total' && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+      .filter(
+        (s) => s.name === 'aftercart_webhooks_total' && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+      )
       .reduce((sum, s) => sum + s.value, 0);
 
   it('parses as Prometheus text and declares our metrics', async () => {
@@ -88,29 +91,38 @@ describe.skipIf(missing('postgres', 'redis'))('GET /metrics', () => {
     expect(webhooks(after.samples) - webhooks(before.samples)).toBe(1);
     expect(webhooks(after.samples, { source: 'events' }) - webhooks(before.samples, { source: 'events' })).toBe(1);
     // The ingest latency histogram counted it too.
-    const count = (p: ReturnType<typeof parsePrometheus>) => p.samples.filter((s) => s.name === 'aftercart_ingest_seconds_count').reduce((n, s) => n + s.value, 0);
+    const count = (p: ReturnType<typeof parsePrometheus>) =>
+      p.samples.filter((s) => s.name === 'aftercart_ingest_seconds_count').reduce((n, s) => n + s.value, 0);
     expect(count(after) - count(before)).toBe(1);
   });
 
   it('a topic we do not know adds no label value: counted as "other", signed or not', async () => {
-    const topics = (p: ReturnType<typeof parsePrometheus>) => new Set(p.samples.filter((s) => s.name === 'aftercart_webhooks_total').map((s) => s.labels.topic));
+    const topics = (p: ReturnType<typeof parsePrometheus>) =>
+      new Set(p.samples.filter((s) => s.name === 'aftercart_webhooks_total').map((s) => s.labels.topic));
     const before = await scrape();
     const madeUp = `made-up/${Math.random().toString(36).slice(2)}`;
     const body = fixtureText('shopify-orders-create.json');
     expect((await postShopifyRaw(app, madeUp, body, { signature: false })).status).toBe(401);
     expect((await postShopifyRaw(app, madeUp, body, { signature: 'bm90IGEgc2lnbmF0dXJl' })).status).toBe(401);
     // A real Shopify topic we do not handle, properly signed: answered, ignored, still "other".
-    expect((await postShopifyRaw(app, 'inventory_items/update', fixtureText('shopify-inventory-items-update.json'))).status).toBe(200);
+    expect(
+      (await postShopifyRaw(app, 'inventory_items/update', fixtureText('shopify-inventory-items-update.json'))).status,
+    ).toBe(200);
     const after = await scrape();
-    expect([...topics(after)].filter((t) => !topics(before).has(t))).toEqual(topics(before).has('other') ? [] : ['other']);
-    const other = (p: ReturnType<typeof parsePrometheus>, outcome: string) => webhooks(p.samples, { source: 'shopify', topic: 'other', outcome });
+    expect([...topics(after)].filter((t) => !topics(before).has(t))).toEqual(
+      topics(before).has('other') ? [] : ['other'],
+    );
+    const other = (p: ReturnType<typeof parsePrometheus>, outcome: string) =>
+      webhooks(p.samples, { source: 'shopify', topic: 'other', outcome });
     expect(other(after, 'unauthorized') - other(before, 'unauthorized')).toBe(2);
     expect(other(after, 'ignored') - other(before, 'ignored')).toBe(1);
   });
 
   it('a refused webhook is counted too, under its own outcome', async () => {
     const before = await scrape();
-    const res = await app.postEvent(sampleProducts()[1], { secret: 'whsec_' + Buffer.from('some other key, 24 bytes').toString('base64') });
+    const res = await app.postEvent(sampleProducts()[1], {
+      secret: 'whsec_' + Buffer.from('some other key, 24 bytes').toString('base64'),
+    });
     expect(res.status).toBe(401);
     const after = await scrape();
     expect(webhooks(after.samples) - webhooks(before.samples)).toBe(1);

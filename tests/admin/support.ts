@@ -14,9 +14,12 @@ export interface AdminServer {
 }
 
 export async function adminFor(app: TestApp): Promise<AdminServer> {
-  if (app.http?.hasRoute({ method: 'GET', url: '/admin/api/stats' })) return { base: app.base, mounted: 'app', close: async () => {} };
+  if (app.http?.hasRoute({ method: 'GET', url: '/admin/api/stats' }))
+    return { base: app.base, mounted: 'app', close: async () => {} };
   const http = Fastify({ logger: false });
-  await http.register(adminRoutes, { deps: () => ({ pool: app.db.pool, queue: app.queue, adminToken: app.settings.env.ADMIN_TOKEN }) });
+  await http.register(adminRoutes, {
+    deps: () => ({ pool: app.db.pool, queue: app.queue, adminToken: app.settings.env.ADMIN_TOKEN }),
+  });
   const base = await http.listen({ port: 0, host: '127.0.0.1' });
   return { base, mounted: 'side', close: () => http.close() };
 }
@@ -25,7 +28,11 @@ export const bearer = (token = ADMIN_TOKEN) => ({ authorization: `Bearer ${token
 
 /** Signs in through the form; returns the `name=value` pair to send as Cookie. */
 export async function login(base: string, token = ADMIN_TOKEN): Promise<string> {
-  const res = await fetch(`${base}/admin/login`, { method: 'POST', body: new URLSearchParams({ token, next: '/admin' }), redirect: 'manual' });
+  const res = await fetch(`${base}/admin/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ token, next: '/admin' }),
+    redirect: 'manual',
+  });
   if (res.status !== 303) throw new Error(`login answered ${res.status}`);
   const cookie = res.headers.getSetCookie().find((c) => c.startsWith('aftercart_admin='));
   if (!cookie) throw new Error('login set no session cookie');

@@ -18,7 +18,11 @@ const ADMIN_TOKEN = 'owner-test-admin-token-0123456789abcdef';
 const HISTORY = 300; // imported history orders
 const LIVE = 20; // webhook orders posted while the history imports
 
-interface Run { code: number | null; stdout: string; stderr: string }
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
 
 describe('one owner of the embedded database (start + other commands as separate processes)', () => {
   let dataDir: string;
@@ -45,7 +49,13 @@ describe('one owner of the embedded database (start + other commands as separate
     ownerLog = '';
     child.stderr!.on('data', (d) => (ownerLog += d));
     for (let i = 0; i < 600; i++) {
-      if (await fetch(`${base()}/readyz`).then((r) => r.ok, () => false)) return child;
+      if (
+        await fetch(`${base()}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return child;
       if (child.exitCode !== null) break;
       await new Promise((r) => setTimeout(r, 100));
     }
@@ -65,9 +75,27 @@ describe('one owner of the embedded database (start + other commands as separate
       data: {
         store: 'demo',
         order: {
-          id, createdAt: new Date().toISOString(), currency: 'USD', shippingCountry: 'US',
-          customer: { id: `C-${email}`, email, firstName: 'Ann', locale: 'en-US', timezone: 'America/New_York', marketingConsent: true },
-          lines: [{ productId: 'P1', title: 'Console X', productType: 'Video Game Console', quantity: 1, unitPrice: '399.00' }],
+          id,
+          createdAt: new Date().toISOString(),
+          currency: 'USD',
+          shippingCountry: 'US',
+          customer: {
+            id: `C-${email}`,
+            email,
+            firstName: 'Ann',
+            locale: 'en-US',
+            timezone: 'America/New_York',
+            marketingConsent: true,
+          },
+          lines: [
+            {
+              productId: 'P1',
+              title: 'Console X',
+              productType: 'Video Game Console',
+              quantity: 1,
+              unitPrice: '399.00',
+            },
+          ],
         },
       },
     });
@@ -75,7 +103,12 @@ describe('one owner of the embedded database (start + other commands as separate
     const ts = new Date();
     const res = await fetch(`${base()}/webhooks/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': msgId, 'webhook-timestamp': String(Math.floor(ts.getTime() / 1000)), 'webhook-signature': hook.sign(msgId, ts, body) },
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': msgId,
+        'webhook-timestamp': String(Math.floor(ts.getTime() / 1000)),
+        'webhook-signature': hook.sign(msgId, ts, body),
+      },
       body,
     });
     return res.status;
@@ -91,7 +124,9 @@ describe('one owner of the embedded database (start + other commands as separate
     }
   }
 
-  async function explain(orderId: string): Promise<{ status: string; reason: string | null; items: { title: string }[] }> {
+  async function explain(
+    orderId: string,
+  ): Promise<{ status: string; reason: string | null; items: { title: string }[] }> {
     const run = await aftercart(['explain', orderId, '--store', 'demo', '--json']).done;
     expect(run.code, run.stderr).toBe(0);
     return JSON.parse(run.stdout);
@@ -102,29 +137,60 @@ describe('one owner of the embedded database (start + other commands as separate
     files = await tempDir();
     port = await freePort();
     const config = path.join(files, 'aftercart.config.json');
-    await writeFile(config, JSON.stringify({
-      store: { name: 'Owner Test', url: 'https://shop.example' },
-      timing: { default: { after: 'order', delay: '1s' }, quietHours: false, frequencyCap: { max: 100, per: '1d' } },
-    }));
+    await writeFile(
+      config,
+      JSON.stringify({
+        store: { name: 'Owner Test', url: 'https://shop.example' },
+        timing: { default: { after: 'order', delay: '1s' }, quietHours: false, frequencyCap: { max: 100, per: '1d' } },
+      }),
+    );
     const product = (id: string, title: string, productType: string, price: string, extra = {}) =>
-      JSON.stringify({ id, title, productType, price, currency: 'USD', available: true, url: `https://shop.example/p/${id}`, ...extra });
-    await writeFile(path.join(files, 'catalog.jsonl'), [
-      product('P1', 'Console X', 'Video Game Console', '399.00', { complements: [{ id: 'P3', required: true }, { id: 'P2' }] }),
-      product('P2', 'Space Quest', 'Video Game', '59.99'),
-      product('P3', 'Imported HDMI Cable', 'Cable', '19.99'),
-    ].join('\n') + '\n');
-    const history = Array.from({ length: HISTORY }, (_, i) => JSON.stringify({
-      id: `H${i}`, createdAt: new Date(Date.UTC(2025, 0, 1 + (i % 200))).toISOString(), currency: 'USD',
-      customer: { id: `HC${i % 50}`, email: `h${i % 50}@history.example` },
-      lines: [{ productId: 'P1', title: 'Console X', quantity: 1, unitPrice: '399.00' }, { productId: i % 2 ? 'P2' : 'P3', title: 'x', quantity: 1, unitPrice: '19.99' }],
-    }));
+      JSON.stringify({
+        id,
+        title,
+        productType,
+        price,
+        currency: 'USD',
+        available: true,
+        url: `https://shop.example/p/${id}`,
+        ...extra,
+      });
+    await writeFile(
+      path.join(files, 'catalog.jsonl'),
+      [
+        product('P1', 'Console X', 'Video Game Console', '399.00', {
+          complements: [{ id: 'P3', required: true }, { id: 'P2' }],
+        }),
+        product('P2', 'Space Quest', 'Video Game', '59.99'),
+        product('P3', 'Imported HDMI Cable', 'Cable', '19.99'),
+      ].join('\n') + '\n',
+    );
+    const history = Array.from({ length: HISTORY }, (_, i) =>
+      JSON.stringify({
+        id: `H${i}`,
+        createdAt: new Date(Date.UTC(2025, 0, 1 + (i % 200))).toISOString(),
+        currency: 'USD',
+        customer: { id: `HC${i % 50}`, email: `h${i % 50}@history.example` },
+        lines: [
+          { productId: 'P1', title: 'Console X', quantity: 1, unitPrice: '399.00' },
+          { productId: i % 2 ? 'P2' : 'P3', title: 'x', quantity: 1, unitPrice: '19.99' },
+        ],
+      }),
+    );
     await writeFile(path.join(files, 'history.jsonl'), history.join('\n') + '\n');
     const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR'];
     env = {
       ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
-      AFTERCART_DATA_DIR: dataDir, AFTERCART_CONFIG: config, PORT: String(port), HOST: '127.0.0.1',
-      PUBLIC_URL: `http://127.0.0.1:${port}`, STANDARD_WEBHOOK_SECRET: SECRET, LINK_SECRET: 'owner-test-link-secret-0123456789',
-      ADMIN_TOKEN, LOG_LEVEL: 'warn', LOG_FORMAT: 'json',
+      AFTERCART_DATA_DIR: dataDir,
+      AFTERCART_CONFIG: config,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      STANDARD_WEBHOOK_SECRET: SECRET,
+      LINK_SECRET: 'owner-test-link-secret-0123456789',
+      ADMIN_TOKEN,
+      LOG_LEVEL: 'warn',
+      LOG_FORMAT: 'json',
     };
     owner = await startOwner();
   }, 90_000);
@@ -151,10 +217,14 @@ describe('one owner of the embedded database (start + other commands as separate
 
     const pool = await ownerPool();
     try {
-      const { rows } = await pool.query(`SELECT count(*) FILTER (WHERE from_history)::int AS imported, count(*) FILTER (WHERE NOT from_history)::int AS live FROM orders WHERE store = 'demo'`);
+      const { rows } = await pool.query(
+        `SELECT count(*) FILTER (WHERE from_history)::int AS imported, count(*) FILTER (WHERE NOT from_history)::int AS live FROM orders WHERE store = 'demo'`,
+      );
       expect(rows[0]).toEqual({ imported: HISTORY, live: LIVE });
       await until('every live order sent', async () => {
-        const r = await pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE store = 'demo' AND status = 'sent'`);
+        const r = await pool.query(
+          `SELECT count(*)::int AS n FROM cross_sells WHERE store = 'demo' AND status = 'sent'`,
+        );
         return r.rows[0].n === LIVE ? true : undefined;
       });
     } finally {
@@ -168,21 +238,33 @@ describe('one owner of the embedded database (start + other commands as separate
 
   it('an unsubscribe through HTTP is stored: the admin API lists it and explain shows the next order skipped', async () => {
     const outbox = path.join(dataDir, 'outbox');
-    const emails = await Promise.all((await readdir(outbox)).filter((f) => f.endsWith('.eml')).map((f) => readFile(path.join(outbox, f), 'utf8')));
+    const emails = await Promise.all(
+      (await readdir(outbox)).filter((f) => f.endsWith('.eml')).map((f) => readFile(path.join(outbox, f), 'utf8')),
+    );
     const email = emails.map((e) => e.replace(/\r?\n[ \t]+/g, ' ')).find((e) => /^To: .*w1@example\.com/m.test(e));
     expect(email).toBeDefined();
     const link = /^List-Unsubscribe: <(http:\/\/[^>]+\/u\/[^>]+)>/m.exec(email!)![1]!;
-    const res = await fetch(link, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+    const res = await fetch(link, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
+    });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true, unsubscribed: true });
 
-    const admin = await fetch(`${base()}/admin/api/suppressions?email=w1@example.com`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+    const admin = await fetch(`${base()}/admin/api/suppressions?email=w1@example.com`, {
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
     expect(admin.status).toBe(200);
-    expect((await admin.json()).suppressions).toEqual([expect.objectContaining({ store: 'demo', reason: 'unsubscribed' })]);
+    expect((await admin.json()).suppressions).toEqual([
+      expect.objectContaining({ store: 'demo', reason: 'unsubscribed' }),
+    ]);
 
     expect(await postOrder('W1-again', 'w1@example.com')).toBe(200);
     await until('the second order decided', async () => {
-      const r = await fetch(`${base()}/admin/api/orders/W1-again?store=demo`, { headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
+      const r = await fetch(`${base()}/admin/api/orders/W1-again?store=demo`, {
+        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+      });
       const body = r.ok ? await r.json() : undefined;
       return body && !['waiting', 'scheduled', 'sending'].includes(body.status) ? body : undefined;
     });
@@ -208,7 +290,9 @@ describe('one owner of the embedded database (start + other commands as separate
     expect(JSON.parse(await readFile(path.join(dataDir, 'owner.json'), 'utf8')).pid).toBe(owner.pid);
     const pool = await ownerPool();
     try {
-      const { rows } = await pool.query(`SELECT count(*) FILTER (WHERE from_history)::int AS imported, count(*) FILTER (WHERE NOT from_history)::int AS live FROM orders WHERE store = 'demo'`);
+      const { rows } = await pool.query(
+        `SELECT count(*) FILTER (WHERE from_history)::int AS imported, count(*) FILTER (WHERE NOT from_history)::int AS live FROM orders WHERE store = 'demo'`,
+      );
       expect(rows[0]).toEqual({ imported: HISTORY, live: LIVE + 1 });
     } finally {
       await pool.end();

@@ -30,16 +30,21 @@ function history(): string {
     for (let c = 0; c < 10; c++) {
       if ((day + c) % 3 !== 0) continue;
       const products = [`P${(c * 7 + day) % 40}`, `P${(c * 7 + day + 1) % 40}`];
-      lines.push(JSON.stringify({
-        id: `${day}-${c}`, createdAt: new Date(start + day * 86_400_000).toISOString(), currency: 'EUR',
-        customer: { id: `c${c}` }, lines: products.map((productId) => ({ productId, title: productId, quantity: 1, unitPrice: '5.00' })),
-      }));
+      lines.push(
+        JSON.stringify({
+          id: `${day}-${c}`,
+          createdAt: new Date(start + day * 86_400_000).toISOString(),
+          currency: 'EUR',
+          customer: { id: `c${c}` },
+          lines: products.map((productId) => ({ productId, title: productId, quantity: 1, unitPrice: '5.00' })),
+        }),
+      );
     }
   }
   return lines.join('\n') + '\n';
 }
 
-describe('aftercart eval on a store\'s own history', () => {
+describe("aftercart eval on a store's own history", () => {
   let dir: string;
   let orders: string;
   beforeAll(async () => {
@@ -52,14 +57,22 @@ describe('aftercart eval on a store\'s own history', () => {
     const r = await aftercart('eval', orders);
     expect(r.code).toBe(0);
     // The last order is 2023-08-31: the test period ends a 30-day window before, 2023-08-01.
-    expect(r.stdout).toMatch(/^split +2023-06-01 \(taken from the data; --split to choose\): test until 2023-08-01, window 30d$/m);
+    expect(r.stdout).toMatch(
+      /^split +2023-06-01 \(taken from the data; --split to choose\): test until 2023-08-01, window 30d$/m,
+    );
     expect(r.stdout).toMatch(/^co-occurrence +hit rate@3 /m);
   });
 
   it('--json gives each rolling-origin validation period with the co-occurrence baseline beside it', async () => {
     const r = await aftercart('eval', orders, '--json');
     const doc = JSON.parse(r.stdout);
-    expect(doc).toMatchObject({ split: '2023-06-01', splitFrom: 'data', testUntil: '2023-08-01', format: 'canonical-jsonl', k: 3 });
+    expect(doc).toMatchObject({
+      split: '2023-06-01',
+      splitFrom: 'data',
+      testUntil: '2023-08-01',
+      format: 'canonical-jsonl',
+      k: 3,
+    });
     expect(doc.periods.map((p: { trainBefore: string; testUntil: string }) => [p.trainBefore, p.testUntil])).toEqual([
       ['2023-02-01', '2023-04-01'],
       ['2023-04-01', '2023-06-01'],
@@ -87,7 +100,11 @@ describe('aftercart eval on a store\'s own history', () => {
     const r = await aftercart('eval', fixture('tiny-retail.csv'), '--split', '2011-02-01', '--window', '10d', '--json');
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
-    expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^aftercart eval: split 2011-02-01 leaves no test orders \(the test period ends 2011-01-31/)]);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(
+        /^aftercart eval: split 2011-02-01 leaves no test orders \(the test period ends 2011-01-31/,
+      ),
+    ]);
   });
 
   it('a file missing a required column is one line naming it, and exit 1', async () => {
@@ -96,7 +113,9 @@ describe('aftercart eval on a store\'s own history', () => {
     await writeFile(path, text.replace('Lineitem sku', 'SKU'));
     const r = await aftercart('eval', path);
     expect(r.code).toBe(1);
-    expect(r.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/renamed\.csv: no "Lineitem sku" column \(a Shopify orders export needs/)]);
+    expect(r.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/renamed\.csv: no "Lineitem sku" column \(a Shopify orders export needs/),
+    ]);
   });
 
   it('--merge-within 1h reports the figures with split checkouts merged beside the plain ones', async () => {
@@ -104,12 +123,35 @@ describe('aftercart eval on a store\'s own history', () => {
     const path = join(dir, 'split-checkout.csv');
     const text = await readFile(fixture('tiny-retail.csv'), 'utf8');
     await writeFile(path, text + '200011,PC,CHERRY BOWL,1,2011-01-15 10:30,4.00,5,United Kingdom\n');
-    const r = await aftercart('eval', path, '--split', '2011-01-10', '--window', '10d', '--k', '2', '--merge-within', '1h', '--json');
+    const r = await aftercart(
+      'eval',
+      path,
+      '--split',
+      '2011-01-10',
+      '--window',
+      '10d',
+      '--k',
+      '2',
+      '--merge-within',
+      '1h',
+      '--json',
+    );
     const doc = JSON.parse(r.stdout);
     expect(doc.testOrders).toBe(8);
     expect(doc.merged).toMatchObject({ within: '1h', invoices: 13, orders: 12, testOrders: 7 });
     expect(typeof doc.merged.hitRate).toBe('number');
-    const text2 = await aftercart('eval', path, '--split', '2011-01-10', '--window', '10d', '--k', '2', '--merge-within', '1h');
+    const text2 = await aftercart(
+      'eval',
+      path,
+      '--split',
+      '2011-01-10',
+      '--window',
+      '10d',
+      '--k',
+      '2',
+      '--merge-within',
+      '1h',
+    );
     expect(text2.stdout).toMatch(/^merged within 1h: 12 orders from 13 invoices, 7 test orders: hit rate@2 /m);
   });
 });

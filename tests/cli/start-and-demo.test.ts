@@ -15,7 +15,11 @@ const bin = path.join(root, 'bin/aftercart.mjs');
 /** Only the variables a fresh machine has: no database, Redis, SMTP or secrets. */
 function bareEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR'];
-  return { ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]])), AFTERCART_DATA_DIR: dataDir, ...extra };
+  return {
+    ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
+    AFTERCART_DATA_DIR: dataDir,
+    ...extra,
+  };
 }
 
 describe('on a machine with nothing configured', () => {
@@ -23,13 +27,20 @@ describe('on a machine with nothing configured', () => {
     const dataDir = await tempDir();
     const port = await freePort();
     const started = Date.now();
-    const child = spawn('node', [bin, 'start'], { cwd: root, env: bareEnv(dataDir, { PORT: String(port), LOG_LEVEL: 'warn' }), stdio: 'pipe' });
+    const child = spawn('node', [bin, 'start'], {
+      cwd: root,
+      env: bareEnv(dataDir, { PORT: String(port), LOG_LEVEL: 'warn' }),
+      stdio: 'pipe',
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     try {
       let healthy = false;
       while (!healthy && Date.now() - started < 10_000) {
-        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+        healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (!healthy) await new Promise((r) => setTimeout(r, 100));
       }
       expect(healthy, stderr).toBe(true);
@@ -37,7 +48,10 @@ describe('on a machine with nothing configured', () => {
       // Readiness follows once the embedded database and queue are open.
       let ready = false;
       for (let i = 0; i < 300 && !ready; i++) {
-        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+        ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+          (r) => r.ok,
+          () => false,
+        );
         if (!ready) await new Promise((r) => setTimeout(r, 100));
       }
       expect(ready, stderr).toBe(true);
@@ -53,8 +67,11 @@ describe('on a machine with nothing configured', () => {
     // As if `npm start` ran in another terminal: the data dir has a living owner (this process).
     const owner = await claimDataDir(dataDir, 'start');
     expect('lock' in owner).toBe(true);
-    const { stdout } = await promisify(execFile)('node', [bin, 'demo'], { cwd: root, env: bareEnv(dataDir), timeout: 90_000 })
-      .finally(() => 'lock' in owner && owner.lock.release());
+    const { stdout } = await promisify(execFile)('node', [bin, 'demo'], {
+      cwd: root,
+      env: bareEnv(dataDir),
+      timeout: 90_000,
+    }).finally(() => 'lock' in owner && owner.lock.release());
     const outbox = path.join(dataDir, 'demo', 'outbox');
     expect(stdout).toContain(`emails written to ${outbox}`);
     expect(stdout).toMatch(/order D-1003: skipped \(no_consent\)/);

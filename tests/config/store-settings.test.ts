@@ -7,7 +7,13 @@ import { parseAppSecrets, parseSiteSecrets, secretsFor, webhookSecrets } from '.
 
 const top = {
   store: { name: 'Agency', from: 'Agency <hi@agency.example>', address: '9 Agency Row', colors: { brand: '#000000' } },
-  timing: { rules: [{ when: { productType: ['Console'] }, delay: '2h' }, { when: { tags: ['gift'] }, skip: true }], timezone: 'Europe/Berlin' },
+  timing: {
+    rules: [
+      { when: { productType: ['Console'] }, delay: '2h' },
+      { when: { tags: ['gift'] }, skip: true },
+    ],
+    timezone: 'Europe/Berlin',
+  },
   eligibility: { returns: { maxRate: 0.2 } },
 };
 
@@ -25,7 +31,12 @@ describe('per-store settings', () => {
 
   it('objects merge key by key over the top level; arrays replace', () => {
     const alpha = settingsFor(config, 'a.myshopify.com');
-    expect(alpha.store).toMatchObject({ name: 'Alpha', from: 'Agency <hi@agency.example>', address: '9 Agency Row', colors: { brand: '#000000', accent: '#ff0000' } });
+    expect(alpha.store).toMatchObject({
+      name: 'Alpha',
+      from: 'Agency <hi@agency.example>',
+      address: '9 Agency Row',
+      colors: { brand: '#000000', accent: '#ff0000' },
+    });
     expect(alpha.timing.rules).toEqual([{ when: { productType: ['Game'] }, delay: 86_400_000 }]);
     expect(alpha.timing.timezone).toBe('Europe/Berlin');
     expect(alpha.eligibility.returns).toMatchObject({ maxRate: 0.2, minOrders: 5 });
@@ -37,14 +48,26 @@ describe('per-store settings', () => {
   });
 
   it('names the store and the field of a bad override', () => {
-    expect(() => parseConfig({ stores: { 'a.myshopify.com': { timing: { rules: [{ when: {}, delay: '2 hours' }] } } } }, 'aftercart.config.ts'))
-      .toThrow(/^invalid aftercart\.config\.ts: stores\["a\.myshopify\.com"\]\.timing\.rules\[0\]\.delay: expected a duration/);
-    expect(() => parseConfig({ stores: { 'shop.example': { ingest: { bodyLimit: 1 } } } })).toThrow(/stores\["shop\.example"\]: Unrecognized key: "ingest"/);
-    expect(() => parseConfig({ stores: { 'shop.example': { store: { url: 'javascript:alert(1)' } } } })).toThrow(/stores\["shop\.example"\]\.store\.url/);
+    expect(() =>
+      parseConfig(
+        { stores: { 'a.myshopify.com': { timing: { rules: [{ when: {}, delay: '2 hours' }] } } } },
+        'aftercart.config.ts',
+      ),
+    ).toThrow(
+      /^invalid aftercart\.config\.ts: stores\["a\.myshopify\.com"\]\.timing\.rules\[0\]\.delay: expected a duration/,
+    );
+    expect(() => parseConfig({ stores: { 'shop.example': { ingest: { bodyLimit: 1 } } } })).toThrow(
+      /stores\["shop\.example"\]: Unrecognized key: "ingest"/,
+    );
+    expect(() => parseConfig({ stores: { 'shop.example': { store: { url: 'javascript:alert(1)' } } } })).toThrow(
+      /stores\["shop\.example"\]\.store\.url/,
+    );
   });
 
   it('names every store whose emails would lack the postal address', () => {
-    const c = parseConfig({ stores: { 'a.example': { store: { address: '1 A St' } }, 'b.example': { store: { name: 'B' } } } });
+    const c = parseConfig({
+      stores: { 'a.example': { store: { address: '1 A St' } }, 'b.example': { store: { name: 'B' } } },
+    });
     expect(storesWithoutAddress(c)).toEqual(['(top-level settings)', 'b.example']);
     expect(storesWithoutAddress(c, ['a.example'])).toEqual(['b.example']);
     expect(storesWithoutAddress(parseConfig(top))).toEqual([]);
@@ -54,13 +77,23 @@ describe('per-store settings', () => {
 describe('webhook secrets per store', () => {
   it('WooCommerce: one secret per site, secrets may hold spaces, commas and "="', () => {
     const sites = parseSiteSecrets('shop-a.example=a b,c=d shop-b.example:8080=second');
-    expect(sites).toEqual(new Map([['shop-a.example', ['a b,c=d']], ['shop-b.example:8080', ['second']]]));
+    expect(sites).toEqual(
+      new Map([
+        ['shop-a.example', ['a b,c=d']],
+        ['shop-b.example:8080', ['second']],
+      ]),
+    );
     expect(parseSiteSecrets('just-a-secret')).toMatch(/expected "site\.host=secret"/);
-    expect(() => parseEnv({ WOOCOMMERCE_WEBHOOK_SECRETS: 'oops' })).toThrow(/^invalid environment variable WOOCOMMERCE_WEBHOOK_SECRETS: expected/);
+    expect(() => parseEnv({ WOOCOMMERCE_WEBHOOK_SECRETS: 'oops' })).toThrow(
+      /^invalid environment variable WOOCOMMERCE_WEBHOOK_SECRETS: expected/,
+    );
   });
 
   it('a site with its own secret is checked against it only; others against the single variable', () => {
-    const secrets = webhookSecrets({ WOOCOMMERCE_WEBHOOK_SECRET: 'shared', WOOCOMMERCE_WEBHOOK_SECRETS: 'shop-a.example=sa shop-b.example=sb' });
+    const secrets = webhookSecrets({
+      WOOCOMMERCE_WEBHOOK_SECRET: 'shared',
+      WOOCOMMERCE_WEBHOOK_SECRETS: 'shop-a.example=sa shop-b.example=sb',
+    });
     expect(secretsFor(secrets.woocommerce, 'shop-a.example')).toEqual(['sa']);
     expect(secretsFor(secrets.woocommerce, 'shop-b.example')).toEqual(['sb']);
     expect(secretsFor(secrets.woocommerce, 'shop-c.example')).toEqual(['shared']);

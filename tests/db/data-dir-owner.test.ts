@@ -4,7 +4,15 @@
 import { spawnSync } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { claimDataDir, DataDirInUseError, ownerFile, procStartOf, readOwner, removeStale, type OwnerRecord } from '../../src/db/data-dir-owner.js';
+import {
+  claimDataDir,
+  DataDirInUseError,
+  ownerFile,
+  procStartOf,
+  readOwner,
+  removeStale,
+  type OwnerRecord,
+} from '../../src/db/data-dir-owner.js';
 import { openDatabase, reserveDatabase } from '../../src/db/database.js';
 import { tempDir } from '../support/services.js';
 
@@ -21,7 +29,11 @@ describe('the owner lock of a data dir', () => {
     const first = await claimDataDir(dir, 'start');
     expect('lock' in first).toBe(true);
     expect((await stat(ownerFile(dir))).mode & 0o777).toBe(0o600);
-    expect(await lockOf(dir)).toMatchObject({ pid: process.pid, command: 'start', procStart: procStartOf(process.pid) });
+    expect(await lockOf(dir)).toMatchObject({
+      pid: process.pid,
+      command: 'start',
+      procStart: procStartOf(process.pid),
+    });
 
     const second = await claimDataDir(dir, 'serve');
     expect(second).toEqual({ owner: expect.objectContaining({ pid: process.pid, command: 'start' }) });
@@ -37,24 +49,42 @@ describe('the owner lock of a data dir', () => {
 
   it('a lock left by a dead process is taken over', async () => {
     const dir = await tempDir();
-    await writeFile(ownerFile(dir), JSON.stringify({ pid: deadPid(), procStart: null, startedAt: '2020-01-01T00:00:00Z', command: 'start', address: '127.0.0.1:1' }));
+    await writeFile(
+      ownerFile(dir),
+      JSON.stringify({
+        pid: deadPid(),
+        procStart: null,
+        startedAt: '2020-01-01T00:00:00Z',
+        command: 'start',
+        address: '127.0.0.1:1',
+      }),
+    );
     const claim = await claimDataDir(dir, 'start');
     expect('lock' in claim).toBe(true);
     expect(await lockOf(dir)).toMatchObject({ pid: process.pid });
     expect((await lockOf(dir)).address).toBeUndefined();
   });
 
-  it.skipIf(procStartOf(process.pid) === null)('a lock whose pid now belongs to another process (other start time) is taken over', async () => {
-    const dir = await tempDir();
-    await writeFile(ownerFile(dir), JSON.stringify({ pid: process.pid, procStart: '1', startedAt: '2020-01-01T00:00:00Z', command: 'start' }));
-    const claim = await claimDataDir(dir, 'work');
-    expect('lock' in claim).toBe(true);
-    expect(await lockOf(dir)).toMatchObject({ command: 'work', procStart: procStartOf(process.pid) });
-  });
+  it.skipIf(procStartOf(process.pid) === null)(
+    'a lock whose pid now belongs to another process (other start time) is taken over',
+    async () => {
+      const dir = await tempDir();
+      await writeFile(
+        ownerFile(dir),
+        JSON.stringify({ pid: process.pid, procStart: '1', startedAt: '2020-01-01T00:00:00Z', command: 'start' }),
+      );
+      const claim = await claimDataDir(dir, 'work');
+      expect('lock' in claim).toBe(true);
+      expect(await lockOf(dir)).toMatchObject({ command: 'work', procStart: procStartOf(process.pid) });
+    },
+  );
 
   it('many claims racing over one stale lock: exactly one owner', async () => {
     const dir = await tempDir();
-    await writeFile(ownerFile(dir), JSON.stringify({ pid: deadPid(), procStart: null, startedAt: '2020-01-01T00:00:00Z', command: 'start' }));
+    await writeFile(
+      ownerFile(dir),
+      JSON.stringify({ pid: deadPid(), procStart: null, startedAt: '2020-01-01T00:00:00Z', command: 'start' }),
+    );
     const claims = await Promise.all(Array.from({ length: 12 }, (_, i) => claimDataDir(dir, `c${i}`)));
     const owners = claims.filter((c) => 'lock' in c);
     expect(owners).toHaveLength(1);
@@ -100,7 +130,9 @@ describe('the owner lock of a data dir', () => {
     if (!('lock' in claim)) throw new Error('expected to own the dir');
     const refusal = reserveDatabase({ dataDir: dir, role: 'own', command: 'serve' });
     await expect(refusal).rejects.toBeInstanceOf(DataDirInUseError);
-    await expect(refusal).rejects.toThrow(new RegExp(`^the data dir \\S+ is in use by aftercart start \\(pid ${process.pid}\\); stop it first[^\\n]*$`));
+    await expect(refusal).rejects.toThrow(
+      new RegExp(`^the data dir \\S+ is in use by aftercart start \\(pid ${process.pid}\\); stop it first[^\\n]*$`),
+    );
     await claim.lock.release();
   });
 
@@ -119,7 +151,9 @@ describe('the owner lock of a data dir', () => {
     // session: each gets its own answer (pglite-socket alone lets another connection's messages
     // in between a Parse and its Bind/Execute: "portal does not exist", or another query's rows).
     const ask = (pool: typeof first.pool, i: number) =>
-      pool.query<{ n: number; t: string; k: number }>(`SELECT $1::int AS n, $2::text AS t, ${i} AS k`, [i, `q${i}`]).then((r) => r.rows[0]);
+      pool
+        .query<{ n: number; t: string; k: number }>(`SELECT $1::int AS n, $2::text AS t, ${i} AS k`, [i, `q${i}`])
+        .then((r) => r.rows[0]);
     const inTransaction = async (pool: typeof first.pool, i: number) => {
       const c = await pool.connect();
       try {
@@ -133,7 +167,9 @@ describe('the owner lock of a data dir', () => {
       }
     };
     const asked = Array.from({ length: 90 }, (_, i) => i);
-    const answers = await Promise.all(asked.map((i) => (i % 3 === 0 ? inTransaction : ask)(i % 2 ? joined.pool : first.pool, i)));
+    const answers = await Promise.all(
+      asked.map((i) => (i % 3 === 0 ? inTransaction : ask)(i % 2 ? joined.pool : first.pool, i)),
+    );
     expect(answers).toEqual(asked.map((i) => ({ n: i, t: `q${i}`, k: i })));
     await first.pool.query('DELETE FROM shared WHERE n >= 100');
     // A transaction on one connection is not broken into by the others.

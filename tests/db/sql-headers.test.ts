@@ -32,10 +32,28 @@ describe('statement headers', () => {
 
 describe('namedSql', () => {
   const settle = namedSql<Record<string, unknown>>(new URL('../../workers/deliver.ts', import.meta.url).href, 'settle');
-  const all = { id: '1', status: 'skipped', reason: 'no_consent', figures: null, items: null, dueAt: null, timing: null, reply: null };
+  const all = {
+    id: '1',
+    status: 'skipped',
+    reason: 'no_consent',
+    figures: null,
+    items: null,
+    dueAt: null,
+    timing: null,
+    reply: null,
+  };
 
   it('orders named values by the header', () => {
-    expect(settle.values({ ...all, reply: '550 no' })).toEqual(['1', 'skipped', 'no_consent', null, null, null, null, '550 no']);
+    expect(settle.values({ ...all, reply: '550 no' })).toEqual([
+      '1',
+      'skipped',
+      'no_consent',
+      null,
+      null,
+      null,
+      null,
+      '550 no',
+    ]);
   });
 
   it('refuses a missing name and a name the header does not list', () => {

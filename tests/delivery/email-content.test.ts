@@ -7,7 +7,16 @@ import type { TestApp } from '../support/app.js';
 import { headerValue, missing, type SmtpSink } from '../support/services.js';
 import { parseConfig } from '../../src/config/load.js';
 import {
-  crossSellOf, hrefs, mailTo, orderEvent, plainSpaces, PUBLIC_URL, settled,  type CrossSellRow, storeSuite } from './support.js';
+  crossSellOf,
+  hrefs,
+  mailTo,
+  orderEvent,
+  plainSpaces,
+  PUBLIC_URL,
+  settled,
+  type CrossSellRow,
+  storeSuite,
+} from './support.js';
 
 const skip = missing('postgres', 'redis');
 
@@ -20,7 +29,10 @@ describe.skipIf(skip)('the email a customer receives (Postgres + Redis + SMTP)',
     smtp = s;
   });
 
-  async function sendOne(orderId: string, opts: Parameters<typeof orderEvent>[1] & { email: string }): Promise<{ mail: ParsedMail; row: CrossSellRow }> {
+  async function sendOne(
+    orderId: string,
+    opts: Parameters<typeof orderEvent>[1] & { email: string },
+  ): Promise<{ mail: ParsedMail; row: CrossSellRow }> {
     expect((await app.postEvent(orderEvent(orderId, opts))).status).toBe(200);
     const row = await settled(app, orderId);
     expect(row.status).toBe('sent');
@@ -75,7 +87,11 @@ describe.skipIf(skip)('the email a customer receives (Postgres + Redis + SMTP)',
       const clicks = links.filter((h) => h.startsWith(`${PUBLIC_URL}/c/`));
       const unsub = links.filter((h) => h.startsWith(`${PUBLIC_URL}/u/`));
       expect(unsub).toHaveLength(1);
-      for (const h of links) expect([`${PUBLIC_URL}/c/`, `${PUBLIC_URL}/u/`].some((p) => h.startsWith(p)) || h === 'https://shop.example', h).toBe(true);
+      for (const h of links)
+        expect(
+          [`${PUBLIC_URL}/c/`, `${PUBLIC_URL}/u/`].some((p) => h.startsWith(p)) || h === 'https://shop.example',
+          h,
+        ).toBe(true);
       // No link goes straight to a product page.
       expect(links.filter((h) => h.includes('/p/'))).toEqual([]);
       const tokens = clicks.map((h) => app.links.verify(h.slice(`${PUBLIC_URL}/c/`.length)));
@@ -102,7 +118,12 @@ describe.skipIf(skip)('the email a customer receives (Postgres + Redis + SMTP)',
   describe('a de-DE customer', () => {
     let mail: ParsedMail;
     beforeAll(async () => {
-      ({ mail } = await sendOne('2002', { email: 'dora@example.com', firstName: 'Dora', locale: 'de-DE', timezone: 'Europe/Berlin' }));
+      ({ mail } = await sendOne('2002', {
+        email: 'dora@example.com',
+        firstName: 'Dora',
+        locale: 'de-DE',
+        timezone: 'Europe/Berlin',
+      }));
     });
 
     it('sees USD prices formatted the German way', () => {
@@ -134,10 +155,16 @@ describe.skipIf(skip)('the email a customer receives (Postgres + Redis + SMTP)',
     // catalog's "19.99" USD is shown as "19,99 €". Fixed once deliver.ts builds its props with
     // src/mail/email-props.ts emailProps(), which leaves out a price in another currency.
     it('never shows a USD catalog price with a euro sign', async () => {
-      const { mail } = await sendOne('2004', { email: 'eva@example.com', firstName: 'Eva', locale: 'de-DE', currency: 'EUR' });
+      const { mail } = await sendOne('2004', {
+        email: 'eva@example.com',
+        firstName: 'Eva',
+        locale: 'de-DE',
+        currency: 'EUR',
+      });
       const euro = new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' });
       for (const part of [mail.html as string, mail.text!]) {
-        for (const amount of [19.99, 59.99, 69.99]) expect(plainSpaces(part)).not.toContain(plainSpaces(euro.format(amount)));
+        for (const amount of [19.99, 59.99, 69.99])
+          expect(plainSpaces(part)).not.toContain(plainSpaces(euro.format(amount)));
         expect(part).toContain('HDMI 2.1 Cable'); // the items are still there
       }
     });
@@ -146,7 +173,9 @@ describe.skipIf(skip)('the email a customer receives (Postgres + Redis + SMTP)',
   describe('with recommend.bundle configured', () => {
     let mail: ParsedMail;
     beforeAll(async () => {
-      app.settings.config.recommend.bundle = parseConfig({ recommend: { bundle: { percent: 15, code: 'TOGETHER15' } } }).recommend.bundle;
+      app.settings.config.recommend.bundle = parseConfig({
+        recommend: { bundle: { percent: 15, code: 'TOGETHER15' } },
+      }).recommend.bundle;
       try {
         ({ mail } = await sendOne('2003', { email: 'bea@example.com', firstName: 'Bea' }));
       } finally {

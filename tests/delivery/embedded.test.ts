@@ -37,7 +37,9 @@ describe('delivery on the embedded defaults (PGlite + SMTP)', () => {
     expect(mail.messageId).toBe(row.message_id);
     expect(mail.messageId).toMatch(new RegExp(`^<xs-${row.id}\\.[0-9a-f]{12}@shop\\.example>$`));
     expect(mail.headerLines.filter((h) => h.key === 'list-unsubscribe')).toHaveLength(1);
-    expect(headerValue(mail, 'List-Unsubscribe')).toMatch(/^<https:\/\/aftercart\.test\/u\/[\w.-]+>, <mailto:hello@shop\.example\?subject=unsubscribe>$/);
+    expect(headerValue(mail, 'List-Unsubscribe')).toMatch(
+      /^<https:\/\/aftercart\.test\/u\/[\w.-]+>, <mailto:hello@shop\.example\?subject=unsubscribe>$/,
+    );
     expect(headerValue(mail, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
     expect(mail.subject).toBe('Alles, was Sie für Console X brauchen');
     const price = plainSpaces(new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'USD' }).format(19.99));
@@ -48,18 +50,27 @@ describe('delivery on the embedded defaults (PGlite + SMTP)', () => {
     const click = links.find((h) => h.startsWith(`${PUBLIC_URL}/c/`))!;
     const res = await fetch(local(app, click), { redirect: 'manual' });
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toMatch(/^https:\/\/shop\.example\/p\/P\d\?utm_source=aftercart&utm_medium=email&utm_campaign=cross-sell$/);
-    expect((await app.db.pool.query(`SELECT count(*)::int AS n FROM clicks WHERE cross_sell_id = $1`, [row.id])).rows[0].n).toBe(1);
+    expect(res.headers.get('location')).toMatch(
+      /^https:\/\/shop\.example\/p\/P\d\?utm_source=aftercart&utm_medium=email&utm_campaign=cross-sell$/,
+    );
+    expect(
+      (await app.db.pool.query(`SELECT count(*)::int AS n FROM clicks WHERE cross_sell_id = $1`, [row.id])).rows[0].n,
+    ).toBe(1);
 
     const unsubscribe = /<(https:[^>]+)>/.exec(headerValue(mail, 'List-Unsubscribe')!)![1]!;
     const page = await fetch(local(app, unsubscribe));
     expect(page.status).toBe(200);
     expect(await page.text()).not.toContain('lea@example.com');
     const oneClick = await fetch(local(app, unsubscribe), {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click',
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
     });
     expect(oneClick.status).toBe(200);
-    expect((await app.db.pool.query(`SELECT reason FROM suppressions WHERE email_hash = $1`, [emailHash('lea@example.com')])).rows).toEqual([{ reason: 'unsubscribed' }]);
+    expect(
+      (await app.db.pool.query(`SELECT reason FROM suppressions WHERE email_hash = $1`, [emailHash('lea@example.com')]))
+        .rows,
+    ).toEqual([{ reason: 'unsubscribed' }]);
 
     expect((await app.postEvent(orderEvent('7002', { email: 'lea@example.com', locale: 'de-DE' }))).status).toBe(200);
     expect(await settled(app, '7002', undefined, 8_000)).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });

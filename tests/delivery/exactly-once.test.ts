@@ -54,7 +54,11 @@ describe.skipIf(skip)('exactly one email per order, with workers running (Postgr
   it('a duplicated job due at the same moment as the original: both run, one email', async () => {
     expect((await app.postEvent(orderEvent('5002', { email: 'fay@example.com' }))).status).toBe(200);
     const row = (await crossSellOf(app, '5002'))!;
-    const delay = Math.max(0, (await app.db.pool.query(`SELECT due_at FROM cross_sells WHERE id = $1`, [row.id])).rows[0].due_at.getTime() - Date.now());
+    const delay = Math.max(
+      0,
+      (await app.db.pool.query(`SELECT due_at FROM cross_sells WHERE id = $1`, [row.id])).rows[0].due_at.getTime() -
+        Date.now(),
+    );
     await app.queue.queue.add('deliver', { crossSellId: row.id }, { jobId: `${jobIdFor(row.id)}-dup`, delay });
     const dup = await finishedJob(app, `${jobIdFor(row.id)}-dup`);
     expect(dup.state).toBe('completed');
@@ -66,7 +70,9 @@ describe.skipIf(skip)('exactly one email per order, with workers running (Postgr
 
   it('the same webhook delivered 5 times concurrently: one accepted, four duplicates, one email', async () => {
     const event = orderEvent('5003', { email: 'gus@example.com' });
-    const responses = await Promise.all(Array.from({ length: 5 }, () => app.postEvent(event, { id: 'msg_order_5003' })));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, () => app.postEvent(event, { id: 'msg_order_5003' })),
+    );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
     const bodies = await Promise.all(responses.map((r) => r.json() as Promise<{ duplicate?: boolean }>));
     expect(bodies.filter((b) => b.duplicate === true)).toHaveLength(4);
@@ -80,9 +86,13 @@ describe.skipIf(skip)('exactly one email per order, with workers running (Postgr
 
   it('the same order under 5 different delivery ids at once (a store re-sending): one cross-sell, one email', async () => {
     const event = orderEvent('5004', { email: 'hal@example.com' });
-    const responses = await Promise.all(Array.from({ length: 5 }, (_, i) => app.postEvent(event, { id: `msg_order_5004_${i}` })));
+    const responses = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => app.postEvent(event, { id: `msg_order_5004_${i}` })),
+    );
     expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
-    expect((await app.db.pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE order_id = '5004'`)).rows[0].n).toBe(1);
+    expect(
+      (await app.db.pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE order_id = '5004'`)).rows[0].n,
+    ).toBe(1);
     expect(await settled(app, '5004')).toMatchObject({ status: 'sent', attempts: 1 });
     await sleep(1_500);
     expect(mailTo(smtp, 'hal@example.com')).toHaveLength(1);
@@ -126,11 +136,20 @@ describe.skipIf(skip)('exactly one email when deliver() runs twice in parallel o
   // (a 4xx) or the connection never got going; otherwise fail the send without retrying.
   it('a send whose answer never comes (timeout after DATA) is not sent a second time by the retry', async () => {
     const id = await dueCrossSell('5103', 'kim@example.com');
-    const impatient = createMailer({ smtpUrl: suite.smtp.url, outboxDir: await tempDir(), maxConnections: 1, rateDeltaMs: 1_000, socketTimeoutMs: 500 });
+    const impatient = createMailer({
+      smtpUrl: suite.smtp.url,
+      outboxDir: await tempDir(),
+      maxConnections: 1,
+      rateDeltaMs: 1_000,
+      socketTimeoutMs: 500,
+    });
     suite.smtp.holdMs = 1_500; // the server accepts the message, but only after the client gave up
     try {
       // The client gives up (ETIMEDOUT): the first run throws, whatever it records.
-      const first = await deliver({ ...suite.deps, mailer: impatient }, id, postpone).then((r) => r, (e: unknown) => e);
+      const first = await deliver({ ...suite.deps, mailer: impatient }, id, postpone).then(
+        (r) => r,
+        (e: unknown) => e,
+      );
       expect(first).toBeInstanceOf(Error);
     } finally {
       suite.smtp.holdMs = 0;

@@ -14,7 +14,10 @@ describe.skipIf(missing('postgres', 'redis'))('eligibility figures at send time'
   const postpone = noPostpone;
 
   const suppress = (email: string) =>
-    suite.app.db.pool.query(`INSERT INTO suppressions (store, email_hash, reason) VALUES ('demo', $1, 'unsubscribed')`, [emailHash(email)]);
+    suite.app.db.pool.query(
+      `INSERT INTO suppressions (store, email_hash, reason) VALUES ('demo', $1, 'unsubscribed')`,
+      [emailHash(email)],
+    );
 
   it('an unsubscribed address is skipped', async () => {
     const id = await dueCrossSell('7101', 'uma@example.com');
@@ -26,7 +29,9 @@ describe.skipIf(missing('postgres', 'redis'))('eligibility figures at send time'
 
   it('an address changed since the key was made is judged as the new address', async () => {
     const id = await dueCrossSell('7102', 'vic@example.com');
-    await suite.app.db.pool.query(`UPDATE customers SET email = 'vic.new@example.com' WHERE store = 'demo' AND email = 'vic@example.com'`);
+    await suite.app.db.pool.query(
+      `UPDATE customers SET email = 'vic.new@example.com' WHERE store = 'demo' AND email = 'vic@example.com'`,
+    );
     await suppress('vic.new@example.com');
     expect(await deliver(suite.deps, id, postpone)).toBe('skipped');
     expect(await crossSellOf(suite.app, '7102')).toMatchObject({ status: 'skipped', reason: 'unsubscribed' });
@@ -36,7 +41,9 @@ describe.skipIf(missing('postgres', 'redis'))('eligibility figures at send time'
   it('and an address still suppressed under its old key is not (the new address never unsubscribed)', async () => {
     const id = await dueCrossSell('7103', 'wes@example.com');
     await suppress('wes@example.com');
-    await suite.app.db.pool.query(`UPDATE customers SET email = 'wes.new@example.com' WHERE store = 'demo' AND email = 'wes@example.com'`);
+    await suite.app.db.pool.query(
+      `UPDATE customers SET email = 'wes.new@example.com' WHERE store = 'demo' AND email = 'wes@example.com'`,
+    );
     expect(await deliver(suite.deps, id, postpone)).toBe('sent');
     expect(mailTo(suite.smtp, 'wes.new@example.com')).toHaveLength(1);
   });

@@ -17,8 +17,15 @@ const FINAL = ['sent', 'skipped', 'failed', 'cancelled'];
 function shopifyOrder(id: number, email: string): string {
   const order = JSON.parse(fixtureText('shopify-orders-create.json')) as Record<string, unknown>;
   return JSON.stringify({
-    ...order, id, email, contact_email: email, customer: { ...(order.customer as object), email },
-    cancelled_at: null, cancel_reason: null, financial_status: 'paid', created_at: new Date().toISOString(),
+    ...order,
+    id,
+    email,
+    contact_email: email,
+    customer: { ...(order.customer as object), email },
+    cancelled_at: null,
+    cancel_reason: null,
+    financial_status: 'paid',
+    created_at: new Date().toISOString(),
   });
 }
 
@@ -46,18 +53,25 @@ describe.skipIf(missing('postgres', 'redis'))('hostile customer addresses (webho
     await smtp?.close();
   });
 
-  const suppress = (store: string, email: string) => fetch(`${admin.base}/admin/api/suppressions`, {
-    method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: JSON.stringify({ store, email }),
-  });
+  const suppress = (store: string, email: string) =>
+    fetch(`${admin.base}/admin/api/suppressions`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/json' },
+      body: JSON.stringify({ store, email }),
+    });
   const finalIn = (store: string, orderId: string) =>
     until(async () => {
       const row = await crossSellOf(app, orderId, store);
       return row && FINAL.includes(row.status) ? row : undefined;
     });
   const storedCustomer = async (store: string, orderId: string) =>
-    (await app.db.pool.query<{ email: string | null; customer_key: string }>(
-      `SELECT c.email, c.customer_key FROM orders o JOIN customers c ON c.store = o.store AND c.customer_key = o.customer_key
-        WHERE o.store = $1 AND o.order_id = $2`, [store, orderId])).rows[0];
+    (
+      await app.db.pool.query<{ email: string | null; customer_key: string }>(
+        `SELECT c.email, c.customer_key FROM orders o JOIN customers c ON c.store = o.store AND c.customer_key = o.customer_key
+        WHERE o.store = $1 AND o.order_id = $2`,
+        [store, orderId],
+      )
+    ).rows[0];
   const recipients = () => smtp.envelopes.flatMap((e) => e.rcptTo.map((r) => r.toLowerCase()));
 
   it('records a Shopify order whose address is no single address, skips it as invalid_email and emails nobody', async () => {
@@ -69,19 +83,30 @@ describe.skipIf(missing('postgres', 'redis'))('hostile customer addresses (webho
     }
     for (const [i, [what, email]] of hostile.entries()) {
       const row: CrossSellRow = await finalIn(SHOP, String(ids[i]));
-      expect({ what, status: row.status, reason: row.reason }).toEqual({ what, status: 'skipped', reason: 'invalid_email' });
+      expect({ what, status: row.status, reason: row.reason }).toEqual({
+        what,
+        status: 'skipped',
+        reason: 'invalid_email',
+      });
       // Kept as given (so the skip says why), never as an address nor under one's key.
       expect(await storedCustomer(SHOP, String(ids[i]))).toMatchObject({ email });
-      expect((await storedCustomer(SHOP, String(ids[i])))!.customer_key).not.toBe(customerKey({ email: 'victim@y.example' }));
+      expect((await storedCustomer(SHOP, String(ids[i])))!.customer_key).not.toBe(
+        customerKey({ email: 'victim@y.example' }),
+      );
     }
     expect(recipients().filter((r) => /x\.example|y\.example/.test(r))).toEqual([]);
     expect(smtp.messages.filter((m) => /x\.example|y\.example/i.test(JSON.stringify([m.to, m.cc, m.bcc])))).toEqual([]);
   });
 
-  it('keeps and keys a Shopify order\'s untidy but single address in its normalised form', async () => {
+  it("keeps and keys a Shopify order's untidy but single address in its normalised form", async () => {
     const id = 820982911946100;
-    expect((await postShopifyRaw(app, 'orders/create', shopifyOrder(id, ' Jon@Example.COM '), { shop: SHOP })).status).toBe(200);
-    expect(await storedCustomer(SHOP, String(id))).toEqual({ email: 'Jon@example.com', customer_key: customerKey({ email: 'jon@example.com' }) });
+    expect(
+      (await postShopifyRaw(app, 'orders/create', shopifyOrder(id, ' Jon@Example.COM '), { shop: SHOP })).status,
+    ).toBe(200);
+    expect(await storedCustomer(SHOP, String(id))).toEqual({
+      email: 'Jon@example.com',
+      customer_key: customerKey({ email: 'jon@example.com' }),
+    });
     expect((await finalIn(SHOP, String(id))).reason).not.toBe('invalid_email');
   });
 
@@ -94,12 +119,15 @@ describe.skipIf(missing('postgres', 'redis'))('hostile customer addresses (webho
     expect((await app.postEvent(orderEvent('SUP-2', { email: ' Ann.Other@Y.EXAMPLE ' }))).status).toBe(200);
     expect(await settled(app, 'SUP-1')).toMatchObject({ status: 'skipped', reason: 'suppressed' });
     expect(await settled(app, 'SUP-2')).toMatchObject({ status: 'sent' });
-    expect(smtp.envelopes.filter((e) => e.rcptTo.some((r) => /ann\.other/i.test(r))).map((e) => e.rcptTo)).toEqual([['Ann.Other@y.example']]);
+    expect(smtp.envelopes.filter((e) => e.rcptTo.some((r) => /ann\.other/i.test(r))).map((e) => e.rcptTo)).toEqual([
+      ['Ann.Other@y.example'],
+    ]);
     expect(recipients().filter((r) => r.includes('victim'))).toEqual([]);
   });
 
   it('an unsubscribe names one address: a display name is refused, an untidy spelling stops that address', async () => {
-    const unsubscribe = (email: string) => app.postEvent({ type: 'customer.unsubscribed', data: { store: 'demo', email } });
+    const unsubscribe = (email: string) =>
+      app.postEvent({ type: 'customer.unsubscribed', data: { store: 'demo', email } });
     const refused = await unsubscribe('Bob <bob@y.example>');
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('a single plain email address');

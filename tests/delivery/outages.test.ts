@@ -6,7 +6,16 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sampleProducts, startTestApp, type TestApp } from '../support/app.js';
-import { freshDatabase, missing, services, sleep, startSmtpSink, tempDir, until, type SmtpSink } from '../support/services.js';
+import {
+  freshDatabase,
+  missing,
+  services,
+  sleep,
+  startSmtpSink,
+  tempDir,
+  until,
+  type SmtpSink,
+} from '../support/services.js';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy.js';
 import { jobIdFor } from '../../src/queue/cross-sell-queue.js';
 import { crossSellOf, deliveryConfig, mailTo, orderEvent } from './support.js';
@@ -32,7 +41,9 @@ describe.skipIf(skip)('Postgres down long enough for a due job to spend its atte
     smtp = await startSmtpSink();
     // 3 attempts 100 ms apart stand in for 8 over four minutes: the same path, shorter.
     app = await startTestApp({
-      setup: 'services', smtpUrl: smtp.url, config: deliveryConfig(),
+      setup: 'services',
+      smtpUrl: smtp.url,
+      config: deliveryConfig(),
       env: { DATABASE_URL: proxy.url, JOB_ATTEMPTS: '3', JOB_BACKOFF_MS: '100' },
     });
     for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
@@ -69,7 +80,6 @@ describe.skipIf(skip)('Postgres down long enough for a due job to spend its atte
     expect(mailTo(smtp, 'out1@example.com')).toHaveLength(1);
     expect(smtp.messages).toHaveLength(1);
   }, 60_000);
-
 });
 
 describe.skipIf(skip)('Postgres that accepts connections but never answers', () => {
@@ -81,7 +91,12 @@ describe.skipIf(skip)('Postgres that accepts connections but never answers', () 
     db = await freshDatabase();
     proxy = await startTcpProxy(db.url);
     // DATABASE_TIMEOUT_MS at its default (3 s).
-    app = await startTestApp({ setup: 'services', workers: false, config: deliveryConfig(), env: { DATABASE_URL: proxy.url } });
+    app = await startTestApp({
+      setup: 'services',
+      workers: false,
+      config: deliveryConfig(),
+      env: { DATABASE_URL: proxy.url },
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -89,7 +104,8 @@ describe.skipIf(skip)('Postgres that accepts connections but never answers', () 
     await db?.drop();
   });
 
-  const post = (key: string) => app.postEvent(orderEvent(`HANG-${key}`, { email: `${key}@example.com` }), { id: `msg_${key}` });
+  const post = (key: string) =>
+    app.postEvent(orderEvent(`HANG-${key}`, { email: `${key}@example.com` }), { id: `msg_${key}` });
   const readyz = () => fetch(`${app.base}/readyz`);
 
   // 'hang': new connections are accepted and never answered; 'stall': the pool's open
@@ -150,11 +166,20 @@ describe.skipIf(skip)('`work` started while Redis is unreachable', () => {
     const { env } = receiver.settings;
     const root = new URL('../../', import.meta.url).pathname;
     const child = spawn('node', [path.join(root, 'bin/aftercart.mjs'), 'work'], {
-      cwd: root, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: {
-        PATH: process.env.PATH, HOME: process.env.HOME, AFTERCART_DATA_DIR: dir, AFTERCART_CONFIG: config, LOG_LEVEL: 'info',
-        DATABASE_URL: env.DATABASE_URL, REDIS_URL: proxy.url, QUEUE_PREFIX: env.QUEUE_PREFIX, SMTP_URL: smtp.url,
-        LINK_SECRET: env.LINK_SECRET, PUBLIC_URL: env.PUBLIC_URL,
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AFTERCART_DATA_DIR: dir,
+        AFTERCART_CONFIG: config,
+        LOG_LEVEL: 'info',
+        DATABASE_URL: env.DATABASE_URL,
+        REDIS_URL: proxy.url,
+        QUEUE_PREFIX: env.QUEUE_PREFIX,
+        SMTP_URL: smtp.url,
+        LINK_SECRET: env.LINK_SECRET,
+        PUBLIC_URL: env.PUBLIC_URL,
       },
     });
     let buffered = '';
@@ -162,7 +187,8 @@ describe.skipIf(skip)('`work` started while Redis is unreachable', () => {
       buffered += chunk.toString();
       const parts = buffered.split('\n');
       buffered = parts.pop()!;
-      for (const line of parts) if (line.startsWith('{')) lines.push(JSON.parse(line) as { msg: string; level: number });
+      for (const line of parts)
+        if (line.startsWith('{')) lines.push(JSON.parse(line) as { msg: string; level: number });
     });
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     return child;
@@ -193,7 +219,12 @@ describe.skipIf(skip)('`work` started while Redis is unreachable', () => {
     const logLines: string[] = [];
     const down = await startTcpProxy(services().redis!);
     down.cut('refuse');
-    const app = await startTestApp({ setup: 'services', config: deliveryConfig(), logLines, env: { LOG_LEVEL: 'warn', REDIS_URL: down.url } });
+    const app = await startTestApp({
+      setup: 'services',
+      config: deliveryConfig(),
+      logLines,
+      env: { LOG_LEVEL: 'warn', REDIS_URL: down.url },
+    });
     try {
       const ready = await fetch(`${app.base}/readyz`);
       expect(ready.status).toBe(503);

@@ -21,28 +21,76 @@ function capture() {
 }
 
 describe('emailProps (pure)', () => {
-  const config = parseConfig({ store: { name: 'Pixel', url: 'https://pixel.example', colors: { brand: '#000000' } }, recommend: { bundle: { percent: 10, code: 'TEN' } } });
+  const config = parseConfig({
+    store: { name: 'Pixel', url: 'https://pixel.example', colors: { brand: '#000000' } },
+    recommend: { bundle: { percent: 10, code: 'TEN' } },
+  });
   const item = (productId: string, extra: Partial<LinkedItem> = {}): LinkedItem => ({
-    productId, title: `T ${productId}`, source: 'declared', score: 1, reason: 'r', reasonCode: 'goes_with', anchorProductId: 'P1',
-    anchorTitle: 'Console X', url: `https://pixel.example/p/${productId}`, imageUrl: `https://pixel.example/i/${productId}.png`,
-    price: '9.99', currency: 'USD', href: `https://t.example/c/${productId}`, ...extra,
+    productId,
+    title: `T ${productId}`,
+    source: 'declared',
+    score: 1,
+    reason: 'r',
+    reasonCode: 'goes_with',
+    anchorProductId: 'P1',
+    anchorTitle: 'Console X',
+    url: `https://pixel.example/p/${productId}`,
+    imageUrl: `https://pixel.example/i/${productId}.png`,
+    price: '9.99',
+    currency: 'USD',
+    href: `https://t.example/c/${productId}`,
+    ...extra,
   });
   const crossSell = {
-    locale: 'de-DE', currency: 'USD', firstName: 'Dora',
-    lines: [{ title: 'Console X', quantity: 1 }, { title: 'Console X', quantity: 2 }, { title: 'Refunded', quantity: 0 }],
+    locale: 'de-DE',
+    currency: 'USD',
+    firstName: 'Dora',
+    lines: [
+      { title: 'Console X', quantity: 1 },
+      { title: 'Console X', quantity: 2 },
+      { title: 'Refunded', quantity: 0 },
+    ],
   };
 
   it('maps store, customer, bought titles, items (required from the source), bundle and unsubscribe URL', () => {
-    const props = emailProps({ config, crossSell, items: [item('P2'), item('P3', { source: 'required', reasonCode: 'needed_for' })], unsubscribeUrl: 'https://t.example/u/x' });
+    const props = emailProps({
+      config,
+      crossSell,
+      items: [item('P2'), item('P3', { source: 'required', reasonCode: 'needed_for' })],
+      unsubscribeUrl: 'https://t.example/u/x',
+    });
     expect(props).toEqual({
-      store: { name: 'Pixel', url: 'https://pixel.example', logoUrl: undefined, colors: { brand: '#000000', accent: '#2563eb' } },
+      store: {
+        name: 'Pixel',
+        url: 'https://pixel.example',
+        logoUrl: undefined,
+        colors: { brand: '#000000', accent: '#2563eb' },
+      },
       locale: 'de-DE',
       currency: 'USD',
       customer: { firstName: 'Dora' },
       bought: [{ title: 'Console X' }],
       items: [
-        { productId: 'P2', title: 'T P2', imageUrl: 'https://pixel.example/i/P2.png', price: '9.99', href: 'https://t.example/c/P2', reasonCode: 'goes_with', anchorTitle: 'Console X', required: false },
-        { productId: 'P3', title: 'T P3', imageUrl: 'https://pixel.example/i/P3.png', price: '9.99', href: 'https://t.example/c/P3', reasonCode: 'needed_for', anchorTitle: 'Console X', required: true },
+        {
+          productId: 'P2',
+          title: 'T P2',
+          imageUrl: 'https://pixel.example/i/P2.png',
+          price: '9.99',
+          href: 'https://t.example/c/P2',
+          reasonCode: 'goes_with',
+          anchorTitle: 'Console X',
+          required: false,
+        },
+        {
+          productId: 'P3',
+          title: 'T P3',
+          imageUrl: 'https://pixel.example/i/P3.png',
+          price: '9.99',
+          href: 'https://t.example/c/P3',
+          reasonCode: 'needed_for',
+          anchorTitle: 'Console X',
+          required: true,
+        },
       ],
       bundle: { percent: 10, code: 'TEN' },
       unsubscribeUrl: 'https://t.example/u/x',
@@ -51,15 +99,28 @@ describe('emailProps (pure)', () => {
 
   it('falls back to en-US, the items’ currency, no name and no bundle', () => {
     const props = emailProps({
-      config: parseConfig({}), crossSell: { locale: null, currency: null, firstName: null, lines: [] },
-      items: [item('P2', { currency: 'eur' })], unsubscribeUrl: 'u',
+      config: parseConfig({}),
+      crossSell: { locale: null, currency: null, firstName: null, lines: [] },
+      items: [item('P2', { currency: 'eur' })],
+      unsubscribeUrl: 'u',
     });
-    expect(props).toMatchObject({ locale: 'en-US', currency: 'EUR', customer: { firstName: undefined }, bought: [], bundle: null });
+    expect(props).toMatchObject({
+      locale: 'en-US',
+      currency: 'EUR',
+      customer: { firstName: undefined },
+      bought: [],
+      bundle: null,
+    });
     expect(props.items[0]!.price).toBe('9.99');
   });
 
   it('never shows a catalog price in the wrong currency: a USD price in a EUR order is left out', () => {
-    const props = emailProps({ config, crossSell: { ...crossSell, currency: 'EUR' }, items: [item('P2'), item('P4', { currency: undefined })], unsubscribeUrl: 'u' });
+    const props = emailProps({
+      config,
+      crossSell: { ...crossSell, currency: 'EUR' },
+      items: [item('P2'), item('P4', { currency: undefined })],
+      unsubscribeUrl: 'u',
+    });
     expect(props.currency).toBe('EUR');
     expect(props.items.map((i) => i.price)).toEqual([undefined, '9.99']);
   });
@@ -68,7 +129,10 @@ describe('emailProps (pure)', () => {
 const skip = missing('postgres', 'redis');
 
 describe.skipIf(skip)('aftercart preview against a real database', () => {
-  const appConfig: ConfigInput = { ...deliveryConfig(), store: { name: 'Preview Shop', url: 'https://shop.example', from: 'Preview Shop <hi@preview.example>' } };
+  const appConfig: ConfigInput = {
+    ...deliveryConfig(),
+    store: { name: 'Preview Shop', url: 'https://shop.example', from: 'Preview Shop <hi@preview.example>' },
+  };
   let app: TestApp;
   let smtp: SmtpSink;
   let dir: string;
@@ -90,8 +154,13 @@ describe.skipIf(skip)('aftercart preview against a real database', () => {
     const configFile = path.join(dir, 'aftercart.config.json');
     await writeFile(configFile, JSON.stringify(appConfig));
     env = {
-      DATABASE_URL: app.db.url, REDIS_URL: services().redis!, AFTERCART_DATA_DIR: dir, AFTERCART_CONFIG: configFile,
-      PUBLIC_URL, LINK_SECRET: 'test-link-secret-0123456789', LOG_LEVEL: 'silent',
+      DATABASE_URL: app.db.url,
+      REDIS_URL: services().redis!,
+      AFTERCART_DATA_DIR: dir,
+      AFTERCART_CONFIG: configFile,
+      PUBLIC_URL,
+      LINK_SECRET: 'test-link-secret-0123456789',
+      LOG_LEVEL: 'silent',
     };
   });
   afterAll(async () => {
@@ -107,7 +176,9 @@ describe.skipIf(skip)('aftercart preview against a real database', () => {
     const r = await preview(['6001', '--out', file]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('preview of order 6001 (demo, status sent): "Everything you need for your Console X", items P3, P2, P4');
+    expect(r.stderr).toContain(
+      'preview of order 6001 (demo, status sent): "Everything you need for your Console X", items P3, P2, P4',
+    );
     expect(r.stderr).toContain(`→ ${file}`);
     const html = await readFile(file, 'utf8');
     expect(html.replace(/\r\n/g, '\n')).toBe((mail.html as string).replace(/\r\n/g, '\n'));
@@ -116,13 +187,27 @@ describe.skipIf(skip)('aftercart preview against a real database', () => {
   it('writes HTML to stdout for a scheduled order, and is a dry run: nothing claimed, recorded, queued or sent', async () => {
     // Ordered "an hour from now": due in an hour, so the worker leaves it alone.
     const createdAt = new Date(Date.now() + 3_600_000);
-    expect((await app.postEvent(orderEvent('6002', { email: 'udo@example.com', firstName: 'Udo', locale: 'de-DE', createdAt }))).status).toBe(200);
-    const snapshot = async () => (await app.db.pool.query(
-      `SELECT status, reason, attempts, items, figures, message_id, sent_at, updated_at, due_at FROM cross_sells WHERE order_id = '6002'`)).rows[0];
+    expect(
+      (
+        await app.postEvent(
+          orderEvent('6002', { email: 'udo@example.com', firstName: 'Udo', locale: 'de-DE', createdAt }),
+        )
+      ).status,
+    ).toBe(200);
+    const snapshot = async () =>
+      (
+        await app.db.pool.query(
+          `SELECT status, reason, attempts, items, figures, message_id, sent_at, updated_at, due_at FROM cross_sells WHERE order_id = '6002'`,
+        )
+      ).rows[0];
     const before = await snapshot();
     expect(before).toMatchObject({ status: 'scheduled', attempts: 0, items: null });
-    const counts = async () => (await app.db.pool.query(
-      `SELECT (SELECT count(*) FROM clicks)::int AS clicks, (SELECT count(*) FROM suppressions)::int AS suppressions, (SELECT count(*) FROM cross_sells)::int AS xs`)).rows[0];
+    const counts = async () =>
+      (
+        await app.db.pool.query(
+          `SELECT (SELECT count(*) FROM clicks)::int AS clicks, (SELECT count(*) FROM suppressions)::int AS suppressions, (SELECT count(*) FROM cross_sells)::int AS xs`,
+        )
+      ).rows[0];
     const countsBefore = await counts();
     const sentBefore = smtp.messages.length;
 
@@ -136,7 +221,8 @@ describe.skipIf(skip)('aftercart preview against a real database', () => {
     const row = (await crossSellOf(app, '6002'))!;
     const clicks = hrefs(r.stdout).filter((h) => h.startsWith(`${PUBLIC_URL}/c/`));
     expect(clicks.length).toBeGreaterThan(0);
-    for (const h of clicks) expect(app.links.verify(h.slice(`${PUBLIC_URL}/c/`.length))).toMatchObject({ kind: 'c', crossSellId: row.id });
+    for (const h of clicks)
+      expect(app.links.verify(h.slice(`${PUBLIC_URL}/c/`.length))).toMatchObject({ kind: 'c', crossSellId: row.id });
 
     await sleep(300);
     expect(await snapshot()).toEqual(before);
@@ -147,8 +233,20 @@ describe.skipIf(skip)('aftercart preview against a real database', () => {
   });
 
   it('--store picks between stores with the same order id; without it the ambiguity is a usage error', async () => {
-    expect((await app.postEvent(orderEvent('6003', { store: 'demo', email: 'vic@example.com', createdAt: new Date(Date.now() + 3_600_000) }))).status).toBe(200);
-    expect((await app.postEvent(orderEvent('6003', { store: 'other', email: 'vic@example.com', createdAt: new Date(Date.now() + 3_600_000) }))).status).toBe(200);
+    expect(
+      (
+        await app.postEvent(
+          orderEvent('6003', { store: 'demo', email: 'vic@example.com', createdAt: new Date(Date.now() + 3_600_000) }),
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await app.postEvent(
+          orderEvent('6003', { store: 'other', email: 'vic@example.com', createdAt: new Date(Date.now() + 3_600_000) }),
+        )
+      ).status,
+    ).toBe(200);
     const both = await preview(['6003']);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('demo, other');
@@ -167,7 +265,18 @@ describe.skipIf(skip)('aftercart preview against a real database', () => {
     expect(unknown.stderr).toContain('no cross-sell for order no-such-order');
 
     // P2 (a game) has no complements and no co-purchase history.
-    expect((await app.postEvent(orderEvent('6004', { email: 'wim@example.com', productId: 'P2', title: 'Space Quest', productType: 'Video Game' }))).status).toBe(200);
+    expect(
+      (
+        await app.postEvent(
+          orderEvent('6004', {
+            email: 'wim@example.com',
+            productId: 'P2',
+            title: 'Space Quest',
+            productType: 'Video Game',
+          }),
+        )
+      ).status,
+    ).toBe(200);
     const none = await preview(['6004']);
     expect(none).toMatchObject({ code: 1, stdout: '' });
     expect(none.stderr).toContain('no_complements');

@@ -8,7 +8,18 @@ import type { ParsedMail } from 'mailparser';
 import type { TestApp } from '../support/app.js';
 import { missing, startSmtpSink, until, type SmtpSink } from '../support/services.js';
 import { fixtureJson, postShopifyRaw, postWoo } from '../ingest/routes/support.js';
-import { crossSellOf, deliveryConfig, hrefs, local, mailTo, orderEvent, PUBLIC_URL, settled, startStore, type CrossSellRow } from './support.js';
+import {
+  crossSellOf,
+  deliveryConfig,
+  hrefs,
+  local,
+  mailTo,
+  orderEvent,
+  PUBLIC_URL,
+  settled,
+  startStore,
+  type CrossSellRow,
+} from './support.js';
 
 const skip = missing('postgres', 'redis');
 const STORE_URL = 'https://shop.example';
@@ -28,7 +39,8 @@ describe.skipIf(skip)('product links from store data (Postgres + Redis + SMTP)',
   const logs: string[] = [];
 
   const clickCount = async (id: string) =>
-    (await app.db.pool.query(`SELECT count(*)::int AS n FROM clicks WHERE cross_sell_id = $1`, [id])).rows[0].n as number;
+    (await app.db.pool.query(`SELECT count(*)::int AS n FROM clicks WHERE cross_sell_id = $1`, [id])).rows[0]
+      .n as number;
   /** The tracked link of `productId` in `mail`, pointed at the test app. */
   const clickLink = (mail: ParsedMail, productId: string) => {
     const link = hrefs(mail.html).find((h) => {
@@ -43,16 +55,25 @@ describe.skipIf(skip)('product links from store data (Postgres + Redis + SMTP)',
     const res = await fetch(url, { redirect: 'manual' });
     const location = res.headers.get('location');
     const target = location ? new URL(location) : null;
-    return { status: res.status, target: target && `${target.origin}${target.pathname}`, utm: target?.searchParams.get('utm_source') };
+    return {
+      status: res.status,
+      target: target && `${target.origin}${target.pathname}`,
+      utm: target?.searchParams.get('utm_source'),
+    };
   };
   const storedUrl = async (store: string, productId: string) =>
-    (await app.db.pool.query(`SELECT url FROM products WHERE store = $1 AND product_id = $2`, [store, productId])).rows[0]?.url as string | null | undefined;
-  const dropWarnings = () => logs.filter((l) => l.includes('product link dropped')).map((l) => JSON.parse(l) as Record<string, unknown>);
+    (await app.db.pool.query(`SELECT url FROM products WHERE store = $1 AND product_id = $2`, [store, productId]))
+      .rows[0]?.url as string | null | undefined;
+  const dropWarnings = () =>
+    logs.filter((l) => l.includes('product link dropped')).map((l) => JSON.parse(l) as Record<string, unknown>);
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
     app = await startStore(smtp.url, {
-      config: deliveryConfig({ store: { url: STORE_URL, linkHosts: ['cdn.shop.example'] }, eligibility: { requireConsent: false } }),
+      config: deliveryConfig({
+        store: { url: STORE_URL, linkHosts: ['cdn.shop.example'] },
+        eligibility: { requireConsent: false },
+      }),
       logLines: logs,
       env: { LOG_LEVEL: 'warn' },
     });
@@ -68,12 +89,36 @@ describe.skipIf(skip)('product links from store data (Postgres + Redis + SMTP)',
 
     beforeAll(async () => {
       const product = (id: string, url: string | undefined, extra: object = {}) =>
-        app.postEvent({ type: 'product.upserted', data: { store: 'demo', product: { id, title: `Item ${id}`, productType: `Accessory ${id}`, price: '9.99', currency: 'USD', available: true, url, ...extra } } });
+        app.postEvent({
+          type: 'product.upserted',
+          data: {
+            store: 'demo',
+            product: {
+              id,
+              title: `Item ${id}`,
+              productType: `Accessory ${id}`,
+              price: '9.99',
+              currency: 'USD',
+              available: true,
+              url,
+              ...extra,
+            },
+          },
+        });
       for (const [id, url] of Object.entries(HOSTILE)) expect((await product(id, url)).status).toBe(200);
       expect((await product('C1', 'https://cdn.shop.example/p/C1')).status).toBe(200);
-      const anchor = await product('L1', `${STORE_URL}/p/L1`, { productType: 'Console', complements: [{ id: 'B1' }, { id: 'B2' }, { id: 'B3' }] });
+      const anchor = await product('L1', `${STORE_URL}/p/L1`, {
+        productType: 'Console',
+        complements: [{ id: 'B1' }, { id: 'B2' }, { id: 'B3' }],
+      });
       expect(anchor.status).toBe(200);
-      expect((await app.postEvent(orderEvent('5001', { email: 'lin@example.com', productId: 'L1', title: 'Item L1', productType: 'Console' }))).status).toBe(200);
+      expect(
+        (
+          await app.postEvent(
+            orderEvent('5001', { email: 'lin@example.com', productId: 'L1', title: 'Item L1', productType: 'Console' }),
+          )
+        ).status,
+      ).toBe(200);
       row = await settled(app, '5001');
       expect(row.status).toBe('sent');
       mail = mailTo(smtp, 'lin@example.com')[0]!;
@@ -97,7 +142,11 @@ describe.skipIf(skip)('product links from store data (Postgres + Redis + SMTP)',
       expect(row.items!.map((i) => i.productId).sort()).toEqual(['B1', 'B2', 'B3']);
       for (const id of ['B1', 'B2', 'B3']) {
         const before = await clickCount(row.id);
-        expect(await click(clickLink(mail, id)), id).toEqual({ status: 302, target: `${STORE_URL}/`, utm: 'aftercart' });
+        expect(await click(clickLink(mail, id)), id).toEqual({
+          status: 302,
+          target: `${STORE_URL}/`,
+          utm: 'aftercart',
+        });
         expect(await clickCount(row.id)).toBe(before + 1);
       }
     });
@@ -105,10 +154,17 @@ describe.skipIf(skip)('product links from store data (Postgres + Redis + SMTP)',
     it('a send stored before the check (CR/LF, javascript:, data:, another host) still redirects to store.url, never 500', async () => {
       const bad = ['https://shop.example/p\r\nSet-Cookie: a=b', 'javascript:alert(1)', 'https://evil.example/p'];
       const items = row.items!.map((item, i) => ({ ...item, url: bad[i] }));
-      await app.db.pool.query(`UPDATE cross_sells SET items = $2::jsonb WHERE id = $1`, [row.id, JSON.stringify(items)]);
+      await app.db.pool.query(`UPDATE cross_sells SET items = $2::jsonb WHERE id = $1`, [
+        row.id,
+        JSON.stringify(items),
+      ]);
       for (const item of items) {
         const before = await clickCount(row.id);
-        expect(await click(clickLink(mail, item.productId)), item.url).toEqual({ status: 302, target: `${STORE_URL}/`, utm: 'aftercart' });
+        expect(await click(clickLink(mail, item.productId)), item.url).toEqual({
+          status: 302,
+          target: `${STORE_URL}/`,
+          utm: 'aftercart',
+        });
         expect(await clickCount(row.id)).toBe(before + 1);
       }
     });
@@ -118,15 +174,50 @@ describe.skipIf(skip)('product links from store data (Postgres + Redis + SMTP)',
     const shop = 'links-demo.myshopify.com';
     const tShirt = fixtureJson('shopify-products-create.json');
     // The bought product declares the T-shirt (as product 1001, another type) its complement (Search & Discovery).
-    const metafields = [{ namespace: 'shopify--discovery--product_recommendation', key: 'complementary_products', value: '["gid://shopify/Product/1001"]' }];
-    expect((await postShopifyRaw(app, 'products/create', JSON.stringify({ ...tShirt, id: 1001, product_type: 'Socks' }), { shop })).status).toBe(200);
-    expect((await postShopifyRaw(app, 'products/create', JSON.stringify({ ...tShirt, handle: 'aviator', metafields }), { shop })).status).toBe(200);
+    const metafields = [
+      {
+        namespace: 'shopify--discovery--product_recommendation',
+        key: 'complementary_products',
+        value: '["gid://shopify/Product/1001"]',
+      },
+    ];
+    expect(
+      (
+        await postShopifyRaw(app, 'products/create', JSON.stringify({ ...tShirt, id: 1001, product_type: 'Socks' }), {
+          shop,
+        })
+      ).status,
+    ).toBe(200);
+    expect(
+      (
+        await postShopifyRaw(app, 'products/create', JSON.stringify({ ...tShirt, handle: 'aviator', metafields }), {
+          shop,
+        })
+      ).status,
+    ).toBe(200);
     expect(await storedUrl(shop, '1001')).toBe(`${STORE_URL}/products/example-t-shirt`);
 
     // Today's paid order (the published sample is old, cancelled and voided).
     const order = fixtureJson('shopify-orders-create.json');
     const now = new Date().toISOString();
-    expect((await postShopifyRaw(app, 'orders/create', JSON.stringify({ ...order, created_at: now, processed_at: now, updated_at: now, cancelled_at: null, cancel_reason: null, financial_status: 'paid' }), { shop })).status).toBe(200);
+    expect(
+      (
+        await postShopifyRaw(
+          app,
+          'orders/create',
+          JSON.stringify({
+            ...order,
+            created_at: now,
+            processed_at: now,
+            updated_at: now,
+            cancelled_at: null,
+            cancel_reason: null,
+            financial_status: 'paid',
+          }),
+          { shop },
+        )
+      ).status,
+    ).toBe(200);
     const orderId = String(order.id);
     const row = await until(async () => {
       const r = await crossSellOf(app, orderId, shop);
@@ -135,18 +226,33 @@ describe.skipIf(skip)('product links from store data (Postgres + Redis + SMTP)',
     expect(row, JSON.stringify(row)).toMatchObject({ status: 'sent' });
     const mail = smtp.messages.find((m) => m.messageId === row.message_id || `<${row.message_id}>` === m.messageId)!;
     expect(mail).toBeDefined();
-    expect(await click(clickLink(mail, '1001'))).toEqual({ status: 302, target: `${STORE_URL}/products/example-t-shirt`, utm: 'aftercart' });
+    expect(await click(clickLink(mail, '1001'))).toEqual({
+      status: 302,
+      target: `${STORE_URL}/products/example-t-shirt`,
+      utm: 'aftercart',
+    });
   });
 
   it('WooCommerce product.created (published payload): a hostile permalink is dropped with a warning, a linkHosts one kept', async () => {
     const product = fixtureJson('woocommerce-product-created.json');
     const site = 'https://woo.shop.example/';
-    const hostile = JSON.stringify({ ...product, permalink: 'https://shop.example@evil.example/product/premium-quality-19/' });
+    const hostile = JSON.stringify({
+      ...product,
+      permalink: 'https://shop.example@evil.example/product/premium-quality-19/',
+    });
     expect((await postWoo(app, 'product.created', hostile, { site })).status).toBe(200);
-    const kept = JSON.stringify({ ...product, id: 795, permalink: 'https://cdn.shop.example/product/premium-quality-19/' });
+    const kept = JSON.stringify({
+      ...product,
+      id: 795,
+      permalink: 'https://cdn.shop.example/product/premium-quality-19/',
+    });
     expect((await postWoo(app, 'product.created', kept, { site })).status).toBe(200);
     expect(await storedUrl('woo.shop.example', '794')).toBeNull();
     expect(await storedUrl('woo.shop.example', '795')).toBe('https://cdn.shop.example/product/premium-quality-19/');
-    expect(dropWarnings().filter((w) => w.store === 'woo.shop.example').map((w) => w.productId)).toEqual(['794']);
+    expect(
+      dropWarnings()
+        .filter((w) => w.store === 'woo.shop.example')
+        .map((w) => w.productId),
+    ).toEqual(['794']);
   });
 });

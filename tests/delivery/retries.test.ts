@@ -25,7 +25,13 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
     smtp.failNext([450]);
     expect((await app.postEvent(orderEvent('3001', { email: 'tia@example.com' }))).status).toBe(200);
     // Between the attempts, explain shows the retry: its count and the server's answer.
-    const retrying = await until(async () => (await explainOrder(app.db.pool, '3001', undefined, parseConfig({}))).find((e) => e.attempts === 1 && e.status === 'scheduled'), 10_000);
+    const retrying = await until(
+      async () =>
+        (await explainOrder(app.db.pool, '3001', undefined, parseConfig({}))).find(
+          (e) => e.attempts === 1 && e.status === 'scheduled',
+        ),
+      10_000,
+    );
     expect(retrying.lastReply).toMatch(/^450 /);
     expect(retrying.summary).toMatch(/retrying after attempt 1, last reply "450 /);
     // Due after 1 s, first attempt answered 450, retried ~2 s later.
@@ -46,7 +52,10 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
     expect(row).toMatchObject({ status: 'failed', reason: 'smtp_rejected', attempts: 1 });
     expect(mailTo(smtp, 'bo@example.com')).toHaveLength(0);
 
-    const { rows } = await app.db.pool.query(`SELECT store, email_hash, reason FROM suppressions WHERE email_hash = $1`, [emailHash('bo@example.com')]);
+    const { rows } = await app.db.pool.query(
+      `SELECT store, email_hash, reason FROM suppressions WHERE email_hash = $1`,
+      [emailHash('bo@example.com')],
+    );
     expect(rows).toEqual([{ store: 'demo', email_hash: emailHash('bo@example.com'), reason: 'bounced' }]);
     // The operator sees what the server said, and how many attempts were made.
     const [failed] = await explainOrder(app.db.pool, '3002', undefined, parseConfig({}));
@@ -74,16 +83,28 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
   // will never go. Fix: on the last attempt settle 'failed' instead of releasing the claim.
   // (The real job has 8 attempts over ~4 min; this replaces it with a 2-attempt job.)
   it('when the last attempt fails transiently, the cross-sell ends failed, not scheduled forever', async () => {
-    expect((await app.postEvent(orderEvent('3004', { email: 'lu@example.com', createdAt: new Date(Date.now() + 2_000) }))).status).toBe(200);
+    expect(
+      (await app.postEvent(orderEvent('3004', { email: 'lu@example.com', createdAt: new Date(Date.now() + 2_000) })))
+        .status,
+    ).toBe(200);
     const row = (await crossSellOf(app, '3004'))!;
     expect(row.status).toBe('scheduled');
     const jobId = jobIdFor(row.id);
     await (await app.queue.queue.getJob(jobId))!.remove();
-    const dueAt = (await app.db.pool.query(`SELECT due_at FROM cross_sells WHERE id = $1`, [row.id])).rows[0].due_at as Date;
+    const dueAt = (await app.db.pool.query(`SELECT due_at FROM cross_sells WHERE id = $1`, [row.id])).rows[0]
+      .due_at as Date;
     smtp.failNext([450, 450]);
-    await app.queue.queue.add('deliver', { crossSellId: row.id }, {
-      jobId, attempts: 2, backoff: { type: 'fixed', delay: 200 }, delay: Math.max(0, dueAt.getTime() - Date.now()), removeOnFail: 1_000,
-    });
+    await app.queue.queue.add(
+      'deliver',
+      { crossSellId: row.id },
+      {
+        jobId,
+        attempts: 2,
+        backoff: { type: 'fixed', delay: 200 },
+        delay: Math.max(0, dueAt.getTime() - Date.now()),
+        removeOnFail: 1_000,
+      },
+    );
     await until(async () => (await (await app.queue.queue.getJob(jobId))?.getState()) === 'failed', 10_000);
     expect(mailTo(smtp, 'lu@example.com')).toHaveLength(0);
     await sleep(2_500); // a reconciler pass

@@ -9,19 +9,26 @@ import type { Mailer } from '../../src/mail/transport.js';
 import { deliver } from '../../workers/deliver.js';
 import { crossSellOf, deliverySuite, mailTo, noPostpone } from './support.js';
 
-describe.skipIf(missing('postgres', 'redis'))('a crashed worker\'s claim', () => {
+describe.skipIf(missing('postgres', 'redis'))("a crashed worker's claim", () => {
   const suite = deliverySuite();
   const { dueCrossSell } = suite;
   const postpone = noPostpone;
 
   /** The row as a worker that claimed it and died left it; times in seconds from now. */
-  const deadClaim = (id: string, o: { leaseIn: number; dataBegan?: number }) => suite.app.db.pool.query(
-    `UPDATE cross_sells SET status = 'sending', attempts = attempts + 1, lease_until = now() + make_interval(secs => $2),
+  const deadClaim = (id: string, o: { leaseIn: number; dataBegan?: number }) =>
+    suite.app.db.pool.query(
+      `UPDATE cross_sells SET status = 'sending', attempts = attempts + 1, lease_until = now() + make_interval(secs => $2),
             data_started_at = now() + make_interval(secs => $3), message_id = CASE WHEN $3::float8 IS NULL THEN NULL ELSE '<xs-dead@shop.example>' END
       WHERE id = $1`,
-    [id, o.leaseIn, o.dataBegan ?? null],
-  );
-  const reconcile = () => new Reconciler({ pool: suite.app.db.pool, queue: suite.app.queue, log: suite.app.log, expireAfterMs: () => 86_400_000 }).pass();
+      [id, o.leaseIn, o.dataBegan ?? null],
+    );
+  const reconcile = () =>
+    new Reconciler({
+      pool: suite.app.db.pool,
+      queue: suite.app.queue,
+      log: suite.app.log,
+      expireAfterMs: () => 86_400_000,
+    }).pass();
 
   it('before DATA: left alone while its lease stands, then taken over and sent once', async () => {
     const id = await dueCrossSell('8101', 'ona@example.com');
@@ -30,7 +37,9 @@ describe.skipIf(missing('postgres', 'redis'))('a crashed worker\'s claim', () =>
     expect(await deliver(suite.deps, id, postpone)).toBe('already');
     expect(await crossSellOf(suite.app, '8101')).toMatchObject({ status: 'sending', attempts: 1 });
 
-    await suite.app.db.pool.query(`UPDATE cross_sells SET lease_until = now() - interval '1 second' WHERE id = $1`, [id]);
+    await suite.app.db.pool.query(`UPDATE cross_sells SET lease_until = now() - interval '1 second' WHERE id = $1`, [
+      id,
+    ]);
     expect(await deliver(suite.deps, id, postpone)).toBe('sent');
     expect(await crossSellOf(suite.app, '8101')).toMatchObject({ status: 'sent', attempts: 2 });
     expect(mailTo(suite.smtp, 'ona@example.com')).toHaveLength(1);
@@ -38,13 +47,16 @@ describe.skipIf(missing('postgres', 'redis'))('a crashed worker\'s claim', () =>
     expect(mailTo(suite.smtp, 'ona@example.com')).toHaveLength(1);
   });
 
-  it('a claim\'s lease runs out before BullMQ can hand its stalled job to another worker', async () => {
+  it("a claim's lease runs out before BullMQ can hand its stalled job to another worker", async () => {
     const id = await dueCrossSell('8107', 'vin@example.com');
     let lease = NaN;
     const timed: Mailer = {
       ...suite.deps.mailer,
       send: async (email, hooks) => {
-        const { rows } = await suite.app.db.pool.query(`SELECT extract(epoch FROM lease_until - now())::float8 AS s FROM cross_sells WHERE id = $1`, [id]);
+        const { rows } = await suite.app.db.pool.query(
+          `SELECT extract(epoch FROM lease_until - now())::float8 AS s FROM cross_sells WHERE id = $1`,
+          [id],
+        );
         lease = rows[0].s;
         return suite.deps.mailer.send(email, hooks);
       },
@@ -64,7 +76,11 @@ describe.skipIf(missing('postgres', 'redis'))('a crashed worker\'s claim', () =>
     expect(await deliver(suite.deps, old, postpone)).toBe('already');
     await reconcile();
     expect(await crossSellOf(suite.app, '8102')).toMatchObject({ status: 'sending' });
-    expect(await crossSellOf(suite.app, '8103')).toMatchObject({ status: 'failed', reason: 'interrupted', message_id: '<xs-dead@shop.example>' });
+    expect(await crossSellOf(suite.app, '8103')).toMatchObject({
+      status: 'failed',
+      reason: 'interrupted',
+      message_id: '<xs-dead@shop.example>',
+    });
     expect(mailTo(suite.smtp, 'pia@example.com')).toHaveLength(0);
     expect(mailTo(suite.smtp, 'rex@example.com')).toHaveLength(0);
   });

@@ -32,11 +32,21 @@ const cases: [string, unknown, { dataStarted: boolean; lastAttempt: boolean }, S
   ['connection refused', network('ECONNREFUSED'), { dataStarted: false, lastAttempt: false }, retried],
   ['a timeout before DATA', network('ETIMEDOUT'), { dataStarted: false, lastAttempt: false }, retried],
   ['a plain error before DATA', new Error('boom'), { dataStarted: false, lastAttempt: false }, retried],
-  ['connection refused on the last attempt', network('ECONNREFUSED'), { dataStarted: false, lastAttempt: true }, unavailable],
+  [
+    'connection refused on the last attempt',
+    network('ECONNREFUSED'),
+    { dataStarted: false, lastAttempt: true },
+    unavailable,
+  ],
   // No answer after the message went out: it may have been accepted, so it is never sent again.
   ['a timeout after DATA began', network('ETIMEDOUT'), { dataStarted: true, lastAttempt: false }, noAnswer],
   ['a reset after DATA began', network('ECONNRESET'), { dataStarted: true, lastAttempt: false }, noAnswer],
-  ['a reset after DATA began, on the last attempt', network('ECONNRESET'), { dataStarted: true, lastAttempt: true }, noAnswer],
+  [
+    'a reset after DATA began, on the last attempt',
+    network('ECONNRESET'),
+    { dataStarted: true, lastAttempt: true },
+    noAnswer,
+  ],
 ];
 
 describe('smtpOutcome', () => {

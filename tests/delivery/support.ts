@@ -47,13 +47,22 @@ export function orderEvent(id: string, o: OrderOptions = {}) {
         currency: o.currency ?? 'USD',
         shippingCountry: 'US',
         customer: {
-          id: `C-${email}`, email, firstName: o.firstName ?? 'Ann', locale: o.locale ?? 'en-US',
-          timezone: o.timezone ?? 'America/New_York', marketingConsent: o.consent ?? true,
+          id: `C-${email}`,
+          email,
+          firstName: o.firstName ?? 'Ann',
+          locale: o.locale ?? 'en-US',
+          timezone: o.timezone ?? 'America/New_York',
+          marketingConsent: o.consent ?? true,
         },
-        lines: [{
-          productId: o.productId ?? 'P1', title: o.title ?? 'Console X', productType: o.productType ?? 'Video Game Console',
-          quantity: 1, unitPrice: o.unitPrice ?? '399.00',
-        }],
+        lines: [
+          {
+            productId: o.productId ?? 'P1',
+            title: o.title ?? 'Console X',
+            productType: o.productType ?? 'Video Game Console',
+            quantity: 1,
+            unitPrice: o.unitPrice ?? '399.00',
+          },
+        ],
       },
     },
   };
@@ -80,7 +89,12 @@ export async function crossSellOf(app: TestApp, orderId: string, store = 'demo')
 }
 
 /** Waits until the order's cross-sell reaches one of `statuses`, and returns the row. */
-export function settled(app: TestApp, orderId: string, statuses: string[] = ['sent', 'skipped', 'failed', 'cancelled'], timeoutMs = 10_000): Promise<CrossSellRow> {
+export function settled(
+  app: TestApp,
+  orderId: string,
+  statuses: string[] = ['sent', 'skipped', 'failed', 'cancelled'],
+  timeoutMs = 10_000,
+): Promise<CrossSellRow> {
   return until(async () => {
     const row = await crossSellOf(app, orderId);
     return row && statuses.includes(row.status) ? row : undefined;
@@ -95,12 +109,21 @@ export function mailTo(sink: { messages: ParsedMail[] }, email: string): ParsedM
   });
 }
 
-const ENTITIES: Record<string, string> = { '&amp;': '&', '&quot;': '"', '&#x27;': "'", '&#39;': "'", '&lt;': '<', '&gt;': '>' };
+const ENTITIES: Record<string, string> = {
+  '&amp;': '&',
+  '&quot;': '"',
+  '&#x27;': "'",
+  '&#39;': "'",
+  '&lt;': '<',
+  '&gt;': '>',
+};
 
 /** Every <a href> of an HTML part, entity-decoded, in document order. */
 export function hrefs(html: string | false | undefined): string[] {
   if (!html) return [];
-  return [...html.matchAll(/<a\b[^>]*?\shref="([^"]*)"/g)].map((m) => m[1]!.replace(/&(amp|quot|#x27|#39|lt|gt);/g, (e) => ENTITIES[e]!));
+  return [...html.matchAll(/<a\b[^>]*?\shref="([^"]*)"/g)].map((m) =>
+    m[1]!.replace(/&(amp|quot|#x27|#39|lt|gt);/g, (e) => ENTITIES[e]!),
+  );
 }
 
 /** A link from an email, pointed at the test app instead of PUBLIC_URL. */
@@ -116,8 +139,13 @@ export const plainSpaces = (s: string) => s.replace(/[\u00a0\u202f]/g, ' ');
 export function deliverDeps(app: TestApp): DeliverDeps {
   const config = () => app.settings.config;
   return {
-    pool: app.db.pool, config, mailer: app.mailer, links: app.links, publicUrl: app.settings.env.PUBLIC_URL.replace(/\/$/, ''),
-    items: new PostgresItemPicker(app.db.pool, config), log: app.log,
+    pool: app.db.pool,
+    config,
+    mailer: app.mailer,
+    links: app.links,
+    publicUrl: app.settings.env.PUBLIC_URL.replace(/\/$/, ''),
+    items: new PostgresItemPicker(app.db.pool, config),
+    log: app.log,
   };
 }
 
@@ -131,7 +159,8 @@ export async function dueCrossSell(app: TestApp, orderId: string, email: string)
   const res = await app.postEvent(orderEvent(orderId, { email }));
   if (res.status !== 200) throw new Error(`order ${orderId}: ${res.status}`);
   const row = await crossSellOf(app, orderId);
-  if (row?.status !== 'scheduled') throw new Error(`order ${orderId}: cross-sell ${row?.status ?? 'missing'}, not scheduled`);
+  if (row?.status !== 'scheduled')
+    throw new Error(`order ${orderId}: cross-sell ${row?.status ?? 'missing'}, not scheduled`);
   await sleep(1_200); // past its due time (deliveryConfig: one second after the order)
   return row.id;
 }
@@ -140,7 +169,10 @@ export async function dueCrossSell(app: TestApp, orderId: string, email: string)
  * A test app that sells sampleProducts() and sends to `smtpUrl`, timed by deliveryConfig():
  * what every delivery suite starts from. `opts` overrides (e.g. `workers: false`, `setup`).
  */
-export async function startStore(smtpUrl: string, opts: Partial<Parameters<typeof startTestApp>[0]> = {}): Promise<TestApp> {
+export async function startStore(
+  smtpUrl: string,
+  opts: Partial<Parameters<typeof startTestApp>[0]> = {},
+): Promise<TestApp> {
   const app = await startTestApp({ setup: 'services', config: deliveryConfig(), smtpUrl, ...opts });
   for (const p of sampleProducts()) {
     const res = await app.postEvent(p);
@@ -178,7 +210,9 @@ export interface DeliverySuite {
  * and stopped after them. Read the fields inside tests, once they are set.
  */
 export function deliverySuite(): DeliverySuite {
-  const suite = { dueCrossSell: (orderId: string, email: string) => dueCrossSell(suite.app, orderId, email) } as DeliverySuite;
+  const suite = {
+    dueCrossSell: (orderId: string, email: string) => dueCrossSell(suite.app, orderId, email),
+  } as DeliverySuite;
   beforeAll(async () => {
     suite.smtp = await startSmtpSink();
     suite.app = await startStore(suite.smtp.url, { workers: false });

@@ -27,7 +27,8 @@ describe.skipIf(skip)('click and unsubscribe links (Postgres + Redis + SMTP)', (
   let row: CrossSellRow;
 
   const clickCount = async () =>
-    (await app.db.pool.query(`SELECT count(*)::int AS n FROM clicks WHERE cross_sell_id = $1`, [row.id])).rows[0].n as number;
+    (await app.db.pool.query(`SELECT count(*)::int AS n FROM clicks WHERE cross_sell_id = $1`, [row.id])).rows[0]
+      .n as number;
   const clickLink = (productId: string) =>
     hrefs(mail.html).find((h) => {
       if (!h.startsWith(`${PUBLIC_URL}/c/`)) return false;
@@ -60,9 +61,16 @@ describe.skipIf(skip)('click and unsubscribe links (Postgres + Redis + SMTP)', (
     expect(res.status).toBe(302);
     const target = new URL(res.headers.get('location')!);
     expect(`${target.origin}${target.pathname}`).toBe(stored);
-    expect(Object.fromEntries(target.searchParams)).toEqual({ utm_source: 'aftercart', utm_medium: 'email', utm_campaign: 'cross-sell' });
+    expect(Object.fromEntries(target.searchParams)).toEqual({
+      utm_source: 'aftercart',
+      utm_medium: 'email',
+      utm_campaign: 'cross-sell',
+    });
     expect(await clickCount()).toBe(before + 1);
-    const { rows } = await app.db.pool.query(`SELECT product_id FROM clicks WHERE cross_sell_id = $1 ORDER BY id DESC LIMIT 1`, [row.id]);
+    const { rows } = await app.db.pool.query(
+      `SELECT product_id FROM clicks WHERE cross_sell_id = $1 ORDER BY id DESC LIMIT 1`,
+      [row.id],
+    );
     expect(rows[0].product_id).toBe('P3');
   });
 
@@ -97,11 +105,32 @@ describe.skipIf(skip)('click and unsubscribe links (Postgres + Redis + SMTP)', (
   // recommended, and its tracked link answers 404: a dead link in a customer's email. Fix: fall
   // back to the store's URL when the item of the send has no URL.
   it('every tracked link of an email redirects, even for a product recorded without a URL', async () => {
-    await app.postEvent({ type: 'product.upserted', data: { store: 'demo', product: { id: 'P5', title: 'Console Stand', productType: 'Stand', price: '24.99', currency: 'USD' } } });
-    await app.postEvent({ type: 'product.upserted', data: { store: 'demo', product: {
-      id: 'P6', title: 'Console Y', productType: 'Video Game Console', price: '299.00', currency: 'USD', url: 'https://shop.example/p/P6',
-      complements: [{ id: 'P5' }, { id: 'P2' }] } } });
-    expect((await app.postEvent(orderEvent('4003', { email: 'nia@example.com', productId: 'P6', title: 'Console Y' }))).status).toBe(200);
+    await app.postEvent({
+      type: 'product.upserted',
+      data: {
+        store: 'demo',
+        product: { id: 'P5', title: 'Console Stand', productType: 'Stand', price: '24.99', currency: 'USD' },
+      },
+    });
+    await app.postEvent({
+      type: 'product.upserted',
+      data: {
+        store: 'demo',
+        product: {
+          id: 'P6',
+          title: 'Console Y',
+          productType: 'Video Game Console',
+          price: '299.00',
+          currency: 'USD',
+          url: 'https://shop.example/p/P6',
+          complements: [{ id: 'P5' }, { id: 'P2' }],
+        },
+      },
+    });
+    expect(
+      (await app.postEvent(orderEvent('4003', { email: 'nia@example.com', productId: 'P6', title: 'Console Y' })))
+        .status,
+    ).toBe(200);
     const sent = await settled(app, '4003');
     expect(sent.status).toBe('sent');
     expect(sent.items!.map((i) => i.productId)).toContain('P5');
@@ -134,7 +163,9 @@ describe.skipIf(skip)('click and unsubscribe links (Postgres + Redis + SMTP)', (
     });
     expect(res.status).toBe(200);
     expect((await res.text()).toLowerCase()).not.toContain(EMAIL);
-    const { rows } = await app.db.pool.query(`SELECT store, reason FROM suppressions WHERE email_hash = $1`, [emailHash(EMAIL)]);
+    const { rows } = await app.db.pool.query(`SELECT store, reason FROM suppressions WHERE email_hash = $1`, [
+      emailHash(EMAIL),
+    ]);
     expect(rows).toEqual([{ store: 'demo', reason: 'unsubscribed' }]);
   });
 
@@ -156,7 +187,9 @@ describe.skipIf(skip)('click and unsubscribe links (Postgres + Redis + SMTP)', (
     expect(get.status).toBe(404);
     expect(await get.text()).not.toMatch(/<form/);
     const post = await fetch(`${app.base}/u/${bad}`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click',
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
     });
     expect(post.status).toBe(404);
   });

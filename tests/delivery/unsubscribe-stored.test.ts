@@ -25,7 +25,11 @@ describe.skipIf(skip)('POST /u/:token answers success only when the unsubscribe 
   }
 
   beforeAll(async () => {
-    app = await startTestApp({ setup: 'services', config: deliveryConfig({ timing: { default: { after: 'order', delay: '1h' }, quietHours: false } }), workers: false });
+    app = await startTestApp({
+      setup: 'services',
+      config: deliveryConfig({ timing: { default: { after: 'order', delay: '1h' }, quietHours: false } }),
+      workers: false,
+    });
   });
   afterAll(async () => app?.stop());
 
@@ -40,7 +44,10 @@ describe.skipIf(skip)('POST /u/:token answers success only when the unsubscribe 
 
   it('a customer whose address is gone (erased): 404, nothing stored', async () => {
     const id = await crossSellFor('U-ERASED', 'gone@example.com');
-    await app.db.pool.query(`UPDATE customers SET email = NULL WHERE store = 'demo' AND customer_key = (SELECT customer_key FROM cross_sells WHERE id = $1)`, [id]);
+    await app.db.pool.query(
+      `UPDATE customers SET email = NULL WHERE store = 'demo' AND customer_key = (SELECT customer_key FROM cross_sells WHERE id = $1)`,
+      [id],
+    );
     const res = await unsubscribe(id, true);
     expect(res.status).toBe(404);
     expect(await res.text()).not.toContain('You are unsubscribed');

@@ -11,7 +11,17 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { EVENTS_SECRET, postEvent, sampleProducts, type TestApp } from '../support/app.js';
-import { freshDatabase, missing, services, sleep, startSmtpSink, tempDir, uniquePrefix, until, type SmtpSink } from '../support/services.js';
+import {
+  freshDatabase,
+  missing,
+  services,
+  sleep,
+  startSmtpSink,
+  tempDir,
+  uniquePrefix,
+  until,
+  type SmtpSink,
+} from '../support/services.js';
 import { crossSellOf, deliveryConfig, orderEvent, PUBLIC_URL, settled, storeSuite } from './support.js';
 import { freePort, launch, stopped } from '../support/processes.js';
 
@@ -21,7 +31,13 @@ const bin = path.join(root, 'bin/aftercart.mjs');
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
 const ORDERS = 120;
 
-interface Row { order_id: string; status: string; reason: string | null; attempts: number; email: string }
+interface Row {
+  order_id: string;
+  status: string;
+  reason: string | null;
+  attempts: number;
+  email: string;
+}
 
 // The same crash on one Redis and on a Redis Cluster (REDIS_URL redis+cluster://…).
 const queues = [
@@ -29,105 +45,163 @@ const queues = [
   { on: 'a 3-master Redis Cluster', needs: ['postgres', 'redisCluster'], url: () => services().redisCluster! },
 ] as const;
 
-for (const queue of queues) describe.skipIf(missing(...queue.needs))(`a worker SIGKILLed while emails flow (receiver + two workers as processes, on ${queue.on})`, () => {
-  // One SMTP sink per worker: the victim's tells which of its messages were inside DATA.
-  let victimSmtp: SmtpSink;
-  let otherSmtp: SmtpSink;
-  let db: Awaited<ReturnType<typeof freshDatabase>>;
-  let pool: pg.Pool;
-  let base: string;
-  const procs: ReturnType<typeof launch>[] = [];
+for (const queue of queues)
+  describe.skipIf(missing(...queue.needs))(
+    `a worker SIGKILLed while emails flow (receiver + two workers as processes, on ${queue.on})`,
+    () => {
+      // One SMTP sink per worker: the victim's tells which of its messages were inside DATA.
+      let victimSmtp: SmtpSink;
+      let otherSmtp: SmtpSink;
+      let db: Awaited<ReturnType<typeof freshDatabase>>;
+      let pool: pg.Pool;
+      let base: string;
+      const procs: ReturnType<typeof launch>[] = [];
 
-  beforeAll(async () => {
-    [victimSmtp, otherSmtp] = await Promise.all([startSmtpSink(), startSmtpSink()]);
-    db = await freshDatabase();
-    pool = new pg.Pool({ connectionString: db.url, max: 2 });
-    const dir = await tempDir();
-    // Two connections per worker: most of a worker's ten jobs hold a claim, waiting for one.
-    const configFile = path.join(dir, 'aftercart.config.json');
-    await writeFile(configFile, JSON.stringify(deliveryConfig({ mail: { maxConnections: 2 } })));
-    const port = await freePort();
-    const prefix = uniquePrefix();
-    const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR'];
-    // One data dir per process: only the database, the queue and the secrets are shared.
-    const env = (name: string, smtp: SmtpSink): NodeJS.ProcessEnv => ({
-      ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
-      AFTERCART_DATA_DIR: path.join(dir, name), AFTERCART_CONFIG: configFile, DATABASE_URL: db.url, REDIS_URL: queue.url(),
-      QUEUE_PREFIX: prefix, SMTP_URL: smtp.url, STANDARD_WEBHOOK_SECRET: EVENTS_SECRET, LINK_SECRET: 'test-link-secret-0123456789',
-      ADMIN_TOKEN, PUBLIC_URL, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: 'info', LOG_FORMAT: 'json', WORKER_CONCURRENCY: '10',
-    });
-    await promisify(execFile)('node', [bin, 'migrate'], { cwd: root, env: env('migrate', otherSmtp), timeout: 60_000 });
-    procs.push(launch('serve', env('receiver', otherSmtp)), launch('work', env('victim', victimSmtp)), launch('work', env('other', otherSmtp)));
-    await Promise.all(procs.map((p) => p.running));
-    base = `http://127.0.0.1:${port}`;
-    for (const p of sampleProducts()) expect((await postEvent(base, p)).status).toBe(200);
-  }, 90_000);
+      beforeAll(async () => {
+        [victimSmtp, otherSmtp] = await Promise.all([startSmtpSink(), startSmtpSink()]);
+        db = await freshDatabase();
+        pool = new pg.Pool({ connectionString: db.url, max: 2 });
+        const dir = await tempDir();
+        // Two connections per worker: most of a worker's ten jobs hold a claim, waiting for one.
+        const configFile = path.join(dir, 'aftercart.config.json');
+        await writeFile(configFile, JSON.stringify(deliveryConfig({ mail: { maxConnections: 2 } })));
+        const port = await freePort();
+        const prefix = uniquePrefix();
+        const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR'];
+        // One data dir per process: only the database, the queue and the secrets are shared.
+        const env = (name: string, smtp: SmtpSink): NodeJS.ProcessEnv => ({
+          ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
+          AFTERCART_DATA_DIR: path.join(dir, name),
+          AFTERCART_CONFIG: configFile,
+          DATABASE_URL: db.url,
+          REDIS_URL: queue.url(),
+          QUEUE_PREFIX: prefix,
+          SMTP_URL: smtp.url,
+          STANDARD_WEBHOOK_SECRET: EVENTS_SECRET,
+          LINK_SECRET: 'test-link-secret-0123456789',
+          ADMIN_TOKEN,
+          PUBLIC_URL,
+          HOST: '127.0.0.1',
+          PORT: String(port),
+          LOG_LEVEL: 'info',
+          LOG_FORMAT: 'json',
+          WORKER_CONCURRENCY: '10',
+        });
+        await promisify(execFile)('node', [bin, 'migrate'], {
+          cwd: root,
+          env: env('migrate', otherSmtp),
+          timeout: 60_000,
+        });
+        procs.push(
+          launch('serve', env('receiver', otherSmtp)),
+          launch('work', env('victim', victimSmtp)),
+          launch('work', env('other', otherSmtp)),
+        );
+        await Promise.all(procs.map((p) => p.running));
+        base = `http://127.0.0.1:${port}`;
+        for (const p of sampleProducts()) expect((await postEvent(base, p)).status).toBe(200);
+      }, 90_000);
 
-  afterAll(async () => {
-    for (const p of procs) p.child.kill('SIGKILL');
-    await Promise.all(procs.map((p) => stopped(p.child)));
-    await pool?.end();
-    await victimSmtp?.close();
-    await otherSmtp?.close();
-    await db?.drop();
-  });
+      afterAll(async () => {
+        for (const p of procs) p.child.kill('SIGKILL');
+        await Promise.all(procs.map((p) => stopped(p.child)));
+        await pool?.end();
+        await victimSmtp?.close();
+        await otherSmtp?.close();
+        await db?.drop();
+      });
 
-  const rows = async (where = 'true', values: unknown[] = []) => (await pool.query<Row>(
-    `SELECT x.order_id, x.status, x.reason, x.attempts, c.email FROM cross_sells x JOIN customers c USING (store, customer_key) WHERE ${where} ORDER BY x.id`,
-    values,
-  )).rows;
-  const copiesTo = (email: string) => [victimSmtp, otherSmtp].flatMap((s) => s.envelopes).filter((e) => e.rcptTo.includes(email)).length;
+      const rows = async (where = 'true', values: unknown[] = []) =>
+        (
+          await pool.query<Row>(
+            `SELECT x.order_id, x.status, x.reason, x.attempts, c.email FROM cross_sells x JOIN customers c USING (store, customer_key) WHERE ${where} ORDER BY x.id`,
+            values,
+          )
+        ).rows;
+      const copiesTo = (email: string) =>
+        [victimSmtp, otherSmtp].flatMap((s) => s.envelopes).filter((e) => e.rcptTo.includes(email)).length;
 
-  it('every order gets exactly one email, except those whose DATA had begun at the kill: failed/interrupted, never twice', async () => {
-    victimSmtp.holdMs = otherSmtp.holdMs = 1_000; // each message stays inside DATA for a second
-    for (let i = 0; i < ORDERS; i += 10) {
-      const batch = Array.from({ length: 10 }, (_, k) => orderEvent(`K${i + k}`, { email: `k${i + k}@example.com` }));
-      const answers = await Promise.all(batch.map((e) => postEvent(base, e)));
-      expect(answers.map((r) => r.status), procs[0]!.output().slice(-3_000)).toEqual(Array(10).fill(200));
-    }
-    // Kill the victim while one of its messages is inside DATA, past the mark on its row.
-    await until(async () => {
-      const inside = victimSmtp.insideData().flat();
-      return inside.length > 0 && (await rows(`c.email = ANY($1) AND x.status = 'sending' AND x.data_started_at IS NOT NULL`, [inside])).length > 0;
-    }, 30_000, 20);
-    const victim = procs[1]!;
-    victim.child.kill('SIGKILL');
-    const killedAt = Date.now();
-    await stopped(victim.child);
-    otherSmtp.holdMs = 0;
+      it('every order gets exactly one email, except those whose DATA had begun at the kill: failed/interrupted, never twice', async () => {
+        victimSmtp.holdMs = otherSmtp.holdMs = 1_000; // each message stays inside DATA for a second
+        for (let i = 0; i < ORDERS; i += 10) {
+          const batch = Array.from({ length: 10 }, (_, k) =>
+            orderEvent(`K${i + k}`, { email: `k${i + k}@example.com` }),
+          );
+          const answers = await Promise.all(batch.map((e) => postEvent(base, e)));
+          expect(
+            answers.map((r) => r.status),
+            procs[0]!.output().slice(-3_000),
+          ).toEqual(Array(10).fill(200));
+        }
+        // Kill the victim while one of its messages is inside DATA, past the mark on its row.
+        await until(
+          async () => {
+            const inside = victimSmtp.insideData().flat();
+            return (
+              inside.length > 0 &&
+              (await rows(`c.email = ANY($1) AND x.status = 'sending' AND x.data_started_at IS NOT NULL`, [inside]))
+                .length > 0
+            );
+          },
+          30_000,
+          20,
+        );
+        const victim = procs[1]!;
+        victim.child.kill('SIGKILL');
+        const killedAt = Date.now();
+        await stopped(victim.child);
+        otherSmtp.holdMs = 0;
 
-    // Nothing stays scheduled or sending: the stalled jobs are retried, the ambiguous sends failed.
-    const final = await until(async () => {
-      const all = await rows();
-      return all.length === ORDERS && all.every((r) => r.status === 'sent' || r.status === 'failed') ? all : undefined;
-    }, 100_000, 500);
-    expect(Date.now() - killedAt).toBeLessThan(90_000);
-    await sleep(3_000); // any late second copy would arrive now
+        // Nothing stays scheduled or sending: the stalled jobs are retried, the ambiguous sends failed.
+        const final = await until(
+          async () => {
+            const all = await rows();
+            return all.length === ORDERS && all.every((r) => r.status === 'sent' || r.status === 'failed')
+              ? all
+              : undefined;
+          },
+          100_000,
+          500,
+        );
+        expect(Date.now() - killedAt).toBeLessThan(90_000);
+        await sleep(3_000); // any late second copy would arrive now
 
-    const inDataAtKill = new Set(victimSmtp.interrupted.flatMap((m) => m.rcptTo));
-    for (const row of final) {
-      if (row.status === 'sent') {
-        expect(copiesTo(row.email), `order ${row.order_id}`).toBe(1);
-      } else {
-        expect(row, `order ${row.order_id}`).toMatchObject({ status: 'failed', reason: 'interrupted' });
-        // Its DATA had begun when the worker died: the server may or may not have kept it.
-        expect(inDataAtKill.has(row.email), `order ${row.order_id}`).toBe(true);
-        expect(copiesTo(row.email)).toBeLessThanOrEqual(1);
-      }
-    }
-    const interrupted = final.filter((r) => r.status === 'failed');
-    expect(interrupted.length).toBeGreaterThan(0);
-    // Claims of the dead worker whose DATA never began were taken over and sent once.
-    expect(final.filter((r) => r.status === 'sent' && r.attempts >= 2).length).toBeGreaterThan(0);
+        const inDataAtKill = new Set(victimSmtp.interrupted.flatMap((m) => m.rcptTo));
+        for (const row of final) {
+          if (row.status === 'sent') {
+            expect(copiesTo(row.email), `order ${row.order_id}`).toBe(1);
+          } else {
+            expect(row, `order ${row.order_id}`).toMatchObject({ status: 'failed', reason: 'interrupted' });
+            // Its DATA had begun when the worker died: the server may or may not have kept it.
+            expect(inDataAtKill.has(row.email), `order ${row.order_id}`).toBe(true);
+            expect(copiesTo(row.email)).toBeLessThanOrEqual(1);
+          }
+        }
+        const interrupted = final.filter((r) => r.status === 'failed');
+        expect(interrupted.length).toBeGreaterThan(0);
+        // Claims of the dead worker whose DATA never began were taken over and sent once.
+        expect(final.filter((r) => r.status === 'sent' && r.attempts >= 2).length).toBeGreaterThan(0);
 
-    // The admin lists them among the failures, and shows what is known (the Message-ID given to the server).
-    const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
-    const stats = await (await fetch(`${base}/admin/api/stats`, { headers: auth })).json() as { recentFailures: { orderId: string; reason: string }[] };
-    for (const row of interrupted) expect(stats.recentFailures).toContainEqual(expect.objectContaining({ orderId: row.order_id, reason: 'interrupted' }));
-    const explained = await (await fetch(`${base}/admin/api/orders/${interrupted[0]!.order_id}`, { headers: auth })).json();
-    expect(explained).toMatchObject({ status: 'failed', reason: 'interrupted', messageId: expect.stringMatching(/^<xs-\d+\./) });
-  }, 200_000);
-});
+        // The admin lists them among the failures, and shows what is known (the Message-ID given to the server).
+        const auth = { authorization: `Bearer ${ADMIN_TOKEN}` };
+        const stats = (await (await fetch(`${base}/admin/api/stats`, { headers: auth })).json()) as {
+          recentFailures: { orderId: string; reason: string }[];
+        };
+        for (const row of interrupted)
+          expect(stats.recentFailures).toContainEqual(
+            expect.objectContaining({ orderId: row.order_id, reason: 'interrupted' }),
+          );
+        const explained = await (
+          await fetch(`${base}/admin/api/orders/${interrupted[0]!.order_id}`, { headers: auth })
+        ).json();
+        expect(explained).toMatchObject({
+          status: 'failed',
+          reason: 'interrupted',
+          messageId: expect.stringMatching(/^<xs-\d+\./),
+        });
+      }, 200_000);
+    },
+  );
 
 describe.skipIf(skip)('a server that reads the whole message and closes the connection without an answer', () => {
   let app: TestApp;

@@ -52,7 +52,7 @@ describe('normaliseEmail', () => {
     ['\tann@Shop.Example\t', 'ann@shop.example'],
     ["o'brien+tag@Sub.Example.COM", "o'brien+tag@sub.example.com"],
     ['first.last@x-y.example', 'first.last@x-y.example'],
-    ["a!#$%&*/=?^_`{|}~-b@x.example", "a!#$%&*/=?^_`{|}~-b@x.example"],
+    ['a!#$%&*/=?^_`{|}~-b@x.example', 'a!#$%&*/=?^_`{|}~-b@x.example'],
     ['jöhn@Bücher.DE', 'jöhn@bücher.de'],
     [`${'a'.repeat(64)}@x.example`, `${'a'.repeat(64)}@x.example`],
     [`a@${'b'.repeat(63)}.example`, `a@${'b'.repeat(63)}.example`],

@@ -24,21 +24,32 @@ const good: CustomerFigures = {
   recentEmails: 0,
 };
 
-const policyFrom = (eligibility: ConfigInput['eligibility'] = {}): EligibilityPolicy => parseConfig({ eligibility }).eligibility;
+const policyFrom = (eligibility: ConfigInput['eligibility'] = {}): EligibilityPolicy =>
+  parseConfig({ eligibility }).eligibility;
 const defaults = policyFrom();
 const cap = { max: 1 };
 
-function verdict(over: Partial<CustomerFigures>, policy: EligibilityPolicy = defaults, c = cap): SkipReason | 'eligible' {
+function verdict(
+  over: Partial<CustomerFigures>,
+  policy: EligibilityPolicy = defaults,
+  c = cap,
+): SkipReason | 'eligible' {
   const v = checkEligibility({ ...good, ...over }, policy, c);
   return v.eligible ? 'eligible' : v.reason;
 }
 
 /** Figures with `returned` of `bought` units returned, as loadCustomerFigures computes them. */
 const returns = (returned: number, bought: number, orders = 5): Partial<CustomerFigures> => ({
-  orders, unitsBought: bought, unitsReturned: returned, returnRate: bought > 0 ? returned / bought : 0,
+  orders,
+  unitsBought: bought,
+  unitsReturned: returned,
+  returnRate: bought > 0 ? returned / bought : 0,
 });
 const tickets = (opened: number, serviceOrders: number, open = 0): Partial<CustomerFigures> => ({
-  ticketsOpened: opened, serviceOrders, openTickets: open, ticketsPerOrder: serviceOrders > 0 ? opened / serviceOrders : opened,
+  ticketsOpened: opened,
+  serviceOrders,
+  openTickets: open,
+  ticketsPerOrder: serviceOrders > 0 ? opened / serviceOrders : opened,
 });
 
 describe('checkEligibility', () => {
@@ -241,7 +252,9 @@ describe('checkEligibility', () => {
     it('suppression outranks consent, and an open ticket outranks the service-load rule', () => {
       expect(verdict({ suppression: 'bounced', marketingConsent: null })).toBe('suppressed');
       expect(verdict({ ...tickets(5, 1, 1) })).toBe('open_ticket');
-      expect(verdict({ ...tickets(5, 1, 1) }, policyFrom({ service: { skipWhileOpen: false } }))).toBe('high_service_load');
+      expect(verdict({ ...tickets(5, 1, 1) }, policyFrom({ service: { skipWhileOpen: false } }))).toBe(
+        'high_service_load',
+      );
     });
   });
 });

@@ -32,30 +32,76 @@ describe.skipIf(skip)('loadCustomerFigures', () => {
   let pool: pg.Pool;
 
   const customer = (store: string, key: string, email: string | null, consent: boolean | null) =>
-    pool.query(`INSERT INTO customers (store, customer_key, email, marketing_consent) VALUES ($1, $2, $3, $4)`, [store, key, email, consent]);
-  const order = (store: string, id: string, key: string | null, at: Date, lines: [string, number, string, number?, string?][], history = false) =>
+    pool.query(`INSERT INTO customers (store, customer_key, email, marketing_consent) VALUES ($1, $2, $3, $4)`, [
+      store,
+      key,
+      email,
+      consent,
+    ]);
+  const order = (
+    store: string,
+    id: string,
+    key: string | null,
+    at: Date,
+    lines: [string, number, string, number?, string?][],
+    history = false,
+  ) =>
     pool.query(
       `WITH o AS (INSERT INTO orders (store, order_id, customer_key, created_at, currency, from_history) VALUES ($1, $2, $3, $4, 'USD', $6))
        INSERT INTO order_lines (store, order_id, line_no, product_id, title, quantity, unit_price, returned_quantity, returned_amount)
        SELECT $1, $2, n, p, p, q, u, rq, ra FROM jsonb_to_recordset($5::jsonb) AS l(n int, p text, q int, u numeric, rq int, ra numeric)`,
-      [store, id, key, at, JSON.stringify(lines.map(([p, q, u, rq, ra], i) => ({ n: i + 1, p, q, u, rq: rq ?? 0, ra: ra ?? '0' }))), history],
+      [
+        store,
+        id,
+        key,
+        at,
+        JSON.stringify(lines.map(([p, q, u, rq, ra], i) => ({ n: i + 1, p, q, u, rq: rq ?? 0, ra: ra ?? '0' }))),
+        history,
+      ],
     );
   const ticket = (store: string, id: string, key: string, opened: Date | null, closed: Date | null) =>
-    pool.query(`INSERT INTO tickets (store, ticket_id, customer_key, opened_at, closed_at) VALUES ($1, $2, $3, $4, $5)`, [store, id, key, opened, closed]);
-  const crossSell = (store: string, orderId: string, key: string, status: string, sentAt: Date | null, messageId: string | null) =>
-    pool.query(`INSERT INTO cross_sells (store, order_id, customer_key, status, sent_at, message_id) VALUES ($1, $2, $3, $4, $5, $6)`, [store, orderId, key, status, sentAt, messageId]);
+    pool.query(
+      `INSERT INTO tickets (store, ticket_id, customer_key, opened_at, closed_at) VALUES ($1, $2, $3, $4, $5)`,
+      [store, id, key, opened, closed],
+    );
+  const crossSell = (
+    store: string,
+    orderId: string,
+    key: string,
+    status: string,
+    sentAt: Date | null,
+    messageId: string | null,
+  ) =>
+    pool.query(
+      `INSERT INTO cross_sells (store, order_id, customer_key, status, sent_at, message_id) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [store, orderId, key, status, sentAt, messageId],
+    );
   const suppress = (store: string, email: string, reason: string) =>
-    pool.query(`INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, $4)`, [store, emailHash(email), email, reason]);
+    pool.query(`INSERT INTO suppressions (store, email_hash, email, reason) VALUES ($1, $2, $3, $4)`, [
+      store,
+      emailHash(email),
+      email,
+      reason,
+    ]);
 
   const figures = (store: string, key: string | null, email: string | null, cfg = config(), at = now) =>
-    loadCustomerFigures(pool, { store, customerKey: key, emailHash: email ? emailHash(email) : null, now: at, config: cfg });
+    loadCustomerFigures(pool, {
+      store,
+      customerKey: key,
+      emailHash: email ? emailHash(email) : null,
+      now: at,
+      config: cfg,
+    });
 
   beforeAll(async () => {
     db = await migratedPool(2);
     pool = db.pool;
     await customer('s1', ann, ANN, true);
     // Bought within a year: 7 units for 81.00, one of them returned on its line (10.00).
-    await order('s1', 'O1', ann, ago(10), [['P1', 2, '10.00', 1, '10.00'], ['P2', 1, '5.00']]);
+    await order('s1', 'O1', ann, ago(10), [
+      ['P1', 2, '10.00', 1, '10.00'],
+      ['P2', 1, '5.00'],
+    ]);
     await order('s1', 'O2', ann, ago(100), [['P3', 3, '2.00']]);
     await order('s1', 'O3', ann, ago(200), [['P4', 1, '50.00']]);
     // An imported return (Online Retail C invoice): 2 units back, not an order of its own.
@@ -107,13 +153,30 @@ describe.skipIf(skip)('loadCustomerFigures', () => {
   it('the lookback windows: returns, service and the frequency cap each have their own', async () => {
     const f = await figures('s1', ann, ANN, config({ returns: '30d', service: '7d', cap: '2d' }));
     expect(f).toMatchObject({
-      orders: 1, unitsBought: 3, unitsReturned: 1, valueBought: '25.00', valueReturned: '10.00', returnRate: 1 / 3,
-      serviceOrders: 0, ticketsOpened: 2, openTickets: 3, recentEmails: 1,
+      orders: 1,
+      unitsBought: 3,
+      unitsReturned: 1,
+      valueBought: '25.00',
+      valueReturned: '10.00',
+      returnRate: 1 / 3,
+      serviceOrders: 0,
+      ticketsOpened: 2,
+      openTickets: 3,
+      recentEmails: 1,
     });
     // No order in the service window: tickets per order is the ticket count.
     expect(f.ticketsPerOrder).toBe(2);
     const wide = await figures('s1', ann, ANN, config({ returns: '1000d', service: '1000d', cap: '1000d' }));
-    expect(wide).toMatchObject({ orders: 4, unitsBought: 17, unitsReturned: 13, valueBought: '91.00', valueReturned: '24.00', serviceOrders: 4, ticketsOpened: 6, recentEmails: 3 });
+    expect(wide).toMatchObject({
+      orders: 4,
+      unitsBought: 17,
+      unitsReturned: 13,
+      valueBought: '91.00',
+      valueReturned: '24.00',
+      serviceOrders: 4,
+      ticketsOpened: 6,
+      recentEmails: 3,
+    });
   });
 
   it('a lookback includes an order exactly at its edge and not one a second older', async () => {
@@ -125,9 +188,20 @@ describe.skipIf(skip)('loadCustomerFigures', () => {
 
   it('a customer the record does not know: no email, no consent, zeros', async () => {
     expect(await figures('s1', 'e-nobody', 'nobody@example.com')).toEqual({
-      hasEmail: false, marketingConsent: null, suppression: null, orders: 0, unitsBought: 0, unitsReturned: 0,
-      valueBought: '0.00', valueReturned: '0.00', returnRate: 0, serviceOrders: 0, ticketsOpened: 0, openTickets: 0,
-      ticketsPerOrder: 0, recentEmails: 0,
+      hasEmail: false,
+      marketingConsent: null,
+      suppression: null,
+      orders: 0,
+      unitsBought: 0,
+      unitsReturned: 0,
+      valueBought: '0.00',
+      valueReturned: '0.00',
+      returnRate: 0,
+      serviceOrders: 0,
+      ticketsOpened: 0,
+      openTickets: 0,
+      ticketsPerOrder: 0,
+      recentEmails: 0,
     });
     expect(await figures('s1', null, null)).toMatchObject({ hasEmail: false, orders: 0 });
   });
@@ -136,11 +210,14 @@ describe.skipIf(skip)('loadCustomerFigures', () => {
     await customer('s1', 'e-no', 'no@example.com', false);
     await customer('s1', 'e-unknown', 'unknown@example.com', null);
     expect(await figures('s1', 'e-no', 'no@example.com')).toMatchObject({ hasEmail: true, marketingConsent: false });
-    expect(await figures('s1', 'e-unknown', 'unknown@example.com')).toMatchObject({ hasEmail: true, marketingConsent: null });
+    expect(await figures('s1', 'e-unknown', 'unknown@example.com')).toMatchObject({
+      hasEmail: true,
+      marketingConsent: null,
+    });
   });
 
   describe('suppression', () => {
-    it('per store: another store\'s suppression does not apply unless globalSuppression', async () => {
+    it("per store: another store's suppression does not apply unless globalSuppression", async () => {
       await suppress('s2', 'bea@example.com', 'unsubscribed');
       expect((await figures('s1', null, 'bea@example.com')).suppression).toBeNull();
       expect((await figures('s2', null, 'bea@example.com')).suppression).toBe('unsubscribed');
@@ -153,7 +230,7 @@ describe.skipIf(skip)('loadCustomerFigures', () => {
       expect((await figures('s9', null, 'cy@example.com')).suppression).toBe('complained');
     });
 
-    it('this store\'s own suppression, by reason; unsubscribed wins over a bounce', async () => {
+    it("this store's own suppression, by reason; unsubscribed wins over a bounce", async () => {
       await suppress('s1', 'dee@example.com', 'bounced');
       await suppress('s1', 'eve@example.com', 'manual');
       expect((await figures('s1', null, 'dee@example.com')).suppression).toBe('bounced');

@@ -50,15 +50,25 @@ describe.skipIf(skip)('return rates on the Online Retail history', () => {
     db = await migratedPool(6);
     pool = db.pool;
     imported = await importOrders(pool, STORE, FILE);
-    await pool.query(`UPDATE customers SET email = customer_key || '@retail.example', marketing_consent = true WHERE store = $1`, [STORE]);
+    await pool.query(
+      `UPDATE customers SET email = customer_key || '@retail.example', marketing_consent = true WHERE store = $1`,
+      [STORE],
+    );
     // Rates do not change the figures: load them once per customer, a few queries at a time.
     const config = parseConfig({ eligibility: { returns: { lookback: '20000d', minOrders: 2 } } });
-    const keys = (await pool.query<{ customer_key: string }>(`SELECT customer_key FROM customers WHERE store = $1 ORDER BY 1`, [STORE])).rows.map((r) => r.customer_key);
+    const keys = (
+      await pool.query<{ customer_key: string }>(`SELECT customer_key FROM customers WHERE store = $1 ORDER BY 1`, [
+        STORE,
+      ])
+    ).rows.map((r) => r.customer_key);
     let next = 0;
     const worker = async () => {
       while (next < keys.length) {
         const key = keys[next++]!;
-        figures.set(key, await loadCustomerFigures(pool, { store: STORE, customerKey: key, emailHash: null, now: NOW, config }));
+        figures.set(
+          key,
+          await loadCustomerFigures(pool, { store: STORE, customerKey: key, emailHash: null, now: NOW, config }),
+        );
       }
     };
     await Promise.all(Array.from({ length: 5 }, worker));
@@ -76,7 +86,9 @@ describe.skipIf(skip)('return rates on the Online Retail history', () => {
     // 2,950 non-product lines skipped; 25,900 invoices less 604 made only of non-product lines.
     expect(imported).toMatchObject({ lines: 538_959, skipped: 2_950, orders: 25_296, customers: 4_363 });
     expect(imported.seconds).toBeLessThan(60);
-    const { rows } = await pool.query(`SELECT (SELECT count(*) FROM cross_sells)::int AS x, (SELECT count(*) FROM orders WHERE NOT from_history)::int AS live`);
+    const { rows } = await pool.query(
+      `SELECT (SELECT count(*) FROM cross_sells)::int AS x, (SELECT count(*) FROM orders WHERE NOT from_history)::int AS live`,
+    );
     expect(rows[0]).toEqual({ x: 0, live: 0 });
   });
 
@@ -85,33 +97,46 @@ describe.skipIf(skip)('return rates on the Online Retail history', () => {
     expect(rows.length).toBe(figures.size);
     for (const r of rows) {
       const f = figures.get(r.customer_key)!;
-      expect([r.customer_key, f.orders, f.unitsBought, f.unitsReturned]).toEqual([r.customer_key, r.orders, r.bought, r.returned]);
+      expect([r.customer_key, f.orders, f.unitsBought, f.unitsReturned]).toEqual([
+        r.customer_key,
+        r.orders,
+        r.bought,
+        r.returned,
+      ]);
     }
   });
 
-  it.each(RATES)('maxRate %s: the customers skipped for high_return_rate are exactly those over the rate with >= 2 orders', async (maxRate) => {
-    const policy = parseConfig({ eligibility: { returns: { maxRate, minOrders: 2, lookback: '20000d' } } }).eligibility;
-    const skipped = new Set<string>();
-    const reasons = new Map<string, number>();
-    for (const [key, f] of figures) {
-      const v = checkEligibility(f, policy, { max: 1 });
-      const reason = v.eligible ? 'eligible' : v.reason;
-      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-      if (reason === 'high_return_rate') skipped.add(key);
-    }
-    // Nothing but the returns rule speaks.
-    expect([...reasons.keys()].sort()).toEqual(['eligible', 'high_return_rate']);
+  it.each(RATES)(
+    'maxRate %s: the customers skipped for high_return_rate are exactly those over the rate with >= 2 orders',
+    async (maxRate) => {
+      const policy = parseConfig({
+        eligibility: { returns: { maxRate, minOrders: 2, lookback: '20000d' } },
+      }).eligibility;
+      const skipped = new Set<string>();
+      const reasons = new Map<string, number>();
+      for (const [key, f] of figures) {
+        const v = checkEligibility(f, policy, { max: 1 });
+        const reason = v.eligible ? 'eligible' : v.reason;
+        reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+        if (reason === 'high_return_rate') skipped.add(key);
+      }
+      // Nothing but the returns rule speaks.
+      expect([...reasons.keys()].sort()).toEqual(['eligible', 'high_return_rate']);
 
-    // Written from the raw lines: integer units compared with the rate as an exact fraction.
-    const { rows } = await pool.query(
-      `SELECT customer_key, orders FROM (${INDEPENDENT}) t WHERE orders >= 2 AND returned::numeric > $2::numeric * bought`,
-      [STORE, String(maxRate)],
-    );
-    const base = (await pool.query(`SELECT count(*)::int AS n FROM (${INDEPENDENT}) t WHERE orders >= 2`, [STORE])).rows[0].n;
-    const independent = new Set(rows.map((r) => r.customer_key as string));
-    console.info(`maxRate ${maxRate}: ${skipped.size} of ${base} customers with >= 2 orders skipped for high_return_rate`);
-    expect(base).toBe(2_829);
-    expect([...skipped].sort()).toEqual([...independent].sort());
-    expect(skipped.size).toBe({ 0.3: 37, 0.2: 56, 0.1: 108 }[maxRate]);
-  });
+      // Written from the raw lines: integer units compared with the rate as an exact fraction.
+      const { rows } = await pool.query(
+        `SELECT customer_key, orders FROM (${INDEPENDENT}) t WHERE orders >= 2 AND returned::numeric > $2::numeric * bought`,
+        [STORE, String(maxRate)],
+      );
+      const base = (await pool.query(`SELECT count(*)::int AS n FROM (${INDEPENDENT}) t WHERE orders >= 2`, [STORE]))
+        .rows[0].n;
+      const independent = new Set(rows.map((r) => r.customer_key as string));
+      console.info(
+        `maxRate ${maxRate}: ${skipped.size} of ${base} customers with >= 2 orders skipped for high_return_rate`,
+      );
+      expect(base).toBe(2_829);
+      expect([...skipped].sort()).toEqual([...independent].sort());
+      expect(skipped.size).toBe({ 0.3: 37, 0.2: 56, 0.1: 108 }[maxRate]);
+    },
+  );
 });

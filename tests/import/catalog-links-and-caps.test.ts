@@ -28,26 +28,40 @@ describe.skipIf(skip)('import catalog: product links and title caps', () => {
 
   const urls = async (store: string) =>
     Object.fromEntries(
-      (await pool.query(`SELECT product_id, url FROM products WHERE store = $1`, [store])).rows.map((r) => [r.product_id, r.url]),
+      (await pool.query(`SELECT product_id, url FROM products WHERE store = $1`, [store])).rows.map((r) => [
+        r.product_id,
+        r.url,
+      ]),
     );
 
   it('drops hostile URLs with a warning per product id, keeps store and linkHosts links', async () => {
     const hostile = {
-      J: 'javascript:alert(1)', D: 'data:text/html,x', V: 'vbscript:msgbox(1)', F: 'file:///etc/passwd',
-      S: '//evil.example/p', U: 'https://shop.example@evil.example/', N: 'https://shop.example/p\r\nSet-Cookie: a=b',
+      J: 'javascript:alert(1)',
+      D: 'data:text/html,x',
+      V: 'vbscript:msgbox(1)',
+      F: 'file:///etc/passwd',
+      S: '//evil.example/p',
+      U: 'https://shop.example@evil.example/',
+      N: 'https://shop.example/p\r\nSet-Cookie: a=b',
     };
     const good = { OK: 'https://shop.example/p/ok', CDN: 'https://cdn.shop.example/p/cdn' };
     const rows = Object.entries({ ...hostile, ...good }).map(([id, url]) => ({ id, title: `Product ${id}`, url }));
     const file = path.join(await tempDir(), 'links.jsonl');
     await writeFile(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
 
-    const r = await importCatalog(pool, 'links', file, { storeUrl: 'https://shop.example', linkHosts: ['cdn.shop.example'] });
+    const r = await importCatalog(pool, 'links', file, {
+      storeUrl: 'https://shop.example',
+      linkHosts: ['cdn.shop.example'],
+    });
     expect(r).toMatchObject({ imported: rows.length, failed: [] });
-    expect(r.warnings.map((w) => [w.line, w.error.split(':')[0]])).toEqual(Object.keys(hostile).map((id, i) => [i + 1, `product ${id}`]));
+    expect(r.warnings.map((w) => [w.line, w.error.split(':')[0]])).toEqual(
+      Object.keys(hostile).map((id, i) => [i + 1, `product ${id}`]),
+    );
     for (const w of r.warnings) expect(w.error).not.toMatch(/evil|javascript|data:|vbscript|file:|Set-Cookie/);
     expect(await urls('links')).toEqual({
       ...Object.fromEntries(Object.keys(hostile).map((id) => [id, null])),
-      OK: 'https://shop.example/p/ok', CDN: 'https://cdn.shop.example/p/cdn',
+      OK: 'https://shop.example/p/ok',
+      CDN: 'https://cdn.shop.example/p/cdn',
     });
   });
 
@@ -71,24 +85,53 @@ describe.skipIf(skip)('import catalog: product links and title caps', () => {
     ];
     await writeFile(file, lines.map((l) => JSON.stringify(l)).join('\n') + '\n');
     const chunks: string[] = [];
-    const stderr = new Writable({ write(chunk, _enc, done) { chunks.push(String(chunk)); done(); } });
+    const stderr = new Writable({
+      write(chunk, _enc, done) {
+        chunks.push(String(chunk));
+        done();
+      },
+    });
     const env = { DATABASE_URL: db.url, AFTERCART_DATA_DIR: dir, AFTERCART_CONFIG: config };
-    expect(await run(['catalog', file, '--store', 'cli'], { env, stdout: new Writable({ write: (_c, _e, done) => done() }), stderr })).toBe(0);
-    expect(chunks.join('')).toBe('line 2: warning: product B: link dropped (not an http(s) link to the store host or store.linkHosts)\n'
-      + 'line 3: warning: product C: link dropped (not an http(s) link to the store host or store.linkHosts)\n');
+    expect(
+      await run(['catalog', file, '--store', 'cli'], {
+        env,
+        stdout: new Writable({ write: (_c, _e, done) => done() }),
+        stderr,
+      }),
+    ).toBe(0);
+    expect(chunks.join('')).toBe(
+      'line 2: warning: product B: link dropped (not an http(s) link to the store host or store.linkHosts)\n' +
+        'line 3: warning: product C: link dropped (not an http(s) link to the store host or store.linkHosts)\n',
+    );
     expect(await urls('cli')).toEqual({ A: 'https://cdn.cli.example/a', B: null, C: null });
   });
 
   it('caps a catalog title at 255 code points (CSV and JSON lines readers alike)', async () => {
     const dir = await tempDir();
     const jsonl = path.join(dir, 'titles.jsonl');
-    await writeFile(jsonl, `${JSON.stringify({ id: 'BIG', title: HUGE })}\n${JSON.stringify({ id: 'EMO', title: EMOJI })}\n`);
+    await writeFile(
+      jsonl,
+      `${JSON.stringify({ id: 'BIG', title: HUGE })}\n${JSON.stringify({ id: 'EMO', title: EMOJI })}\n`,
+    );
     await importCatalog(pool, 'titles', jsonl);
     const csv = path.join(dir, 'woo.csv');
-    await writeFile(csv, `ID,Type,SKU,Name,Published,In stock?,Regular price\n7,simple,S7,${'W'.repeat(5000)},1,1,9.99\n`);
-    expect(await importCatalog(pool, 'titles', csv)).toMatchObject({ format: 'woocommerce-products', imported: 1, failed: [] });
-    const { rows } = await pool.query(`SELECT product_id, title FROM products WHERE store = 'titles' ORDER BY product_id`);
-    expect(rows.map((p) => [p.product_id, [...p.title].length])).toEqual([['7', 255], ['BIG', 255], ['EMO', 255]]);
+    await writeFile(
+      csv,
+      `ID,Type,SKU,Name,Published,In stock?,Regular price\n7,simple,S7,${'W'.repeat(5000)},1,1,9.99\n`,
+    );
+    expect(await importCatalog(pool, 'titles', csv)).toMatchObject({
+      format: 'woocommerce-products',
+      imported: 1,
+      failed: [],
+    });
+    const { rows } = await pool.query(
+      `SELECT product_id, title FROM products WHERE store = 'titles' ORDER BY product_id`,
+    );
+    expect(rows.map((p) => [p.product_id, [...p.title].length])).toEqual([
+      ['7', 255],
+      ['BIG', 255],
+      ['EMO', 255],
+    ]);
     expect(rows.find((p) => p.product_id === 'EMO').title).toBe('🎮'.repeat(255));
   });
 
@@ -96,13 +139,21 @@ describe.skipIf(skip)('import catalog: product links and title caps', () => {
     const writer = new OrderWriter(pool, 'history');
     writer.addCustomer({ customerKey: 'k1', firstName: HUGE, lastName: EMOJI });
     await writer.addOrder({
-      id: 'H1', customerKey: 'k1', createdAt: new Date('2025-01-01T00:00:00Z'), currency: 'GBP', total: '1.00', firstLineNo: 1,
+      id: 'H1',
+      customerKey: 'k1',
+      createdAt: new Date('2025-01-01T00:00:00Z'),
+      currency: 'GBP',
+      total: '1.00',
+      firstLineNo: 1,
       lines: [{ productId: 'P1', title: HUGE, quantity: 1, unitPrice: '1.00' }],
     });
     await writer.finish();
-    const line = (await pool.query(`SELECT title FROM order_lines WHERE store = 'history' AND order_id = 'H1'`)).rows[0];
+    const line = (await pool.query(`SELECT title FROM order_lines WHERE store = 'history' AND order_id = 'H1'`))
+      .rows[0];
     expect(line.title).toBe('T'.repeat(255));
-    const customer = (await pool.query(`SELECT first_name, last_name FROM customers WHERE store = 'history' AND customer_key = 'k1'`)).rows[0];
+    const customer = (
+      await pool.query(`SELECT first_name, last_name FROM customers WHERE store = 'history' AND customer_key = 'k1'`)
+    ).rows[0];
     expect(customer).toEqual({ first_name: 'T'.repeat(100), last_name: '🎮'.repeat(100) });
   });
 });

@@ -30,7 +30,10 @@ describe.skipIf(skip)('importCatalog', () => {
 
   it('Shopify product CSV: one product per handle, complements from the metafield column, bad rows by line', async () => {
     const progress: number[] = [];
-    const r = await importCatalog(pool, 'shop', fixture('shopify-products.csv'), { storeUrl: 'https://shop.example/', onProgress: (p) => progress.push(p.imported) });
+    const r = await importCatalog(pool, 'shop', fixture('shopify-products.csv'), {
+      storeUrl: 'https://shop.example/',
+      onProgress: (p) => progress.push(p.imported),
+    });
     expect(r.format).toBe('shopify-products');
     expect(r.imported).toBe(3);
     // The first product's description spans two lines, so later rows sit one line lower.
@@ -40,17 +43,46 @@ describe.skipIf(skip)('importCatalog', () => {
     expect(progress.at(-1)).toBe(3);
     expect(await products('shop')).toEqual([
       {
-        product_id: 'console-x', title: 'Console X', product_type: 'Video Game Console', vendor: 'Acme', tags: ['console', 'gaming'],
-        url: 'https://shop.example/products/console-x', image_url: 'https://cdn.example/cx.png', price: '399.00', currency: null, available: true,
-        complements: [{ id: 'hdmi-cable' }, { id: 'pro-controller' }], upsells: [],
+        product_id: 'console-x',
+        title: 'Console X',
+        product_type: 'Video Game Console',
+        vendor: 'Acme',
+        tags: ['console', 'gaming'],
+        url: 'https://shop.example/products/console-x',
+        image_url: 'https://cdn.example/cx.png',
+        price: '399.00',
+        currency: null,
+        available: true,
+        complements: [{ id: 'hdmi-cable' }, { id: 'pro-controller' }],
+        upsells: [],
       },
       {
-        product_id: 'hdmi-cable', title: 'HDMI 2.1 Cable', product_type: 'Cable', vendor: 'Acme', tags: ['cable'],
-        url: 'https://shop.example/products/hdmi-cable', image_url: null, price: '19.99', currency: null, available: true, complements: [], upsells: [],
+        product_id: 'hdmi-cable',
+        title: 'HDMI 2.1 Cable',
+        product_type: 'Cable',
+        vendor: 'Acme',
+        tags: ['cable'],
+        url: 'https://shop.example/products/hdmi-cable',
+        image_url: null,
+        price: '19.99',
+        currency: null,
+        available: true,
+        complements: [],
+        upsells: [],
       },
       {
-        product_id: 'pro-controller', title: 'Pro Controller', product_type: 'Controller', vendor: 'Acme', tags: [],
-        url: 'https://shop.example/products/pro-controller', image_url: null, price: '69.99', currency: null, available: false, complements: [], upsells: [],
+        product_id: 'pro-controller',
+        title: 'Pro Controller',
+        product_type: 'Controller',
+        vendor: 'Acme',
+        tags: [],
+        url: 'https://shop.example/products/pro-controller',
+        image_url: null,
+        price: '69.99',
+        currency: null,
+        available: false,
+        complements: [],
+        upsells: [],
       },
     ]);
   });
@@ -66,8 +98,14 @@ describe.skipIf(skip)('importCatalog', () => {
     const rows = Object.fromEntries((await products('woo')).map((p) => [p.product_id, p]));
     expect(Object.keys(rows)).toEqual(['10', '11', '12', '13', '14']);
     expect(rows['10']).toMatchObject({
-      title: 'Console X', product_type: 'Consoles', tags: ['console', 'gaming'], price: '399.00', currency: 'EUR', available: true,
-      complements: [{ id: '11' }, { id: '12' }], upsells: ['13'],
+      title: 'Console X',
+      product_type: 'Consoles',
+      tags: ['console', 'gaming'],
+      price: '399.00',
+      currency: 'EUR',
+      available: true,
+      complements: [{ id: '11' }, { id: '12' }],
+      upsells: ['13'],
     });
     expect(rows['13']).toMatchObject({ complements: [{ id: '11' }], upsells: [] });
     // Sale price wins; out of stock is unavailable; a variable product takes its variation's price.
@@ -83,7 +121,12 @@ describe.skipIf(skip)('importCatalog', () => {
     expect(r.failed[0]!.error).toMatch(/title/);
     expect(r.failed[2]!.error).toMatch(/not JSON/);
     const rows = Object.fromEntries((await products('canon')).map((p) => [p.product_id, p]));
-    expect(rows['P1']).toMatchObject({ complements: [{ id: 'P3', required: true }, { id: 'P2' }], upsells: ['P5'], available: true, price: '399.00' });
+    expect(rows['P1']).toMatchObject({
+      complements: [{ id: 'P3', required: true }, { id: 'P2' }],
+      upsells: ['P5'],
+      available: true,
+      price: '399.00',
+    });
     expect(rows['P2']).toMatchObject({ title: 'Space Quest', available: true, complements: [], upsells: [] });
     expect(rows['P3']).toMatchObject({ title: 'HDMI 2.1 Cable', available: false });
   });
@@ -104,8 +147,14 @@ describe.skipIf(skip)('importCatalog', () => {
     expect(r).toMatchObject({ imported: 1, failed: [] });
     const [p1] = (await products('canon')).filter((p) => p.product_id === 'P1');
     expect(p1).toMatchObject({
-      title: 'Console X (2025)', price: '379.00', product_type: 'Video Game Console', tags: ['console'], currency: 'USD',
-      url: 'https://shop.example/p/console-x', complements: [{ id: 'P3', required: true }, { id: 'P2' }], upsells: ['P5'],
+      title: 'Console X (2025)',
+      price: '379.00',
+      product_type: 'Video Game Console',
+      tags: ['console'],
+      currency: 'USD',
+      url: 'https://shop.example/p/console-x',
+      complements: [{ id: 'P3', required: true }, { id: 'P2' }],
+      upsells: ['P5'],
     });
   });
 

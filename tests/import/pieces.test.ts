@@ -10,8 +10,17 @@ import { fixture } from './support.js';
 
 describe('countryCode', () => {
   it.each([
-    ['United Kingdom', 'GB'], ['EIRE', 'IE'], ['USA', 'US'], ['RSA', 'ZA'], ['Czech Republic', 'CZ'], ['Channel Islands', null],
-    ['Unspecified', null], ['European Community', null], ['fr', 'FR'], ['', null], [undefined, null],
+    ['United Kingdom', 'GB'],
+    ['EIRE', 'IE'],
+    ['USA', 'US'],
+    ['RSA', 'ZA'],
+    ['Czech Republic', 'CZ'],
+    ['Channel Islands', null],
+    ['Unspecified', null],
+    ['European Community', null],
+    ['fr', 'FR'],
+    ['', null],
+    [undefined, null],
   ])('%s → %s', (name, code) => expect(countryCode(name)).toBe(code));
 });
 
@@ -33,7 +42,11 @@ describe('format detection', () => {
 
 describe('toOrderRow', () => {
   const base = {
-    id: '7', createdAt: new Date('2025-01-01T00:00:00Z'), currency: 'USD', line: 2, returns: [],
+    id: '7',
+    createdAt: new Date('2025-01-01T00:00:00Z'),
+    currency: 'USD',
+    line: 2,
+    returns: [],
     lines: [
       { productId: 'P1', title: 'One', quantity: 2, unitPrice: '10.00' },
       { productId: 'P2', title: 'Two', quantity: 1, unitPrice: '4.99' },
@@ -42,18 +55,47 @@ describe('toOrderRow', () => {
   };
 
   it('keys the customer by email, else by id, and keeps extra customer fields a reader gives', () => {
-    const r = toOrderRow({ ...base, email: ' Ann@Example.com ', customerId: 'C1', marketingConsent: true, firstName: 'Ann', shippingCountry: 'United States' });
+    const r = toOrderRow({
+      ...base,
+      email: ' Ann@Example.com ',
+      customerId: 'C1',
+      marketingConsent: true,
+      firstName: 'Ann',
+      shippingCountry: 'United States',
+    });
     if (typeof r === 'string') throw new Error(r);
-    expect(r.order).toMatchObject({ customerKey: customerKey({ email: 'ann@example.com' }), total: '42.99', shippingCountry: 'US', firstLineNo: 1 });
-    expect(r.customer).toEqual({ customerKey: r.order.customerKey, externalId: 'C1', email: 'Ann@example.com', firstName: 'Ann', lastName: null, marketingConsent: true });
+    expect(r.order).toMatchObject({
+      customerKey: customerKey({ email: 'ann@example.com' }),
+      total: '42.99',
+      shippingCountry: 'US',
+      firstLineNo: 1,
+    });
+    expect(r.customer).toEqual({
+      customerKey: r.order.customerKey,
+      externalId: 'C1',
+      email: 'Ann@example.com',
+      firstName: 'Ann',
+      lastName: null,
+      marketingConsent: true,
+    });
     const byId = toOrderRow({ ...base, customerId: 'C1' });
     expect(typeof byId !== 'string' && byId.order.customerKey).toBe(customerKey({ id: 'C1' }));
     const anonymous = toOrderRow(base);
-    expect(typeof anonymous !== 'string' && [anonymous.order.customerKey, anonymous.customer]).toEqual([null, undefined]);
+    expect(typeof anonymous !== 'string' && [anonymous.order.customerKey, anonymous.customer]).toEqual([
+      null,
+      undefined,
+    ]);
   });
 
   it('spreads a return over the lines of its product, first lines first, never beyond what was bought', () => {
-    const r = toOrderRow({ ...base, returns: [{ productId: 'P1', quantity: 3 }, { productId: 'P2', quantity: 5, amount: '20.00' }, { productId: 'P9', quantity: 1 }] });
+    const r = toOrderRow({
+      ...base,
+      returns: [
+        { productId: 'P1', quantity: 3 },
+        { productId: 'P2', quantity: 5, amount: '20.00' },
+        { productId: 'P9', quantity: 1 },
+      ],
+    });
     if (typeof r === 'string') throw new Error(r);
     expect(r.order.lines.map((l) => [l.productId, l.returnedQuantity ?? 0, l.returnedAmount ?? '0'])).toEqual([
       ['P1', 2, '20.00'],
@@ -81,8 +123,18 @@ describe('toOrderRow', () => {
 
 describe('toProductRow', () => {
   it('drops self and repeated complements and upsells, keeps required', () => {
-    expect(toProductRow({ id: 'A', title: ' Console ', complements: [{ id: 'A' }, { id: 'B', required: true }, { id: 'B' }, { id: 'C' }], upsells: ['A', 'D', 'D'] })).toEqual({
-      id: 'A', title: 'Console', complements: [{ id: 'B', required: true }, { id: 'C' }], upsells: ['D'],
+    expect(
+      toProductRow({
+        id: 'A',
+        title: ' Console ',
+        complements: [{ id: 'A' }, { id: 'B', required: true }, { id: 'B' }, { id: 'C' }],
+        upsells: ['A', 'D', 'D'],
+      }),
+    ).toEqual({
+      id: 'A',
+      title: 'Console',
+      complements: [{ id: 'B', required: true }, { id: 'C' }],
+      upsells: ['D'],
     });
   });
   it('refuses what products cannot hold', () => {

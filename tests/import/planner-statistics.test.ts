@@ -16,7 +16,9 @@ async function history(invoices: number): Promise<string> {
   for (let i = 0; i < invoices; i++) {
     const day = String(1 + (i % 28)).padStart(2, '0');
     for (let l = 0; l < 5; l++) {
-      rows.push(`${600000 + i},P${(i * 7 + l) % 90},PRODUCT ${l},${1 + l},2011-03-${day} 10:${String(l).padStart(2, '0')},1.95,${13000 + (i % 50)},United Kingdom`);
+      rows.push(
+        `${600000 + i},P${(i * 7 + l) % 90},PRODUCT ${l},${1 + l},2011-03-${day} 10:${String(l).padStart(2, '0')},1.95,${13000 + (i % 50)},United Kingdom`,
+      );
     }
   }
   const file = path.join(await tempDir(), 'history.csv');
@@ -35,10 +37,13 @@ describe.skipIf(missing('postgres'))('history import and planner statistics', ()
     const { rows } = await db.pool.query(`EXPLAIN (FORMAT JSON) SELECT * FROM order_lines WHERE store = '${store}'`);
     return rows[0]['QUERY PLAN'][0].Plan['Plan Rows'] as number;
   };
-  const analyzeCount = async () => Number((await db.pool.query(
-    `SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'order_lines'`)).rows[0].analyze_count);
+  const analyzeCount = async () =>
+    Number(
+      (await db.pool.query(`SELECT analyze_count FROM pg_stat_user_tables WHERE relname = 'order_lines'`)).rows[0]
+        .analyze_count,
+    );
 
-  it("refreshes the statistics while the import writes, not only once it is done", async () => {
+  it('refreshes the statistics while the import writes, not only once it is done', async () => {
     const file = await history(600);
     // A live database: another store, and statistics taken before the new one existed.
     await importOrders(db.pool, 'earlier-store', file, { batchLines: 200 });

@@ -35,7 +35,9 @@ const TABLES: Record<string, string> = {
 export async function fingerprint(pool: pg.Pool): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const [table, key] of Object.entries(TABLES)) {
-    const { rows } = await pool.query(`SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY ${key}), '')) AS h FROM ${table} t`);
+    const { rows } = await pool.query(
+      `SELECT count(*)::int AS n, md5(coalesce(string_agg(t::text, '|' ORDER BY ${key}), '')) AS h FROM ${table} t`,
+    );
     out[table] = `${rows[0].n}:${rows[0].h}`;
   }
   return out;

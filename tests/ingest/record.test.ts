@@ -13,17 +13,27 @@ const at = (iso: string) => new Date(iso).toISOString();
 describe.skipIf(skip)('recording deliveries', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ setup: 'services', workers: false, config: { timing: { default: { after: 'fulfilled', delay: '1h' }, quietHours: false } } });
+    app = await startTestApp({
+      setup: 'services',
+      workers: false,
+      config: { timing: { default: { after: 'fulfilled', delay: '1h' }, quietHours: false } },
+    });
   });
   afterAll(async () => app?.stop());
 
-  const count = async (sql: string, params: unknown[] = []) => (await app.db.pool.query(sql, params)).rows[0].n as number;
+  const count = async (sql: string, params: unknown[] = []) =>
+    (await app.db.pool.query(sql, params)).rows[0].n as number;
 
   it('the same delivery posted 50 times at once gives one order and one job', async () => {
     const event = { ...sampleOrder('C-50') };
     event.data.order.customer.email = 'fifty@example.com';
-    await app.postEvent({ type: 'order.fulfilled', data: { store: 'demo', orderId: 'C-50', at: new Date().toISOString() } });
-    const answers = await Promise.all(Array.from({ length: 50 }, () => app.postEvent(event, { id: 'msg_same_delivery' })));
+    await app.postEvent({
+      type: 'order.fulfilled',
+      data: { store: 'demo', orderId: 'C-50', at: new Date().toISOString() },
+    });
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, () => app.postEvent(event, { id: 'msg_same_delivery' })),
+    );
     const bodies = await Promise.all(answers.map((r) => r.json()));
     expect(answers.every((r) => r.status === 200)).toBe(true);
     expect(bodies.filter((b) => !b.duplicate)).toHaveLength(1);
@@ -52,23 +62,36 @@ describe.skipIf(skip)('recording deliveries', () => {
       { type: 'order.paid', data: { store: 'demo', orderId: id, at: at('2026-11-20T10:06:00Z') } },
       { type: 'order.fulfilled', data: { store: 'demo', orderId: id, at: at('2026-11-21T09:00:00Z') } },
     ];
-    const orders = [[0, 1, 2, 3], [3, 2, 1, 0], [1, 3, 0, 2], [2, 0, 3, 1]];
+    const orders = [
+      [0, 1, 2, 3],
+      [3, 2, 1, 0],
+      [1, 3, 0, 2],
+      [2, 0, 3, 1],
+    ];
     const finals = [];
     for (const [n, perm] of orders.entries()) {
       const id = `OOO-${n}`;
       const list = events(id);
       for (const i of perm) expect((await app.postEvent(list[i]!)).status).toBe(200);
       const { rows } = await app.db.pool.query(
-        `SELECT o.created_at, o.paid_at, o.fulfilled_at, x.status, x.due_at FROM orders o JOIN cross_sells x USING (store, order_id) WHERE order_id = $1`, [id]);
+        `SELECT o.created_at, o.paid_at, o.fulfilled_at, x.status, x.due_at FROM orders o JOIN cross_sells x USING (store, order_id) WHERE order_id = $1`,
+        [id],
+      );
       finals.push(rows[0]);
     }
-    expect(finals[0]).toMatchObject({ status: 'scheduled', paid_at: new Date('2026-11-20T10:05:00Z'), due_at: new Date('2026-11-21T10:00:00Z') });
+    expect(finals[0]).toMatchObject({
+      status: 'scheduled',
+      paid_at: new Date('2026-11-20T10:05:00Z'),
+      due_at: new Date('2026-11-21T10:00:00Z'),
+    });
     for (const f of finals) expect(f).toEqual(finals[0]);
   });
 
   it('raw payloads are kept for the configured retention, then dropped', async () => {
     await app.postEvent(sampleOrder('PAY-1'), { id: 'msg_payload_kept' });
-    const payload = async () => (await app.db.pool.query(`SELECT payload FROM deliveries WHERE delivery_id = 'msg_payload_kept'`)).rows[0].payload;
+    const payload = async () =>
+      (await app.db.pool.query(`SELECT payload FROM deliveries WHERE delivery_id = 'msg_payload_kept'`)).rows[0]
+        .payload;
     expect(String(await payload())).toContain('"PAY-1"');
     await app.reconciler.sweepPayloads();
     expect(await payload()).not.toBeNull(); // younger than the 7-day default
@@ -85,15 +108,35 @@ describe.skipIf(skip)('recording deliveries', () => {
   });
 
   it('cancelled before created ends cancelled, and an update after a refund does not revive it', async () => {
-    await app.postEvent({ type: 'order.cancelled', data: { store: 'demo', orderId: 'X-1', at: new Date().toISOString() } });
+    await app.postEvent({
+      type: 'order.cancelled',
+      data: { store: 'demo', orderId: 'X-1', at: new Date().toISOString() },
+    });
     await app.postEvent(sampleOrder('X-1'));
-    expect((await explainOrder(app.db.pool, 'X-1'))[0]).toMatchObject({ status: 'cancelled', reason: 'order_cancelled' });
+    expect((await explainOrder(app.db.pool, 'X-1'))[0]).toMatchObject({
+      status: 'cancelled',
+      reason: 'order_cancelled',
+    });
 
     await app.postEvent(sampleOrder('X-2'));
-    await app.postEvent({ type: 'order.fulfilled', data: { store: 'demo', orderId: 'X-2', at: new Date().toISOString() } });
-    await app.postEvent({ type: 'order.refunded', data: { store: 'demo', orderId: 'X-2', at: new Date().toISOString(), lines: [{ productId: 'P1', quantity: 1, amount: '399.00' }] } });
+    await app.postEvent({
+      type: 'order.fulfilled',
+      data: { store: 'demo', orderId: 'X-2', at: new Date().toISOString() },
+    });
+    await app.postEvent({
+      type: 'order.refunded',
+      data: {
+        store: 'demo',
+        orderId: 'X-2',
+        at: new Date().toISOString(),
+        lines: [{ productId: 'P1', quantity: 1, amount: '399.00' }],
+      },
+    });
     await app.postEvent({ type: 'order.paid', data: { store: 'demo', orderId: 'X-2', at: new Date().toISOString() } });
-    expect((await explainOrder(app.db.pool, 'X-2'))[0]).toMatchObject({ status: 'cancelled', reason: 'order_refunded' });
+    expect((await explainOrder(app.db.pool, 'X-2'))[0]).toMatchObject({
+      status: 'cancelled',
+      reason: 'order_refunded',
+    });
   });
 });
 
@@ -105,8 +148,12 @@ describe.skipIf(skip)('a Redis outage mid-stream', () => {
     proxy = await startTcpProxy(services().redis!);
     smtp = await startSmtpSink();
     app = await startTestApp({
-      setup: 'services', smtpUrl: smtp.url, env: { REDIS_URL: proxy.url },
-      config: { timing: { default: { after: 'order', delay: '1s' }, quietHours: false, frequencyCap: { max: 100, per: '1d' } } },
+      setup: 'services',
+      smtpUrl: smtp.url,
+      env: { REDIS_URL: proxy.url },
+      config: {
+        timing: { default: { after: 'order', delay: '1s' }, quietHours: false, frequencyCap: { max: 100, per: '1d' } },
+      },
     });
     for (const p of sampleProducts()) await app.postEvent(p);
   });
@@ -130,6 +177,9 @@ describe.skipIf(skip)('a Redis outage mid-stream', () => {
     const recipients = smtp.messages.map((m) => (m.to && 'text' in m.to ? m.to.text : ''));
     expect(new Set(recipients).size).toBe(30);
     expect(recipients).toHaveLength(30);
-    await until(async () => (await app.db.pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE status = 'sent'`)).rows[0].n === 30);
+    await until(
+      async () =>
+        (await app.db.pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE status = 'sent'`)).rows[0].n === 30,
+    );
   }, 60_000);
 });

@@ -48,7 +48,9 @@ describe('caps at ingest, in the canonical mapping of every source', () => {
     const lines = (order.line_items as Record<string, unknown>[]).map((l) => ({ ...l, title: EMOJI, name: EMOJI }));
     const customer = { ...(order.customer as object), first_name: HUGE, last_name: EMOJI };
     const body = json({ ...order, line_items: lines, customer });
-    const created = shopify.parse(body, shopifyHeaders('orders/create')).events.find((e) => e.type === 'order.created') as EventOf<'order.created'>;
+    const created = shopify
+      .parse(body, shopifyHeaders('orders/create'))
+      .events.find((e) => e.type === 'order.created') as EventOf<'order.created'>;
     for (const line of created.data.order.lines) {
       expect(codePoints(line.title)).toBe(255);
       expect(wellFormed(line.title)).toBe(true);
@@ -65,17 +67,30 @@ describe('caps at ingest, in the canonical mapping of every source', () => {
 
   it('canonical events: product title, order line title and customer names are capped', () => {
     const parse = (event: object) => standardWebhooks.parse(json(event), { 'webhook-id': 'msg_caps' }).events[0]!;
-    const product = parse({ type: 'product.upserted', data: { store: 's', product: { id: 'P1', title: HUGE } } }) as EventOf<'product.upserted'>;
+    const product = parse({
+      type: 'product.upserted',
+      data: { store: 's', product: { id: 'P1', title: HUGE } },
+    }) as EventOf<'product.upserted'>;
     expect(product.data.product.title).toHaveLength(255);
     const order = parse({
       type: 'order.created',
-      data: { store: 's', order: { id: '1', createdAt: '2026-01-01T00:00:00Z', currency: 'USD',
-        customer: { email: 'a@example.com', firstName: HUGE, lastName: 'Short' },
-        lines: [{ productId: 'P1', title: EMOJI, quantity: 1, unitPrice: '1.00' }] } },
+      data: {
+        store: 's',
+        order: {
+          id: '1',
+          createdAt: '2026-01-01T00:00:00Z',
+          currency: 'USD',
+          customer: { email: 'a@example.com', firstName: HUGE, lastName: 'Short' },
+          lines: [{ productId: 'P1', title: EMOJI, quantity: 1, unitPrice: '1.00' }],
+        },
+      },
     }) as EventOf<'order.created'>;
     expect(codePoints(order.data.order.lines[0]!.title)).toBe(255);
     expect(order.data.order.customer).toMatchObject({ firstName: 'T'.repeat(100), lastName: 'Short' });
-    const customer = parse({ type: 'customer.updated', data: { store: 's', customer: { email: 'a@example.com', lastName: HUGE } } }) as EventOf<'customer.updated'>;
+    const customer = parse({
+      type: 'customer.updated',
+      data: { store: 's', customer: { email: 'a@example.com', lastName: HUGE } },
+    }) as EventOf<'customer.updated'>;
     expect(customer.data.customer.lastName).toHaveLength(100);
   });
 });

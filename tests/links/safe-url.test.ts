@@ -58,7 +58,9 @@ describe('safeLinkUrl', () => {
 
   it("puts a path (a page of the store, as Shopify's adapter gives) under store.url", () => {
     expect(safeLinkUrl('/products/t-shirt', store)).toBe('https://shop.example/products/t-shirt');
-    expect(safeLinkUrl('/products/t-shirt', { ...store, storeUrl: 'https://shop.example/en-ca/' })).toBe('https://shop.example/en-ca/products/t-shirt');
+    expect(safeLinkUrl('/products/t-shirt', { ...store, storeUrl: 'https://shop.example/en-ca/' })).toBe(
+      'https://shop.example/en-ca/products/t-shirt',
+    );
     expect(safeLinkUrl('/@evil.example', store)).toBe('https://shop.example/@evil.example');
     expect(safeLinkUrl('products/t-shirt', store)).toBeUndefined();
   });
@@ -66,8 +68,14 @@ describe('safeLinkUrl', () => {
   it('withSafeLink drops a bad URL and keeps the rest of the product', () => {
     const product: Product = { id: 'P1', title: 'Console', url: 'javascript:alert(1)', price: '1.00' };
     const bare: Product = { id: 'P2', title: 'No link' };
-    expect(withSafeLink(product, store)).toEqual({ product: { id: 'P1', title: 'Console', price: '1.00' }, dropped: true });
-    expect(withSafeLink({ ...product, url: 'https://shop.example/p' }, store)).toEqual({ product: { ...product, url: 'https://shop.example/p' }, dropped: false });
+    expect(withSafeLink(product, store)).toEqual({
+      product: { id: 'P1', title: 'Console', price: '1.00' },
+      dropped: true,
+    });
+    expect(withSafeLink({ ...product, url: 'https://shop.example/p' }, store)).toEqual({
+      product: { ...product, url: 'https://shop.example/p' },
+      dropped: false,
+    });
     expect(withSafeLink(bare, store)).toEqual({ product: bare, dropped: false });
   });
 });
@@ -75,17 +83,28 @@ describe('safeLinkUrl', () => {
 describe('config store.url and store.linkHosts', () => {
   it('linkHosts defaults to [] and keeps host names, lower-cased', () => {
     expect(parseConfig({}).store.linkHosts).toEqual([]);
-    expect(parseConfig({ store: { linkHosts: ['CDN.Alpha.example', 'localhost'] } }).store.linkHosts).toEqual(['cdn.alpha.example', 'localhost']);
+    expect(parseConfig({ store: { linkHosts: ['CDN.Alpha.example', 'localhost'] } }).store.linkHosts).toEqual([
+      'cdn.alpha.example',
+      'localhost',
+    ]);
   });
 
-  it.each(['https://cdn.example', 'cdn.example/path', 'cdn.example:8443', 'user@cdn.example', '', '*.example', 'cdn..example'])(
-    'refuses linkHosts entry %j, naming the field',
-    (host) => {
-      expect(() => parseConfig({ store: { linkHosts: [host] } })).toThrow(/store\.linkHosts\[0\]: .*host name/);
+  it.each([
+    'https://cdn.example',
+    'cdn.example/path',
+    'cdn.example:8443',
+    'user@cdn.example',
+    '',
+    '*.example',
+    'cdn..example',
+  ])('refuses linkHosts entry %j, naming the field', (host) => {
+    expect(() => parseConfig({ store: { linkHosts: [host] } })).toThrow(/store\.linkHosts\[0\]: .*host name/);
+  });
+
+  it.each(['javascript:alert(1)', 'ftp://shop.example', 'https://user@shop.example', 'data:text/html,x'])(
+    'refuses store.url %j',
+    (url) => {
+      expect(() => parseConfig({ store: { url } })).toThrow(/store\.url/);
     },
   );
-
-  it.each(['javascript:alert(1)', 'ftp://shop.example', 'https://user@shop.example', 'data:text/html,x'])('refuses store.url %j', (url) => {
-    expect(() => parseConfig({ store: { url } })).toThrow(/store\.url/);
-  });
 });

@@ -22,7 +22,8 @@ describe('formatPrice', () => {
   });
 
   it('omits what is not a plain decimal instead of showing NaN', () => {
-    for (const bad of ['', 'n/a', '1e3', '12,50', '$5', undefined, null]) expect(formatPrice(bad, 'USD', 'en-US')).toBeUndefined();
+    for (const bad of ['', 'n/a', '1e3', '12,50', '$5', undefined, null])
+      expect(formatPrice(bad, 'USD', 'en-US')).toBeUndefined();
     expect(formatPrice(' 5.00 ', 'USD', 'en-US')).toBe('$5.00');
   });
 

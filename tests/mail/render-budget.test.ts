@@ -30,17 +30,29 @@ it('renders once per email, synchronously, and converts that HTML to text as Rea
 it('gives the same text as toPlainText for any titles, names, locales and bundles', async () => {
   // Text that looks like markup or a style attribute must survive the style stripping.
   const tricky = fc.constantFrom(' style="x"', '"', '&', '<b>', 'style=', "'", 'Größe');
-  const words = fc.array(fc.oneof(fc.string({ maxLength: 8 }), tricky), { minLength: 1, maxLength: 4 }).map((w) => w.join(''));
-  await fc.assert(fc.asyncProperty(
-    fc.array(words, { minLength: 1, maxLength: 3 }), words, fc.constantFrom('en-US', 'de-DE'), fc.boolean(),
-    async (titles, firstName, locale, bundle) => {
-      const mail = await renderCrossSell(props({
-        locale, customer: { ...preview.customer, firstName },
-        items: titles.map((title, i) => item({ productId: `P${i}`, title })),
-        bundle: bundle ? preview.bundle : undefined,
-      }));
-      expect(mail.text).toBe(toPlainText(mail.html));
-    }), { numRuns: 60 });
+  const words = fc
+    .array(fc.oneof(fc.string({ maxLength: 8 }), tricky), { minLength: 1, maxLength: 4 })
+    .map((w) => w.join(''));
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(words, { minLength: 1, maxLength: 3 }),
+      words,
+      fc.constantFrom('en-US', 'de-DE'),
+      fc.boolean(),
+      async (titles, firstName, locale, bundle) => {
+        const mail = await renderCrossSell(
+          props({
+            locale,
+            customer: { ...preview.customer, firstName },
+            items: titles.map((title, i) => item({ productId: `P${i}`, title })),
+            bundle: bundle ? preview.bundle : undefined,
+          }),
+        );
+        expect(mail.text).toBe(toPlainText(mail.html));
+      },
+    ),
+    { numRuns: 60 },
+  );
 });
 
 it("gives React Email's render() HTML without its Suspense stream markers", async () => {

@@ -78,7 +78,14 @@ describe('renderCrossSell with the preview props', () => {
     expect(mail.text).toContain('Save 10% when you buy these together.');
     expect(mail.text).toContain('PLAYMORE-7QX2K9');
     // Each item's price, the total, the bundle price, the saving, the expiry in the customer's zone.
-    for (const s of ['$14.99', '$144.97', 'Bundle price', '$130.47', 'You save $14.50', 'Offer ends Saturday, December 5, 11:59 PM']) {
+    for (const s of [
+      '$14.99',
+      '$144.97',
+      'Bundle price',
+      '$130.47',
+      'You save $14.50',
+      'Offer ends Saturday, December 5, 11:59 PM',
+    ]) {
       expect(mail.text!.replace(/[\u202f\u00a0]/g, ' ')).toContain(s);
     }
     expect(hrefs(mail.html).filter((h) => h === (preview.bundle && preview.bundle.cartHref))).toHaveLength(1);
@@ -92,7 +99,9 @@ describe('renderCrossSell with the preview props', () => {
 
 describe('renderCrossSell by locale', () => {
   it('de-DE: German strings, euro prices, lang="de-DE"', async () => {
-    const mail = await renderCrossSell(props({ locale: 'de-DE', currency: 'EUR', bought: [{ title: 'Console X' }, { title: 'Kopfhörer' }] }));
+    const mail = await renderCrossSell(
+      props({ locale: 'de-DE', currency: 'EUR', bought: [{ title: 'Console X' }, { title: 'Kopfhörer' }] }),
+    );
     expect(mail.subject).toBe('Alles, was Sie für Console X brauchen');
     expect(mail.html).toContain('lang="de-DE"');
     for (const part of [nbsp(mail.html), nbsp(mail.text)]) {
@@ -125,7 +134,11 @@ describe('renderCrossSell by locale', () => {
 
   it('ja-JP JPY: yen without decimals, English fallback text, lang="en"', async () => {
     const mail = await renderCrossSell(
-      props({ locale: 'ja-JP', currency: 'JPY', items: [item({ productId: 'G1', price: '4980', required: true, reasonCode: 'needed_for' })] }),
+      props({
+        locale: 'ja-JP',
+        currency: 'JPY',
+        items: [item({ productId: 'G1', price: '4980', required: true, reasonCode: 'needed_for' })],
+      }),
     );
     expect(mail.text).toMatch(/[¥￥]4,980(?![.,]\d)/);
     expect(mail.text).toContain('Needed to use your Console X');
@@ -156,7 +169,10 @@ describe('renderCrossSell edge props', () => {
   });
 
   it('no required item: no badge, recommender order kept, plain subject', async () => {
-    const items = [item({ productId: 'A', title: 'Game A' }), item({ productId: 'B', title: 'Game B', reasonCode: 'often_bought_with' })];
+    const items = [
+      item({ productId: 'A', title: 'Game A' }),
+      item({ productId: 'B', title: 'Game B', reasonCode: 'often_bought_with' }),
+    ];
     const mail = await renderCrossSell(props({ items }));
     expect(mail.subject).toBe('Picked for your Console X');
     expect(mail.text.indexOf('Game A')).toBeLessThan(mail.text.indexOf('Game B'));
@@ -168,7 +184,10 @@ describe('renderCrossSell edge props', () => {
       customer: {},
       bought: [],
       store: { name: 'Tiny Shop', url: 'https://tiny.example', colors: { brand: '#fde68a', accent: '#0f766e' } },
-      items: [item({ productId: 'X1', title: 'Plain item' }), item({ productId: 'X2', title: 'Bad price', price: 'n/a' })],
+      items: [
+        item({ productId: 'X1', title: 'Plain item' }),
+        item({ productId: 'X2', title: 'Bad price', price: 'n/a' }),
+      ],
     });
     const mail = await renderCrossSell(p);
     expect(mail.text).toContain('Hi there,');
@@ -178,11 +197,18 @@ describe('renderCrossSell edge props', () => {
     expect(mail.html).toContain('Tiny Shop');
     expect(mail.subject).toBe('Picked for your Console X');
     // A pale brand colour gets dark header text.
-    expect(mail.html).toMatch(/<a[^>]*color:#111827[^>]*href="https:\/\/tiny\.example"|href="https:\/\/tiny\.example"[^>]*color:#111827/);
+    expect(mail.html).toMatch(
+      /<a[^>]*color:#111827[^>]*href="https:\/\/tiny\.example"|href="https:\/\/tiny\.example"[^>]*color:#111827/,
+    );
   });
 
   it('keeps query strings in tracked links intact and escapes titles', async () => {
-    const evil = item({ productId: 'E', title: '<script>alert(1)</script> & "Cable"', required: true, reasonCode: 'needed_for' });
+    const evil = item({
+      productId: 'E',
+      title: '<script>alert(1)</script> & "Cable"',
+      required: true,
+      reasonCode: 'needed_for',
+    });
     const mail = await renderCrossSell(props({ items: [evil] }));
     expect(mail.html).not.toContain('<script>');
     expect(hrefs(mail.html)).toContain(evil.href);

@@ -14,8 +14,13 @@ it('writes both parts quoted-printable, even for text nodemailer would base64', 
   // Mostly non-Latin text: nodemailer's own choice for this is base64.
   const japanese = 'ご注文ありがとうございます。こちらの商品もおすすめです。'.repeat(20);
   await mailer.send({
-    from: 'Shop <hello@shop.example>', to: 'yuki@example.com', subject: 'おすすめ', html: `<p>${japanese}</p>`, text: japanese,
-    messageId: '<xs-1.abc@shop.example>', unsubscribeUrl: 'https://aftercart.test/u/x.y',
+    from: 'Shop <hello@shop.example>',
+    to: 'yuki@example.com',
+    subject: 'おすすめ',
+    html: `<p>${japanese}</p>`,
+    text: japanese,
+    messageId: '<xs-1.abc@shop.example>',
+    unsubscribeUrl: 'https://aftercart.test/u/x.y',
   });
   const [file] = await readdir(dir);
   const eml = await readFile(path.join(dir, file!), 'utf8');
@@ -29,9 +34,15 @@ it('sends over SMTP with the envelope from From and To, our Message-ID, both par
   const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: await tempDir(), maxConnections: 1, rateDeltaMs: 1000 });
   try {
     const sent = await mailer.send({
-      from: '"Pixel Arcade" <hello@shop.example>', to: 'Ann.Buyer@Example.com', replyTo: 'help@shop.example', subject: 'Für dich: Zubehör',
-      html: '<p>Größe: <a href="https://aftercart.test/c/a.b">Kabel</a></p>', text: 'Größe: Kabel https://aftercart.test/c/a.b',
-      messageId: '<xs-7.abc@shop.example>', unsubscribeUrl: 'https://aftercart.test/u/x.y', unsubscribeMailto: 'mailto:hello@shop.example?subject=unsubscribe',
+      from: '"Pixel Arcade" <hello@shop.example>',
+      to: 'Ann.Buyer@Example.com',
+      replyTo: 'help@shop.example',
+      subject: 'Für dich: Zubehör',
+      html: '<p>Größe: <a href="https://aftercart.test/c/a.b">Kabel</a></p>',
+      text: 'Größe: Kabel https://aftercart.test/c/a.b',
+      messageId: '<xs-7.abc@shop.example>',
+      unsubscribeUrl: 'https://aftercart.test/u/x.y',
+      unsubscribeMailto: 'mailto:hello@shop.example?subject=unsubscribe',
     });
     expect(sent.messageId).toBe('<xs-7.abc@shop.example>');
     const [mail] = await smtp.waitFor(1);
@@ -43,7 +54,9 @@ it('sends over SMTP with the envelope from From and To, our Message-ID, both par
     expect(mail!.text?.trim()).toBe('Größe: Kabel https://aftercart.test/c/a.b');
     expect(mail!.html).toContain('<p>Größe: <a href="https://aftercart.test/c/a.b">Kabel</a></p>');
     expect(headerValue(mail!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
-    expect(headerValue(mail!, 'List-Unsubscribe')).toBe('<https://aftercart.test/u/x.y>, <mailto:hello@shop.example?subject=unsubscribe>');
+    expect(headerValue(mail!, 'List-Unsubscribe')).toBe(
+      '<https://aftercart.test/u/x.y>, <mailto:hello@shop.example?subject=unsubscribe>',
+    );
   } finally {
     mailer.close();
     await smtp.close();
@@ -51,16 +64,28 @@ it('sends over SMTP with the envelope from From and To, our Message-ID, both par
 });
 
 describe('beforeData: the moment a message begins to go out', () => {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
   const email = (to: string) => ({
-    from: 'Shop <hello@shop.example>', to, subject: 'For you', html: '<p>Hi</p>', text: 'Hi',
-    messageId: `<xs-${to}@shop.example>`, unsubscribeUrl: 'https://aftercart.test/u/x.y',
+    from: 'Shop <hello@shop.example>',
+    to,
+    subject: 'For you',
+    html: '<p>Hi</p>',
+    text: 'Hi',
+    messageId: `<xs-${to}@shop.example>`,
+    unsubscribeUrl: 'https://aftercart.test/u/x.y',
   });
 
   it('is awaited after the server accepted DATA and before a byte of the message; DKIM still signs', async () => {
     const smtp = await startSmtpSink();
     const mailer = createMailer({
-      smtpUrl: smtp.url, outboxDir: await tempDir(), maxConnections: 1, rateDeltaMs: 1000,
+      smtpUrl: smtp.url,
+      outboxDir: await tempDir(),
+      maxConnections: 1,
+      rateDeltaMs: 1000,
       dkim: { domainName: 'shop.example', keySelector: 'ac1', privateKey },
     });
     let entered = false;
@@ -74,7 +99,10 @@ describe('beforeData: the moment a message begins to go out', () => {
           seen.push({ entered, received: smtp.messages.length });
         },
       });
-      expect(seen).toEqual([{ entered: true, received: 0 }, { entered: true, received: 0 }]);
+      expect(seen).toEqual([
+        { entered: true, received: 0 },
+        { entered: true, received: 0 },
+      ]);
       const [mail] = await smtp.waitFor(1);
       expect(headerValue(mail!, 'DKIM-Signature')).toMatch(/(^|;\s*)d=shop\.example;.*\bs=ac1;/);
     } finally {
@@ -85,9 +113,16 @@ describe('beforeData: the moment a message begins to go out', () => {
 
   it('a beforeData that fails sends nothing: the connection is dropped inside DATA', async () => {
     const smtp = await startSmtpSink();
-    const mailer = createMailer({ smtpUrl: smtp.url, outboxDir: await tempDir(), maxConnections: 1, rateDeltaMs: 1000 });
+    const mailer = createMailer({
+      smtpUrl: smtp.url,
+      outboxDir: await tempDir(),
+      maxConnections: 1,
+      rateDeltaMs: 1000,
+    });
     try {
-      const failed = mailer.send(email('nope@example.com'), { beforeData: () => Promise.reject(new Error('not ours any more')) });
+      const failed = mailer.send(email('nope@example.com'), {
+        beforeData: () => Promise.reject(new Error('not ours any more')),
+      });
       await expect(failed).rejects.toThrow();
       await until(async () => smtp.interrupted.length === 1);
       expect(smtp.interrupted).toEqual([{ rcptTo: ['nope@example.com'] }]);
@@ -105,10 +140,14 @@ describe('beforeData: the moment a message begins to go out', () => {
     const dir = await tempDir();
     const mailer = createMailer({ outboxDir: dir, maxConnections: 1, rateDeltaMs: 1000 });
     const files: number[] = [];
-    await mailer.send(email('box@example.com'), { beforeData: async () => void files.push((await readdir(dir).catch(() => [])).length) });
+    await mailer.send(email('box@example.com'), {
+      beforeData: async () => void files.push((await readdir(dir).catch(() => [])).length),
+    });
     expect(files).toEqual([0]);
     expect(await readdir(dir)).toHaveLength(1);
-    await expect(mailer.send(email('box2@example.com'), { beforeData: () => Promise.reject(new Error('no')) })).rejects.toThrow('no');
+    await expect(
+      mailer.send(email('box2@example.com'), { beforeData: () => Promise.reject(new Error('no')) }),
+    ).rejects.toThrow('no');
     expect(await readdir(dir)).toHaveLength(1);
   });
 });

@@ -7,7 +7,13 @@ import type { Stats } from '../../src/stats/funnel.js';
 import type { Measure } from '../../src/measure/measure.js';
 
 const group = (customers: number, reordered: number, revenue: number) => ({
-  customers, reordered, reorderRate: reordered / customers, revenue, revenuePerCustomer: revenue / customers, recommendedOrders: 3, maturing: 2,
+  customers,
+  reordered,
+  reorderRate: reordered / customers,
+  revenue,
+  revenuePerCustomer: revenue / customers,
+  recommendedOrders: 3,
+  maturing: 2,
 });
 const measure: Measure = {
   window: '30d',
@@ -15,17 +21,41 @@ const measure: Measure = {
   method: { revenue: 'welch', reorderRate: 'newcombe-hybrid-score', confidence: 0.95 },
   byCurrency: {
     USD: {
-      treated: group(900, 108, 5400), heldOut: group(100, 8, 400),
-      incrementalPerEmail: { estimate: 2, low: -0.5, high: 4.5 }, incrementalTotal: { estimate: 1800, low: -450, high: 4050 },
-      reorderRateLift: { estimate: 0.04, low: -0.02, high: 0.09 }, emailsToSettle: 2700,
-      verdict: '+$2.00 per email, 95% CI −$0.50 to +$4.50: not yet conclusive; about 2,700 more emails at this rate would settle it',
+      treated: group(900, 108, 5400),
+      heldOut: group(100, 8, 400),
+      incrementalPerEmail: { estimate: 2, low: -0.5, high: 4.5 },
+      incrementalTotal: { estimate: 1800, low: -450, high: 4050 },
+      reorderRateLift: { estimate: 0.04, low: -0.02, high: 0.09 },
+      emailsToSettle: 2700,
+      verdict:
+        '+$2.00 per email, 95% CI −$0.50 to +$4.50: not yet conclusive; about 2,700 more emails at this rate would settle it',
     },
   },
 };
 const stats: Stats = {
-  since: null, store: null, generatedAt: '2027-03-01T00:00:00.000Z', received: 1100, scheduled: 1000, waiting: 0, pending: 0, sent: 900,
-  served: 0, heldOut: 100, failed: 0, cancelled: 0, skippedTotal: 100, skipped: { no_consent: 100 }, cancelledReasons: {}, failedReasons: {},
-  clicked: 90, converted: 30, attributedRevenue: { USD: '1200.00' }, measure, sentPerDay: [], upcoming: [], recentFailures: [],
+  since: null,
+  store: null,
+  generatedAt: '2027-03-01T00:00:00.000Z',
+  received: 1100,
+  scheduled: 1000,
+  waiting: 0,
+  pending: 0,
+  sent: 900,
+  served: 0,
+  heldOut: 100,
+  failed: 0,
+  cancelled: 0,
+  skippedTotal: 100,
+  skipped: { no_consent: 100 },
+  cancelledReasons: {},
+  failedReasons: {},
+  clicked: 90,
+  converted: 30,
+  attributedRevenue: { USD: '1200.00' },
+  measure,
+  sentPerDay: [],
+  upcoming: [],
+  recentFailures: [],
 };
 
 describe('the measurement, shown', () => {
@@ -36,11 +66,19 @@ describe('the measurement, shown', () => {
     expect(text).toMatch(/customers \(window over\)\s+900\s+100/);
     expect(text).toMatch(/ordered again\s+12\.0% \(108\)\s+8\.0% \(8\)/);
     expect(text).toMatch(/revenue per customer, net\s+\$6\.00\s+\$4\.00/);
-    expect(text).toContain('incremental revenue  +$2.00 (95% CI −$0.50 to +$4.50) per email, +$1,800.00 (95% CI −$450.00 to +$4,050.00) in total');
+    expect(text).toContain(
+      'incremental revenue  +$2.00 (95% CI −$0.50 to +$4.50) per email, +$1,800.00 (95% CI −$450.00 to +$4,050.00) in total',
+    );
     expect(text).toContain('reorder-rate lift    +4.0 pts (95% CI −2.0 pts to +9.0 pts)');
     expect(text).toContain(`verdict: ${measure.byCurrency.USD!.verdict}`);
-    expect(text).toMatch(/attributed revenue  USD 1200\.00  \(net of refunds; bought after an email, not all because of it\)/);
-    const off = formatFunnel({ ...stats, heldOut: 0, measure: { ...measure, periods: [{ ...measure.periods[0]!, holdout: 0 }], byCurrency: {} } });
+    expect(text).toMatch(
+      /attributed revenue  USD 1200\.00  \(net of refunds; bought after an email, not all because of it\)/,
+    );
+    const off = formatFunnel({
+      ...stats,
+      heldOut: 0,
+      measure: { ...measure, periods: [{ ...measure.periods[0]!, holdout: 0 }], byCurrency: {} },
+    });
     expect(off).toContain('measured uplift  off (set measure.holdout');
     expect(off).not.toMatch(/held out\s+0/);
   });

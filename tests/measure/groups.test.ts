@@ -21,13 +21,30 @@ interface Customer {
   key: string;
   status: 'sent' | 'held_out';
   at: Date;
-  orders: { id: string; at: Date; total: number; product: string; refunded?: number; refundedInFull?: boolean; cancelled?: boolean }[];
+  orders: {
+    id: string;
+    at: Date;
+    total: number;
+    product: string;
+    refunded?: number;
+    refundedInFull?: boolean;
+    cancelled?: boolean;
+  }[];
 }
 
 /** Bulk-writes customers: a trigger order, its cross-sell (items P2), and the orders after it. */
 async function seedCustomers(pool: pg.Pool, store: string, customers: Customer[]): Promise<void> {
   const orders = customers.flatMap((c) => [
-    { id: `${c.key}-0`, key: c.key, at: later(c.at, -3), total: 10, product: 'P1', refunded: 0, refundedInFull: false, cancelled: false },
+    {
+      id: `${c.key}-0`,
+      key: c.key,
+      at: later(c.at, -3),
+      total: 10,
+      product: 'P1',
+      refunded: 0,
+      refundedInFull: false,
+      cancelled: false,
+    },
     ...c.orders.map((o) => ({ refunded: 0, refundedInFull: false, cancelled: false, ...o, key: c.key })),
   ]);
   await pool.query(
@@ -35,8 +52,16 @@ async function seedCustomers(pool: pg.Pool, store: string, customers: Customer[]
      SELECT $1, o.id, o.key, o.at, 'USD', o.total, o.refunded, CASE WHEN o.in_full THEN o.at END, CASE WHEN o.cancelled THEN o.at END
        FROM unnest($2::text[], $3::text[], $4::timestamptz[], $5::numeric[], $6::numeric[], $7::boolean[], $8::boolean[])
          AS o(id, key, at, total, refunded, in_full, cancelled)`,
-    [store, orders.map((o) => o.id), orders.map((o) => o.key), orders.map((o) => o.at), orders.map((o) => o.total),
-      orders.map((o) => o.refunded), orders.map((o) => o.refundedInFull), orders.map((o) => o.cancelled)],
+    [
+      store,
+      orders.map((o) => o.id),
+      orders.map((o) => o.key),
+      orders.map((o) => o.at),
+      orders.map((o) => o.total),
+      orders.map((o) => o.refunded),
+      orders.map((o) => o.refundedInFull),
+      orders.map((o) => o.cancelled),
+    ],
   );
   await pool.query(
     `INSERT INTO order_lines (store, order_id, line_no, product_id, title, quantity, unit_price)
@@ -66,14 +91,31 @@ describe.skipIf(skip)('measurement on PostgreSQL', () => {
   afterAll(async () => db?.close());
 
   it('counts each group exactly: net of refunds, within the window, in the current holdout period only', async () => {
-    await pool.query(`INSERT INTO holdout_periods (store, holdout, started_at) VALUES ('exact', 0.1, $1), ('exact', 0.5, $2), ('exact', 0.5, $3)`,
-      [ago(120), ago(90), ago(80)]);
+    await pool.query(
+      `INSERT INTO holdout_periods (store, holdout, started_at) VALUES ('exact', 0.1, $1), ('exact', 0.5, $2), ('exact', 0.5, $3)`,
+      [ago(120), ago(90), ago(80)],
+    );
     const at = ago(40);
     await seedCustomers(pool, 'exact', [
-      { key: 'e-a', status: 'sent', at, orders: [{ id: 'a1', at: later(at, 5), total: 100, product: 'P2', refunded: 30 }] },
-      { key: 'e-b', status: 'sent', at, orders: [{ id: 'b1', at: later(at, 5), total: 60, product: 'P2', cancelled: true }] },
+      {
+        key: 'e-a',
+        status: 'sent',
+        at,
+        orders: [{ id: 'a1', at: later(at, 5), total: 100, product: 'P2', refunded: 30 }],
+      },
+      {
+        key: 'e-b',
+        status: 'sent',
+        at,
+        orders: [{ id: 'b1', at: later(at, 5), total: 60, product: 'P2', cancelled: true }],
+      },
       { key: 'e-c', status: 'sent', at, orders: [{ id: 'c1', at: later(at, 31), total: 80, product: 'P2' }] }, // after the window
-      { key: 'e-d', status: 'sent', at, orders: [{ id: 'd1', at: later(at, 2), total: 40, product: 'P2', refunded: 40, refundedInFull: true }] },
+      {
+        key: 'e-d',
+        status: 'sent',
+        at,
+        orders: [{ id: 'd1', at: later(at, 2), total: 40, product: 'P2', refunded: 40, refundedInFull: true }],
+      },
       { key: 'e-e', status: 'held_out', at, orders: [{ id: 'e1', at: later(at, 9), total: 50, product: 'P7' }] },
       { key: 'e-f', status: 'held_out', at, orders: [] },
       { key: 'e-g', status: 'held_out', at: ago(5), orders: [] }, // window not over
@@ -81,21 +123,48 @@ describe.skipIf(skip)('measurement on PostgreSQL', () => {
     ]);
     const m = await loadMeasure(pool, { store: 'exact', since: null, now: NOW, windowMs: WINDOW });
     expect(m.periods).toEqual([{ store: 'exact', holdout: 0.5, since: ago(90).toISOString() }]);
-    expect(m.byCurrency.USD!.treated).toEqual({ customers: 4, reordered: 1, reorderRate: 0.25, revenue: 70, revenuePerCustomer: 17.5, recommendedOrders: 1, maturing: 0 });
-    expect(m.byCurrency.USD!.heldOut).toEqual({ customers: 2, reordered: 1, reorderRate: 0.5, revenue: 50, revenuePerCustomer: 25, recommendedOrders: 0, maturing: 1 });
+    expect(m.byCurrency.USD!.treated).toEqual({
+      customers: 4,
+      reordered: 1,
+      reorderRate: 0.25,
+      revenue: 70,
+      revenuePerCustomer: 17.5,
+      recommendedOrders: 1,
+      maturing: 0,
+    });
+    expect(m.byCurrency.USD!.heldOut).toEqual({
+      customers: 2,
+      reordered: 1,
+      reorderRate: 0.5,
+      revenue: 50,
+      revenuePerCustomer: 25,
+      recommendedOrders: 0,
+      maturing: 1,
+    });
     expect(m.byCurrency.USD!.incrementalPerEmail!.estimate).toBeCloseTo(-7.5, 9);
     expect(m.byCurrency.USD!.incrementalTotal!.estimate).toBeCloseTo(-30, 9);
-    expect(m.byCurrency.USD!.verdict).toMatch(/^−\$7\.50 per email, 95% CI −\$[\d,.]+ to \+\$[\d,.]+: not yet conclusive/);
+    expect(m.byCurrency.USD!.verdict).toMatch(
+      /^−\$7\.50 per email, 95% CI −\$[\d,.]+ to \+\$[\d,.]+: not yet conclusive/,
+    );
     // --since narrows the period: nobody emailed since yesterday has a full window.
-    expect((await loadMeasure(pool, { store: 'exact', since: ago(1), now: NOW, windowMs: WINDOW })).byCurrency).toEqual({});
+    expect((await loadMeasure(pool, { store: 'exact', since: ago(1), now: NOW, windowMs: WINDOW })).byCurrency).toEqual(
+      {},
+    );
   });
 
   it('attributed revenue and conversions are net of refunds; stats counts the held out', async () => {
-    const x = (key: string) => pool.query<{ id: string }>(`SELECT id FROM cross_sells WHERE customer_key = $1`, [key]).then((r) => r.rows[0]!.id);
-    await pool.query(`INSERT INTO conversions (cross_sell_id, store, order_id, revenue, currency, converted_at) VALUES
+    const x = (key: string) =>
+      pool
+        .query<{ id: string }>(`SELECT id FROM cross_sells WHERE customer_key = $1`, [key])
+        .then((r) => r.rows[0]!.id);
+    await pool.query(
+      `INSERT INTO conversions (cross_sell_id, store, order_id, revenue, currency, converted_at) VALUES
       ($1, 'exact', 'a1', 100, 'USD', now()), ($2, 'exact', 'd1', 40, 'USD', now()), ($3, 'exact', 'h1', 500, 'USD', now())`,
-    [await x('e-a'), await x('e-d'), await x('e-h')]);
-    await pool.query(`UPDATE order_lines SET returned_amount = 30, returned_quantity = 0 WHERE store = 'exact' AND order_id = 'a1'`);
+      [await x('e-a'), await x('e-d'), await x('e-h')],
+    );
+    await pool.query(
+      `UPDATE order_lines SET returned_amount = 30, returned_quantity = 0 WHERE store = 'exact' AND order_id = 'a1'`,
+    );
     const s = await loadStats(pool, { store: 'exact', now: NOW, measureWindowMs: WINDOW });
     expect(s.attributedRevenue).toEqual({ USD: '570.00' }); // a1 100 − 30 refunded, d1 refunded in full, h1 500
     expect(s.converted).toBe(2);
@@ -107,22 +176,34 @@ describe.skipIf(skip)('measurement on PostgreSQL', () => {
     const run = queryRunner(pool, false);
     await recordHoldoutPeriod(pool, run, 'moving', 0.1, ago(50));
     await recordHoldoutPeriod(pool, run, 'moving', 0.1, ago(40)); // the same share: nothing new
-    expect((await loadMeasure(pool, { store: 'moving', since: null, now: NOW })).periods).toEqual([{ store: 'moving', holdout: 0.1, since: ago(50).toISOString() }]);
+    expect((await loadMeasure(pool, { store: 'moving', since: null, now: NOW })).periods).toEqual([
+      { store: 'moving', holdout: 0.1, since: ago(50).toISOString() },
+    ]);
     await recordHoldoutPeriod(pool, run, 'moving', 0.2, ago(30));
     await recordHoldoutPeriod(pool, run, 'moving', 0.1, ago(20));
-    expect((await loadMeasure(pool, { store: 'moving', since: null, now: NOW })).periods).toEqual([{ store: 'moving', holdout: 0.1, since: ago(20).toISOString() }]);
-    expect((await pool.query(`SELECT count(*)::int AS n FROM holdout_periods WHERE store = 'moving'`)).rows[0].n).toBe(3);
+    expect((await loadMeasure(pool, { store: 'moving', since: null, now: NOW })).periods).toEqual([
+      { store: 'moving', holdout: 0.1, since: ago(20).toISOString() },
+    ]);
+    expect((await pool.query(`SELECT count(*)::int AS n FROM holdout_periods WHERE store = 'moving'`)).rows[0].n).toBe(
+      3,
+    );
   });
 
   it('a held-out email counts for the frequency cap and as offered, like a sent one', async () => {
-    const figures = await pool.query(`SELECT customer_figures('exact', 'e-g', 'none', 0, 0, $1, $2, false) AS f`, [14 * DAY, NOW]);
+    const figures = await pool.query(`SELECT customer_figures('exact', 'e-g', 'none', 0, 0, $1, $2, false) AS f`, [
+      14 * DAY,
+      NOW,
+    ]);
     expect(figures.rows[0].f.recentEmails).toBe(1);
     const context = await pool.query(`SELECT customer_context('exact', 'e-g', ARRAY['other']) AS c`);
     expect(context.rows[0].c.offered).toEqual(['P2']);
   });
 
   it('covers the true effect in at least 17 of 20 seeded stores, and zero when there is none', async () => {
-    const scenarios = [{ name: 'effect', treated: 0.12, heldOut: 0.08 }, { name: 'none', treated: 0.1, heldOut: 0.1 }];
+    const scenarios = [
+      { name: 'effect', treated: 0.12, heldOut: 0.08 },
+      { name: 'none', treated: 0.1, heldOut: 0.1 },
+    ];
     for (const sc of scenarios) {
       // Revenue per reorder uniform over $20.00..$80.00 (mean $50): the true effect per email.
       const trueRevenue = (sc.treated - sc.heldOut) * 50;
@@ -130,7 +211,10 @@ describe.skipIf(skip)('measurement on PostgreSQL', () => {
       let rateCovered = 0;
       for (let seed = 1; seed <= 20; seed++) {
         const store = `${sc.name}-${seed}`;
-        await pool.query(`INSERT INTO holdout_periods (store, holdout, started_at) VALUES ($1, 0.5, $2)`, [store, ago(100)]);
+        await pool.query(`INSERT INTO holdout_periods (store, holdout, started_at) VALUES ($1, 0.5, $2)`, [
+          store,
+          ago(100),
+        ]);
         await seedCustomers(pool, store, syntheticCustomers(store, seed, sc));
         const c = (await loadMeasure(pool, { store, since: null, now: NOW, windowMs: WINDOW })).byCurrency.USD!;
         expect(c.treated.customers + c.heldOut.customers).toBe(1600);
@@ -166,7 +250,9 @@ function syntheticCustomers(store: string, seed: number, rates: { treated: numbe
     const at = ago(35 + Math.floor(random() * 20));
     const reorders = random() < (status === 'sent' ? rates.treated : rates.heldOut);
     const total = (2000 + Math.floor(random() * 6001)) / 100;
-    const orders = reorders ? [{ id: `${store}-${i}-1`, at: later(at, 1 + random() * 28), total, product: random() < 0.5 ? 'P2' : 'P9' }] : [];
+    const orders = reorders
+      ? [{ id: `${store}-${i}-1`, at: later(at, 1 + random() * 28), total, product: random() < 0.5 ? 'P2' : 'P9' }]
+      : [];
     return { key: `e-${store}-${i}`, status, at, orders };
   });
 }

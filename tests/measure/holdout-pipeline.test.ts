@@ -32,12 +32,25 @@ describe.skipIf(missing('postgres', 'redis'))('holdout 0.5 through the pipeline'
   });
 
   it('about half are sent, the rest held out with their items and never emailed', async () => {
-    for (let i = 0; i < ORDERS; i++) expect((await app.postEvent(sampleOrder(`H${i}`, { email: email(i) }))).status).toBe(200);
-    const rows = await until(async () => {
-      const { rows } = await app.db.pool.query<{ orderId: string; key: string; status: string; items: { productId: string }[] | null; heldOutAt: Date | null; sentAt: Date | null }>(
-        `SELECT order_id AS "orderId", customer_key AS key, status, items, held_out_at AS "heldOutAt", sent_at AS "sentAt" FROM cross_sells ORDER BY order_id`);
-      return rows.length === ORDERS && rows.every((r) => r.status === 'sent' || r.status === 'held_out') && rows;
-    }, 30_000, 200);
+    for (let i = 0; i < ORDERS; i++)
+      expect((await app.postEvent(sampleOrder(`H${i}`, { email: email(i) }))).status).toBe(200);
+    const rows = await until(
+      async () => {
+        const { rows } = await app.db.pool.query<{
+          orderId: string;
+          key: string;
+          status: string;
+          items: { productId: string }[] | null;
+          heldOutAt: Date | null;
+          sentAt: Date | null;
+        }>(
+          `SELECT order_id AS "orderId", customer_key AS key, status, items, held_out_at AS "heldOutAt", sent_at AS "sentAt" FROM cross_sells ORDER BY order_id`,
+        );
+        return rows.length === ORDERS && rows.every((r) => r.status === 'sent' || r.status === 'held_out') && rows;
+      },
+      30_000,
+      200,
+    );
     const held = rows.filter((r) => r.status === 'held_out');
     const sent = rows.filter((r) => r.status === 'sent');
     // Each customer's group is the keyed draw of their customer key.
@@ -65,15 +78,27 @@ describe.skipIf(missing('postgres', 'redis'))('holdout 0.5 through the pipeline'
     const stats = await loadStats(app.db.pool, { now: later, measureWindowMs: 30 * 86_400_000 });
     expect(stats).toMatchObject({ sent: sent.length, heldOut: held.length });
     expect(stats.measure.periods).toEqual([{ store: 'demo', holdout: 0.5, since: expect.any(String) }]);
-    expect(stats.measure.byCurrency.USD).toMatchObject({ treated: { customers: sent.length }, heldOut: { customers: held.length } });
+    expect(stats.measure.byCurrency.USD).toMatchObject({
+      treated: { customers: sent.length },
+      heldOut: { customers: held.length },
+    });
   }, 60_000);
 
-  it('a held-out customer\'s next order is capped as if they had been emailed', async () => {
+  it("a held-out customer's next order is capped as if they had been emailed", async () => {
     const before = smtp.messages.length;
-    const { rows } = await app.db.pool.query<{ orderId: string }>(`SELECT order_id AS "orderId" FROM cross_sells WHERE status = 'held_out' ORDER BY order_id LIMIT 1`);
+    const { rows } = await app.db.pool.query<{ orderId: string }>(
+      `SELECT order_id AS "orderId" FROM cross_sells WHERE status = 'held_out' ORDER BY order_id LIMIT 1`,
+    );
     const i = Number(rows[0]!.orderId.slice(1));
     expect((await app.postEvent(sampleOrder(`H${i}-again`, { email: email(i) }))).status).toBe(200);
-    const again = await until(async () => (await explainOrder(app.db.pool, `H${i}-again`)).find((e) => e.status !== 'waiting' && e.status !== 'scheduled'), 15_000, 200);
+    const again = await until(
+      async () =>
+        (await explainOrder(app.db.pool, `H${i}-again`)).find(
+          (e) => e.status !== 'waiting' && e.status !== 'scheduled',
+        ),
+      15_000,
+      200,
+    );
     expect(again).toMatchObject({ status: 'skipped', reason: 'frequency_cap' });
     expect(smtp.messages.length).toBe(before);
   }, 30_000);

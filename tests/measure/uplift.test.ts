@@ -1,12 +1,23 @@
 // The measurement's statistics, pure: Welch's and Newcombe's intervals against published values,
 // the verdict's words, and the holdout draw (stable per customer, re-drawn with the share).
 import { describe, expect, it } from 'vitest';
-import { emailsToSettle, rateDifferenceInterval, tQuantile975, welchInterval, wilsonInterval, type Sample } from '../../src/measure/uplift.js';
+import {
+  emailsToSettle,
+  rateDifferenceInterval,
+  tQuantile975,
+  welchInterval,
+  wilsonInterval,
+  type Sample,
+} from '../../src/measure/uplift.js';
 import { roughCount, signedMoney, verdict } from '../../src/measure/verdict.js';
 import { holdoutDraw, isHeldOut } from '../../src/measure/holdout.js';
 import { parseConfig } from '../../src/config/load.js';
 
-const sampleOf = (xs: number[]): Sample => ({ n: xs.length, sum: xs.reduce((a, b) => a + b, 0), sumOfSquares: xs.reduce((a, b) => a + b * b, 0) });
+const sampleOf = (xs: number[]): Sample => ({
+  n: xs.length,
+  sum: xs.reduce((a, b) => a + b, 0),
+  sumOfSquares: xs.reduce((a, b) => a + b * b, 0),
+});
 
 describe('intervals', () => {
   it("Student's t quantiles match the tables", () => {
@@ -20,7 +31,10 @@ describe('intervals', () => {
   it("Welch's interval matches SciPy's ttest_ind(a, b, equal_var=False)", () => {
     // scipy.stats.ttest_ind(a, b, equal_var=False).confidence_interval(0.95) for these samples:
     //   mean difference 3.725, 95% CI 1.68112 to 5.76888 (df 11.41)
-    const i = welchInterval(sampleOf([19.1, 20.3, 21.7, 18.4, 22.9, 20.0]), sampleOf([15.2, 17.8, 16.1, 19.9, 14.3, 16.6, 18.0, 15.5]))!;
+    const i = welchInterval(
+      sampleOf([19.1, 20.3, 21.7, 18.4, 22.9, 20.0]),
+      sampleOf([15.2, 17.8, 16.1, 19.9, 14.3, 16.6, 18.0, 15.5]),
+    )!;
     expect(i.estimate).toBeCloseTo(3.725, 6);
     expect(i.low).toBeCloseTo(1.68112, 3);
     expect(i.high).toBeCloseTo(5.76888, 3);
@@ -49,12 +63,20 @@ describe('intervals', () => {
 
 describe('verdict', () => {
   it('says in words what the interval says', () => {
-    expect(verdict({ currency: 'USD', perEmail: { estimate: 1.84, low: -0.2, high: 3.9 }, treated: 7700, heldOut: 800 }))
-      .toBe('+$1.84 per email, 95% CI −$0.20 to +$3.90: not yet conclusive; about 1,900 more emails at this rate would settle it');
-    expect(verdict({ currency: 'EUR', perEmail: { estimate: 2, low: 0.5, high: 3.5 }, treated: 900, heldOut: 100 }))
-      .toMatch(/^\+€2\.00 per email, 95% CI \+€0\.50 to \+€3\.50: the emails bring in revenue/);
-    expect(verdict({ currency: 'USD', perEmail: { estimate: -2, low: -3, high: -1 }, treated: 900, heldOut: 100 })).toMatch(/cost revenue/);
-    expect(verdict({ currency: 'USD', perEmail: null, treated: 3, heldOut: 1 })).toMatch(/^not enough to measure yet: 3 emailed and 1 held-out/);
+    expect(
+      verdict({ currency: 'USD', perEmail: { estimate: 1.84, low: -0.2, high: 3.9 }, treated: 7700, heldOut: 800 }),
+    ).toBe(
+      '+$1.84 per email, 95% CI −$0.20 to +$3.90: not yet conclusive; about 1,900 more emails at this rate would settle it',
+    );
+    expect(
+      verdict({ currency: 'EUR', perEmail: { estimate: 2, low: 0.5, high: 3.5 }, treated: 900, heldOut: 100 }),
+    ).toMatch(/^\+€2\.00 per email, 95% CI \+€0\.50 to \+€3\.50: the emails bring in revenue/);
+    expect(
+      verdict({ currency: 'USD', perEmail: { estimate: -2, low: -3, high: -1 }, treated: 900, heldOut: 100 }),
+    ).toMatch(/cost revenue/);
+    expect(verdict({ currency: 'USD', perEmail: null, treated: 3, heldOut: 1 })).toMatch(
+      /^not enough to measure yet: 3 emailed and 1 held-out/,
+    );
   });
 
   it('rounds forecasts to two figures and signs money', () => {
@@ -83,7 +105,10 @@ describe('holdout draw', () => {
 
   it('config: measure.holdout defaults to 0 (off), allows 0..0.5, and a window duration', () => {
     expect(parseConfig({}).measure).toEqual({ holdout: 0, window: 30 * 86_400_000 });
-    expect(parseConfig({ measure: { holdout: 0.1, window: '14d' } }).measure).toEqual({ holdout: 0.1, window: 14 * 86_400_000 });
+    expect(parseConfig({ measure: { holdout: 0.1, window: '14d' } }).measure).toEqual({
+      holdout: 0.1,
+      window: 14 * 86_400_000,
+    });
     expect(() => parseConfig({ measure: { holdout: 0.6 } })).toThrow(/measure\.holdout/);
     expect(() => parseConfig({ measure: { window: 'a month' } })).toThrow(/measure\.window/);
   });

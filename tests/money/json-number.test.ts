@@ -37,11 +37,14 @@ describe('money from webhook numbers', () => {
   it('always yields what the canonical money pattern accepts, and round-trips its value', () => {
     fc.assert(
       // Exponents beyond ±40 are refused by design (see above); prices live far inside that.
-      fc.property(fc.double({ min: -1e30, max: 1e30, noNaN: true }).filter((x) => x === 0 || Math.abs(x) >= 1e-30), (x) => {
-        const text = toDecimal(n(JSON.stringify(x)));
-        expect(text).toMatch(/^-?\d+(\.\d+)?$/);
-        expect(Number(text)).toBe(x === 0 ? 0 : x);
-      }),
+      fc.property(
+        fc.double({ min: -1e30, max: 1e30, noNaN: true }).filter((x) => x === 0 || Math.abs(x) >= 1e-30),
+        (x) => {
+          const text = toDecimal(n(JSON.stringify(x)));
+          expect(text).toMatch(/^-?\d+(\.\d+)?$/);
+          expect(Number(text)).toBe(x === 0 ? 0 : x);
+        },
+      ),
     );
   });
 });

@@ -18,10 +18,22 @@ const items = [
 
 describe('priceBundle', () => {
   it.each([
-    [{ percent: 10, minItems: 2 }, { total: '74.98', saving: '7.50', discounted: '67.48' }],
-    [{ percent: 12.5, minItems: 2 }, { total: '74.98', saving: '9.37', discounted: '65.61' }],
-    [{ amount: '5.00', minItems: 2 }, { total: '74.98', saving: '5.00', discounted: '69.98' }],
-    [{ amount: '100.00', minItems: 2 }, { total: '74.98', saving: '74.98', discounted: '0.00' }],
+    [
+      { percent: 10, minItems: 2 },
+      { total: '74.98', saving: '7.50', discounted: '67.48' },
+    ],
+    [
+      { percent: 12.5, minItems: 2 },
+      { total: '74.98', saving: '9.37', discounted: '65.61' },
+    ],
+    [
+      { amount: '5.00', minItems: 2 },
+      { total: '74.98', saving: '5.00', discounted: '69.98' },
+    ],
+    [
+      { amount: '100.00', minItems: 2 },
+      { total: '74.98', saving: '74.98', discounted: '0.00' },
+    ],
   ])('%j → %j, the required accessory first, other currencies and missing prices left out', (offer, expected) => {
     const v = priceBundle(items, offer, 'USD');
     expect(v.ok && v.pricing).toMatchObject(expected);
@@ -30,7 +42,10 @@ describe('priceBundle', () => {
 
   it('fewer priced items than minItems: no bundle', () => {
     expect(priceBundle(items, { percent: 10, minItems: 3 }, 'USD')).toEqual({ ok: false, reason: 'too_few_items' });
-    expect(priceBundle(items.slice(0, 1), { percent: 10, minItems: 2 }, 'USD')).toEqual({ ok: false, reason: 'too_few_items' });
+    expect(priceBundle(items.slice(0, 1), { percent: 10, minItems: 2 }, 'USD')).toEqual({
+      ok: false,
+      reason: 'too_few_items',
+    });
   });
 });
 
@@ -58,7 +73,15 @@ describe('cart links', () => {
     const u = new URL(links.withCode);
     expect(u.origin).toBe(shop);
     expect(u.pathname).toBe('/cart/4001:1,4002:1');
-    expect(decodeURIComponent(u.pathname).split('/')[2]!.split(',').map((l) => l.split(':'))).toEqual([['4001', '1'], ['4002', '1']]);
+    expect(
+      decodeURIComponent(u.pathname)
+        .split('/')[2]!
+        .split(',')
+        .map((l) => l.split(':')),
+    ).toEqual([
+      ['4001', '1'],
+      ['4002', '1'],
+    ]);
     expect(u.searchParams.get('discount')).toBe('BUNDLE-7QX2');
     expect(links.withoutCode).toBe(`${shop}/products/cable`);
   });
@@ -69,10 +92,13 @@ describe('cart links', () => {
   });
 
   it('WooCommerce: the first product’s add-to-cart URL; others: the product page with the code', () => {
-    expect(cartLinks('woocommerce', 'https://woo.example', [{ productId: '77', url: 'https://woo.example/p/77' }], 'C').withCode)
-      .toBe('https://woo.example/?add-to-cart=77&quantity=1');
-    expect(cartLinks('events', 'https://s.example', [{ productId: 'P', url: 'https://s.example/p/P' }], 'C').withCode)
-      .toBe('https://s.example/p/P?discount=C');
+    expect(
+      cartLinks('woocommerce', 'https://woo.example', [{ productId: '77', url: 'https://woo.example/p/77' }], 'C')
+        .withCode,
+    ).toBe('https://woo.example/?add-to-cart=77&quantity=1');
+    expect(
+      cartLinks('events', 'https://s.example', [{ productId: 'P', url: 'https://s.example/p/P' }], 'C').withCode,
+    ).toBe('https://s.example/p/P?discount=C');
   });
 
   it('after expiry the link without the code', () => {
@@ -87,15 +113,32 @@ describe('cart links', () => {
 describe('recommend.bundle config', () => {
   it('today’s static form { percent, code } still reads, as a static code source', () => {
     expect(parseConfig({ recommend: { bundle: { percent: 10, code: 'TEN' } } }).recommend.bundle).toEqual({
-      percent: 10, minItems: 2, validFor: 72 * 3_600_000, codes: { source: 'static', code: 'TEN' }, prefix: 'BUNDLE-',
+      percent: 10,
+      minItems: 2,
+      validFor: 72 * 3_600_000,
+      codes: { source: 'static', code: 'TEN' },
+      prefix: 'BUNDLE-',
     });
   });
 
   it('the new form, and one line naming a bad field', () => {
-    const b = parseConfig({ recommend: { bundle: { amount: '5.00', minItems: 3, validFor: '48h', codes: { source: 'shopify' }, prefix: 'AC-' } } });
-    expect(b.recommend.bundle).toMatchObject({ amount: '5.00', minItems: 3, validFor: 48 * 3_600_000, codes: { source: 'shopify' } });
-    expect(() => parseConfig({ recommend: { bundle: { percent: 10, amount: '5.00', codes: { source: 'pool' } } } })).toThrow(/percent or amount/);
-    expect(() => parseConfig({ recommend: { bundle: { percent: 10, codes: { source: 'coupons' } } } } as never)).toThrow(/recommend\.bundle/);
+    const b = parseConfig({
+      recommend: {
+        bundle: { amount: '5.00', minItems: 3, validFor: '48h', codes: { source: 'shopify' }, prefix: 'AC-' },
+      },
+    });
+    expect(b.recommend.bundle).toMatchObject({
+      amount: '5.00',
+      minItems: 3,
+      validFor: 48 * 3_600_000,
+      codes: { source: 'shopify' },
+    });
+    expect(() =>
+      parseConfig({ recommend: { bundle: { percent: 10, amount: '5.00', codes: { source: 'pool' } } } }),
+    ).toThrow(/percent or amount/);
+    expect(() =>
+      parseConfig({ recommend: { bundle: { percent: 10, codes: { source: 'coupons' } } } } as never),
+    ).toThrow(/recommend\.bundle/);
   });
 });
 
@@ -108,12 +151,23 @@ describe('codes and credentials', () => {
   });
 
   it('pool files: one a line, or a CSV with a code column; bad lines named', () => {
-    expect(parseCodeFile('A1\n\nB2\r\nbad code\n')).toEqual({ codes: ['A1', 'B2'], bad: [{ line: 4, error: 'not a code (spaces, or over 255 characters)' }] });
-    expect(parseCodeFile('id,Code,uses\n1,"X,1",0\n2,,0\n')).toEqual({ codes: ['X,1'], bad: [{ line: 3, error: 'no code' }] });
+    expect(parseCodeFile('A1\n\nB2\r\nbad code\n')).toEqual({
+      codes: ['A1', 'B2'],
+      bad: [{ line: 4, error: 'not a code (spaces, or over 255 characters)' }],
+    });
+    expect(parseCodeFile('id,Code,uses\n1,"X,1",0\n2,,0\n')).toEqual({
+      codes: ['X,1'],
+      bad: [{ line: 3, error: 'no code' }],
+    });
   });
 
   it('per-store credentials from the environment', () => {
-    expect(parseShopifyTokens('A.myshopify.com=shpat_1 b.myshopify.com=shpat_2')).toEqual(new Map([['a.myshopify.com', 'shpat_1'], ['b.myshopify.com', 'shpat_2']]));
+    expect(parseShopifyTokens('A.myshopify.com=shpat_1 b.myshopify.com=shpat_2')).toEqual(
+      new Map([
+        ['a.myshopify.com', 'shpat_1'],
+        ['b.myshopify.com', 'shpat_2'],
+      ]),
+    );
     expect(parseWooKeys('woo.example=ck_1:cs_2').get('woo.example')).toEqual({ key: 'ck_1', secret: 'cs_2' });
     expect(() => parseWooKeys('woo.example=ck_1')).toThrow(/consumer_key:consumer_secret/);
   });

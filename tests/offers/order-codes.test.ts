@@ -11,13 +11,20 @@ describe('discount codes on orders', () => {
   it('Shopify discount_codes[].code → discountCodes; none → absent', () => {
     const codes = (raw: string) => {
       const { events } = shopify.parse(Buffer.from(raw), shopifyHeaders('orders/create') as never);
-      return (events.find((e) => e.type === 'order.created') as { data: { order: { discountCodes?: string[] } } }).data.order.discountCodes;
+      return (events.find((e) => e.type === 'order.created') as { data: { order: { discountCodes?: string[] } } }).data
+        .order.discountCodes;
     };
     const raw = fixture('shopify-orders-create.json').toString('utf8');
     expect(codes(raw)).toBeUndefined();
     expect(raw).toContain('"discount_codes": []');
-    expect(codes(raw.replace('"discount_codes": []', '"discount_codes": [{"code": "BUNDLE-7QX2K9ABCD", "amount": "13.50", "type": "percentage"}]')))
-      .toEqual(['BUNDLE-7QX2K9ABCD']);
+    expect(
+      codes(
+        raw.replace(
+          '"discount_codes": []',
+          '"discount_codes": [{"code": "BUNDLE-7QX2K9ABCD", "amount": "13.50", "type": "percentage"}]',
+        ),
+      ),
+    ).toEqual(['BUNDLE-7QX2K9ABCD']);
   });
 
   it('WooCommerce coupon_lines[].code → discountCodes', () => {

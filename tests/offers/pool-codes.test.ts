@@ -10,7 +10,17 @@ import { addPoolCodes, poolLeft } from '../../src/offers/codes/pool.js';
 import { loadStats } from '../../src/stats/funnel.js';
 import type { TestApp } from '../support/app.js';
 import { missing, startSmtpSink, until, type SmtpSink } from '../support/services.js';
-import { crossSellOf, deliveryConfig, hrefs, local, mailTo, orderEvent, PUBLIC_URL, settled, startStore } from '../delivery/support.js';
+import {
+  crossSellOf,
+  deliveryConfig,
+  hrefs,
+  local,
+  mailTo,
+  orderEvent,
+  PUBLIC_URL,
+  settled,
+  startStore,
+} from '../delivery/support.js';
 
 const skip = missing('postgres', 'redis');
 const EMAILS = 30;
@@ -20,15 +30,21 @@ describe.skipIf(skip)('bundle codes from a pool (Postgres + Redis + SMTP, two wo
   let second: App;
   let smtp: SmtpSink;
   const offerOf = async (orderId: string) =>
-    (await app.db.pool.query(`SELECT offer FROM cross_sells WHERE store = 'demo' AND order_id = $1`, [orderId])).rows[0]?.offer;
+    (await app.db.pool.query(`SELECT offer FROM cross_sells WHERE store = 'demo' AND order_id = $1`, [orderId])).rows[0]
+      ?.offer;
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    app = await startStore(smtp.url, { config: deliveryConfig({ recommend: { bundle: { percent: 10, validFor: '72h', codes: { source: 'pool' } } } }) });
+    app = await startStore(smtp.url, {
+      config: deliveryConfig({ recommend: { bundle: { percent: 10, validFor: '72h', codes: { source: 'pool' } } } }),
+    });
     // A second worker process on the same database and queue.
     second = await openApp(app.settings, { http: false, workers: true, migrate: false }, createLogger('silent'));
     const codes = Array.from({ length: EMAILS + 10 }, (_, i) => `POOL-${String(i).padStart(3, '0')}`);
-    expect(await addPoolCodes(app.db.pool, 'demo', [...codes, 'pool-001'])).toEqual({ added: EMAILS + 10, duplicates: ['pool-001'] });
+    expect(await addPoolCodes(app.db.pool, 'demo', [...codes, 'pool-001'])).toEqual({
+      added: EMAILS + 10,
+      duplicates: ['pool-001'],
+    });
   }, 60_000);
   afterAll(async () => {
     await second?.close();
@@ -38,13 +54,23 @@ describe.skipIf(skip)('bundle codes from a pool (Postgres + Redis + SMTP, two wo
 
   it(`${EMAILS} orders → ${EMAILS} emails with ${EMAILS} distinct codes; the pool drops by ${EMAILS}`, async () => {
     const orders = Array.from({ length: EMAILS }, (_, i) => String(9000 + i));
-    const posted = await Promise.all(orders.map((id) => app.postEvent(orderEvent(id, { email: `pool${id}@example.com` }))));
+    const posted = await Promise.all(
+      orders.map((id) => app.postEvent(orderEvent(id, { email: `pool${id}@example.com` }))),
+    );
     expect(posted.map((r) => r.status)).toEqual(orders.map(() => 200));
-    for (const id of orders) expect((await settled(app, id, ['sent', 'skipped', 'failed'], 60_000)).status).toBe('sent');
+    for (const id of orders)
+      expect((await settled(app, id, ['sent', 'skipped', 'failed'], 60_000)).status).toBe('sent');
     const codes: string[] = [];
     for (const id of orders) {
       const offer = await offerOf(id);
-      expect(offer).toMatchObject({ status: 'offered', source: 'pool', currency: 'USD', total: '149.97', saving: '15.00', discounted: '134.97' });
+      expect(offer).toMatchObject({
+        status: 'offered',
+        source: 'pool',
+        currency: 'USD',
+        total: '149.97',
+        saving: '15.00',
+        discounted: '134.97',
+      });
       const mail = (await until(async () => mailTo(smtp, `pool${id}@example.com`)[0]))!;
       expect(mail.text).toContain(offer.code);
       expect(mail.html).toContain('data-bundle-offer');
@@ -68,7 +94,9 @@ describe.skipIf(skip)('bundle codes from a pool (Postgres + Redis + SMTP, two wo
     const before = new URL((await fetch(local(app, cart), { redirect: 'manual' })).headers.get('location')!);
     expect(`${before.origin}${before.pathname}`).toBe('https://shop.example/p/P3'); // the required cable first
     expect(before.searchParams.get('discount')).toBe(offer.code);
-    await app.db.pool.query(`UPDATE cross_sells SET offer = jsonb_set(offer, '{expiresAt}', to_jsonb(now() - interval '1 minute')) WHERE order_id = '9000'`);
+    await app.db.pool.query(
+      `UPDATE cross_sells SET offer = jsonb_set(offer, '{expiresAt}', to_jsonb(now() - interval '1 minute')) WHERE order_id = '9000'`,
+    );
     const after = new URL((await fetch(local(app, cart), { redirect: 'manual' })).headers.get('location')!);
     expect(`${after.origin}${after.pathname}`).toBe('https://shop.example/p/P3');
     expect(after.searchParams.has('discount')).toBe(false);
@@ -89,11 +117,19 @@ describe.skipIf(skip)('bundle codes from a pool (Postgres + Redis + SMTP, two wo
 
   it('a later order carrying an email’s code (any customer, any case) converts that email with the order’s revenue', async () => {
     const offer = await offerOf('9005');
-    const order = orderEvent('9200', { email: 'friend@example.com', productId: 'P2', title: 'Space Quest', unitPrice: '53.99' });
+    const order = orderEvent('9200', {
+      email: 'friend@example.com',
+      productId: 'P2',
+      title: 'Space Quest',
+      unitPrice: '53.99',
+    });
     (order.data.order as Record<string, unknown>).discountCodes = [offer.code.toLowerCase()];
     expect((await app.postEvent(order)).status).toBe(200);
     const xs = (await crossSellOf(app, '9005'))!;
-    const { rows } = await app.db.pool.query(`SELECT order_id, revenue::text, via_code FROM conversions WHERE cross_sell_id = $1`, [xs.id]);
+    const { rows } = await app.db.pool.query(
+      `SELECT order_id, revenue::text, via_code FROM conversions WHERE cross_sell_id = $1`,
+      [xs.id],
+    );
     expect(rows).toEqual([{ order_id: '9200', revenue: '53.99', via_code: offer.code }]);
     const stats = await loadStats(app.db.pool, { store: 'demo' });
     expect(stats.offers).toMatchObject({ codesRedeemed: 1, revenueThroughCodes: { USD: '53.99' } });

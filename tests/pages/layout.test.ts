@@ -26,7 +26,9 @@ const haveChromium = existsSync(CHROMIUM);
 const inCI = process.env.CI === 'true';
 
 if (!haveChromium && !inCI) {
-  console.warn(`[layout.test] SKIPPED: ${CHROMIUM} not found. Install it with: apt-get update && apt-get install -y chromium`);
+  console.warn(
+    `[layout.test] SKIPPED: ${CHROMIUM} not found. Install it with: apt-get update && apt-get install -y chromium`,
+  );
 }
 
 describe.runIf(!haveChromium && inCI)('layout (CI)', () => {
@@ -49,24 +51,54 @@ async function emailCases(): Promise<Record<string, string>> {
     currency: 'EUR',
     customer: { firstName: 'Maximiliane-Friederike' },
     bought: [{ title: 'Console X Digital Edition' }, { title: 'Kopfhörer' }],
-    store: { name: 'Spielwarenfachhandel Müller-Lüdenscheidt GmbH', url: 'https://mueller.example', colors: { brand: '#fde68a', accent: '#0f766e' } },
+    store: {
+      name: 'Spielwarenfachhandel Müller-Lüdenscheidt GmbH',
+      url: 'https://mueller.example',
+      colors: { brand: '#fde68a', accent: '#0f766e' },
+    },
     bundle: { percent: 15, code: 'WEIHNACHTSBUNDLE2026SPAREN' },
     items: [
-      item({ productId: 'A', title: 'Ultrahochgeschwindigkeits-HDMI-2.1-Verbindungskabel-mit-Ethernet', price: '19.99', imageUrl: placeholderImage('HDMI', '#99f6e4'), required: true, reasonCode: 'needed_for', anchorTitle: 'Console X Digital Edition' }),
-      item({ productId: 'B', title: 'Netzteil', price: '1249.00', imageUrl: placeholderImage('PSU', '#99f6e4'), required: true, reasonCode: 'needed_for', anchorTitle: 'Console X Digital Edition' }),
-      item({ productId: 'C', title: 'Controller ohne Bild und ohne Preis', reasonCode: 'often_bought_with', anchorTitle: 'Console X Digital Edition' }),
+      item({
+        productId: 'A',
+        title: 'Ultrahochgeschwindigkeits-HDMI-2.1-Verbindungskabel-mit-Ethernet',
+        price: '19.99',
+        imageUrl: placeholderImage('HDMI', '#99f6e4'),
+        required: true,
+        reasonCode: 'needed_for',
+        anchorTitle: 'Console X Digital Edition',
+      }),
+      item({
+        productId: 'B',
+        title: 'Netzteil',
+        price: '1249.00',
+        imageUrl: placeholderImage('PSU', '#99f6e4'),
+        required: true,
+        reasonCode: 'needed_for',
+        anchorTitle: 'Console X Digital Edition',
+      }),
+      item({
+        productId: 'C',
+        title: 'Controller ohne Bild und ohne Preis',
+        reasonCode: 'often_bought_with',
+        anchorTitle: 'Console X Digital Edition',
+      }),
     ],
   });
   // The priced bundle panel (issue #18): long titles, a four-digit total, a long code, the cart button.
   const bundle = props({
     ...german,
     bundle: {
-      percent: 12.5, code: 'WEIHNACHTSBUNDLE-7QX2K9ABCD',
+      percent: 12.5,
+      code: 'WEIHNACHTSBUNDLE-7QX2K9ABCD',
       items: [
         { title: 'Ultrahochgeschwindigkeits-HDMI-2.1-Verbindungskabel-mit-Ethernet', price: '19.99' },
         { title: 'Netzteil', price: '1249.00' },
       ],
-      total: '1268.99', discounted: '1110.37', saving: '158.62', expiresAt: '2026-12-06T22:59:00Z', timezone: 'Europe/Berlin',
+      total: '1268.99',
+      discounted: '1110.37',
+      saving: '158.62',
+      expiresAt: '2026-12-06T22:59:00Z',
+      timezone: 'Europe/Berlin',
       cartHref: 'https://aftercart.test/c/abc.def',
     },
   });
@@ -79,9 +111,24 @@ async function emailCases(): Promise<Record<string, string>> {
 
 function pageCases(): Record<string, string> {
   return {
-    'unsubscribe-confirm-en': renderUnsubscribePage({ state: 'confirm', storeName: 'Pixel Arcade', locale: 'en-US', action: '/u/t' }),
-    'unsubscribe-done-de': renderUnsubscribePage({ state: 'done', storeName: 'Spielwarenfachhandel Müller-Lüdenscheidt GmbH', locale: 'de-DE', action: '/u/t' }),
-    'unsubscribe-invalid-fr': renderUnsubscribePage({ state: 'invalid', storeName: 'Pixel Arcade', locale: 'fr-FR', action: '/u/t' }),
+    'unsubscribe-confirm-en': renderUnsubscribePage({
+      state: 'confirm',
+      storeName: 'Pixel Arcade',
+      locale: 'en-US',
+      action: '/u/t',
+    }),
+    'unsubscribe-done-de': renderUnsubscribePage({
+      state: 'done',
+      storeName: 'Spielwarenfachhandel Müller-Lüdenscheidt GmbH',
+      locale: 'de-DE',
+      action: '/u/t',
+    }),
+    'unsubscribe-invalid-fr': renderUnsubscribePage({
+      state: 'invalid',
+      storeName: 'Pixel Arcade',
+      locale: 'fr-FR',
+      action: '/u/t',
+    }),
   };
 }
 
@@ -98,7 +145,14 @@ describe.skipIf(!haveChromium)('layout in Chromium', () => {
     await browser?.close();
   });
 
-  const names = ['email-en', 'email-bundle-de', 'email-de-worst-case', 'unsubscribe-confirm-en', 'unsubscribe-done-de', 'unsubscribe-invalid-fr'];
+  const names = [
+    'email-en',
+    'email-bundle-de',
+    'email-de-worst-case',
+    'unsubscribe-confirm-en',
+    'unsubscribe-done-de',
+    'unsubscribe-invalid-fr',
+  ];
   for (const name of names) {
     for (const width of WIDTHS) {
       it(`${name} fits ${width} px`, async () => {
@@ -110,7 +164,11 @@ describe.skipIf(!haveChromium)('layout in Chromium', () => {
           const m = await page.evaluate(() => ({
             scrollWidth: document.documentElement.scrollWidth,
             innerWidth: window.innerWidth,
-            images: [...document.images].map((img) => ({ alt: img.alt, loaded: img.naturalWidth > 0, right: img.getBoundingClientRect().right })),
+            images: [...document.images].map((img) => ({
+              alt: img.alt,
+              loaded: img.naturalWidth > 0,
+              right: img.getBoundingClientRect().right,
+            })),
             widest: Math.max(...[...document.body.querySelectorAll('*')].map((el) => el.getBoundingClientRect().right)),
           }));
           await page.screenshot({ path: `${ARTIFACTS}${name}-${width}.png`, fullPage: true });

@@ -30,7 +30,9 @@ describe('renderUnsubscribePage', () => {
     expect(de).toContain('<html lang="de-DE">');
     expect(de).toContain('<button type="submit">Abmelden</button>');
     expect(renderUnsubscribePage({ ...base, locale: 'de-DE', state: 'done' })).toContain('Sie sind abgemeldet');
-    expect(renderUnsubscribePage({ ...base, locale: 'fr-FR', state: 'invalid' })).toContain('Ce lien ne fonctionne pas');
+    expect(renderUnsubscribePage({ ...base, locale: 'fr-FR', state: 'invalid' })).toContain(
+      'Ce lien ne fonctionne pas',
+    );
     const ja = renderUnsubscribePage({ ...base, locale: 'ja-JP', state: 'done' });
     expect(ja).toContain('<html lang="en">');
     expect(ja).toContain('You are unsubscribed');

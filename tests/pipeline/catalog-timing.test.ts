@@ -65,7 +65,13 @@ describe.skipIf(skip)('per-product timing from the catalog (Postgres + Redis + S
    */
   async function importCatalogFor(store: string, bought: { id: string; productType?: string }): Promise<void> {
     const products = [
-      { id: bought.id, title: 'Bought', ...(bought.productType && { productType: bought.productType }), price: '10.00', complements: [{ id: 'ACC-1' }] },
+      {
+        id: bought.id,
+        title: 'Bought',
+        ...(bought.productType && { productType: bought.productType }),
+        price: '10.00',
+        complements: [{ id: 'ACC-1' }],
+      },
       { id: 'ACC-1', title: 'Care Kit', productType: 'Accessory', price: '12.00', url: 'https://shop.example/p/acc-1' },
     ];
     const file = path.join(dir, `${store}.jsonl`);
@@ -78,7 +84,9 @@ describe.skipIf(skip)('per-product timing from the catalog (Postgres + Redis + S
     const shop = 'typed.myshopify.com';
     await importCatalogFor(shop, { id: SHOPIFY_PRODUCT });
     // The product's type comes from the real products/create payload ("Shirts").
-    expect((await postShopifyRaw(app, 'products/create', fixtureText('shopify-products-create.json'), { shop })).status).toBe(200);
+    expect(
+      (await postShopifyRaw(app, 'products/create', fixtureText('shopify-products-create.json'), { shop })).status,
+    ).toBe(200);
     const before = smtp.messages.length;
     expect((await postShopifyRaw(app, 'orders/create', live('shopify-orders-create.json'), { shop })).status).toBe(200);
     await smtp.waitFor(before + 1, 10_000);
@@ -87,9 +95,16 @@ describe.skipIf(skip)('per-product timing from the catalog (Postgres + Redis + S
     expect(sent.trigger).toBe('order');
 
     // The next event re-decides from stored lines (no type on them): no fault, no 503.
-    const fulfilled = await postShopifyRaw(app, 'fulfillments/create', fixtureText('shopify-fulfillments-create.json'), { shop });
+    const fulfilled = await postShopifyRaw(
+      app,
+      'fulfillments/create',
+      fixtureText('shopify-fulfillments-create.json'),
+      { shop },
+    );
     expect(fulfilled.status).toBe(200);
-    expect((await postShopifyRaw(app, 'orders/fulfilled', live('shopify-orders-fulfilled.json'), { shop })).status).toBe(200);
+    expect(
+      (await postShopifyRaw(app, 'orders/fulfilled', live('shopify-orders-fulfilled.json'), { shop })).status,
+    ).toBe(200);
     expect(smtp.messages.length).toBe(before + 1);
   });
 
@@ -103,7 +118,12 @@ describe.skipIf(skip)('per-product timing from the catalog (Postgres + Redis + S
 
     await importCatalogFor(shop, { id: SHOPIFY_PRODUCT, productType: 'Shirts' });
     const before = smtp.messages.length;
-    const fulfilled = await postShopifyRaw(app, 'fulfillments/create', fixtureText('shopify-fulfillments-create.json'), { shop });
+    const fulfilled = await postShopifyRaw(
+      app,
+      'fulfillments/create',
+      fixtureText('shopify-fulfillments-create.json'),
+      { shop },
+    );
     expect(fulfilled.status).toBe(200);
     await smtp.waitFor(before + 1, 10_000);
     const sent = await decision(SHOPIFY_ORDER, shop, 'sent');
@@ -116,7 +136,9 @@ describe.skipIf(skip)('per-product timing from the catalog (Postgres + Redis + S
     const site = 'https://woo-typed.example/';
     await importCatalogFor('woo-typed.example', { id: '93', productType: 'Clothing' });
     const before = smtp.messages.length;
-    expect((await postWoo(app, 'order.created', fixtureText('woocommerce-order-created.json'), { site })).status).toBe(200);
+    expect((await postWoo(app, 'order.created', fixtureText('woocommerce-order-created.json'), { site })).status).toBe(
+      200,
+    );
     await smtp.waitFor(before + 1, 10_000);
     const sent = await decision(WOO_ORDER, 'woo-typed.example', 'sent');
     expect(sent.rule).toMatchObject({ index: 1, matchedLine: '93' });
@@ -124,14 +146,18 @@ describe.skipIf(skip)('per-product timing from the catalog (Postgres + Redis + S
 
   it('WooCommerce: a catalog imported after the order changes its rule at the next order update', async () => {
     const site = 'https://woo-late.example/';
-    expect((await postWoo(app, 'order.created', fixtureText('woocommerce-order-created.json'), { site })).status).toBe(200);
+    expect((await postWoo(app, 'order.created', fixtureText('woocommerce-order-created.json'), { site })).status).toBe(
+      200,
+    );
     const waiting = await decision(WOO_ORDER, 'woo-late.example');
     expect(waiting.status).toBe('waiting');
     expect(waiting.untypedProducts).toEqual(expect.arrayContaining(['93', '22']));
 
     await importCatalogFor('woo-late.example', { id: '93', productType: 'Clothing' });
     const before = smtp.messages.length;
-    expect((await postWoo(app, 'order.updated', fixtureText('woocommerce-order-updated.json'), { site })).status).toBe(200);
+    expect((await postWoo(app, 'order.updated', fixtureText('woocommerce-order-updated.json'), { site })).status).toBe(
+      200,
+    );
     await smtp.waitFor(before + 1, 10_000);
     const sent = await decision(WOO_ORDER, 'woo-late.example', 'sent');
     expect(sent.rule).toMatchObject({ index: 1, matchedLine: '93' });

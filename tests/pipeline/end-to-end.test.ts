@@ -16,7 +16,10 @@ const setups = {
   embedded: { title: 'the embedded defaults', needs: [] },
 } as const;
 
-for (const [setup, { title, needs }] of Object.entries(setups) as [keyof typeof setups, (typeof setups)[keyof typeof setups]][]) {
+for (const [setup, { title, needs }] of Object.entries(setups) as [
+  keyof typeof setups,
+  (typeof setups)[keyof typeof setups],
+][]) {
   const skip = needs.length ? missing(...needs) : false;
 
   describe.skipIf(skip)(`pipeline on ${title}`, () => {
@@ -25,9 +28,15 @@ for (const [setup, { title, needs }] of Object.entries(setups) as [keyof typeof 
 
     beforeAll(async () => {
       smtp = await startSmtpSink();
-      app = setup === 'cluster'
-        ? await startTestApp({ setup: 'services', config, smtpUrl: smtp.url, env: { REDIS_URL: services().redisCluster! } })
-        : await startTestApp({ setup, config, smtpUrl: smtp.url });
+      app =
+        setup === 'cluster'
+          ? await startTestApp({
+              setup: 'services',
+              config,
+              smtpUrl: smtp.url,
+              env: { REDIS_URL: services().redisCluster! },
+            })
+          : await startTestApp({ setup, config, smtpUrl: smtp.url });
       for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
     });
     afterAll(async () => {
@@ -55,23 +64,40 @@ for (const [setup, { title, needs }] of Object.entries(setups) as [keyof typeof 
       expect(headerValue(mail!, 'List-Unsubscribe-Post')).toBe('List-Unsubscribe=One-Click');
       expect(headerValue(mail!, 'List-Unsubscribe')).toMatch(/^<https:\/\/aftercart\.test\/u\/[\w.-]+>, <mailto:/);
       // The SMTP server has it; the send is recorded right after its answer.
-      const explained = await until(async () => (await explainOrder(app.db.pool, '1001')).find((e) => e.status === 'sent'), 3_000);
+      const explained = await until(
+        async () => (await explainOrder(app.db.pool, '1001')).find((e) => e.status === 'sent'),
+        3_000,
+      );
       expect(explained!.items.map((i) => i.productId)).toEqual(['P3', 'P2', 'P4']);
 
       // A second delivery of the same webhook and a duplicated job send nothing more.
       const again = await app.postEvent(event, { id: 'msg_order_1001' });
       expect(await again.json()).toMatchObject({ duplicate: true });
       const { rows } = await app.db.pool.query(`SELECT id FROM cross_sells WHERE order_id = '1001'`);
-      await app.queue.queue.add('deliver', { crossSellId: String(rows[0].id) }, { jobId: `${jobIdFor(rows[0].id)}-dup` });
+      await app.queue.queue.add(
+        'deliver',
+        { crossSellId: String(rows[0].id) },
+        { jobId: `${jobIdFor(rows[0].id)}-dup` },
+      );
       await sleep(1_500);
       expect(smtp.messages.length).toBe(before + 1);
-      expect((await app.db.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE delivery_id = 'msg_order_1001'`)).rows[0].n).toBe(1);
+      expect(
+        (await app.db.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE delivery_id = 'msg_order_1001'`))
+          .rows[0].n,
+      ).toBe(1);
     });
 
     it('an order cancelled before its due time sends nothing and explain says cancelled', async () => {
       const before = smtp.messages.length;
       expect((await app.postEvent(sampleOrder('1002', { email: 'bob@example.com' }))).status).toBe(200);
-      expect((await app.postEvent({ type: 'order.cancelled', data: { store: 'demo', orderId: '1002', at: new Date().toISOString() } })).status).toBe(200);
+      expect(
+        (
+          await app.postEvent({
+            type: 'order.cancelled',
+            data: { store: 'demo', orderId: '1002', at: new Date().toISOString() },
+          })
+        ).status,
+      ).toBe(200);
       await sleep(3_500);
       expect(smtp.messages.length).toBe(before);
       const [explained] = await explainOrder(app.db.pool, '1002');
@@ -79,9 +105,13 @@ for (const [setup, { title, needs }] of Object.entries(setups) as [keyof typeof 
     });
 
     it('a bad signature gets 401 and writes nothing', async () => {
-      const count = async () => (await app.db.pool.query(`SELECT (SELECT count(*) FROM deliveries) + (SELECT count(*) FROM orders) AS n`)).rows[0].n;
+      const count = async () =>
+        (await app.db.pool.query(`SELECT (SELECT count(*) FROM deliveries) + (SELECT count(*) FROM orders) AS n`))
+          .rows[0].n;
       const before = await count();
-      const res = await app.postEvent(sampleOrder('1003'), { secret: 'whsec_' + Buffer.from('wrong key, 24 bytes long').toString('base64') });
+      const res = await app.postEvent(sampleOrder('1003'), {
+        secret: 'whsec_' + Buffer.from('wrong key, 24 bytes long').toString('base64'),
+      });
       expect(res.status).toBe(401);
       expect((await res.json()).error).toMatch(/signature/i);
       const shop = await app.postShopify('orders/create', { id: 1 }, { hmac: 'AAAA' });
@@ -93,11 +123,20 @@ for (const [setup, { title, needs }] of Object.entries(setups) as [keyof typeof 
       // A per-test override: this order's product matches a rule that waits for fulfilment.
       app.settings.config.timing.rules = [{ when: { productId: ['P9'] }, after: 'fulfilled', delay: 1_000 } as never];
       try {
-        await app.postEvent({ type: 'product.upserted', data: { store: 'demo', product: { id: 'P9', title: 'Mattress', productType: 'Mattress', complements: [{ id: 'P2' }] } } });
+        await app.postEvent({
+          type: 'product.upserted',
+          data: {
+            store: 'demo',
+            product: { id: 'P9', title: 'Mattress', productType: 'Mattress', complements: [{ id: 'P2' }] },
+          },
+        });
         await app.postEvent(sampleOrder('1004', { email: 'cy@example.com', productId: 'P9' }));
         expect((await explainOrder(app.db.pool, '1004'))[0]!.status).toBe('waiting');
         const before = smtp.messages.length;
-        await app.postEvent({ type: 'order.fulfilled', data: { store: 'demo', orderId: '1004', at: new Date().toISOString() } });
+        await app.postEvent({
+          type: 'order.fulfilled',
+          data: { store: 'demo', orderId: '1004', at: new Date().toISOString() },
+        });
         expect((await explainOrder(app.db.pool, '1004'))[0]!.status).toBe('scheduled');
         await smtp.waitFor(before + 1, 6_000);
         expect(smtp.messages.length).toBe(before + 1);

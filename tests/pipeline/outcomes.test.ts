@@ -8,7 +8,11 @@ import { explainOrder } from '../../src/explain/explain-order.js';
 import { loadStats } from '../../src/stats/funnel.js';
 
 const skip = missing('postgres', 'redis');
-const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 1024, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+const { privateKey } = generateKeyPairSync('rsa', {
+  modulusLength: 1024,
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+});
 
 describe.skipIf(skip)('after the decision', () => {
   let app: TestApp;
@@ -18,9 +22,12 @@ describe.skipIf(skip)('after the decision', () => {
   beforeAll(async () => {
     smtp = await startSmtpSink();
     app = await startTestApp({
-      setup: 'services', smtpUrl: smtp.url,
+      setup: 'services',
+      smtpUrl: smtp.url,
       env: { DKIM_DOMAIN: 'shop.example', DKIM_SELECTOR: 'ac1', DKIM_PRIVATE_KEY: privateKey },
-      config: { timing: { default: { after: 'order', delay: '2s' }, quietHours: false, frequencyCap: { max: 10, per: '1d' } } },
+      config: {
+        timing: { default: { after: 'order', delay: '2s' }, quietHours: false, frequencyCap: { max: 10, per: '1d' } },
+      },
     });
     for (const p of sampleProducts()) await app.postEvent(p);
   });
@@ -31,14 +38,35 @@ describe.skipIf(skip)('after the decision', () => {
 
   it('a customer who returns an item after the order was scheduled is skipped at send time', async () => {
     // An earlier order of two units, then a new one; both fine when the new one is scheduled.
-    const earlier = sampleOrder('RET-1', { email: 'returner@example.com', productId: 'P2', createdAt: new Date(Date.now() - 86_400_000) });
-    earlier.data.order.lines[0] = { ...earlier.data.order.lines[0]!, title: 'Space Quest', productType: 'Video Game', quantity: 2, unitPrice: '59.99' };
+    const earlier = sampleOrder('RET-1', {
+      email: 'returner@example.com',
+      productId: 'P2',
+      createdAt: new Date(Date.now() - 86_400_000),
+    });
+    earlier.data.order.lines[0] = {
+      ...earlier.data.order.lines[0]!,
+      title: 'Space Quest',
+      productType: 'Video Game',
+      quantity: 2,
+      unitPrice: '59.99',
+    };
     await app.postEvent(earlier);
     await app.postEvent(sampleOrder('RET-2', { email: 'returner@example.com' }));
     expect((await status('RET-2')).status).toBe('scheduled');
     // Both units of the earlier order come back: 2 of 3 units returned > 30%, over 2 orders.
-    await app.postEvent({ type: 'order.refunded', data: { store: 'demo', orderId: 'RET-1', at: new Date().toISOString(), lines: [{ productId: 'P2', quantity: 2, amount: '119.98' }] } });
-    const decided = await until(async () => { const s = await status('RET-2'); return s.status === 'skipped' && s; }, 10_000);
+    await app.postEvent({
+      type: 'order.refunded',
+      data: {
+        store: 'demo',
+        orderId: 'RET-1',
+        at: new Date().toISOString(),
+        lines: [{ productId: 'P2', quantity: 2, amount: '119.98' }],
+      },
+    });
+    const decided = await until(async () => {
+      const s = await status('RET-2');
+      return s.status === 'skipped' && s;
+    }, 10_000);
     expect(decided.reason).toBe('high_return_rate');
     expect(decided.figures).toMatchObject({ orders: 2, unitsBought: 3, unitsReturned: 2 });
     expect(smtp.messages.some((m) => (m.to && 'text' in m.to ? m.to.text : '') === 'returner@example.com')).toBe(false);
@@ -60,7 +88,9 @@ describe.skipIf(skip)('after the decision', () => {
       { productId: 'P9', title: 'Gift wrap', productType: 'Service', quantity: 1, unitPrice: '4.00' },
     ];
     await app.postEvent(later);
-    const { rows } = await app.db.pool.query(`SELECT c.order_id, c.revenue::text, c.currency FROM conversions c JOIN cross_sells x ON x.id = c.cross_sell_id WHERE x.order_id = 'CONV-1'`);
+    const { rows } = await app.db.pool.query(
+      `SELECT c.order_id, c.revenue::text, c.currency FROM conversions c JOIN cross_sells x ON x.id = c.cross_sell_id WHERE x.order_id = 'CONV-1'`,
+    );
     expect(rows).toEqual([{ order_id: 'CONV-2', revenue: '119.98', currency: 'USD' }]);
     const stats = await loadStats(app.db.pool);
     expect(stats.converted).toBeGreaterThanOrEqual(1);
@@ -68,8 +98,14 @@ describe.skipIf(skip)('after the decision', () => {
 
     // Outside the attribution window (7 days by default) nothing converts.
     await sleep(10);
-    const late = sampleOrder('CONV-3', { email: 'buyer@example.com', productId: 'P4', createdAt: new Date(Date.now() + 8 * 86_400_000) });
+    const late = sampleOrder('CONV-3', {
+      email: 'buyer@example.com',
+      productId: 'P4',
+      createdAt: new Date(Date.now() + 8 * 86_400_000),
+    });
     await app.postEvent(late);
-    expect((await app.db.pool.query(`SELECT count(*)::int AS n FROM conversions WHERE order_id = 'CONV-3'`)).rows[0].n).toBe(0);
+    expect(
+      (await app.db.pool.query(`SELECT count(*)::int AS n FROM conversions WHERE order_id = 'CONV-3'`)).rows[0].n,
+    ).toBe(0);
   });
 });

@@ -18,15 +18,42 @@ const baseConfig = {
 describe.skipIf(skip)('send timing on the real queue', () => {
   let app: TestApp;
   let smtp: SmtpSink;
-  const to = (i: number) => { const t = smtp.messages[i]!.to; return t && 'text' in t ? t.text : ''; };
+  const to = (i: number) => {
+    const t = smtp.messages[i]!.to;
+    return t && 'text' in t ? t.text : '';
+  };
   const status = async (id: string) => (await explainOrder(app.db.pool, id))[0];
 
   beforeAll(async () => {
     smtp = await startSmtpSink();
     app = await startTestApp({ setup: 'services', smtpUrl: smtp.url, config: baseConfig });
     for (const p of sampleProducts()) await app.postEvent(p);
-    await app.postEvent({ type: 'product.upserted', data: { store: 'demo', product: { id: 'P5', title: 'Studio Headset', productType: 'Headset', price: '129.00', complements: [{ id: 'P6' }, { id: 'P4' }] } } });
-    await app.postEvent({ type: 'product.upserted', data: { store: 'demo', product: { id: 'P6', title: 'Headset Stand', productType: 'Stand', price: '24.99', url: 'https://shop.example/p/P6' } } });
+    await app.postEvent({
+      type: 'product.upserted',
+      data: {
+        store: 'demo',
+        product: {
+          id: 'P5',
+          title: 'Studio Headset',
+          productType: 'Headset',
+          price: '129.00',
+          complements: [{ id: 'P6' }, { id: 'P4' }],
+        },
+      },
+    });
+    await app.postEvent({
+      type: 'product.upserted',
+      data: {
+        store: 'demo',
+        product: {
+          id: 'P6',
+          title: 'Headset Stand',
+          productType: 'Stand',
+          price: '24.99',
+          url: 'https://shop.example/p/P6',
+        },
+      },
+    });
   });
   afterAll(async () => {
     await app?.stop();
@@ -38,7 +65,12 @@ describe.skipIf(skip)('send timing on the real queue', () => {
 
   const headsetOrder = (id: string, email: string) => {
     const e = sampleOrder(id, { email, productId: 'P5' });
-    e.data.order.lines[0] = { ...e.data.order.lines[0]!, title: 'Studio Headset', productType: 'Headset', unitPrice: '129.00' };
+    e.data.order.lines[0] = {
+      ...e.data.order.lines[0]!,
+      title: 'Studio Headset',
+      productType: 'Headset',
+      unitPrice: '129.00',
+    };
     return e;
   };
 
@@ -53,7 +85,10 @@ describe.skipIf(skip)('send timing on the real queue', () => {
     expect(smtp.messages.slice(before).map((_, i) => to(before + i))).toEqual(['console@example.com']);
     expect(await status('T-2')).toMatchObject({ status: 'waiting' });
 
-    await app.postEvent({ type: 'order.fulfilled', data: { store: 'demo', orderId: 'T-2', at: new Date().toISOString() } });
+    await app.postEvent({
+      type: 'order.fulfilled',
+      data: { store: 'demo', orderId: 'T-2', at: new Date().toISOString() },
+    });
     expect(await status('T-2')).toMatchObject({ status: 'scheduled', trigger: 'fulfilled', rule: { index: null } });
     await smtp.waitFor(before + 2, 6_000);
     expect(to(before + 1)).toBe('headset@example.com');
@@ -63,7 +98,10 @@ describe.skipIf(skip)('send timing on the real queue', () => {
     const before = smtp.messages.length;
     await app.postEvent(sampleOrder('F-1', { email: 'twice@example.com' }));
     await app.postEvent({ ...headsetOrder('F-2', 'twice@example.com') });
-    await app.postEvent({ type: 'order.fulfilled', data: { store: 'demo', orderId: 'F-2', at: new Date().toISOString() } });
+    await app.postEvent({
+      type: 'order.fulfilled',
+      data: { store: 'demo', orderId: 'F-2', at: new Date().toISOString() },
+    });
     await smtp.waitFor(before + 1, 6_000);
     await sleep(3_000);
     const mails = smtp.messages.slice(before);
@@ -88,18 +126,32 @@ describe.skipIf(skip)('send timing on the real queue', () => {
     const before = smtp.messages.length;
     await app.postEvent(sampleOrder('D-1', { email: 'later@example.com' }));
     // The store lengthens the console rule before the job comes due.
-    app.settings.config = parseConfig({ ...baseConfig, timing: { ...baseConfig.timing, rules: [{ when: { productType: ['Video Game Console'] }, after: 'order', delay: '1h' }] } });
+    app.settings.config = parseConfig({
+      ...baseConfig,
+      timing: {
+        ...baseConfig.timing,
+        rules: [{ when: { productType: ['Video Game Console'] }, after: 'order', delay: '1h' }],
+      },
+    });
     await sleep(3_500);
     expect(smtp.messages.length).toBe(before);
     const d = await status('D-1');
     expect(d!.status).toBe('scheduled');
     expect(new Date(d!.dueAt!).getTime()).toBeGreaterThan(Date.now() + 50 * 60_000);
-    const job = await app.queue.queue.getJob(`xs-${(await app.db.pool.query(`SELECT id FROM cross_sells WHERE order_id = 'D-1'`)).rows[0].id}`);
+    const job = await app.queue.queue.getJob(
+      `xs-${(await app.db.pool.query(`SELECT id FROM cross_sells WHERE order_id = 'D-1'`)).rows[0].id}`,
+    );
     expect(await job!.isDelayed()).toBe(true);
   });
 
   it('reschedule after a config change moves pending jobs (dry run first)', async () => {
-    app.settings.config = parseConfig({ ...baseConfig, timing: { ...baseConfig.timing, rules: [{ when: { productType: ['Video Game Console'] }, after: 'order', delay: '1h' }] } });
+    app.settings.config = parseConfig({
+      ...baseConfig,
+      timing: {
+        ...baseConfig.timing,
+        rules: [{ when: { productType: ['Video Game Console'] }, after: 'order', delay: '1h' }],
+      },
+    });
     await app.postEvent(sampleOrder('S-1', { email: 'resched@example.com' }));
     const before = smtp.messages.length;
     const faster = parseConfig(baseConfig).timing;
@@ -129,7 +181,13 @@ describe.skipIf(skip)('send timing on the real queue', () => {
         [`H-${i}-a`, `H-${i}-b`],
       );
     }
-    app.settings.config = parseConfig({ timing: { default: { after: 'order', delay: 'learned' }, quietHours: false, learned: { minSamples: 3, floor: '1h', ceiling: '30d' } } });
+    app.settings.config = parseConfig({
+      timing: {
+        default: { after: 'order', delay: 'learned' },
+        quietHours: false,
+        learned: { minSamples: 3, floor: '1h', ceiling: '30d' },
+      },
+    });
     await app.postEvent(headsetOrder('L-1', 'learned@example.com'));
     const d = await status('L-1');
     expect(d!.status).toBe('scheduled');

@@ -56,12 +56,20 @@ describe.skipIf(missing('postgres'))('openAddressKey against the database', () =
   it('re-keys a database written before 0014, and refuses to start with another secret', async () => {
     // Migrations up to 0013, then rows as the earlier code wrote them, then 0014.
     const before = await tempDir();
-    for (const f of (await readdir(MIGRATIONS_DIR)).filter((f) => f < '0014')) await copyFile(path.join(MIGRATIONS_DIR, f), path.join(before, f));
+    for (const f of (await readdir(MIGRATIONS_DIR)).filter((f) => f < '0014'))
+      await copyFile(path.join(MIGRATIONS_DIR, f), path.join(before, f));
     await migrate(pool, before);
     const [ann, bob] = ['ann@example.com', 'bob@example.com'];
-    await q(`INSERT INTO customers (store, customer_key, email) VALUES ('s', $1, $2), ('s', 'c-42', NULL)`, [`e-${bare(ann)}`, ann]);
-    await q(`INSERT INTO orders (store, order_id, customer_key) VALUES ('s', '1', $1), ('s', '2', 'c-42')`, [`e-${bare(ann)}`]);
-    await q(`INSERT INTO suppressions (store, email_hash, email, reason) VALUES ('s', $1, NULL, 'unsubscribed')`, [bare(bob)]);
+    await q(`INSERT INTO customers (store, customer_key, email) VALUES ('s', $1, $2), ('s', 'c-42', NULL)`, [
+      `e-${bare(ann)}`,
+      ann,
+    ]);
+    await q(`INSERT INTO orders (store, order_id, customer_key) VALUES ('s', '1', $1), ('s', '2', 'c-42')`, [
+      `e-${bare(ann)}`,
+    ]);
+    await q(`INSERT INTO suppressions (store, email_hash, email, reason) VALUES ('s', $1, NULL, 'unsubscribed')`, [
+      bare(bob),
+    ]);
     await q(`INSERT INTO erasures (store, customer_key) VALUES ('s', $1), ('s', 'c-7')`, [`e-${bare(bob)}`]);
     expect(await migrate(pool)).toContain('0014_erasure_keys.sql');
     expect(await q('SELECT fingerprint FROM address_keys')).toEqual([{ fingerprint: 'sha256' }]);
@@ -69,14 +77,17 @@ describe.skipIf(missing('postgres'))('openAddressKey against the database', () =
     await openAddressKey(pool, TEST_LINK_SECRET);
     // What the app computes now finds every row, even those whose address is stored nowhere.
     expect(await q(`SELECT customer_key FROM customers ORDER BY email NULLS LAST`)).toEqual([
-      { customer_key: customerKey({ email: ann }) }, { customer_key: customerKey({ id: '42' }) },
+      { customer_key: customerKey({ email: ann }) },
+      { customer_key: customerKey({ id: '42' }) },
     ]);
     expect(await q(`SELECT order_id, customer_key FROM orders ORDER BY order_id`)).toEqual([
-      { order_id: '1', customer_key: customerKey({ email: ann }) }, { order_id: '2', customer_key: customerKey({ id: '42' }) },
+      { order_id: '1', customer_key: customerKey({ email: ann }) },
+      { order_id: '2', customer_key: customerKey({ id: '42' }) },
     ]);
     expect(await q(`SELECT email_hash FROM suppressions`)).toEqual([{ email_hash: addressHash(bob) }]);
-    expect((await q(`SELECT customer_key FROM erasures`)).map((r) => r.customer_key).sort())
-      .toEqual([customerKey({ email: bob }), customerKey({ id: '7' })].sort());
+    expect((await q(`SELECT customer_key FROM erasures`)).map((r) => r.customer_key).sort()).toEqual(
+      [customerKey({ email: bob }), customerKey({ id: '7' })].sort(),
+    );
 
     // Once only: a second start changes nothing.
     await openAddressKey(pool, TEST_LINK_SECRET);
@@ -95,11 +106,12 @@ describe.skipIf(missing('postgres'))('openAddressKey against the database', () =
       await p.query(`INSERT INTO customers (store, customer_key) VALUES ('s', $1)`, [key]);
       await openAddressKey(p, TEST_LINK_SECRET);
       expect((await p.query('SELECT customer_key FROM customers')).rows).toEqual([{ customer_key: key }]);
-      expect((await p.query('SELECT fingerprint FROM address_keys')).rows).toEqual([{ fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) }]);
+      expect((await p.query('SELECT fingerprint FROM address_keys')).rows).toEqual([
+        { fingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) },
+      ]);
     } finally {
       await p.end();
       await other.drop();
     }
   });
 });
-

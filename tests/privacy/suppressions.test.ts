@@ -19,7 +19,12 @@ describe.skipIf(skip)('suppress: which reason wins', () => {
   afterAll(() => db?.close());
 
   const stored = async (store: string, address: string) =>
-    (await pool.query(`SELECT reason, email FROM suppressions WHERE store = $1 AND email_hash = $2`, [store, emailHash(address)])).rows;
+    (
+      await pool.query(`SELECT reason, email FROM suppressions WHERE store = $1 AND email_hash = $2`, [
+        store,
+        emailHash(address),
+      ])
+    ).rows;
 
   const cases: [string, SuppressionReason, SuppressionReason, SuppressionReason][] = [
     ['a bounce, then an unsubscribe: the unsubscribe', 'bounced', 'unsubscribed', 'unsubscribed'],
@@ -34,7 +39,10 @@ describe.skipIf(skip)('suppress: which reason wins', () => {
   it.each(cases)('%s', async (_name, first, second, winner) => {
     const address = `${first}-${second}@example.com`;
     expect(await suppress(pool, { store: 'shop', address, reason: first })).toEqual({ created: true, reason: first });
-    expect(await suppress(pool, { store: 'shop', address, reason: second })).toEqual({ created: false, reason: winner });
+    expect(await suppress(pool, { store: 'shop', address, reason: second })).toEqual({
+      created: false,
+      reason: winner,
+    });
     expect(await stored('shop', address)).toEqual([{ reason: winner, email: address }]);
   });
 

@@ -13,25 +13,45 @@ describe('REDIS_URL', () => {
   it('names one Redis or a cluster by its nodes, with optional credentials and TLS', () => {
     expect(parseRedisUrl('redis://127.0.0.1:6379/0')).toEqual({ kind: 'single', url: 'redis://127.0.0.1:6379/0' });
     expect(parseRedisUrl('redis+cluster://10.0.0.1:7001,10.0.0.2:7002,redis-3')).toEqual({
-      kind: 'cluster', tls: false, nodes: [{ host: '10.0.0.1', port: 7001 }, { host: '10.0.0.2', port: 7002 }, { host: 'redis-3', port: 6379 }],
+      kind: 'cluster',
+      tls: false,
+      nodes: [
+        { host: '10.0.0.1', port: 7001 },
+        { host: '10.0.0.2', port: 7002 },
+        { host: 'redis-3', port: 6379 },
+      ],
     });
     expect(parseRedisUrl('rediss+cluster://app:p%40ss@[::1]:7001,h2:7002/')).toEqual({
-      kind: 'cluster', tls: true, username: 'app', password: 'p@ss', nodes: [{ host: '::1', port: 7001 }, { host: 'h2', port: 7002 }],
+      kind: 'cluster',
+      tls: true,
+      username: 'app',
+      password: 'p@ss',
+      nodes: [
+        { host: '::1', port: 7001 },
+        { host: 'h2', port: 7002 },
+      ],
     });
   });
 
   it('refuses a malformed URL with one line naming the variable and the form, never the password', () => {
-    const env = (REDIS_URL: string, QUEUE_PREFIX?: string) => () => parseEnv({ REDIS_URL, ...(QUEUE_PREFIX ? { QUEUE_PREFIX } : {}) });
+    const env = (REDIS_URL: string, QUEUE_PREFIX?: string) => () =>
+      parseEnv({ REDIS_URL, ...(QUEUE_PREFIX ? { QUEUE_PREFIX } : {}) });
     expect(env('http://127.0.0.1:6379')).toThrow(/REDIS_URL.*redis\+cluster:\/\/host:port,host:port/);
     expect(env('redis+cluster://')).toThrow(/REDIS_URL: expected at least one host:port/);
-    expect(env('redis+cluster://u:secret@h1:7001,h2:99999')).toThrow(/REDIS_URL: expected host:port in redis\+cluster:\/\/, got "h2:99999"/);
+    expect(env('redis+cluster://u:secret@h1:7001,h2:99999')).toThrow(
+      /REDIS_URL: expected host:port in redis\+cluster:\/\/, got "h2:99999"/,
+    );
     expect(env('redis+cluster://u:secret@h1:x')).toThrow(/^[^\n]*got "h1:x"$/);
     expect(env('redis+cluster://u:secret@h1:x')).not.toThrow(/secret/);
-    expect(parseEnv({ REDIS_URL: 'redis+cluster://h1:7001,h2:7002' }).REDIS_URL).toBe('redis+cluster://h1:7001,h2:7002');
+    expect(parseEnv({ REDIS_URL: 'redis+cluster://h1:7001,h2:7002' }).REDIS_URL).toBe(
+      'redis+cluster://h1:7001,h2:7002',
+    );
   });
 
   it('on a cluster, QUEUE_PREFIX must hold a hash tag so each queue stays in one slot', () => {
-    expect(() => parseEnv({ REDIS_URL: 'redis+cluster://h1:7001', QUEUE_PREFIX: 'aftercart' })).toThrow(/QUEUE_PREFIX: on a Redis Cluster the prefix needs a hash tag/);
+    expect(() => parseEnv({ REDIS_URL: 'redis+cluster://h1:7001', QUEUE_PREFIX: 'aftercart' })).toThrow(
+      /QUEUE_PREFIX: on a Redis Cluster the prefix needs a hash tag/,
+    );
     expect(() => parseEnv({ REDIS_URL: 'redis+cluster://h1:7001', QUEUE_PREFIX: '{}x{a}' })).toThrow(/QUEUE_PREFIX/);
     expect(parseEnv({ REDIS_URL: 'redis+cluster://h1:7001' }).QUEUE_PREFIX).toBe('{aftercart}');
     expect(parseEnv({ REDIS_URL: 'redis://h1:6379', QUEUE_PREFIX: 'aftercart' }).QUEUE_PREFIX).toBe('aftercart');
@@ -46,8 +66,12 @@ describe.skipIf(missing('postgres', 'redisCluster'))('the queue on a 3-master Re
   beforeAll(async () => {
     smtp = await startSmtpSink();
     app = await startTestApp({
-      setup: 'services', smtpUrl: smtp.url, env: { REDIS_URL: services().redisCluster! },
-      config: { timing: { default: { after: 'order', delay: '2s' }, quietHours: false, frequencyCap: { max: 100, per: '1d' } } },
+      setup: 'services',
+      smtpUrl: smtp.url,
+      env: { REDIS_URL: services().redisCluster! },
+      config: {
+        timing: { default: { after: 'order', delay: '2s' }, quietHours: false, frequencyCap: { max: 100, per: '1d' } },
+      },
     });
     for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
     cluster = connectRedis(services().redisCluster!) as Cluster;
@@ -90,7 +114,13 @@ describe.skipIf(missing('postgres', 'redisCluster'))('the queue on a 3-master Re
     app.reconciler.noteMissedEnqueue();
     await smtp.waitFor(before + 1, 10_000);
     await sleep(1_500);
-    expect(smtp.messages.slice(before).map((m) => (m.to && 'text' in m.to ? m.to.text : ''))).toEqual(['cl2@example.com']);
-    await until(async () => (await app.db.pool.query(`SELECT status FROM cross_sells WHERE id = $1`, [rows[0].id])).rows[0].status === 'sent');
+    expect(smtp.messages.slice(before).map((m) => (m.to && 'text' in m.to ? m.to.text : ''))).toEqual([
+      'cl2@example.com',
+    ]);
+    await until(
+      async () =>
+        (await app.db.pool.query(`SELECT status FROM cross_sells WHERE id = $1`, [rows[0].id])).rows[0].status ===
+        'sent',
+    );
   }, 30_000);
 });

@@ -13,10 +13,14 @@ describe.skipIf(missing('postgres'))('the catalog copy item selection keeps', ()
   let db: Awaited<ReturnType<typeof migratedPool>>;
   let pool: pg.Pool;
   const product = (store: string, id: string, extra = '') =>
-    pool.query(`INSERT INTO products (store, product_id, title, product_type, price, currency) VALUES ($1, $2, $2, 'Thing', 10, 'EUR')
-                ON CONFLICT (store, product_id) DO ${extra || 'NOTHING'}`, [store, id]);
+    pool.query(
+      `INSERT INTO products (store, product_id, title, product_type, price, currency) VALUES ($1, $2, $2, 'Thing', 10, 'EUR')
+                ON CONFLICT (store, product_id) DO ${extra || 'NOTHING'}`,
+      [store, id],
+    );
   const stamp = async (store: string): Promise<CatalogStamp | null> =>
-    (await pool.query(`SELECT epoch::int, version::int FROM catalog_versions WHERE store = $1`, [store])).rows[0] ?? null;
+    (await pool.query(`SELECT epoch::int, version::int FROM catalog_versions WHERE store = $1`, [store])).rows[0] ??
+    null;
 
   beforeAll(async () => {
     db = await migratedPool(4);
@@ -29,13 +33,21 @@ describe.skipIf(missing('postgres'))('the catalog copy item selection keeps', ()
     const client = await pool.connect();
     try {
       await client.query('BEGIN');
-      for (const id of ['B', 'C', 'D']) await client.query(`INSERT INTO products (store, product_id, title) VALUES ('v1', $1, $1)`, [id]);
+      for (const id of ['B', 'C', 'D'])
+        await client.query(`INSERT INTO products (store, product_id, title) VALUES ('v1', $1, $1)`, [id]);
       await client.query('COMMIT');
     } finally {
       client.release();
     }
-    const { rows } = await pool.query(`SELECT product_id, version::int FROM products WHERE store = 'v1' ORDER BY product_id`);
-    expect(rows).toEqual([{ product_id: 'A', version: 1 }, { product_id: 'B', version: 2 }, { product_id: 'C', version: 2 }, { product_id: 'D', version: 2 }]);
+    const { rows } = await pool.query(
+      `SELECT product_id, version::int FROM products WHERE store = 'v1' ORDER BY product_id`,
+    );
+    expect(rows).toEqual([
+      { product_id: 'A', version: 1 },
+      { product_id: 'B', version: 2 },
+      { product_id: 'C', version: 2 },
+      { product_id: 'D', version: 2 },
+    ]);
     expect(await stamp('v1')).toEqual({ epoch: 0, version: 2 });
   });
 
@@ -46,12 +58,16 @@ describe.skipIf(missing('postgres'))('the catalog copy item selection keeps', ()
       await first.query('BEGIN');
       await first.query(`INSERT INTO products (store, product_id, title) VALUES ('v2', 'A', 'A')`);
       let secondDone = false;
-      const write = second.query(`INSERT INTO products (store, product_id, title) VALUES ('v2', 'B', 'B')`).then(() => (secondDone = true));
+      const write = second
+        .query(`INSERT INTO products (store, product_id, title) VALUES ('v2', 'B', 'B')`)
+        .then(() => (secondDone = true));
       await new Promise((r) => setTimeout(r, 300));
       expect(secondDone).toBe(false);
       await first.query('COMMIT');
       await write;
-      const { rows } = await pool.query(`SELECT product_id, version::int FROM products WHERE store = 'v2' ORDER BY product_id`);
+      const { rows } = await pool.query(
+        `SELECT product_id, version::int FROM products WHERE store = 'v2' ORDER BY product_id`,
+      );
       expect(rows.map((r) => r.version)).toEqual([1, 2]);
     } finally {
       first.release();
@@ -70,7 +86,12 @@ describe.skipIf(missing('postgres'))('the catalog copy item selection keeps', ()
     catalog = await cache.at('v3', await stamp('v3'));
     expect(catalog.get('C')?.id).toBe('C');
     expect(catalog.get('A')?.available).toBe(false);
-    expect(catalog.ofType('thing').map((p) => p.id).sort()).toEqual(['B', 'C']);
+    expect(
+      catalog
+        .ofType('thing')
+        .map((p) => p.id)
+        .sort(),
+    ).toEqual(['B', 'C']);
     expect(catalog.ofType('OTHER').map((p) => p.id)).toEqual(['A']);
     await pool.query(`DELETE FROM products WHERE store = 'v3' AND product_id = 'B'`);
     catalog = await cache.at('v3', await stamp('v3'));
@@ -85,7 +106,10 @@ describe.skipIf(missing('postgres'))('the catalog copy item selection keeps', ()
     await product('v4', 'A'); // ON CONFLICT DO NOTHING: the version is taken, no row carries it
     const now = await stamp('v4');
     expect(now?.version).toBe(2);
-    const catalog = await Promise.race([cache.at('v4', now), new Promise<null>((r) => setTimeout(() => r(null), 2_000))]);
+    const catalog = await Promise.race([
+      cache.at('v4', now),
+      new Promise<null>((r) => setTimeout(() => r(null), 2_000)),
+    ]);
     expect(catalog?.get('A')?.id).toBe('A');
   });
 
@@ -93,12 +117,22 @@ describe.skipIf(missing('postgres'))('the catalog copy item selection keeps', ()
     await pool.query(`INSERT INTO products (store, product_id, title, product_type, complements) VALUES
       ('v5', 'TENT', 'Tent', 'Tent', '[{"id": "PEGS"}, {"id": "LAMP"}]'), ('v5', 'PEGS', 'Pegs', 'Pegs', '[]')`);
     const picker = new PostgresItemPicker(pool, () => parseConfig({}));
-    const pick = async () => (await picker.pick({
-      store: 'v5', customerKey: 'c1', orderIds: ['O1'], limit: 3,
-      lines: [{ orderId: 'O1', productId: 'TENT', title: 'Tent', productType: 'Tent', quantity: 1, unitPrice: '100' }],
-    })).items.map((i) => i.productId);
+    const pick = async () =>
+      (
+        await picker.pick({
+          store: 'v5',
+          customerKey: 'c1',
+          orderIds: ['O1'],
+          limit: 3,
+          lines: [
+            { orderId: 'O1', productId: 'TENT', title: 'Tent', productType: 'Tent', quantity: 1, unitPrice: '100' },
+          ],
+        })
+      ).items.map((i) => i.productId);
     expect(await pick()).toEqual(['PEGS']);
-    await pool.query(`INSERT INTO products (store, product_id, title, product_type) VALUES ('v5', 'LAMP', 'Lamp', 'Lamp')`);
+    await pool.query(
+      `INSERT INTO products (store, product_id, title, product_type) VALUES ('v5', 'LAMP', 'Lamp', 'Lamp')`,
+    );
     expect(await pick()).toEqual(['PEGS', 'LAMP']);
     await pool.query(`UPDATE products SET available = false WHERE store = 'v5' AND product_id = 'PEGS'`);
     expect(await pick()).toEqual(['LAMP']);

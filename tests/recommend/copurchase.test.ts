@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { buildCoPurchase, modelFromRows } from '../../src/recommend/index.js';
 
 // Six baskets, N = 6. Baskets holding: A 4 (1,2,3,5), B 4 (1,2,4,5), C 3 (1,3,4), D 2 (5,6).
-const baskets = [['A', 'B', 'C'], ['A', 'B'], ['A', 'C'], ['B', 'C'], ['A', 'B', 'D'], ['D']].map((products) => ({ products }));
+const baskets = [['A', 'B', 'C'], ['A', 'B'], ['A', 'C'], ['B', 'C'], ['A', 'B', 'D'], ['D']].map((products) => ({
+  products,
+}));
 
 describe('buildCoPurchase: association-rule figures', () => {
   const model = buildCoPurchase(baskets);
@@ -42,11 +44,16 @@ describe('buildCoPurchase: association-rule figures', () => {
   });
 
   it('a product twice in a basket counts once; empty and oversized baskets are not counted', () => {
-    const m = buildCoPurchase([{ products: ['A', 'B', 'C', 'D'] }, { products: ['A', 'A', 'B'] }, { products: [] }, { products: ['A', 'B'] }], {
-      maxBasketSize: 3,
-    });
+    const m = buildCoPurchase(
+      [{ products: ['A', 'B', 'C', 'D'] }, { products: ['A', 'A', 'B'] }, { products: [] }, { products: ['A', 'B'] }],
+      {
+        maxBasketSize: 3,
+      },
+    );
     expect(m.baskets).toBe(2);
-    expect(m.neighbours('A')).toEqual([{ id: 'B', support: 2, confidence: 1, lift: 1, score: expect.closeTo(2 / 3, 12) }]);
+    expect(m.neighbours('A')).toEqual([
+      { id: 'B', support: 2, confidence: 1, lift: 1, score: expect.closeTo(2 / 3, 12) },
+    ]);
   });
 
   it('keeps the top N neighbours per product', () => {
@@ -63,7 +70,14 @@ describe('rows for storage', () => {
   it('round-trips through rows', () => {
     const model = buildCoPurchase(baskets, { minSupport: 1 });
     const rows = model.toRows();
-    expect(rows[0]).toEqual({ a: 'A', b: 'B', support: 3, confidence: 0.75, lift: model.neighbours('A')[0].lift, score: model.neighbours('A')[0].score });
+    expect(rows[0]).toEqual({
+      a: 'A',
+      b: 'B',
+      support: 3,
+      confidence: 0.75,
+      lift: model.neighbours('A')[0].lift,
+      score: model.neighbours('A')[0].score,
+    });
     const back = modelFromRows([...rows].reverse());
     for (const id of ['A', 'B', 'C', 'D', 'x']) expect(back.neighbours(id)).toEqual(model.neighbours(id));
     expect(back.baskets).toBe(6);
@@ -76,7 +90,7 @@ describe('speed', () => {
   it('builds 18,500 baskets over 4,000 products in well under 15 s', () => {
     // Deterministic generator; basket sizes and product popularity skewed like a real shop.
     let seed = 42;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const data = Array.from({ length: 18_500 }, () => {
       const size = 1 + Math.floor(rand() ** 2 * 60);
       return { products: Array.from({ length: size }, () => `P${Math.floor(rand() ** 2 * 4000)}`) };

@@ -49,7 +49,14 @@ describe.skipIf(missing('postgres', 'redis'))('the customers’ per-product summ
     expect((await order('W-3', 'TENT', '2026-11-12T10:00:00Z')).status).toBe(200); // heard again
     expect((await order('W-9', 'MUG', '2026-11-12T10:00:00Z', 'other@example.com')).status).toBe(200);
     // A milestone before the order itself: the order row exists first without customer or lines.
-    expect((await app.postEvent({ type: 'order.paid', data: { store: 'cp-web', orderId: 'W-4', at: '2026-11-13T10:00:00Z' } })).status).toBe(200);
+    expect(
+      (
+        await app.postEvent({
+          type: 'order.paid',
+          data: { store: 'cp-web', orderId: 'W-4', at: '2026-11-13T10:00:00Z' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await order('W-4', 'STOVE', '2026-11-13T09:00:00Z')).status).toBe(200);
     await expectConsistent();
     expect((await rows(STORED)).find((r) => r.product_id === 'STOVE')).toMatchObject({ last_order_id: 'W-4' });
@@ -58,7 +65,15 @@ describe.skipIf(missing('postgres', 'redis'))('the customers’ per-product summ
   });
 
   it('follows refunds', async () => {
-    const r = await app.postEvent({ type: 'order.refunded', data: { store: 'cp-web', orderId: 'W-3', at: new Date().toISOString(), lines: [{ productId: 'TENT', quantity: 1, amount: '399.00' }] } });
+    const r = await app.postEvent({
+      type: 'order.refunded',
+      data: {
+        store: 'cp-web',
+        orderId: 'W-3',
+        at: new Date().toISOString(),
+        lines: [{ productId: 'TENT', quantity: 1, amount: '399.00' }],
+      },
+    });
     expect(r.status).toBe(200);
     await expectConsistent();
     expect((await rows(STORED)).find((x) => x.product_id === 'TENT')?.returned).toBe(true);
@@ -78,7 +93,9 @@ describe.skipIf(missing('postgres', 'redis'))('the customers’ per-product summ
     const r = await app.postEvent({ type: 'customer.erased', data: { store: 'cp-web', email: 'sam@example.com' } });
     expect(r.status).toBe(200);
     await expectConsistent();
-    const keys = new Set((await rows(STORED)).filter((x) => x.store === 'cp-web' && x.product_id !== 'MUG').map((x) => x.customer_key));
+    const keys = new Set(
+      (await rows(STORED)).filter((x) => x.store === 'cp-web' && x.product_id !== 'MUG').map((x) => x.customer_key),
+    );
     expect(keys.size).toBe(1);
     expect([...keys][0]).toMatch(/^x-/);
   });
@@ -87,10 +104,26 @@ describe.skipIf(missing('postgres', 'redis'))('the customers’ per-product summ
     for (const p of sampleProducts('cp-web')) expect((await app.postEvent(p)).status).toBe(200);
     const picker = new PostgresItemPicker(app.db.pool, () => parseConfig({}));
     const pickFor = async (orderId: string) => {
-      const { rows: [o] } = await app.db.pool.query(`SELECT customer_key FROM orders WHERE store = 'cp-web' AND order_id = $1`, [orderId]);
+      const {
+        rows: [o],
+      } = await app.db.pool.query(`SELECT customer_key FROM orders WHERE store = 'cp-web' AND order_id = $1`, [
+        orderId,
+      ]);
       const picked = await picker.pick({
-        store: 'cp-web', customerKey: o.customer_key, orderIds: [orderId], limit: 3,
-        lines: [{ orderId, productId: 'P1', title: 'Console X', productType: 'Video Game Console', quantity: 1, unitPrice: '399.00' }],
+        store: 'cp-web',
+        customerKey: o.customer_key,
+        orderIds: [orderId],
+        limit: 3,
+        lines: [
+          {
+            orderId,
+            productId: 'P1',
+            title: 'Console X',
+            productType: 'Video Game Console',
+            quantity: 1,
+            unitPrice: '399.00',
+          },
+        ],
       });
       return picked.items.map((i) => i.productId);
     };
@@ -103,6 +136,8 @@ describe.skipIf(missing('postgres', 'redis'))('the customers’ per-product summ
 
   it('goes with its store', async () => {
     expect((await app.postEvent({ type: 'store.erased', data: { store: 'cp-import' } })).status).toBe(200);
-    expect((await app.db.pool.query(`SELECT count(*)::int AS n FROM customer_products WHERE store = 'cp-import'`)).rows[0].n).toBe(0);
+    expect(
+      (await app.db.pool.query(`SELECT count(*)::int AS n FROM customer_products WHERE store = 'cp-import'`)).rows[0].n,
+    ).toBe(0);
   });
 });

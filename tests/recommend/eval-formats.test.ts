@@ -72,12 +72,21 @@ describe('eval reads every order history format', () => {
 
 describe('split checkouts', () => {
   const inv = (invoice: string, customer: string, minute: number, products: string[]): Invoice => ({
-    invoice, customer, at: Date.UTC(2011, 0, 1, 10) + minute * 60_000, products,
+    invoice,
+    customer,
+    at: Date.UTC(2011, 0, 1, 10) + minute * 60_000,
+    products,
   });
 
-  it('merges a customer\'s invoices placed less than the gap after the previous one, chained', () => {
+  it("merges a customer's invoices placed less than the gap after the previous one, chained", () => {
     const merged = mergeSplitCheckouts(
-      [inv('1', 'a', 0, ['X']), inv('2', 'b', 10, ['Y']), inv('3', 'a', 40, ['Y', 'X']), inv('4', 'a', 95, ['Z']), inv('5', 'a', 155, ['W'])],
+      [
+        inv('1', 'a', 0, ['X']),
+        inv('2', 'b', 10, ['Y']),
+        inv('3', 'a', 40, ['Y', 'X']),
+        inv('4', 'a', 95, ['Z']),
+        inv('5', 'a', 155, ['W']),
+      ],
       3_600_000,
     );
     // 3 is 40 min after 1, 4 is 55 min after 3; 5 is exactly an hour after 4: not merged.
@@ -100,7 +109,12 @@ describe('the split and validation periods taken from the data', () => {
 
   it('moves the origin back two months at a time, keeping periods with training and test orders', () => {
     const at = (day: string) => Date.parse(`${day}T12:00:00Z`);
-    const invoices = ['2011-03-10', '2011-05-10', '2011-07-10', '2011-09-10'].map((d, i) => ({ invoice: String(i), customer: 'c', at: at(d), products: ['X'] }));
+    const invoices = ['2011-03-10', '2011-05-10', '2011-07-10', '2011-09-10'].map((d, i) => ({
+      invoice: String(i),
+      customer: 'c',
+      at: at(d),
+      products: ['X'],
+    }));
     const periods = validationPeriods(invoices, new Date('2011-09-01T00:00:00Z'), Date.parse('2011-11-09T00:00:00Z'));
     expect(periods.map((p) => [isoDay(p.split), isoDay(p.until)])).toEqual([
       ['2011-05-01', '2011-07-01'],
@@ -108,6 +122,8 @@ describe('the split and validation periods taken from the data', () => {
       ['2011-09-01', '2011-11-09'],
     ]);
     // Nothing before May: the first period has no training orders.
-    expect(validationPeriods(invoices.slice(1), new Date('2011-09-01T00:00:00Z'), Date.parse('2011-11-09T00:00:00Z'))).toHaveLength(2);
+    expect(
+      validationPeriods(invoices.slice(1), new Date('2011-09-01T00:00:00Z'), Date.parse('2011-11-09T00:00:00Z')),
+    ).toHaveLength(2);
   });
 });

@@ -6,7 +6,12 @@ import { catalogOf, console_, inputOf, modelOf } from './helpers.js';
 
 const X: CatalogItem = { id: 'X', title: 'Headset', productType: 'Headset' };
 const Y: CatalogItem = { id: 'Y', title: 'Charging Dock', productType: 'Dock' };
-const model = modelOf({ P1: [['X', 0.9], ['Y', 0.5]] });
+const model = modelOf({
+  P1: [
+    ['X', 0.9],
+    ['Y', 0.5],
+  ],
+});
 const limits = { maxItems: 1, typeComplements: {} };
 
 function first(input: PickInput, items: CatalogItem[] = [console_, X, Y]): string | undefined {
@@ -65,16 +70,49 @@ describe('filters', () => {
   });
 
   it('one item per product type; untyped items count as their own', () => {
-    const m = modelOf({ P1: [['X', 0.9], ['X2', 0.8], ['Y', 0.5], ['U1', 0.4], ['U2', 0.3]] });
-    const items = [console_, X, { id: 'X2', title: 'Headset Pro', productType: 'headset' }, Y, { id: 'U1', title: 'Sticker' }, { id: 'U2', title: 'Poster' }];
-    const picked = pickItems(inputOf(), catalogOf(items), m, { maxItems: 3, typeComplements: {} }).items.map((i) => i.productId);
+    const m = modelOf({
+      P1: [
+        ['X', 0.9],
+        ['X2', 0.8],
+        ['Y', 0.5],
+        ['U1', 0.4],
+        ['U2', 0.3],
+      ],
+    });
+    const items = [
+      console_,
+      X,
+      { id: 'X2', title: 'Headset Pro', productType: 'headset' },
+      Y,
+      { id: 'U1', title: 'Sticker' },
+      { id: 'U2', title: 'Poster' },
+    ];
+    const picked = pickItems(inputOf(), catalogOf(items), m, { maxItems: 3, typeComplements: {} }).items.map(
+      (i) => i.productId,
+    );
     expect(picked).toEqual(['X', 'Y', 'U1']);
-    const untyped = pickItems(inputOf(), catalogOf(items), modelOf({ P1: [['U1', 0.4], ['U2', 0.3]] }), { maxItems: 3, typeComplements: {} });
+    const untyped = pickItems(
+      inputOf(),
+      catalogOf(items),
+      modelOf({
+        P1: [
+          ['U1', 0.4],
+          ['U2', 0.3],
+        ],
+      }),
+      { maxItems: 3, typeComplements: {} },
+    );
     expect(untyped.items.map((i) => i.productId)).toEqual(['U1', 'U2']);
   });
 
   it('at most maxItems', () => {
-    const m = modelOf({ P1: [['X', 0.9], ['Y', 0.5], ['U1', 0.4]] });
+    const m = modelOf({
+      P1: [
+        ['X', 0.9],
+        ['Y', 0.5],
+        ['U1', 0.4],
+      ],
+    });
     const items = [console_, X, Y, { id: 'U1', title: 'Sticker' }];
     expect(pickItems(inputOf(), catalogOf(items), m, { maxItems: 2, typeComplements: {} }).items).toHaveLength(2);
     expect(pickItems(inputOf(), catalogOf(items), m, { maxItems: 3, typeComplements: {} }).items).toHaveLength(3);

@@ -16,11 +16,18 @@ export function modelOf(lists: Record<string, [string, number][]>): CoPurchaseMo
   };
 }
 
-export const console_: CatalogItem = { id: 'P1', title: 'Console X', productType: 'Video Game Console', price: '399.00' };
+export const console_: CatalogItem = {
+  id: 'P1',
+  title: 'Console X',
+  productType: 'Video Game Console',
+  price: '399.00',
+};
 
 export function inputOf(over: Partial<PickInput> = {}): PickInput {
   return {
-    bought: [{ productId: 'P1', title: 'Console X', productType: 'Video Game Console', unitPrice: '399.00', quantity: 1 }],
+    bought: [
+      { productId: 'P1', title: 'Console X', productType: 'Video Game Console', unitPrice: '399.00', quantity: 1 },
+    ],
     owned: new Set(),
     returned: new Set(),
     offered: new Set(),

@@ -15,7 +15,11 @@ export interface TestApp extends App {
   base: string;
   /** POST a canonical event signed per Standard Webhooks. */
   postEvent(event: unknown, opts?: { id?: string; secret?: string }): Promise<Response>;
-  postShopify(topic: string, body: string | object, opts?: { webhookId?: string; eventId?: string; shop?: string; hmac?: string }): Promise<Response>;
+  postShopify(
+    topic: string,
+    body: string | object,
+    opts?: { webhookId?: string; eventId?: string; shop?: string; hmac?: string },
+  ): Promise<Response>;
   stop(): Promise<void>;
 }
 
@@ -48,13 +52,23 @@ export async function startTestApp(opts: {
     ...opts.env,
   });
   const settings = { env, config: parseConfig(opts.config ?? {}), configSource: 'test' };
-  const app = await openApp(settings, { http: opts.http ?? true, workers: opts.workers ?? true, migrate: true },
-    createLogger(env.LOG_LEVEL, opts.logLines ? { write: (line: string) => void opts.logLines!.push(line) } : undefined));
+  const app = await openApp(
+    settings,
+    { http: opts.http ?? true, workers: opts.workers ?? true, migrate: true },
+    createLogger(
+      env.LOG_LEVEL,
+      opts.logLines ? { write: (line: string) => void opts.logLines!.push(line) } : undefined,
+    ),
+  );
   const base = app.address ?? '';
   return Object.assign(app, {
     base,
     postEvent: (event: unknown, o: { id?: string; secret?: string } = {}) => postEvent(base, event, o),
-    async postShopify(topic: string, body: string | object, o: { webhookId?: string; eventId?: string; shop?: string; hmac?: string } = {}) {
+    async postShopify(
+      topic: string,
+      body: string | object,
+      o: { webhookId?: string; eventId?: string; shop?: string; hmac?: string } = {},
+    ) {
       const raw = typeof body === 'string' ? body : JSON.stringify(body);
       return fetch(`${base}/webhooks/shopify`, {
         method: 'POST',
@@ -85,7 +99,12 @@ export function postEvent(base: string, event: unknown, o: { id?: string; secret
   const signature = new Webhook(o.secret ?? EVENTS_SECRET).sign(id, ts, body);
   return fetch(`${base}/webhooks/events`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'webhook-id': id, 'webhook-timestamp': String(Math.floor(ts.getTime() / 1000)), 'webhook-signature': signature },
+    headers: {
+      'content-type': 'application/json',
+      'webhook-id': id,
+      'webhook-timestamp': String(Math.floor(ts.getTime() / 1000)),
+      'webhook-signature': signature,
+    },
     body,
   });
 }
@@ -94,17 +113,35 @@ export function postEvent(base: string, event: unknown, o: { id?: string; secret
 export function sampleProducts(store = 'demo') {
   const product = (id: string, title: string, productType: string, price: string, extra: object = {}) => ({
     type: 'product.upserted',
-    data: { store, product: { id, title, productType, price, currency: 'USD', available: true, url: `https://shop.example/p/${id}`, imageUrl: `https://shop.example/i/${id}.png`, ...extra } },
+    data: {
+      store,
+      product: {
+        id,
+        title,
+        productType,
+        price,
+        currency: 'USD',
+        available: true,
+        url: `https://shop.example/p/${id}`,
+        imageUrl: `https://shop.example/i/${id}.png`,
+        ...extra,
+      },
+    },
   });
   return [
-    product('P1', 'Console X', 'Video Game Console', '399.00', { complements: [{ id: 'P3', required: true }, { id: 'P2' }, { id: 'P4' }] }),
+    product('P1', 'Console X', 'Video Game Console', '399.00', {
+      complements: [{ id: 'P3', required: true }, { id: 'P2' }, { id: 'P4' }],
+    }),
     product('P2', 'Space Quest', 'Video Game', '59.99'),
     product('P3', 'HDMI 2.1 Cable', 'Cable', '19.99'),
     product('P4', 'Pro Controller', 'Controller', '69.99'),
   ];
 }
 
-export function sampleOrder(id: string, opts: { store?: string; email?: string; createdAt?: Date; productId?: string; consent?: boolean } = {}) {
+export function sampleOrder(
+  id: string,
+  opts: { store?: string; email?: string; createdAt?: Date; productId?: string; consent?: boolean } = {},
+) {
   return {
     type: 'order.created',
     data: {
@@ -114,8 +151,23 @@ export function sampleOrder(id: string, opts: { store?: string; email?: string; 
         createdAt: (opts.createdAt ?? new Date()).toISOString(),
         currency: 'USD',
         shippingCountry: 'US',
-        customer: { id: `C-${opts.email ?? 'ann'}`, email: opts.email ?? 'ann@example.com', firstName: 'Ann', locale: 'en-US', timezone: 'America/New_York', marketingConsent: opts.consent ?? true },
-        lines: [{ productId: opts.productId ?? 'P1', title: 'Console X', productType: 'Video Game Console', quantity: 1, unitPrice: '399.00' }],
+        customer: {
+          id: `C-${opts.email ?? 'ann'}`,
+          email: opts.email ?? 'ann@example.com',
+          firstName: 'Ann',
+          locale: 'en-US',
+          timezone: 'America/New_York',
+          marketingConsent: opts.consent ?? true,
+        },
+        lines: [
+          {
+            productId: opts.productId ?? 'P1',
+            title: 'Console X',
+            productType: 'Video Game Console',
+            quantity: 1,
+            unitPrice: '399.00',
+          },
+        ],
       },
     },
   };

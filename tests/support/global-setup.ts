@@ -8,7 +8,8 @@ import { parseRedisUrl } from '../../src/queue/redis-connection.js';
 
 const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres:postgres@127.0.0.1:5432/aftercart_test';
 const REDIS = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-const REDIS_CLUSTER = process.env.TEST_REDIS_CLUSTER_URL ?? 'redis+cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003';
+const REDIS_CLUSTER =
+  process.env.TEST_REDIS_CLUSTER_URL ?? 'redis+cluster://127.0.0.1:7001,127.0.0.1:7002,127.0.0.1:7003';
 
 function reachable(url: string, fallbackPort: number): Promise<boolean> {
   const u = new URL(url);
@@ -24,7 +25,10 @@ function reachable(url: string, fallbackPort: number): Promise<boolean> {
 /** Every node of a cluster URL answers TCP (scripts/services.sh waits for cluster_state:ok). */
 async function clusterReachable(url: string): Promise<boolean> {
   const target = parseRedisUrl(url);
-  const nodes = target.kind === 'cluster' ? target.nodes : [new URL(url)].map((u) => ({ host: u.hostname, port: Number(u.port || 6379) }));
+  const nodes =
+    target.kind === 'cluster'
+      ? target.nodes
+      : [new URL(url)].map((u) => ({ host: u.hostname, port: Number(u.port || 6379) }));
   const up = await Promise.all(nodes.map((n) => reachable(`redis://${n.host}:${n.port}`, 6379)));
   return up.every(Boolean);
 }
@@ -41,7 +45,10 @@ export default async function setup(project: TestProject): Promise<void> {
   let cluster = await clusterReachable(REDIS_CLUSTER);
   if ((!pg || !redis || !cluster) && process.getuid?.() === 0 && process.env.AFTERCART_NO_SERVICE_START !== '1') {
     try {
-      execFileSync('bash', [new URL('../../scripts/services.sh', import.meta.url).pathname], { stdio: 'inherit', timeout: 300_000 });
+      execFileSync('bash', [new URL('../../scripts/services.sh', import.meta.url).pathname], {
+        stdio: 'inherit',
+        timeout: 300_000,
+      });
     } catch (err) {
       console.warn(`could not start services: ${(err as Error).message}`);
     }
@@ -51,7 +58,13 @@ export default async function setup(project: TestProject): Promise<void> {
   }
   if (process.env.CI === 'true' && (!pg || !redis || !cluster)) {
     const state = (up: boolean) => (up ? 'up' : 'DOWN');
-    throw new Error(`CI=true and a service is missing: postgres ${state(pg)} (${POSTGRES}), redis ${state(redis)} (${REDIS}), redis cluster ${state(cluster)} (${REDIS_CLUSTER})`);
+    throw new Error(
+      `CI=true and a service is missing: postgres ${state(pg)} (${POSTGRES}), redis ${state(redis)} (${REDIS}), redis cluster ${state(cluster)} (${REDIS_CLUSTER})`,
+    );
   }
-  project.provide('services', { postgres: pg ? POSTGRES : null, redis: redis ? REDIS : null, redisCluster: cluster ? REDIS_CLUSTER : null });
+  project.provide('services', {
+    postgres: pg ? POSTGRES : null,
+    redis: redis ? REDIS : null,
+    redisCluster: cluster ? REDIS_CLUSTER : null,
+  });
 }

@@ -87,17 +87,23 @@ export async function startSmtpSink(): Promise<SmtpSink> {
     onData(stream, session, reply) {
       const began = Date.now();
       for (const resolve of entered.splice(0)) resolve();
-      open.set(session.remotePort, session.envelope.rcptTo.map((r) => r.address));
+      open.set(
+        session.remotePort,
+        session.envelope.rcptTo.map((r) => r.address),
+      );
       const callback = (err?: Error | null) => {
         open.delete(session.remotePort);
         reply(err);
       };
       if (drops > 0) {
         drops--;
-        return void simpleParser(stream).then((mail) => {
-          keep(mail, session, began);
-          sockets.get(session.remotePort)?.destroy();
-        }, () => {});
+        return void simpleParser(stream).then(
+          (mail) => {
+            keep(mail, session, began);
+            sockets.get(session.remotePort)?.destroy();
+          },
+          () => {},
+        );
       }
       const code = failures.shift();
       if (code) {
@@ -158,7 +164,11 @@ export async function startSmtpSink(): Promise<SmtpSink> {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10_000, stepMs = 50): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T | undefined | null | false>,
+  timeoutMs = 10_000,
+  stepMs = 50,
+): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -171,5 +181,8 @@ export async function until<T>(probe: () => Promise<T | undefined | null | false
 /** The raw value of a header as it arrived (mailparser folds List-* headers into one object). */
 export function headerValue(mail: ParsedMail, name: string): string | undefined {
   const line = mail.headerLines.find((h) => h.key === name.toLowerCase())?.line;
-  return line?.slice(line.indexOf(':') + 1).replace(/\r?\n\s+/g, ' ').trim();
+  return line
+    ?.slice(line.indexOf(':') + 1)
+    .replace(/\r?\n\s+/g, ' ')
+    .trim();
 }

@@ -9,7 +9,9 @@ export function sharedLocator(dir: string): (relative: string) => string {
   return (relative) => {
     if (!found) {
       if (!existsSync(dir)) {
-        throw new Error(`../shared not found at ${dir}: clone the repository beside shared/ (see README, "Quick start")`);
+        throw new Error(
+          `../shared not found at ${dir}: clone the repository beside shared/ (see README, "Quick start")`,
+        );
       }
       found = true;
     }

@@ -58,9 +58,10 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
       for (const s of stalled) s.destroy();
       stalled.clear();
     },
-    close: () => new Promise<void>((resolve) => {
-      for (const s of sockets) s.destroy();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
   };
 }

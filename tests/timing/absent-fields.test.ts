@@ -3,7 +3,13 @@
 // eligibility check and item picking, driven by fast-check.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decideOrderTiming, recordedFacts, timedLines, type RecordedLine, type RecordedOrder } from '../../src/timing/order-timing.js';
+import {
+  decideOrderTiming,
+  recordedFacts,
+  timedLines,
+  type RecordedLine,
+  type RecordedOrder,
+} from '../../src/timing/order-timing.js';
 import { checkEligibility } from '../../src/eligibility/check-eligibility.js';
 import { figuresFrom, type StoredFigures } from '../../src/eligibility/figures.js';
 import { configSchema } from '../../src/config/schema.js';
@@ -38,9 +44,17 @@ const storedLine = fc.record({
   returnedQuantity: fc.integer({ min: 0, max: 5 }),
 }) as fc.Arbitrary<RecordedLine>;
 
-const time = fc.oneof(fc.constant(null), fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }));
+const time = fc.oneof(
+  fc.constant(null),
+  fc.date({ min: new Date('2020-01-01'), max: new Date('2030-01-01'), noInvalidDate: true }),
+);
 const storedOrder = fc.record({
-  createdAt: time, paidAt: time, fulfilledAt: time, deliveredAt: time, cancelledAt: time, refundedAt: time,
+  createdAt: time,
+  paidAt: time,
+  fulfilledAt: time,
+  deliveredAt: time,
+  cancelledAt: time,
+  refundedAt: time,
   timezone: maybe(fc.constantFrom('America/New_York', 'Mars/Base', 'utc')),
   shippingCountry: maybe(fc.constantFrom('US', 'XX', 'de')),
   shippingProvince: maybe(fc.constantFrom('CA', 'Nowhere')),
@@ -73,7 +87,9 @@ describe('decisions on absent, null and empty fields', () => {
           refundedAt: null,
         };
         expect(STATUSES).toContain(decideOrderTiming(facts, timing, now).status);
-        expect(timedLines(lines).every((l) => l.productType === undefined || typeof l.productType === 'string')).toBe(true);
+        expect(timedLines(lines).every((l) => l.productType === undefined || typeof l.productType === 'string')).toBe(
+          true,
+        );
       }),
       { numRuns: 300 },
     );
@@ -82,11 +98,23 @@ describe('decisions on absent, null and empty fields', () => {
   it('eligibility never throws on figures with fields absent or null', () => {
     const policy = configSchema.parse({}).eligibility;
     const num = maybe(fc.integer({ min: 0, max: 9 }));
-    const figures = fc.record({
-      hasEmail: fc.oneof(gap, fc.boolean()), marketingConsent: fc.oneof(gap, fc.boolean()), suppression: fc.oneof(gap, fc.constant('bounced')),
-      orders: num, unitsBought: num, unitsReturned: num, valueBought: maybe(fc.constant('10.00')), valueReturned: maybe(fc.constant('1.00')),
-      serviceOrders: num, ticketsOpened: num, openTickets: num, recentEmails: num,
-    }, { requiredKeys: [] }) as fc.Arbitrary<StoredFigures>;
+    const figures = fc.record(
+      {
+        hasEmail: fc.oneof(gap, fc.boolean()),
+        marketingConsent: fc.oneof(gap, fc.boolean()),
+        suppression: fc.oneof(gap, fc.constant('bounced')),
+        orders: num,
+        unitsBought: num,
+        unitsReturned: num,
+        valueBought: maybe(fc.constant('10.00')),
+        valueReturned: maybe(fc.constant('1.00')),
+        serviceOrders: num,
+        ticketsOpened: num,
+        openTickets: num,
+        recentEmails: num,
+      },
+      { requiredKeys: [] },
+    ) as fc.Arbitrary<StoredFigures>;
     fc.assert(
       fc.property(figures, (stored) => {
         const verdict = checkEligibility(figuresFrom(stored), policy, { max: 1 });
@@ -97,27 +125,44 @@ describe('decisions on absent, null and empty fields', () => {
   });
 
   it('item picking never throws on unknown products and items with fields absent', () => {
-    const item = fc.record({
-      id: fc.constantFrom('P1', 'P2', 'P3', 'P4'),
-      title: fc.oneof(fc.constant(''), text),
-      productType: fc.oneof(fc.constant(undefined), fc.constant(''), fc.constantFrom('Cable', 'Video Game Console')),
-      available: fc.oneof(fc.constant(undefined), fc.boolean()),
-      price: fc.oneof(fc.constant(undefined), fc.constantFrom('1.00', 'x')),
-      complements: fc.oneof(fc.constant(undefined), fc.array(fc.record({ id: fc.constantFrom('P2', 'P3', 'ghost') }), { maxLength: 3 })),
-    }, { requiredKeys: ['id', 'title'] }) as fc.Arbitrary<CatalogItem>;
-    const bought = fc.array(fc.record({
-      productId: fc.constantFrom('P1', 'P2', 'unknown'),
-      title: fc.oneof(fc.constant(''), text),
-      productType: fc.oneof(fc.constant(undefined), fc.constant(''), fc.constant('Cable')),
-      unitPrice: fc.oneof(fc.constant(undefined), fc.constantFrom('9.99', 'bad')),
-    }, { requiredKeys: ['productId', 'title'] }), { maxLength: 3 });
+    const item = fc.record(
+      {
+        id: fc.constantFrom('P1', 'P2', 'P3', 'P4'),
+        title: fc.oneof(fc.constant(''), text),
+        productType: fc.oneof(fc.constant(undefined), fc.constant(''), fc.constantFrom('Cable', 'Video Game Console')),
+        available: fc.oneof(fc.constant(undefined), fc.boolean()),
+        price: fc.oneof(fc.constant(undefined), fc.constantFrom('1.00', 'x')),
+        complements: fc.oneof(
+          fc.constant(undefined),
+          fc.array(fc.record({ id: fc.constantFrom('P2', 'P3', 'ghost') }), { maxLength: 3 }),
+        ),
+      },
+      { requiredKeys: ['id', 'title'] },
+    ) as fc.Arbitrary<CatalogItem>;
+    const bought = fc.array(
+      fc.record(
+        {
+          productId: fc.constantFrom('P1', 'P2', 'unknown'),
+          title: fc.oneof(fc.constant(''), text),
+          productType: fc.oneof(fc.constant(undefined), fc.constant(''), fc.constant('Cable')),
+          unitPrice: fc.oneof(fc.constant(undefined), fc.constantFrom('9.99', 'bad')),
+        },
+        { requiredKeys: ['productId', 'title'] },
+      ),
+      { maxLength: 3 },
+    );
     fc.assert(
       fc.property(fc.array(item, { maxLength: 4 }), bought, (items, lines) => {
         const byId = new Map(items.map((i) => [i.id, i]));
         const r = pickItems(
           { bought: lines, owned: new Set(['P4']), returned: new Set(), offered: new Set() },
           (id) => byId.get(id),
-          modelOf({ P1: [['P3', 0.5], ['ghost', 0.4]] }),
+          modelOf({
+            P1: [
+              ['P3', 0.5],
+              ['ghost', 0.4],
+            ],
+          }),
           { maxItems: 3, typeComplements: {} },
         );
         expect(r.items.length).toBeLessThanOrEqual(3);

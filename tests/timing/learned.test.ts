@@ -17,18 +17,72 @@ const camera = (learned: TimingInput['learned']) => order([line({ productType: '
 
 describe('learned delay', () => {
   const cases: [string, TimingInput['learned'], number, string, unknown[]][] = [
-    ['a well-observed median inside the bounds is used as is', { Camera: { medianMs: 5 * DAY, samples: 40 } }, 5 * DAY, 'median', []],
-    ['exactly the minimum number of samples is enough', { Camera: { medianMs: 5 * DAY, samples: 20 } }, 5 * DAY, 'median', []],
-    ['a median below the one-day floor is raised to it', { Camera: { medianMs: 2 * HOUR, samples: 40 } }, DAY, 'floor', [{ kind: 'learned_floor', ms: DAY }]],
-    ['a median above the thirty-day ceiling is cut to it', { Camera: { medianMs: 90 * DAY, samples: 40 } }, 30 * DAY, 'ceiling', [{ kind: 'learned_ceiling', ms: 30 * DAY }]],
-    ['too few samples fall back to three days', { Camera: { medianMs: 5 * DAY, samples: 19 } }, 3 * DAY, 'fallback', [{ kind: 'learned_fallback', ms: 3 * DAY }]],
-    ['a product type never observed falls back to three days', { Lens: { medianMs: 5 * DAY, samples: 40 } }, 3 * DAY, 'fallback', [{ kind: 'learned_fallback', ms: 3 * DAY }]],
-    ['no learned table at all falls back to three days', undefined, 3 * DAY, 'fallback', [{ kind: 'learned_fallback', ms: 3 * DAY }]],
-    ['the product type is looked up whatever its case', { camera: { medianMs: 5 * DAY, samples: 40 } }, 5 * DAY, 'median', []],
+    [
+      'a well-observed median inside the bounds is used as is',
+      { Camera: { medianMs: 5 * DAY, samples: 40 } },
+      5 * DAY,
+      'median',
+      [],
+    ],
+    [
+      'exactly the minimum number of samples is enough',
+      { Camera: { medianMs: 5 * DAY, samples: 20 } },
+      5 * DAY,
+      'median',
+      [],
+    ],
+    [
+      'a median below the one-day floor is raised to it',
+      { Camera: { medianMs: 2 * HOUR, samples: 40 } },
+      DAY,
+      'floor',
+      [{ kind: 'learned_floor', ms: DAY }],
+    ],
+    [
+      'a median above the thirty-day ceiling is cut to it',
+      { Camera: { medianMs: 90 * DAY, samples: 40 } },
+      30 * DAY,
+      'ceiling',
+      [{ kind: 'learned_ceiling', ms: 30 * DAY }],
+    ],
+    [
+      'too few samples fall back to three days',
+      { Camera: { medianMs: 5 * DAY, samples: 19 } },
+      3 * DAY,
+      'fallback',
+      [{ kind: 'learned_fallback', ms: 3 * DAY }],
+    ],
+    [
+      'a product type never observed falls back to three days',
+      { Lens: { medianMs: 5 * DAY, samples: 40 } },
+      3 * DAY,
+      'fallback',
+      [{ kind: 'learned_fallback', ms: 3 * DAY }],
+    ],
+    [
+      'no learned table at all falls back to three days',
+      undefined,
+      3 * DAY,
+      'fallback',
+      [{ kind: 'learned_fallback', ms: 3 * DAY }],
+    ],
+    [
+      'the product type is looked up whatever its case',
+      { camera: { medianMs: 5 * DAY, samples: 40 } },
+      5 * DAY,
+      'median',
+      [],
+    ],
   ];
   it.each(cases)('%s', (_name, learned, delayMs, used, adjustments) => {
     const d = decideTiming(camera(learned), learnedTiming(), placed);
-    expect(d).toMatchObject({ status: 'scheduled', delayMs, dueAt: new Date(placed.getTime() + delayMs), adjustments, learned: { used } });
+    expect(d).toMatchObject({
+      status: 'scheduled',
+      delayMs,
+      dueAt: new Date(placed.getTime() + delayMs),
+      adjustments,
+      learned: { used },
+    });
   });
 
   it('the decision reports the learned figures it was based on', () => {
@@ -46,28 +100,44 @@ describe('learned delay', () => {
     const low = decideTiming(camera({ Camera: { medianMs: DAY, samples: 5 } }), timing, placed);
     const high = decideTiming(camera({ Camera: { medianMs: 11 * DAY, samples: 5 } }), timing, placed);
     const few = decideTiming(camera({ Camera: { medianMs: 5 * DAY, samples: 4 } }), timing, placed);
-    expect([low, high, few].map((d) => (d.status === 'scheduled' ? d.delayMs : null))).toEqual([2 * DAY, 10 * DAY, 7 * DAY]);
+    expect([low, high, few].map((d) => (d.status === 'scheduled' ? d.delayMs : null))).toEqual([
+      2 * DAY,
+      10 * DAY,
+      7 * DAY,
+    ]);
   });
 
-  it('the deciding line\'s product type is the one looked up', () => {
+  it("the deciding line's product type is the one looked up", () => {
     const timing = timingConfig({ quietHours: false, rules: [{ when: {}, after: 'order', delay: 'learned' }] });
-    const input = order([line({ productType: 'Lens', unitPrice: '100' }), line({ productType: 'Camera', unitPrice: '900' })], {}, {
-      learned: { Lens: { medianMs: 2 * DAY, samples: 50 }, Camera: { medianMs: 9 * DAY, samples: 50 } },
-    });
+    const input = order(
+      [line({ productType: 'Lens', unitPrice: '100' }), line({ productType: 'Camera', unitPrice: '900' })],
+      {},
+      {
+        learned: { Lens: { medianMs: 2 * DAY, samples: 50 }, Camera: { medianMs: 9 * DAY, samples: 50 } },
+      },
+    );
     expect(decideTiming(input, timing, placed)).toMatchObject({ delayMs: 9 * DAY });
   });
 
-  it('a learned default delay uses the most valuable line\'s product type', () => {
+  it("a learned default delay uses the most valuable line's product type", () => {
     const timing = timingConfig({ quietHours: false, default: { after: 'order', delay: 'learned' } });
-    const input = order([line({ productType: 'Camera', unitPrice: '900' }), line({ productType: 'Lens', unitPrice: '100' })], {}, {
-      learned: { Lens: { medianMs: 2 * DAY, samples: 50 }, Camera: { medianMs: 9 * DAY, samples: 50 } },
-    });
+    const input = order(
+      [line({ productType: 'Camera', unitPrice: '900' }), line({ productType: 'Lens', unitPrice: '100' })],
+      {},
+      {
+        learned: { Lens: { medianMs: 2 * DAY, samples: 50 }, Camera: { medianMs: 9 * DAY, samples: 50 } },
+      },
+    );
     expect(decideTiming(input, timing, placed)).toMatchObject({ rule: { index: null }, delayMs: 9 * DAY });
   });
 
   it('a waiting decision already carries the learned delay', () => {
     const timing = timingConfig({ default: { after: 'delivered', delay: 'learned' } });
-    const input = order([line({ productType: 'Camera' })], {}, { learned: { Camera: { medianMs: 4 * DAY, samples: 50 } } });
+    const input = order(
+      [line({ productType: 'Camera' })],
+      {},
+      { learned: { Camera: { medianMs: 4 * DAY, samples: 50 } } },
+    );
     expect(decideTiming(input, timing, placed)).toMatchObject({ status: 'waiting', delayMs: 4 * DAY });
   });
 

@@ -24,7 +24,11 @@ describe('matchRule', () => {
     ['a sku is case-sensitive', { sku: ['ctrl-blk'] }, false],
     ['a product id matches exactly', { productId: ['gid-42'] }, true],
     ['a different product id does not match', { productId: ['gid-43'] }, false],
-    ['all given fields matching is a match', { productType: ['Accessory'], vendor: ['Nintendo'], tags: ['gaming'] }, true],
+    [
+      'all given fields matching is a match',
+      { productType: ['Accessory'], vendor: ['Nintendo'], tags: ['gaming'] },
+      true,
+    ],
     ['one given field failing spoils the combination', { productType: ['Accessory'], vendor: ['Sony'] }, false],
     ['an empty list matches nothing, so a half-written rule stays inert', { tags: [] }, false],
     ['a rule with no conditions matches every line', {}, true],

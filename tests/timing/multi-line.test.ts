@@ -71,7 +71,11 @@ describe('most-valuable-line (the default choice)', () => {
   });
 
   it('a gift card that is the most valuable line skips the order', () => {
-    const d = decideTiming(order([console_({ unitPrice: '20.00' }), giftCard({ unitPrice: '100.00' })]), exampleTiming(), placed);
+    const d = decideTiming(
+      order([console_({ unitPrice: '20.00' }), giftCard({ unitPrice: '100.00' })]),
+      exampleTiming(),
+      placed,
+    );
     expect(d).toMatchObject({ status: 'skipped', reason: 'rule_skip', rule: { name: 'gift cards' } });
   });
 
@@ -87,12 +91,20 @@ describe('earliest and latest', () => {
 
   it('earliest picks the rule whose email would go out first', () => {
     const d = decideTiming(order([games, consoleLine], { fulfilled }), twoRules('earliest'), fulfilled);
-    expect(d).toMatchObject({ status: 'scheduled', rule: { name: 'console' }, dueAt: new Date(placed.getTime() + 2 * HOUR) });
+    expect(d).toMatchObject({
+      status: 'scheduled',
+      rule: { name: 'console' },
+      dueAt: new Date(placed.getTime() + 2 * HOUR),
+    });
   });
 
   it('latest picks the rule whose email would go out last', () => {
     const d = decideTiming(order([consoleLine, games], { fulfilled }), twoRules('latest'), fulfilled);
-    expect(d).toMatchObject({ status: 'scheduled', rule: { name: 'game' }, dueAt: new Date(fulfilled.getTime() + DAY) });
+    expect(d).toMatchObject({
+      status: 'scheduled',
+      rule: { name: 'game' },
+      dueAt: new Date(fulfilled.getTime() + DAY),
+    });
   });
 
   it('earliest schedules from the rule whose trigger has come without waiting for the others', () => {

@@ -8,8 +8,17 @@ import { line, order, timingConfig } from './support.js';
 
 // DST at 02:00, at midnight (Santiago, Havana), by 30 minutes (Lord Howe), odd offsets, none.
 const ZONES = [
-  'America/New_York', 'Europe/Berlin', 'UTC', 'Australia/Sydney', 'Australia/Lord_Howe', 'Asia/Kolkata',
-  'Asia/Kathmandu', 'Pacific/Chatham', 'America/Santiago', 'America/Havana', 'America/St_Johns',
+  'America/New_York',
+  'Europe/Berlin',
+  'UTC',
+  'Australia/Sydney',
+  'Australia/Lord_Howe',
+  'Asia/Kolkata',
+  'Asia/Kathmandu',
+  'Pacific/Chatham',
+  'America/Santiago',
+  'America/Havana',
+  'America/St_Johns',
 ];
 const FROM = Date.UTC(2024, 0, 1);
 const TO = Date.UTC(2026, 0, 1);
@@ -57,11 +66,17 @@ function quiet(at: Date, s: { zone: string; start: string; end: string }): boole
 
 describe('due time invariants', () => {
   it('is never inside quiet hours in the resolved zone', () => {
-    fc.assert(fc.property(scenario, delay, (s, d) => !quiet(dueAt(s, d), s)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(scenario, delay, (s, d) => !quiet(dueAt(s, d), s)),
+      { numRuns: 2000 },
+    );
   });
 
   it('is never before the trigger time, nor before the delay has passed', () => {
-    fc.assert(fc.property(scenario, delay, (s, d) => dueAt(s, d).getTime() >= s.trigger + d), { numRuns: 1000 });
+    fc.assert(
+      fc.property(scenario, delay, (s, d) => dueAt(s, d).getTime() >= s.trigger + d),
+      { numRuns: 1000 },
+    );
   });
 
   it('never moves earlier when the delay grows', () => {

@@ -8,14 +8,23 @@ const fulfilled = at('2024-06-04T15:00:00Z');
 describe('timing rules for a single line', () => {
   it('a console order is due two hours after it was placed', () => {
     const d = decideTiming(order([console_()]), exampleTiming(), placed);
-    expect(d).toMatchObject({ status: 'scheduled', trigger: 'order', delayMs: 2 * HOUR, rule: { index: 0, name: 'consoles' } });
+    expect(d).toMatchObject({
+      status: 'scheduled',
+      trigger: 'order',
+      delayMs: 2 * HOUR,
+      rule: { index: 0, name: 'consoles' },
+    });
     if (d.status === 'scheduled') expect(d.dueAt).toEqual(at('2024-06-03T12:00:00Z'));
   });
 
   it('a gift card order is skipped by its rule', () => {
     const g = giftCard();
     const d = decideTiming(order([g]), exampleTiming(), placed);
-    expect(d).toEqual({ status: 'skipped', reason: 'rule_skip', rule: { index: 1, name: 'gift cards', matchedLine: g.productId } });
+    expect(d).toEqual({
+      status: 'skipped',
+      reason: 'rule_skip',
+      rule: { index: 1, name: 'gift cards', matchedLine: g.productId },
+    });
   });
 
   it('a line no rule matches is due the default three days after fulfilment', () => {
@@ -58,7 +67,10 @@ describe('timing rules for a single line', () => {
   });
 
   it('an unnamed rule is reported by index and the line it matched', () => {
-    const timing = timingConfig({ quietHours: false, rules: [{ when: { sku: ['A-1'] }, after: 'order', delay: '1h' }] });
+    const timing = timingConfig({
+      quietHours: false,
+      rules: [{ when: { sku: ['A-1'] }, after: 'order', delay: '1h' }],
+    });
     const l = line({ sku: 'A-1' });
     const d = decideTiming(order([l]), timing, placed);
     expect(d.rule).toEqual({ index: 0, matchedLine: l.productId });

@@ -35,6 +35,10 @@ export const at = (iso: string): Date => new Date(iso);
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
-export function order(lines: TimedLine[], milestones: Partial<Milestones> = {}, extra: Partial<TimingInput> = {}): TimingInput {
+export function order(
+  lines: TimedLine[],
+  milestones: Partial<Milestones> = {},
+  extra: Partial<TimingInput> = {},
+): TimingInput {
   return { lines, milestones: { order: at('2024-06-03T10:00:00Z'), ...milestones }, ...extra };
 }

@@ -15,7 +15,12 @@ describe('triggers', () => {
   const cases: [string, Trigger, Partial<Milestones>, Date][] = [
     ['an order trigger starts the clock when the order is placed', 'order', {}, placed],
     ['a paid trigger starts the clock at payment', 'paid', { paid, fulfilled }, paid],
-    ['a paid trigger without a payment event starts at fulfilment (stores fulfil paid orders)', 'paid', { fulfilled, delivered }, fulfilled],
+    [
+      'a paid trigger without a payment event starts at fulfilment (stores fulfil paid orders)',
+      'paid',
+      { fulfilled, delivered },
+      fulfilled,
+    ],
     ['a paid trigger with only delivery seen starts at delivery', 'paid', { delivered }, delivered],
     ['a fulfilled trigger starts the clock at fulfilment', 'fulfilled', { paid, fulfilled, delivered }, fulfilled],
     ['a fulfilled trigger without a fulfilment event starts at delivery', 'fulfilled', { paid, delivered }, delivered],
@@ -23,7 +28,12 @@ describe('triggers', () => {
   ];
   it.each(cases)('%s', (_name, trigger, milestones, expected) => {
     const d = decideTiming(order([line()], milestones), after(trigger), later);
-    expect(d).toMatchObject({ status: 'scheduled', trigger, triggerAt: expected, dueAt: new Date(expected.getTime() + HOUR) });
+    expect(d).toMatchObject({
+      status: 'scheduled',
+      trigger,
+      triggerAt: expected,
+      dueAt: new Date(expected.getTime() + HOUR),
+    });
   });
 
   const waits: [string, Trigger, Partial<Milestones>][] = [

@@ -49,7 +49,9 @@ export function adminGate(deps: AdminDepsSource): onRequestAsyncHookHandler {
     }
     if (!current.adminToken) {
       const message = 'admin is disabled: set ADMIN_TOKEN to enable it';
-      return wantsJson(req, access) ? reply.code(404).send({ error: message }) : reply.code(404).type('text/html; charset=utf-8').send(disabledPage());
+      return wantsJson(req, access)
+        ? reply.code(404).send({ error: message })
+        : reply.code(404).type('text/html; charset=utf-8').send(disabledPage());
     }
     if (access === 'public') return;
 
@@ -62,7 +64,8 @@ export function adminGate(deps: AdminDepsSource): onRequestAsyncHookHandler {
       const signer = new SessionSigner(current.adminToken);
       const session = await liveSession(current.pool, signer, req.cookies?.[SESSION_COOKIE]);
       if (session) {
-        if (UNSAFE.has(req.method) && !sameOrigin(req)) return reply.code(403).send({ error: 'cross-origin request refused' });
+        if (UNSAFE.has(req.method) && !sameOrigin(req))
+          return reply.code(403).send({ error: 'cross-origin request refused' });
         authOf.set(req, { via: 'session', session, signer });
         return;
       }
@@ -88,6 +91,8 @@ function sameOrigin(req: FastifyRequest): boolean {
   } catch {
     return false; // "null" origins (sandboxed frames, stripped referrers) prove nothing
   }
-  const forwarded = String(req.headers['x-forwarded-host'] ?? '').split(',')[0]!.trim();
+  const forwarded = String(req.headers['x-forwarded-host'] ?? '')
+    .split(',')[0]!
+    .trim();
   return host === req.headers.host || (forwarded !== '' && host === forwarded);
 }

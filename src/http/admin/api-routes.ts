@@ -58,8 +58,14 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
 
   // Exactly what `explain --json` prints: one object, or an array when the id exists in several stores.
   r.get('/api/orders/:id', { ...api, schema: schemas.order }, async (req, reply) => {
-    const found = await (deps().explain ?? explainOrder)(deps().pool, req.params.id, req.query.store, deps().config?.());
-    if (found.length === 0) return reply.code(404).send({ orderId: req.params.id, status: null, error: 'no such order' });
+    const found = await (deps().explain ?? explainOrder)(
+      deps().pool,
+      req.params.id,
+      req.query.store,
+      deps().config?.(),
+    );
+    if (found.length === 0)
+      return reply.code(404).send({ orderId: req.params.id, status: null, error: 'no such order' });
     return found.length === 1 ? found[0] : found;
   });
 
@@ -85,7 +91,11 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
 
   r.post('/api/suppressions', { ...api, schema: schemas.add }, async (req, reply) => {
     const result = await addSuppression(deps().pool, req.body);
-    logAdminAction(req, 'suppression-added', { store: result.store, emailHash: result.emailHash, created: result.created });
+    logAdminAction(req, 'suppression-added', {
+      store: result.store,
+      emailHash: result.emailHash,
+      created: result.created,
+    });
     return reply.code(result.created ? 201 : 200).send(result);
   });
 
@@ -95,7 +105,11 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
   };
   r.delete('/api/suppressions', { ...api, schema: schemas.remove, preValidation: bodyOrQuery }, async (req, reply) => {
     const result = await removeSuppression(deps().pool, req.body);
-    logAdminAction(req, 'suppression-removed', { store: result.store, emailHash: result.emailHash, removed: result.removed });
+    logAdminAction(req, 'suppression-removed', {
+      store: result.store,
+      emailHash: result.emailHash,
+      removed: result.removed,
+    });
     return reply.code(result.removed ? 200 : 404).send(result);
   });
 }

@@ -32,12 +32,20 @@ export async function sendNow(pool: pg.Pool, queue: QueueBackend, id: string): P
   const job = await queue.queue.getJob(jobIdFor(id));
   if (job) {
     const state = await job.getState();
-    if (state === 'delayed') await job.promote().catch(() => {}); // raced to waiting: fine
+    if (state === 'delayed')
+      await job.promote().catch(() => {}); // raced to waiting: fine
     else if (state === 'failed' || state === 'completed') await job.remove().catch(() => {});
   }
   // Adds the job when the queue has none (lost, or just cleared) and wakes embedded workers.
   await queue.schedule(id, new Date());
-  return { ok: true, id: row.id, store: row.store, orderId: row.orderId, status: row.status, dueAt: new Date(row.dueAt).toISOString() };
+  return {
+    ok: true,
+    id: row.id,
+    store: row.store,
+    orderId: row.orderId,
+    status: row.status,
+    dueAt: new Date(row.dueAt).toISOString(),
+  };
 }
 
 export async function cancelCrossSell(pool: pg.Pool, queue: QueueBackend, id: string): Promise<ActionResult> {
@@ -53,5 +61,13 @@ async function refusal(pool: pg.Pool, id: string, error: string): Promise<Action
   const { rows } = await pool.query(queries.state, [id]);
   const row = rows[0];
   if (!row) return { ok: false, code: 404, error: 'no such cross-sell', id };
-  return { ok: false, code: 409, error: `${error} (it is ${row.status})`, id, store: row.store, orderId: row.orderId, status: row.status };
+  return {
+    ok: false,
+    code: 409,
+    error: `${error} (it is ${row.status})`,
+    id,
+    store: row.store,
+    orderId: row.orderId,
+    status: row.status,
+  };
 }

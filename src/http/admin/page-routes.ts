@@ -132,7 +132,10 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
     return sendHtml(reply, dashboardPage(view));
   });
 
-  const actions = [['send-now', sendNow, 'sent-now'], ['cancel', cancelCrossSell, 'cancelled']] as const;
+  const actions = [
+    ['send-now', sendNow, 'sent-now'],
+    ['cancel', cancelCrossSell, 'cancelled'],
+  ] as const;
   for (const [path, run, done] of actions) {
     r.post(`/cross-sells/:id/${path}`, { schema: schemas.action }, async (req, reply) => {
       const auth = adminAuth(req);
@@ -147,7 +150,13 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
   }
 }
 
-async function findOrder(pool: pg.Pool, explain: typeof explainOrder, orderId: string, store?: string, config?: Config): Promise<FoundCrossSell[]> {
+async function findOrder(
+  pool: pg.Pool,
+  explain: typeof explainOrder,
+  orderId: string,
+  store?: string,
+  config?: Config,
+): Promise<FoundCrossSell[]> {
   const [explained, ids] = await Promise.all([
     explain(pool, orderId, store, config),
     pool.query<{ id: string; store: string }>(crossSellIds, [orderId, store ?? null]),

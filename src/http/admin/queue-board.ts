@@ -19,7 +19,13 @@ export async function queueBoard(app: FastifyInstance, opts: { deps: AdminDepsSo
   const board = createBullBoard({
     queues: [],
     serverAdapter,
-    options: { uiConfig: { boardTitle: 'Aftercart queue', miscLinks: [{ text: 'Dashboard', url: '/admin' }], hideDocsLink: true } },
+    options: {
+      uiConfig: {
+        boardTitle: 'Aftercart queue',
+        miscLinks: [{ text: 'Dashboard', url: '/admin' }],
+        hideDocsLink: true,
+      },
+    },
   });
   let shown: unknown;
   app.addHook('onRequest', async () => {

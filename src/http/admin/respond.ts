@@ -6,7 +6,8 @@ import { SESSION_TTL_MS } from './auth.js';
 import { adminAuth } from './access.js';
 
 // Our pages run no script and load nothing: a strict policy costs nothing and stops framing.
-const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 export function sendHtml(reply: FastifyReply, body: string, code = 200): FastifyReply {
   return reply
@@ -21,8 +22,18 @@ export function sendHtml(reply: FastifyReply, body: string, code = 200): Fastify
 
 /** Secure when the browser reached us over HTTPS (directly or through a TLS-terminating proxy). */
 export function sessionCookieOptions(req: FastifyRequest): CookieSerializeOptions {
-  const https = req.protocol === 'https' || String(req.headers['x-forwarded-proto'] ?? '').split(',')[0]!.trim() === 'https';
-  return { path: '/admin', httpOnly: true, sameSite: 'strict', secure: https, maxAge: Math.floor(SESSION_TTL_MS / 1000) };
+  const https =
+    req.protocol === 'https' ||
+    String(req.headers['x-forwarded-proto'] ?? '')
+      .split(',')[0]!
+      .trim() === 'https';
+  return {
+    path: '/admin',
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: https,
+    maxAge: Math.floor(SESSION_TTL_MS / 1000),
+  };
 }
 
 /**

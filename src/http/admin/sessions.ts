@@ -11,7 +11,11 @@ const queries = {
 };
 
 /** The session a cookie carries, unless it is forged, expired or signed out. */
-export async function liveSession(pool: pg.Pool, signer: SessionSigner, cookie: string | undefined): Promise<Session | null> {
+export async function liveSession(
+  pool: pg.Pool,
+  signer: SessionSigner,
+  cookie: string | undefined,
+): Promise<Session | null> {
   const session = signer.verify(cookie);
   if (!session) return null;
   const { rowCount } = await pool.query(queries.revoked, [session.nonce]);

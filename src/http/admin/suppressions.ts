@@ -64,9 +64,16 @@ export const removeSuppressionBody = z
     return z.NEVER;
   });
 
-export async function listSuppressions(pool: pg.Pool, filter: { store?: string; email?: string; limit?: number }): Promise<Suppression[]> {
+export async function listSuppressions(
+  pool: pg.Pool,
+  filter: { store?: string; email?: string; limit?: number },
+): Promise<Suppression[]> {
   const limit = Math.min(Math.max(1, Math.trunc(filter.limit ?? 100)), 1_000);
-  const { rows } = await pool.query(queries.list, [filter.store || null, filter.email ? addressHash(filter.email) : null, limit]);
+  const { rows } = await pool.query(queries.list, [
+    filter.store || null,
+    filter.email ? addressHash(filter.email) : null,
+    limit,
+  ]);
   return rows.map((r) => ({ ...r, createdAt: new Date(r.createdAt).toISOString() }));
 }
 

@@ -36,7 +36,13 @@ function describe(error: z.ZodError): string {
 }
 
 const returnsSchema = z
-  .array(z.object({ productId: z.union([z.string().min(1), z.number()]).transform(String), quantity: z.number().int().nonnegative(), amount: z.string().optional() }))
+  .array(
+    z.object({
+      productId: z.union([z.string().min(1), z.number()]).transform(String),
+      quantity: z.number().int().nonnegative(),
+      amount: z.string().optional(),
+    }),
+  )
   .optional();
 
 export async function* readCanonicalOrdersJsonl(
@@ -44,13 +50,22 @@ export async function* readCanonicalOrdersJsonl(
   onError: (e: RowError) => void = () => {},
 ): AsyncGenerator<HistoryOrder> {
   for await (const { line, value, error } of jsonLines(path)) {
-    if (error) { onError({ line, error }); continue; }
+    if (error) {
+      onError({ line, error });
+      continue;
+    }
     const raw = unwrap(value, 'order');
     const parsed = orderSchema.safeParse(raw);
-    if (!parsed.success) { onError({ line, error: describe(parsed.error) }); continue; }
+    if (!parsed.success) {
+      onError({ line, error: describe(parsed.error) });
+      continue;
+    }
     // History files may carry what came back with the order: `returns: [{productId, quantity}]`.
     const extra = returnsSchema.safeParse((raw as { returns?: unknown }).returns);
-    if (!extra.success) { onError({ line, error: `returns: ${describe(extra.error)}` }); continue; }
+    if (!extra.success) {
+      onError({ line, error: `returns: ${describe(extra.error)}` });
+      continue;
+    }
     const o = parsed.data;
     yield {
       id: o.id,
@@ -58,7 +73,14 @@ export async function* readCanonicalOrdersJsonl(
       email: o.customer.email,
       createdAt: new Date(o.createdAt),
       currency: o.currency,
-      lines: o.lines.map((l) => ({ productId: l.productId, title: l.title, quantity: l.quantity, unitPrice: l.unitPrice, productType: l.productType, sku: l.sku })),
+      lines: o.lines.map((l) => ({
+        productId: l.productId,
+        title: l.title,
+        quantity: l.quantity,
+        unitPrice: l.unitPrice,
+        productType: l.productType,
+        sku: l.sku,
+      })),
       returns: (extra.data ?? []) as HistoryReturn[],
       financialStatus: o.financialStatus,
       cancelledAt: o.cancelledAt ? new Date(o.cancelledAt) : undefined,
@@ -69,7 +91,10 @@ export async function* readCanonicalOrdersJsonl(
 
 export async function* readCanonicalProductsJsonl(path: string): AsyncGenerator<ProductRecord> {
   for await (const { line, value, error } of jsonLines(path)) {
-    if (error) { yield { ok: false, line, error }; continue; }
+    if (error) {
+      yield { ok: false, line, error };
+      continue;
+    }
     const parsed = productSchema.safeParse(unwrap(value, 'product'));
     if (!parsed.success) yield { ok: false, line, error: describe(parsed.error) };
     else yield { ok: true, product: parsed.data, line };

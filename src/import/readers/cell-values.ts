@@ -4,7 +4,12 @@ import { normaliseDecimal } from '../../money/decimal.js';
 /** A cell's amount in normal form ("£1,299.5" → "1299.5"); undefined for empty or not a number. */
 export function money(text: string): string | undefined {
   // Exports add a currency sign and thousands separators; the rest is the one money grammar.
-  return normaliseDecimal(text.trim().replace(/^[£$€]/, '').replace(/,(?=\d{3}\b)/g, ''));
+  return normaliseDecimal(
+    text
+      .trim()
+      .replace(/^[£$€]/, '')
+      .replace(/,(?=\d{3}\b)/g, ''),
+  );
 }
 
 /** Whole number or undefined. */
@@ -16,7 +21,10 @@ export function integer(text: string): number | undefined {
 
 /** Comma-separated list, trimmed, empties dropped. */
 export function list(text: string, sep: string | RegExp = ','): string[] {
-  return text.split(sep).map((s) => s.trim()).filter((s) => s.length > 0);
+  return text
+    .split(sep)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /** TRUE/true/yes/1 → true, FALSE/false/no/0 → false, anything else undefined. */

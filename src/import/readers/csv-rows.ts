@@ -29,7 +29,8 @@ export async function* readCsvRecords(path: string, header: (names: string[]) =>
   } catch (err) {
     // A file the parser cannot read past (an unclosed quote) stops the import: name the file.
     const e = err as { code?: unknown; message?: string };
-    if (typeof e.code === 'string' && e.code.startsWith('CSV_')) throw new Error(`${path}: not a readable CSV: ${e.message}`);
+    if (typeof e.code === 'string' && e.code.startsWith('CSV_'))
+      throw new Error(`${path}: not a readable CSV: ${e.message}`);
     throw err;
   }
 }

@@ -1,5 +1,11 @@
 // Streaming readers for order history and catalogs (`aftercart import`, `aftercart eval`).
-export { readOnlineRetail, isPurchase, isProductCode, type RetailLine, type RetailParseError } from './online-retail.js';
+export {
+  readOnlineRetail,
+  isPurchase,
+  isProductCode,
+  type RetailLine,
+  type RetailParseError,
+} from './online-retail.js';
 export { readShopifyOrdersCsv } from './shopify-orders.js';
 export { readCanonicalOrdersJsonl, readCanonicalProductsJsonl } from './canonical-jsonl.js';
 export { readShopifyProductsCsv, type ShopifyProductsOptions } from './shopify-products.js';

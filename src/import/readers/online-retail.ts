@@ -87,9 +87,18 @@ export async function* readOnlineRetail(
       lastDateText = dateText;
       lastDate = parseUkTime(dateText);
     }
-    if (!invoice || !stockCode) { onError({ line, error: 'missing InvoiceNo or StockCode' }); continue; }
-    if (!Number.isFinite(quantity)) { onError({ line, error: `bad Quantity "${cell('quantity')}"` }); continue; }
-    if (!lastDate) { onError({ line, error: `bad InvoiceDate "${dateText}"` }); continue; }
+    if (!invoice || !stockCode) {
+      onError({ line, error: 'missing InvoiceNo or StockCode' });
+      continue;
+    }
+    if (!Number.isFinite(quantity)) {
+      onError({ line, error: `bad Quantity "${cell('quantity')}"` });
+      continue;
+    }
+    if (!lastDate) {
+      onError({ line, error: `bad InvoiceDate "${dateText}"` });
+      continue;
+    }
     const customer = cell('customer');
     yield {
       invoice,

@@ -13,7 +13,15 @@ import { MissingColumnError, readCsvRows, type CsvRow } from './csv-rows.js';
 import type { HistoryOrder, RowError } from './types.js';
 import { integer, money, shopifyTime } from './cell-values.js';
 
-const REQUIRED = ['Name', 'Email', 'Created at', 'Lineitem quantity', 'Lineitem name', 'Lineitem price', 'Lineitem sku'];
+const REQUIRED = [
+  'Name',
+  'Email',
+  'Created at',
+  'Lineitem quantity',
+  'Lineitem name',
+  'Lineitem price',
+  'Lineitem sku',
+];
 const FORMAT = `a Shopify orders export needs ${REQUIRED.join(', ')}`;
 
 export async function* readShopifyOrdersCsv(

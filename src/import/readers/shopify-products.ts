@@ -33,7 +33,10 @@ interface Pending {
   error?: string;
 }
 
-export async function* readShopifyProductsCsv(path: string, opts: ShopifyProductsOptions = {}): AsyncGenerator<ProductRecord> {
+export async function* readShopifyProductsCsv(
+  path: string,
+  opts: ShopifyProductsOptions = {},
+): AsyncGenerator<ProductRecord> {
   let pending: Pending | undefined;
   let handle = '';
   let complementsColumn: string | undefined;
@@ -61,12 +64,19 @@ export async function* readShopifyProductsCsv(path: string, opts: ShopifyProduct
 
 function findComplementsColumn(row: CsvRow): string {
   // The metafield column name is long and has changed over time; match on its key.
-  const probe = ['Complementary products (product.metafields.shopify--discovery--product_recommendation.complementary_products)'];
+  const probe = [
+    'Complementary products (product.metafields.shopify--discovery--product_recommendation.complementary_products)',
+  ];
   for (const name of probe) if (row.has(name)) return name;
   return '';
 }
 
-function start(row: CsvRow, handle: string, opts: ShopifyProductsOptions, complementsColumn: string | undefined): Pending {
+function start(
+  row: CsvRow,
+  handle: string,
+  opts: ShopifyProductsOptions,
+  complementsColumn: string | undefined,
+): Pending {
   const title = row.get('Title').trim();
   const type = row.get('Type').trim() || lastCategory(row.get('Product Category'));
   const status = row.get('Status').trim().toLowerCase();
@@ -131,7 +141,10 @@ function finish(p: Pending): ProductRecord {
 }
 
 function lastCategory(text: string): string {
-  const parts = text.split('>').map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split('>')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return parts[parts.length - 1] ?? '';
 }
 

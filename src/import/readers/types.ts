@@ -45,5 +45,10 @@ export interface RowError {
 }
 
 export type ProductRecord =
-  | { ok: true; product: Product; line: number; /** Variant SKUs, to map order lines (which carry SKUs) to the product. */ skus?: string[] }
+  | {
+      ok: true;
+      product: Product;
+      line: number;
+      /** Variant SKUs, to map order lines (which carry SKUs) to the product. */ skus?: string[];
+    }
   | { ok: false; line: number; error: string };

@@ -40,7 +40,8 @@ export async function* readWooProductsCsv(path: string, opts: WooProductsOptions
   const rows: Row[] = [];
   const variations: Row[] = [];
   for await (const row of readCsvRows(path)) {
-    if (!row.has('ID') || !row.has('Name')) throw new Error(`${path}: not a WooCommerce products export (needs ID and Name columns)`);
+    if (!row.has('ID') || !row.has('Name'))
+      throw new Error(`${path}: not a WooCommerce products export (needs ID and Name columns)`);
     const id = row.get('ID').trim();
     const type = row.get('Type').trim().toLowerCase();
     if (!/^\d+$/.test(id)) {
@@ -130,11 +131,17 @@ function inStock(r: Row): boolean {
 function firstCategoryLeaf(text: string): string | undefined {
   const first = splitCategories(text)[0];
   if (!first) return undefined;
-  const parts = first.split('>').map((s) => s.trim()).filter(Boolean);
+  const parts = first
+    .split('>')
+    .map((s) => s.trim())
+    .filter(Boolean);
   return parts[parts.length - 1];
 }
 
 /** Categories are comma separated; a literal comma inside a name is written `\,`. */
 function splitCategories(text: string): string[] {
-  return text.split(/(?<!\\),/).map((s) => s.replace(/\\,/g, ',').trim()).filter(Boolean);
+  return text
+    .split(/(?<!\\),/)
+    .map((s) => s.replace(/\\,/g, ',').trim())
+    .filter(Boolean);
 }

@@ -1,9 +1,23 @@
 // WooCommerce sends names as WordPress stores them, with HTML entities ("Idea &ndash; Black").
 // Emails escape text themselves, so names are decoded once here.
 const named: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: '\u00a0',
-  ndash: '\u2013', mdash: '\u2014', hellip: '\u2026', lsquo: '\u2018', rsquo: '\u2019',
-  ldquo: '\u201c', rdquo: '\u201d', times: '\u00d7', trade: '\u2122', reg: '\u00ae', copy: '\u00a9',
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: '\u00a0',
+  ndash: '\u2013',
+  mdash: '\u2014',
+  hellip: '\u2026',
+  lsquo: '\u2018',
+  rsquo: '\u2019',
+  ldquo: '\u201c',
+  rdquo: '\u201d',
+  times: '\u00d7',
+  trade: '\u2122',
+  reg: '\u00ae',
+  copy: '\u00a9',
 };
 
 export function decodeEntities(text: string): string {

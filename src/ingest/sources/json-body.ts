@@ -47,7 +47,8 @@ function revive(value: unknown): unknown {
     const before = object[key];
     const after = revive(before);
     // Defined, not assigned: assigning to a "__proto__" key would set the prototype.
-    if (after !== before) Object.defineProperty(object, key, { value: after, writable: true, enumerable: true, configurable: true });
+    if (after !== before)
+      Object.defineProperty(object, key, { value: after, writable: true, enumerable: true, configurable: true });
   }
   return object;
 }

@@ -58,11 +58,16 @@ export function parseAppSecrets(text: string | undefined, single?: string): Sour
 }
 
 export function webhookSecrets(env: {
-  SHOPIFY_WEBHOOK_SECRET?: string; SHOPIFY_WEBHOOK_SECRETS?: string;
-  WOOCOMMERCE_WEBHOOK_SECRET?: string; WOOCOMMERCE_WEBHOOK_SECRETS?: string; STANDARD_WEBHOOK_SECRET?: string;
+  SHOPIFY_WEBHOOK_SECRET?: string;
+  SHOPIFY_WEBHOOK_SECRETS?: string;
+  WOOCOMMERCE_WEBHOOK_SECRET?: string;
+  WOOCOMMERCE_WEBHOOK_SECRETS?: string;
+  STANDARD_WEBHOOK_SECRET?: string;
 }): WebhookSecrets {
   // A malformed list never gets here: parseEnv refused it naming the variable.
-  const sites = env.WOOCOMMERCE_WEBHOOK_SECRETS ? parseSiteSecrets(env.WOOCOMMERCE_WEBHOOK_SECRETS) : new Map<string, string[]>();
+  const sites = env.WOOCOMMERCE_WEBHOOK_SECRETS
+    ? parseSiteSecrets(env.WOOCOMMERCE_WEBHOOK_SECRETS)
+    : new Map<string, string[]>();
   const single = env.WOOCOMMERCE_WEBHOOK_SECRET ? [env.WOOCOMMERCE_WEBHOOK_SECRET] : [];
   return {
     shopify: parseAppSecrets(env.SHOPIFY_WEBHOOK_SECRETS, env.SHOPIFY_WEBHOOK_SECRET),

@@ -47,6 +47,11 @@ export function shopifyDataRequest(body: Fields, store: string): CanonicalEvent[
 function privacyRequest(body: Fields, store: string, ordersKey: string) {
   const customer = body.object('customer');
   const orderIds = (body.list(ordersKey) ?? []).flatMap((v) => toId(v) ?? []);
-  const data = compact({ store, email: customer?.text('email'), customerId: customer?.id('id'), orderIds: orderIds.length > 0 ? orderIds : undefined });
+  const data = compact({
+    store,
+    email: customer?.text('email'),
+    customerId: customer?.id('id'),
+    orderIds: orderIds.length > 0 ? orderIds : undefined,
+  });
   return data.email !== undefined || data.customerId !== undefined || data.orderIds !== undefined ? data : undefined;
 }

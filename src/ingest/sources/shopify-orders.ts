@@ -102,7 +102,10 @@ export function consentChangedAt(customer: Fields | undefined): string | undefin
 
 /** The customer's own consent, else the checkout box, which speaks for checkout time only: a
  * later update of the order (a newer updated_at) does not give consent again. */
-function orderConsent(body: Fields, customer: Fields | undefined): Pick<Customer, 'marketingConsent' | 'consentUpdatedAt'> {
+function orderConsent(
+  body: Fields,
+  customer: Fields | undefined,
+): Pick<Customer, 'marketingConsent' | 'consentUpdatedAt'> {
   const own = marketingConsent(customer);
   if (own !== undefined) return { marketingConsent: own, consentUpdatedAt: consentChangedAt(customer) };
   const box = body.bool('buyer_accepts_marketing');
@@ -153,14 +156,20 @@ export function shopifyFulfillment(fulfillment: Fields, store: string): Canonica
     events.push({ type: 'order.fulfilled', data: { store, orderId, at: fulfillment.requireTime('created_at') } });
   }
   if (fulfillment.text('shipment_status') === 'delivered') {
-    events.push({ type: 'order.delivered', data: { store, orderId, at: fulfillment.time('updated_at') ?? fulfillment.requireTime('created_at') } });
+    events.push({
+      type: 'order.delivered',
+      data: { store, orderId, at: fulfillment.time('updated_at') ?? fulfillment.requireTime('created_at') },
+    });
   }
   return events.length > 0 ? events : undefined;
 }
 
 /** The latest of some UTC ISO times (they sort as text). */
 function latest(times: (string | undefined)[]): string | undefined {
-  return times.filter((t): t is string => t !== undefined).sort().at(-1);
+  return times
+    .filter((t): t is string => t !== undefined)
+    .sort()
+    .at(-1);
 }
 
 /** `discount_codes[].code`, or undefined when none (a bundle code makes the order its email's conversion). */

@@ -35,7 +35,10 @@ export function shopifyProductEvent(body: Fields, store: string): CanonicalEvent
 /** The variant a cart link adds: the first that can be bought, else the first. */
 function firstAvailableVariant(variants: Fields[]): string | undefined {
   const buyable = variants.find(
-    (v) => v.text('inventory_policy') === 'continue' || v.isNull('inventory_management') || (v.int('inventory_quantity') ?? 1) > 0,
+    (v) =>
+      v.text('inventory_policy') === 'continue' ||
+      v.isNull('inventory_management') ||
+      (v.int('inventory_quantity') ?? 1) > 0,
   );
   return (buyable ?? variants[0])?.id('id');
 }

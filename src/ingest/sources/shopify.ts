@@ -5,7 +5,12 @@ import { Fields } from './fields.js';
 import { hmacSha256Base64, sameSignature } from './hmac.js';
 import { parseJsonBody } from './json-body.js';
 import { optionalHeader, requireHeader } from './request-headers.js';
-import { shopifyConsentUpdate, shopifyCustomerRedact, shopifyCustomerUpdate, shopifyDataRequest } from './shopify-customers.js';
+import {
+  shopifyConsentUpdate,
+  shopifyCustomerRedact,
+  shopifyCustomerUpdate,
+  shopifyDataRequest,
+} from './shopify-customers.js';
 import {
   shopifyFulfillment,
   shopifyFulfillmentEvent,
@@ -63,6 +68,8 @@ export const shopify: Source = {
     const mapper = topics.get(topic);
     if (!mapper) return { ...delivery, events: [], ignored: true };
     const events = mapper(Fields.root(parseJsonBody(raw)), store, topic);
-    return events === undefined ? { ...delivery, events: [], ignored: true } : { ...delivery, events: checkedEvents(events) };
+    return events === undefined
+      ? { ...delivery, events: [], ignored: true }
+      : { ...delivery, events: checkedEvents(events) };
   },
 };

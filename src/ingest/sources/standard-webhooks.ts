@@ -29,10 +29,13 @@ export const standardWebhooks: Source = {
       .filter((s) => s.startsWith('v1,'))
       .map((s) => s.slice(3));
 
-    if (!/^\d{1,12}$/.test(timestamp)) throw new WebhookRejection(401, 'webhook-timestamp is not a Unix time in seconds');
+    if (!/^\d{1,12}$/.test(timestamp))
+      throw new WebhookRejection(401, 'webhook-timestamp is not a Unix time in seconds');
     const age = now.getTime() / 1000 - Number(timestamp);
-    if (age > toleranceSeconds) throw new WebhookRejection(401, 'webhook-timestamp too old (more than 5 minutes before now)');
-    if (age < -toleranceSeconds) throw new WebhookRejection(401, 'webhook-timestamp too new (more than 5 minutes after now)');
+    if (age > toleranceSeconds)
+      throw new WebhookRejection(401, 'webhook-timestamp too old (more than 5 minutes before now)');
+    if (age < -toleranceSeconds)
+      throw new WebhookRejection(401, 'webhook-timestamp too new (more than 5 minutes after now)');
     if (signatures.length === 0) throw new WebhookRejection(401, 'webhook-signature holds no v1 signature');
 
     const signedPrefix = `${id}.${timestamp}.`;
@@ -84,7 +87,12 @@ function plainNumbers(value: unknown, depth: number): unknown {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
       // defineProperty: a `__proto__` key stays an ordinary key, as JSON.parse leaves it.
-      Object.defineProperty(out, k, { value: plainNumbers(v, depth + 1), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: plainNumbers(v, depth + 1),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }

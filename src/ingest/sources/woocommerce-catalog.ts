@@ -12,13 +12,18 @@ export function wooProductEvent(body: Fields, store: string): CanonicalEvent[] |
     id: body.requireId('id'),
     title: decodeEntities(body.requireText('name')),
     productType: firstName(body.objects('categories')),
-    tags: body.objects('tags').flatMap((t) => t.text('name') ?? []).map(decodeEntities),
+    tags: body
+      .objects('tags')
+      .flatMap((t) => t.text('name') ?? [])
+      .map(decodeEntities),
     url: body.text('permalink'),
     imageUrl: body.objects('images')[0]?.text('src'),
     price: body.decimal('price'), // "" for a product without a price: left out
     // In stock, published and purchasable; backorders are not offered.
     available:
-      body.text('stock_status') === 'instock' && (status === undefined || status === 'publish') && body.bool('purchasable') !== false,
+      body.text('stock_status') === 'instock' &&
+      (status === undefined || status === 'publish') &&
+      body.bool('purchasable') !== false,
     complements: ids(body.list('cross_sell_ids'))?.map((id) => ({ id })),
     upsells: ids(body.list('upsell_ids')),
   });

@@ -29,7 +29,8 @@ export function wooOrderEvents(body: Fields, store: string): CanonicalEvent[] {
   // each refund's amount is sent with its id, which the recorder counts once. A fully refunded
   // order also returns every line, quantities only (they saturate).
   for (const refund of body.objects('refunds')) events.push(...wooRefund(refund, store, order.id, at));
-  if (status === 'refunded') events.push({ type: 'order.refunded', data: { store, orderId: order.id, at, lines: returnedLines } });
+  if (status === 'refunded')
+    events.push({ type: 'order.refunded', data: { store, orderId: order.id, at, lines: returnedLines } });
   return events;
 }
 
@@ -41,7 +42,9 @@ function wooRefund(refund: Fields, store: string, orderId: string, at: string): 
   const refundId = refund.id('id');
   const total = refund.decimal('total');
   if (refundId === undefined || total === undefined) return [];
-  return [{ type: 'order.refunded', data: { store, orderId, at, refundId, lines: [], amount: total.replace(/^-/, '') } }];
+  return [
+    { type: 'order.refunded', data: { store, orderId, at, refundId, lines: [], amount: total.replace(/^-/, '') } },
+  ];
 }
 
 function wooOrder(body: Fields, status: string | undefined, modifiedAt: string | undefined) {

@@ -29,9 +29,12 @@ const topics = new Map<string, TopicMapper>([
   ['order.updated', wooOrderEvents],
   ['order.restored', wooOrderEvents],
   // Trashed: the payload is only `{ id }` and carries no time, so the moment is when we heard.
-  ['order.deleted', (body, store, now) => [
-    { type: 'order.cancelled', data: { store, orderId: body.requireId('id'), at: now.toISOString() } },
-  ]],
+  [
+    'order.deleted',
+    (body, store, now) => [
+      { type: 'order.cancelled', data: { store, orderId: body.requireId('id'), at: now.toISOString() } },
+    ],
+  ],
   ['product.created', wooProductEvent],
   ['product.updated', wooProductEvent],
   ['product.restored', wooProductEvent],
@@ -45,7 +48,8 @@ export const woocommerce: Source = {
   name: 'woocommerce',
 
   verify(raw, headers, secret) {
-    if (!secret) throw new Error('WOOCOMMERCE_WEBHOOK_SECRET is empty: refusing to accept unsigned WooCommerce webhooks');
+    if (!secret)
+      throw new Error('WOOCOMMERCE_WEBHOOK_SECRET is empty: refusing to accept unsigned WooCommerce webhooks');
     const received = header(headers, 'x-wc-webhook-signature')?.trim();
     if (!received) {
       if (pingId(raw) !== undefined) return; // the unsigned creation ping (see above)
@@ -92,6 +96,7 @@ function storeOf(source: string): string {
   } catch {
     throw new WebhookRejection(400, 'X-WC-Webhook-Source: expected the site URL, such as https://shop.example/');
   }
-  if (!url.host) throw new WebhookRejection(400, 'X-WC-Webhook-Source: expected the site URL, such as https://shop.example/');
+  if (!url.host)
+    throw new WebhookRejection(400, 'X-WC-Webhook-Source: expected the site URL, such as https://shop.example/');
   return url.host.toLowerCase();
 }

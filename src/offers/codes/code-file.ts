@@ -16,9 +16,10 @@ export function parseCodeFile(text: string): CodeFile {
   lines.forEach((raw, i) => {
     if (isCsv && i === 0) return;
     if (!raw.trim()) return;
-    const code = (isCsv ? csvCells(raw)[column] ?? '' : raw).trim();
+    const code = (isCsv ? (csvCells(raw)[column] ?? '') : raw).trim();
     if (!code) out.bad.push({ line: i + 1, error: 'no code' });
-    else if (code.length > 255 || /\s/.test(code)) out.bad.push({ line: i + 1, error: 'not a code (spaces, or over 255 characters)' });
+    else if (code.length > 255 || /\s/.test(code))
+      out.bad.push({ line: i + 1, error: 'not a code (spaces, or over 255 characters)' });
     else out.codes.push(code);
   });
   return out;
@@ -31,7 +32,7 @@ function csvCells(line: string): string[] {
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     const c = line[i]!;
-    if (quoted && c === '"' && line[i + 1] === '"') (cell += '"', i++);
+    if (quoted && c === '"' && line[i + 1] === '"') ((cell += '"'), i++);
     else if (c === '"') quoted = !quoted;
     else if (c === ',' && !quoted) (cells.push(cell), (cell = ''));
     else cell += c;

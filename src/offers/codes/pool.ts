@@ -6,7 +6,12 @@ import type { IssueResult } from './issuer.js';
 const takeCode = sql(new URL('../', import.meta.url).href, 'take-pool-code');
 
 /** The code of this cross-sell, or a free one taken for it now; `pool_empty` when none is left. */
-export async function takePoolCode(pool: Pick<pg.Pool, 'query'>, store: string, crossSellId: string, expiresAt: Date): Promise<IssueResult> {
+export async function takePoolCode(
+  pool: Pick<pg.Pool, 'query'>,
+  store: string,
+  crossSellId: string,
+  expiresAt: Date,
+): Promise<IssueResult> {
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
       const { rows } = await pool.query<{ code: string }>(takeCode, [store, crossSellId, expiresAt]);

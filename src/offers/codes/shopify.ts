@@ -3,7 +3,15 @@
 // usable once, ending at the offer's expiry. The token is the store's Admin API access token
 // (SHOPIFY_ADMIN_TOKENS). Plain fetch rather than @shopify/admin-api-client: the client always
 // calls https://{shop} (no local contract server) and hides the HTTP status and timeout we need.
-import { CODE_TIMEOUT_MS, isTimeout, retryAfterMs, sleep, type CodeApi, type IssueRequest, type IssueResult } from './issuer.js';
+import {
+  CODE_TIMEOUT_MS,
+  isTimeout,
+  retryAfterMs,
+  sleep,
+  type CodeApi,
+  type IssueRequest,
+  type IssueResult,
+} from './issuer.js';
 
 export const SHOPIFY_API_VERSION = '2026-10';
 
@@ -46,7 +54,11 @@ export class ShopifyCodes implements CodeApi {
         if (answer.kind === 'fail') return { ok: false, reason: answer.reason, detail: answer.detail };
         if (answer.kind === 'ok') return await this.created(answer.data, request, call);
         if (attempt >= 1 || Date.now() + answer.waitMs >= deadline) {
-          return { ok: false, reason: answer.detail === 'throttled' ? 'api_rate_limited' : 'api_error', detail: answer.detail };
+          return {
+            ok: false,
+            reason: answer.detail === 'throttled' ? 'api_rate_limited' : 'api_error',
+            detail: answer.detail,
+          };
         }
         await sleep(answer.waitMs);
         if (answer.mayExist && (await this.exists(request.code, call))) return { ok: true, code: request.code };
@@ -64,7 +76,14 @@ export class ShopifyCodes implements CodeApi {
     if (payload?.codeDiscountNode?.id && errors.length === 0) return { ok: true, code: request.code };
     const taken = errors.some((e) => e.code === 'TAKEN' || /taken|unique/i.test(e.message ?? ''));
     if (taken && (await this.exists(request.code, call))) return { ok: true, code: request.code };
-    return { ok: false, reason: 'api_rejected', detail: errors.map((e) => e.code ?? e.message).join(', ').slice(0, 200) };
+    return {
+      ok: false,
+      reason: 'api_rejected',
+      detail: errors
+        .map((e) => e.code ?? e.message)
+        .join(', ')
+        .slice(0, 200),
+    };
   }
 
   private async exists(code: string, call: Caller): Promise<boolean> {
@@ -72,7 +91,13 @@ export class ShopifyCodes implements CodeApi {
     return answer.kind === 'ok' && Boolean(answer.data.codeDiscountNodeByCode?.id);
   }
 
-  private async call(store: string, token: string, query: string, variables: object, deadline: number): Promise<Answer> {
+  private async call(
+    store: string,
+    token: string,
+    query: string,
+    variables: object,
+    deadline: number,
+  ): Promise<Answer> {
     const origin = this.opts.origin?.(store) ?? `https://${store}`;
     const res = await fetch(`${origin}/admin/api/${SHOPIFY_API_VERSION}/graphql.json`, {
       method: 'POST',
@@ -81,10 +106,16 @@ export class ShopifyCodes implements CodeApi {
       signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())),
     });
     const body = (await res.json().catch(() => null)) as { data?: Record<string, any>; errors?: unknown } | null;
-    if (res.status === 401 || res.status === 403) return { kind: 'fail', reason: 'api_unauthorized', detail: `HTTP ${res.status}` };
+    if (res.status === 401 || res.status === 403)
+      return { kind: 'fail', reason: 'api_unauthorized', detail: `HTTP ${res.status}` };
     // Throttled: nothing was done, so the same request can simply be sent again.
     if (res.status === 429 || throttled(body?.errors)) {
-      return { kind: 'retry', mayExist: false, waitMs: retryAfterMs(res.headers.get('retry-after'), 1_000), detail: 'throttled' };
+      return {
+        kind: 'retry',
+        mayExist: false,
+        waitMs: retryAfterMs(res.headers.get('retry-after'), 1_000),
+        detail: 'throttled',
+      };
     }
     // A 5xx may come after the discount was made: look before creating again.
     if (res.status >= 500) return { kind: 'retry', mayExist: true, waitMs: 250, detail: `HTTP ${res.status}` };
@@ -96,14 +127,18 @@ export class ShopifyCodes implements CodeApi {
 type Caller = (query: string, variables: object) => Promise<Answer>;
 
 function throttled(errors: unknown): boolean {
-  return Array.isArray(errors) && errors.some((e) => (e as { extensions?: { code?: string } })?.extensions?.code === 'THROTTLED');
+  return (
+    Array.isArray(errors) &&
+    errors.some((e) => (e as { extensions?: { code?: string } })?.extensions?.code === 'THROTTLED')
+  );
 }
 
 /** DiscountCodeBasicInput: the bundle's products only, once, for anyone holding the code, until endsAt. */
 export function discountInput(r: IssueRequest): Record<string, unknown> {
-  const value = r.amount !== undefined
-    ? { discountAmount: { amount: r.amount, appliesOnEachItem: false } }
-    : { percentage: Math.round((r.percent ?? 0) * 100) / 10_000 };
+  const value =
+    r.amount !== undefined
+      ? { discountAmount: { amount: r.amount, appliesOnEachItem: false } }
+      : { percentage: Math.round((r.percent ?? 0) * 100) / 10_000 };
   return {
     title: r.title,
     code: r.code,
@@ -112,7 +147,10 @@ export function discountInput(r: IssueRequest): Record<string, unknown> {
     usageLimit: 1,
     appliesOncePerCustomer: true,
     context: { all: 'ALL' },
-    customerGets: { value, items: { products: { productsToAdd: r.productIds.map((id) => `gid://shopify/Product/${id}`) } } },
+    customerGets: {
+      value,
+      items: { products: { productsToAdd: r.productIds.map((id) => `gid://shopify/Product/${id}`) } },
+    },
     combinesWith: { orderDiscounts: false, productDiscounts: false, shippingDiscounts: true },
   };
 }

@@ -2,7 +2,15 @@
 // limited to the bundle's products and the customer's address, usable once, expiring with the
 // offer. Consumer key and secret per store (WOOCOMMERCE_API_KEYS), as HTTP Basic auth (HTTPS).
 import type { WooKeys } from '../credentials.js';
-import { CODE_TIMEOUT_MS, isTimeout, retryAfterMs, sleep, type CodeApi, type IssueRequest, type IssueResult } from './issuer.js';
+import {
+  CODE_TIMEOUT_MS,
+  isTimeout,
+  retryAfterMs,
+  sleep,
+  type CodeApi,
+  type IssueRequest,
+  type IssueResult,
+} from './issuer.js';
 
 export interface WooCodesOptions {
   keys: Map<string, WooKeys>;
@@ -21,7 +29,8 @@ export class WooCodes implements CodeApi {
     const base = `${this.opts.origin?.(request.store) ?? `https://${request.store}`}/wp-json/wc/v3/coupons`;
     const headers = {
       authorization: `Basic ${Buffer.from(`${keys.key}:${keys.secret}`).toString('base64')}`,
-      'content-type': 'application/json', accept: 'application/json',
+      'content-type': 'application/json',
+      accept: 'application/json',
     };
     const send = (url: string, init: RequestInit = {}) =>
       fetch(url, { ...init, headers, signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
@@ -35,14 +44,20 @@ export class WooCodes implements CodeApi {
         const res = await send(base, { method: 'POST', body: JSON.stringify(couponBody(request)) });
         const body = (await res.json().catch(() => null)) as { id?: number; code?: string; message?: string } | null;
         if (res.status === 201 || (res.ok && body?.id)) return { ok: true, code: request.code };
-        if (res.status === 401 || res.status === 403) return { ok: false, reason: 'api_unauthorized', detail: body?.code };
+        if (res.status === 401 || res.status === 403)
+          return { ok: false, reason: 'api_unauthorized', detail: body?.code };
         // Already there: an earlier try made it (the code is ours alone).
-        if (body?.code === 'woocommerce_rest_coupon_code_already_exists' && (await exists())) return { ok: true, code: request.code };
+        if (body?.code === 'woocommerce_rest_coupon_code_already_exists' && (await exists()))
+          return { ok: true, code: request.code };
         const retriable = res.status === 429 || res.status >= 500;
         if (!retriable) return { ok: false, reason: 'api_rejected', detail: body?.code ?? `HTTP ${res.status}` };
         const waitMs = retryAfterMs(res.headers.get('retry-after'), 1_000);
         if (attempt >= 1 || Date.now() + waitMs >= deadline) {
-          return { ok: false, reason: res.status === 429 ? 'api_rate_limited' : 'api_error', detail: `HTTP ${res.status}` };
+          return {
+            ok: false,
+            reason: res.status === 429 ? 'api_rate_limited' : 'api_error',
+            detail: `HTTP ${res.status}`,
+          };
         }
         await sleep(waitMs);
         // A 5xx may come after the coupon was saved: look before creating again.

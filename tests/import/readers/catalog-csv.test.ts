@@ -12,7 +12,9 @@ async function collect(gen: AsyncGenerator<ProductRecord>) {
 
 describe('readShopifyProductsCsv', () => {
   it('folds variant and image rows into one product per handle', async () => {
-    const out = await collect(readShopifyProductsCsv(join(dir, 'shopify-products.csv'), { storeUrl: 'https://shop.example/', currency: 'USD' }));
+    const out = await collect(
+      readShopifyProductsCsv(join(dir, 'shopify-products.csv'), { storeUrl: 'https://shop.example/', currency: 'USD' }),
+    );
     const ok = new Map(out.flatMap((r) => (r.ok ? [[r.product.id, r] as const] : [])));
     expect([...ok.keys()]).toEqual(['console-x', 'controller', 'old-game', 'draft-thing', 'cable']);
     expect(ok.get('console-x')).toEqual({
@@ -20,14 +22,22 @@ describe('readShopifyProductsCsv', () => {
       line: 2,
       skus: ['CX-1'],
       product: {
-        id: 'console-x', title: 'Console X', productType: 'Video Game Console', vendor: 'Acme', tags: ['console', 'new'],
-        url: 'https://shop.example/products/console-x', imageUrl: 'https://cdn.example/cx.png', currency: 'USD',
-        price: '399.00', available: true,
+        id: 'console-x',
+        title: 'Console X',
+        productType: 'Video Game Console',
+        vendor: 'Acme',
+        tags: ['console', 'new'],
+        url: 'https://shop.example/products/console-x',
+        imageUrl: 'https://cdn.example/cx.png',
+        currency: 'USD',
+        price: '399.00',
+        available: true,
       },
     });
     // Type blank: the category leaf; price: the cheapest variant; in stock through the Blue variant.
     expect(ok.get('controller')!.ok && ok.get('controller')).toMatchObject({
-      skus: ['CTRL-R', 'CTRL-B'], product: { productType: 'Game Controllers', price: '54.99', available: true },
+      skus: ['CTRL-R', 'CTRL-B'],
+      product: { productType: 'Game Controllers', price: '54.99', available: true },
     });
     expect(ok.get('old-game')).toMatchObject({ product: { available: false } }); // tracked, 0 left, deny
     expect(ok.get('draft-thing')).toMatchObject({ product: { available: false } }); // draft
@@ -50,8 +60,16 @@ describe('readWooProductsCsv', () => {
     const ok = new Map(out.flatMap((r) => (r.ok ? [[r.product.id, r.product] as const] : [])));
     expect([...ok.keys()]).toEqual(['10', '11', '12', '13', '17']);
     expect(ok.get('10')).toEqual({
-      id: '10', title: 'Camera', productType: 'Cameras', tags: ['photo', 'camera'], imageUrl: 'https://shop.example/cam.jpg',
-      price: '499.00', currency: 'EUR', available: true, complements: [{ id: '12' }, { id: '13' }], upsells: ['11'],
+      id: '10',
+      title: 'Camera',
+      productType: 'Cameras',
+      tags: ['photo', 'camera'],
+      imageUrl: 'https://shop.example/cam.jpg',
+      price: '499.00',
+      currency: 'EUR',
+      available: true,
+      complements: [{ id: '12' }, { id: '13' }],
+      upsells: ['11'],
     });
     expect(ok.get('11')!.price).toBe('849.00'); // sale price wins
     expect(ok.get('12')!.available).toBe(false); // In stock? 0

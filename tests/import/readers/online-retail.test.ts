@@ -3,7 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { isProductCode, isPurchase, readOnlineRetail, type RetailLine, type RetailParseError } from '../../../src/import/readers/index.js';
+import {
+  isProductCode,
+  isPurchase,
+  readOnlineRetail,
+  type RetailLine,
+  type RetailParseError,
+} from '../../../src/import/readers/index.js';
 
 const fixture = join(import.meta.dirname, 'fixtures', 'online-retail.csv');
 
@@ -19,9 +25,17 @@ describe('readOnlineRetail', () => {
     const { lines } = await readAll(fixture);
     expect(lines.map((l) => l.line)).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 11]);
     expect(lines[0]).toEqual({
-      invoice: '536365', stockCode: '85123A', description: 'WHITE HANGING HEART T-LIGHT HOLDER', quantity: 6,
-      invoiceDate: new Date('2010-12-01T08:26:00Z'), unitPrice: '2.55', customerId: '17850', country: 'United Kingdom',
-      isReturn: false, isProduct: true, line: 2,
+      invoice: '536365',
+      stockCode: '85123A',
+      description: 'WHITE HANGING HEART T-LIGHT HOLDER',
+      quantity: 6,
+      invoiceDate: new Date('2010-12-01T08:26:00Z'),
+      unitPrice: '2.55',
+      customerId: '17850',
+      country: 'United Kingdom',
+      isReturn: false,
+      isProduct: true,
+      line: 2,
     });
     expect(lines[1].description).toBe('WHITE METAL LANTERN');
     expect(lines[3].description).toBe('HAND WARMER, UNION JACK'); // quoted comma
@@ -55,11 +69,29 @@ describe('readOnlineRetail', () => {
     expect(by('536370').isReturn).toBe(true); // negative quantity without a C invoice
     expect(by('536372').isProduct).toBe(false); // lower-case m
     // Stock codes come upper-cased: "84406b" is one product to import and eval.
-    expect(lines.filter(isPurchase).map((l) => `${l.invoice}/${l.stockCode}`)).toEqual(['536365/85123A', '536365/71053', '536367/84406B']);
+    expect(lines.filter(isPurchase).map((l) => `${l.invoice}/${l.stockCode}`)).toEqual([
+      '536365/85123A',
+      '536365/71053',
+      '536367/84406B',
+    ]);
   });
 
   it('knows the non-product stock codes', () => {
-    for (const code of ['POST', 'D', 'M', 'm', 'BANK CHARGES', 'DOT', 'AMAZONFEE', 'CRUK', 'C2', 'PADS', 'S', 'B', 'gift_0001_20']) {
+    for (const code of [
+      'POST',
+      'D',
+      'M',
+      'm',
+      'BANK CHARGES',
+      'DOT',
+      'AMAZONFEE',
+      'CRUK',
+      'C2',
+      'PADS',
+      'S',
+      'B',
+      'gift_0001_20',
+    ]) {
       expect(isProductCode(code), code).toBe(false);
     }
     for (const code of ['85123A', '85123a', 'DCGS0003', '47566b']) expect(isProductCode(code), code).toBe(true);
@@ -76,6 +108,8 @@ describe('readOnlineRetail', () => {
   });
 
   it('refuses a file that is not Online-Retail shaped', async () => {
-    await expect(readAll(join(import.meta.dirname, 'fixtures', 'woo-products.csv'))).rejects.toThrow(/no "InvoiceNo" column \(an Online Retail file needs/);
+    await expect(readAll(join(import.meta.dirname, 'fixtures', 'woo-products.csv'))).rejects.toThrow(
+      /no "InvoiceNo" column \(an Online Retail file needs/,
+    );
   });
 });

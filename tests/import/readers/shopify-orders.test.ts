@@ -20,7 +20,13 @@ describe('readShopifyOrdersCsv', () => {
     expect(orders.map((o) => o.name)).toEqual(['#1001', '#1002', '#1004']);
     const first = orders[0];
     expect(first).toMatchObject({
-      id: '5550001', name: '#1001', email: 'ann@example.com', currency: 'USD', financialStatus: 'paid', line: 2, returns: [],
+      id: '5550001',
+      name: '#1001',
+      email: 'ann@example.com',
+      currency: 'USD',
+      financialStatus: 'paid',
+      line: 2,
+      returns: [],
     });
     expect(first.createdAt.toISOString()).toBe('2024-03-01T15:15:00.000Z'); // -0500
     expect(first.lines).toEqual([

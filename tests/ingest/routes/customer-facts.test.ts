@@ -17,17 +17,31 @@ const BOB = 'bob@biller.com'; // the customer of shopify-customers-update.json
 /** orders/paid for Bob, created at T0, as of `updatedAt` (the checkout box ticked). */
 function orderPaid(updatedAt: string, changes: Record<string, unknown> = {}): string {
   const base = fixtureJson('shopify-orders-paid.json');
-  return JSON.stringify({ ...base, email: BOB, created_at: at(0), processed_at: at(0), updated_at: updatedAt, ...changes });
+  return JSON.stringify({
+    ...base,
+    email: BOB,
+    created_at: at(0),
+    processed_at: at(0),
+    updated_at: updatedAt,
+    ...changes,
+  });
 }
 
 function customersUpdate(updatedAt: string, state: string, consentUpdatedAt: string | null = null): string {
   const base = fixtureJson('shopify-customers-update.json');
-  return JSON.stringify({ ...base, updated_at: updatedAt, email_marketing_consent: { state, opt_in_level: null, consent_updated_at: consentUpdatedAt } });
+  return JSON.stringify({
+    ...base,
+    updated_at: updatedAt,
+    email_marketing_consent: { state, opt_in_level: null, consent_updated_at: consentUpdatedAt },
+  });
 }
 
 function consentUpdate(state: string, consentUpdatedAt: string | null): string {
   const base = fixtureJson('shopify-customers-email-marketing-consent-update.json');
-  return JSON.stringify({ ...base, email_marketing_consent: { state, opt_in_level: null, consent_updated_at: consentUpdatedAt } });
+  return JSON.stringify({
+    ...base,
+    email_marketing_consent: { state, opt_in_level: null, consent_updated_at: consentUpdatedAt },
+  });
 }
 
 function expectAccepted(answer: Answer, what: string): void {
@@ -45,9 +59,18 @@ describe.skipIf(missing('postgres', 'redis'))('customer facts: the newest payloa
   /** The store's one customer. */
   async function customer(store: string) {
     const { rows } = await app.db.pool.query(
-      `SELECT email, first_name, locale, marketing_consent, facts_at, consent_at FROM customers WHERE store = $1`, [store]);
+      `SELECT email, first_name, locale, marketing_consent, facts_at, consent_at FROM customers WHERE store = $1`,
+      [store],
+    );
     expect(rows).toHaveLength(1);
-    return rows[0] as { email: string; first_name: string; locale: string | null; marketing_consent: boolean | null; facts_at: Date; consent_at: Date };
+    return rows[0] as {
+      email: string;
+      first_name: string;
+      locale: string | null;
+      marketing_consent: boolean | null;
+      facts_at: Date;
+      consent_at: Date;
+    };
   }
 
   /** Posts Shopify deliveries in turn to a fresh shop, each answered 200; the customer left. */
@@ -106,7 +129,12 @@ describe.skipIf(missing('postgres', 'redis'))('customer facts: the newest payloa
   });
 
   it('orders/paid: a newer order whose consent changed before the unsubscribe leaves consent alone', async () => {
-    const olderConsent = { customer: { ...(fixtureJson('shopify-orders-paid.json').customer as object), email_marketing_consent: { state: 'subscribed', consent_updated_at: at(15) } } };
+    const olderConsent = {
+      customer: {
+        ...(fixtureJson('shopify-orders-paid.json').customer as object),
+        email_marketing_consent: { state: 'subscribed', consent_updated_at: at(15) },
+      },
+    };
     const c = await shopify(
       ['orders/paid', orderPaid(at(0))],
       ['customers/update', customersUpdate(at(20), 'unsubscribed')],
@@ -121,7 +149,12 @@ describe.skipIf(missing('postgres', 'redis'))('customer facts: the newest payloa
       ['orders/paid', orderPaid(at(30))],
     );
     expect(box.marketing_consent).toBe(false);
-    const newerConsent = { customer: { ...olderConsent.customer, email_marketing_consent: { state: 'subscribed', consent_updated_at: at(25) } } };
+    const newerConsent = {
+      customer: {
+        ...olderConsent.customer,
+        email_marketing_consent: { state: 'subscribed', consent_updated_at: at(25) },
+      },
+    };
     const regranted = await shopify(
       ['orders/paid', orderPaid(at(0))],
       ['customers/update', customersUpdate(at(20), 'unsubscribed')],
@@ -144,9 +177,16 @@ describe.skipIf(missing('postgres', 'redis'))('customer facts: the newest payloa
     const site = `https://facts-${randomBytes(3).toString('hex')}.example/`;
     const base = fixtureJson('woocommerce-order-updated.json');
     const updated = (modified: string, firstName: string) =>
-      JSON.stringify({ ...base, date_modified_gmt: modified.slice(0, 19), billing: { ...(base.billing as object), first_name: firstName } });
+      JSON.stringify({
+        ...base,
+        date_modified_gmt: modified.slice(0, 19),
+        billing: { ...(base.billing as object), first_name: firstName },
+      });
     const post = async (modified: string, firstName: string) => {
-      expectAccepted(await postWoo(app, 'order.updated', updated(modified, firstName), { site }), `${firstName} at ${modified}`);
+      expectAccepted(
+        await postWoo(app, 'order.updated', updated(modified, firstName), { site }),
+        `${firstName} at ${modified}`,
+      );
       return customer(new URL(site).host);
     };
     expect(await post(at(10), 'John')).toMatchObject({ first_name: 'John', facts_at: new Date(at(10)) });
@@ -159,14 +199,23 @@ describe.skipIf(missing('postgres', 'redis'))('customer facts: the newest payloa
     const store = `facts-${randomBytes(3).toString('hex')}`;
     const sample = sampleOrder('F1', { store, email: 'ann@example.com', consent: true, createdAt: T0 });
     const { locale: _unknown, ...known } = sample.data.order.customer;
-    const order = { ...sample, data: { ...sample.data, order: { ...sample.data.order, customer: { ...known, updatedAt: at(10) } } } };
-    const updated = (customer: Record<string, unknown>) =>
-      ({ type: 'customer.updated', data: { store, customer: { email: 'ann@example.com', ...customer } } });
+    const order = {
+      ...sample,
+      data: { ...sample.data, order: { ...sample.data.order, customer: { ...known, updatedAt: at(10) } } },
+    };
+    const updated = (customer: Record<string, unknown>) => ({
+      type: 'customer.updated',
+      data: { store, customer: { email: 'ann@example.com', ...customer } },
+    });
     const send = async (event: object, what: string) => expectAccepted(await postEventRaw(app, event), what);
 
     await send(order, 'order dated at 10');
     await send(updated({ firstName: 'Annie', marketingConsent: false, updatedAt: at(5) }), 'older update');
-    expect(await customer(store)).toMatchObject({ first_name: 'Ann', marketing_consent: true, facts_at: new Date(at(10)) });
+    expect(await customer(store)).toMatchObject({
+      first_name: 'Ann',
+      marketing_consent: true,
+      facts_at: new Date(at(10)),
+    });
     // Undated: a fact no dated payload set is filled, a dated one is kept, a grant is no withdrawal.
     await send(updated({ firstName: 'Annie', locale: 'en-GB', marketingConsent: true }), 'undated facts');
     expect(await customer(store)).toMatchObject({ first_name: 'Ann', locale: 'en-GB', marketing_consent: true });
@@ -174,7 +223,15 @@ describe.skipIf(missing('postgres', 'redis'))('customer facts: the newest payloa
     expect((await customer(store)).marketing_consent).toBe(false);
     await send(updated({ marketingConsent: true }), 'undated grant');
     expect((await customer(store)).marketing_consent).toBe(false);
-    await send(updated({ firstName: 'Anne', marketingConsent: true, consentUpdatedAt: at(30), updatedAt: at(20) }), 'newer update');
-    expect(await customer(store)).toMatchObject({ first_name: 'Anne', marketing_consent: true, facts_at: new Date(at(20)), consent_at: new Date(at(30)) });
+    await send(
+      updated({ firstName: 'Anne', marketingConsent: true, consentUpdatedAt: at(30), updatedAt: at(20) }),
+      'newer update',
+    );
+    expect(await customer(store)).toMatchObject({
+      first_name: 'Anne',
+      marketing_consent: true,
+      facts_at: new Date(at(20)),
+      consent_at: new Date(at(30)),
+    });
   });
 });

@@ -30,7 +30,10 @@ const literal = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const NEEDLES: [string, string][] = [
   ...[EMAIL, OLD, GUEST, '123 Shipping Street', '123 Elm St'].map((s): [string, string] => [s, literal(s)]),
   // The sample order's customer and its addresses' names, the customers/update sample's names.
-  ...['John', 'Smith', 'Steve', 'Shipper', 'Bob', 'Biller'].map((n): [string, string] => [n, `(^|[^a-z])${n.toLowerCase()}([^a-z]|$)`]),
+  ...['John', 'Smith', 'Steve', 'Shipper', 'Bob', 'Biller'].map((n): [string, string] => [
+    n,
+    `(^|[^a-z])${n.toLowerCase()}([^a-z]|$)`,
+  ]),
   ['customer id', `(^|[^0-9])${CUSTOMER_ID}([^0-9]|$)`],
 ];
 const found = (where: string, texts: string[]) =>
@@ -43,7 +46,8 @@ async function databaseHits(pool: pg.Pool): Promise<string[]> {
        JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name
       WHERE c.table_schema = 'public' AND t.table_type = 'BASE TABLE'
         AND (c.data_type IN ('text', 'character varying', 'character', 'json', 'jsonb', 'bytea')
-             OR (c.data_type = 'ARRAY' AND c.udt_name IN ('_text', '_varchar')))`);
+             OR (c.data_type = 'ARRAY' AND c.udt_name IN ('_text', '_varchar')))`,
+  );
   expect(columns.length).toBeGreaterThan(20);
   const hits: string[] = [];
   for (const c of columns) {
@@ -51,7 +55,8 @@ async function databaseHits(pool: pg.Pool): Promise<string[]> {
     const { rows } = await pool.query<{ label: string }>(
       `SELECT n.label FROM unnest($1::text[], $2::text[]) AS n(label, re)
         WHERE EXISTS (SELECT 1 FROM "${c.table_name}" WHERE ${value} ~* n.re)`,
-      [NEEDLES.map((n) => n[0]), NEEDLES.map((n) => n[1])]);
+      [NEEDLES.map((n) => n[0]), NEEDLES.map((n) => n[1])],
+    );
     hits.push(...rows.map((r) => `${c.table_name}.${c.column_name}: ${r.label}`));
   }
   return hits;
@@ -79,13 +84,20 @@ async function redisTexts(prefix: string): Promise<string[]> {
 
 async function redisValues(redis: Redis, key: string): Promise<string[]> {
   switch (await redis.type(key)) {
-    case 'string': return [(await redis.get(key)) ?? ''];
-    case 'hash': return Object.entries(await redis.hgetall(key)).flat();
-    case 'list': return redis.lrange(key, 0, -1);
-    case 'set': return redis.smembers(key);
-    case 'zset': return redis.zrange(key, '0', '-1');
-    case 'stream': return (await redis.xrange(key, '-', '+')).flatMap(([id, fields]) => [id, ...fields]);
-    default: return [];
+    case 'string':
+      return [(await redis.get(key)) ?? ''];
+    case 'hash':
+      return Object.entries(await redis.hgetall(key)).flat();
+    case 'list':
+      return redis.lrange(key, 0, -1);
+    case 'set':
+      return redis.smembers(key);
+    case 'zset':
+      return redis.zrange(key, '0', '-1');
+    case 'stream':
+      return (await redis.xrange(key, '-', '+')).flatMap(([id, fields]) => [id, ...fields]);
+    default:
+      return [];
   }
 }
 
@@ -103,12 +115,18 @@ async function filesUnder(dir: string): Promise<{ file: string; text: string }[]
 async function refusingSmtp(refuse: { once: string; always: string }) {
   let refused = 0;
   const server = new SMTPServer({
-    authOptional: true, disabledCommands: ['STARTTLS'], logger: false,
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    logger: false,
     onRcptTo(to, _session, callback) {
       const address = to.address.toLowerCase();
       if (address !== refuse.always && (address !== refuse.once || refused > 0)) return callback();
       if (address === refuse.once) refused++;
-      callback(Object.assign(new Error(`4.2.0 <${to.address}>: Recipient address rejected: greylisted, try again later`), { responseCode: 450 }));
+      callback(
+        Object.assign(new Error(`4.2.0 <${to.address}>: Recipient address rejected: greylisted, try again later`), {
+          responseCode: 450,
+        }),
+      );
     },
     onData(stream, _session, callback) {
       stream.resume();
@@ -117,7 +135,11 @@ async function refusingSmtp(refuse: { once: string; always: string }) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.server.address() as { port: number }).port;
-  return { url: `smtp://127.0.0.1:${port}`, refusedOnce: () => refused === 1, close: () => new Promise<void>((r) => server.close(() => r())) };
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    refusedOnce: () => refused === 1,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
 }
 
 /** The published order, placed now and paid, by `email` (as customer 191167, or as a guest). */
@@ -125,8 +147,15 @@ function order(id: number, email: string, as: 'customer' | 'guest'): string {
   const sample = fixtureJson('shopify-orders-create.json');
   const customer = as === 'guest' ? null : { ...(sample.customer as object), id: CUSTOMER_ID, email };
   return JSON.stringify({
-    ...sample, id, email, contact_email: email, customer,
-    cancelled_at: null, cancel_reason: null, financial_status: 'paid', created_at: new Date().toISOString(),
+    ...sample,
+    id,
+    email,
+    contact_email: email,
+    customer,
+    cancelled_at: null,
+    cancel_reason: null,
+    financial_status: 'paid',
+    created_at: new Date().toISOString(),
   });
 }
 
@@ -137,50 +166,81 @@ describe.skipIf(missing('postgres', 'redis')).each(['smtp', 'outbox'] as const)(
   let smtp: Awaited<ReturnType<typeof refusingSmtp>> | undefined;
   // Over SMTP the guest's address is refused on every attempt: its job ends failed, kept in Redis.
   const guestStatus = mode === 'smtp' ? 'failed' : 'sent';
-  const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await app.db.pool.query(sql, params)).rows as T[];
+  const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+    (await app.db.pool.query(sql, params)).rows as T[];
   const post = async (topic: string, body: string) => {
     const answer = await postShopifyRaw(app, topic, body, { shop });
     expect(answer.status, `${topic}: ${answer.text}`).toBe(200);
   };
   const crossSell = async (orderId: number) =>
-    (await q<{ id: string; status: string }>(`SELECT id::text AS id, status FROM cross_sells WHERE store = $1 AND order_id = $2`, [shop, String(orderId)]))[0];
+    (
+      await q<{ id: string; status: string }>(
+        `SELECT id::text AS id, status FROM cross_sells WHERE store = $1 AND order_id = $2`,
+        [shop, String(orderId)],
+      )
+    )[0];
   const outboxDir = () => path.join(app.settings.env.AFTERCART_DATA_DIR, 'outbox');
   const requestsDir = () => path.join(app.settings.env.AFTERCART_DATA_DIR, 'data-requests');
 
   beforeAll(async () => {
     smtp = mode === 'smtp' ? await refusingSmtp({ once: EMAIL, always: GUEST }) : undefined;
     app = await startTestApp({
-      setup: 'services', config: deliveryConfig(), smtpUrl: smtp?.url, logLines: logs,
+      setup: 'services',
+      config: deliveryConfig(),
+      smtpUrl: smtp?.url,
+      logLines: logs,
       env: { LOG_LEVEL: 'info', JOB_ATTEMPTS: '2', JOB_BACKOFF_MS: '300' },
     });
     // Another store's customer, who must be left alone.
-    for (const event of [...sampleProducts(), sampleOrder('KEEP-1', { email: 'olga@example.org' })]) expect((await app.postEvent(event)).status).toBe(200);
+    for (const event of [...sampleProducts(), sampleOrder('KEEP-1', { email: 'olga@example.org' })])
+      expect((await app.postEvent(event)).status).toBe(200);
 
     // The bought product declares product 1001 its complement (as in tests/delivery/product-links.test.ts).
     const tShirt = fixtureJson('shopify-products-create.json');
-    const metafields = [{ namespace: 'shopify--discovery--product_recommendation', key: 'complementary_products', value: '["gid://shopify/Product/1001"]' }];
+    const metafields = [
+      {
+        namespace: 'shopify--discovery--product_recommendation',
+        key: 'complementary_products',
+        value: '["gid://shopify/Product/1001"]',
+      },
+    ];
     await post('products/create', JSON.stringify({ ...tShirt, id: 1001, product_type: 'Socks' }));
     await post('products/create', JSON.stringify({ ...tShirt, metafields }));
 
     await post('orders/create', order(OLD_ORDER, OLD, 'customer'));
     // The customer changes address: the row keyed by the old one now holds the new address and names.
     const update = fixtureJson('shopify-customers-update.json');
-    await post('customers/update', JSON.stringify({ ...update, id: CUSTOMER_ID, email: EMAIL, updated_at: new Date().toISOString() }));
+    await post(
+      'customers/update',
+      JSON.stringify({ ...update, id: CUSTOMER_ID, email: EMAIL, updated_at: new Date().toISOString() }),
+    );
     await post('orders/create', order(NEW_ORDER, EMAIL, 'customer'));
     await post('orders/create', order(GUEST_ORDER, GUEST, 'guest'));
-    for (const [id, status] of [[OLD_ORDER, 'sent'], [NEW_ORDER, 'sent'], [GUEST_ORDER, guestStatus]] as const) {
+    for (const [id, status] of [
+      [OLD_ORDER, 'sent'],
+      [NEW_ORDER, 'sent'],
+      [GUEST_ORDER, guestStatus],
+    ] as const) {
       await until(async () => (await crossSell(id))?.status === status, 25_000);
     }
     if (smtp) expect(smtp.refusedOnce()).toBe(true);
 
     const fulfillment = fixtureJson('shopify-fulfillments-update.json');
     await post('fulfillments/update', JSON.stringify({ ...fulfillment, order_id: NEW_ORDER, email: EMAIL }));
-    await post('refunds/create', JSON.stringify({ ...fixtureJson('shopify-refunds-create.json'), order_id: OLD_ORDER }));
+    await post(
+      'refunds/create',
+      JSON.stringify({ ...fixtureJson('shopify-refunds-create.json'), order_id: OLD_ORDER }),
+    );
     const sent = (await crossSell(NEW_ORDER))!;
-    const click = await fetch(`${app.base}/c/${app.links.sign({ kind: 'c', crossSellId: sent.id, productId: '1001' })}`, { redirect: 'manual' });
+    const click = await fetch(
+      `${app.base}/c/${app.links.sign({ kind: 'c', crossSellId: sent.id, productId: '1001' })}`,
+      { redirect: 'manual' },
+    );
     expect(click.status).toBe(302);
     const unsubscribe = await fetch(`${app.base}/u/${app.links.sign({ kind: 'u', crossSellId: sent.id })}`, {
-      method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click',
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'List-Unsubscribe=One-Click',
     });
     expect(unsubscribe.status).toBe(200);
   }, 90_000);
@@ -189,7 +249,7 @@ describe.skipIf(missing('postgres', 'redis')).each(['smtp', 'outbox'] as const)(
     await smtp?.close();
   });
 
-  it('customers/data_request (the published sample) writes the customer\'s data to an owner-only file and logs where, not the address', async () => {
+  it("customers/data_request (the published sample) writes the customer's data to an owner-only file and logs where, not the address", async () => {
     await post('customers/data_request', fixtureText('shopify-customers-data-request.json'));
     const line = await until(async () => logs.find((l) => l.includes('customer data request')));
     const logged = JSON.parse(line) as { path: string; store: string; requestId: string };
@@ -200,9 +260,15 @@ describe.skipIf(missing('postgres', 'redis')).each(['smtp', 'outbox'] as const)(
     expect((await stat(dataRequestFile)).mode & 0o777).toBe(0o600);
 
     const answer = JSON.parse(await readFile(dataRequestFile, 'utf8'));
-    expect(answer).toMatchObject({ store: shop, requestId: '9999', request: { email: EMAIL, customerId: String(CUSTOMER_ID) } });
+    expect(answer).toMatchObject({
+      store: shop,
+      requestId: '9999',
+      request: { email: EMAIL, customerId: String(CUSTOMER_ID) },
+    });
     // Orders under every address: the old one, the new one, and the guest order it names.
-    expect(answer.orders.map((o: { orderId: string }) => o.orderId).sort()).toEqual([String(NEW_ORDER), String(GUEST_ORDER), String(OLD_ORDER)].sort());
+    expect(answer.orders.map((o: { orderId: string }) => o.orderId).sort()).toEqual(
+      [String(NEW_ORDER), String(GUEST_ORDER), String(OLD_ORDER)].sort(),
+    );
     expect(answer.customers.map((c: { email: string }) => c.email).sort()).toEqual([EMAIL, EMAIL, GUEST].sort());
     const sentTo = mode === 'smtp' ? [NEW_ORDER, OLD_ORDER] : [NEW_ORDER, GUEST_ORDER, OLD_ORDER];
     expect(answer.emailsSent.map((e: { orderId: string }) => e.orderId).sort()).toEqual(sentTo.map(String).sort());
@@ -212,25 +278,46 @@ describe.skipIf(missing('postgres', 'redis')).each(['smtp', 'outbox'] as const)(
     expect(answer.clicks).toEqual([expect.objectContaining({ orderId: String(NEW_ORDER), productId: '1001' })]);
     expect(answer.suppressions).toEqual([expect.objectContaining({ store: shop, reason: 'unsubscribed' })]);
     // The request's own payload is not kept (it names the address).
-    expect(await q(`SELECT payload FROM deliveries WHERE store = $1 AND topic = 'customers/data_request'`, [shop])).toEqual([{ payload: null }]);
+    expect(
+      await q(`SELECT payload FROM deliveries WHERE store = $1 AND topic = 'customers/data_request'`, [shop]),
+    ).toEqual([{ payload: null }]);
   });
 
   it('before the erasure the searches find the customer everywhere they look', async () => {
-    expect(await databaseHits(app.db.pool)).toEqual(expect.arrayContaining([
-      `customers.email: ${EMAIL}`, `customers.first_name: Bob`, `customers.external_id: customer id`, `deliveries.payload: 123 Shipping Street`,
-      `suppressions.email: ${EMAIL}`,
-    ]));
-    expect(found('data request', (await filesUnder(requestsDir())).map((f) => f.text))).toContain(`data request: ${EMAIL}`);
+    expect(await databaseHits(app.db.pool)).toEqual(
+      expect.arrayContaining([
+        `customers.email: ${EMAIL}`,
+        `customers.first_name: Bob`,
+        `customers.external_id: customer id`,
+        `deliveries.payload: 123 Shipping Street`,
+        `suppressions.email: ${EMAIL}`,
+      ]),
+    );
+    expect(
+      found(
+        'data request',
+        (await filesUnder(requestsDir())).map((f) => f.text),
+      ),
+    ).toContain(`data request: ${EMAIL}`);
     const redis = await redisTexts(app.settings.env.QUEUE_PREFIX);
     if (mode === 'smtp') {
       // The failed job and the queue's events stream keep the SMTP reply, redacted.
-      expect(redis.filter((t) => t.includes('all recipients were rejected: 450 4.2.0 <redacted>: Recipient address rejected')).length).toBeGreaterThan(1);
+      expect(
+        redis.filter((t) =>
+          t.includes('all recipients were rejected: 450 4.2.0 <redacted>: Recipient address rejected'),
+        ).length,
+      ).toBeGreaterThan(1);
     } else {
       const emails = await filesUnder(outboxDir());
       expect(emails).toHaveLength(4); // three to the customer's addresses, one to the other store's
       for (const { file } of emails) expect((await stat(file)).mode & 0o777, file).toBe(0o600);
       // The old address's order went to the address the customer changed to.
-      expect(found('outbox', emails.map((e) => e.text))).toEqual(expect.arrayContaining([`outbox: ${EMAIL}`, `outbox: ${GUEST}`]));
+      expect(
+        found(
+          'outbox',
+          emails.map((e) => e.text),
+        ),
+      ).toEqual(expect.arrayContaining([`outbox: ${EMAIL}`, `outbox: ${GUEST}`]));
     }
     expect(found('redis', redis)).toEqual([]);
   });
@@ -241,7 +328,12 @@ describe.skipIf(missing('postgres', 'redis')).each(['smtp', 'outbox'] as const)(
     expect(await databaseHits(app.db.pool)).toEqual([]);
     expect(found('redis', await redisTexts(app.settings.env.QUEUE_PREFIX))).toEqual([]);
     const outbox = await filesUnder(outboxDir());
-    expect(found('outbox', outbox.map((f) => f.text))).toEqual([]);
+    expect(
+      found(
+        'outbox',
+        outbox.map((f) => f.text),
+      ),
+    ).toEqual([]);
     expect(outbox).toHaveLength(mode === 'outbox' ? 1 : 0); // the other store's customer's email stays
     expect(await filesUnder(requestsDir())).toEqual([]);
     expect(logs.filter((l) => [EMAIL, OLD, GUEST].some((a) => l.includes(a)))).toEqual([]);
@@ -250,19 +342,35 @@ describe.skipIf(missing('postgres', 'redis')).each(['smtp', 'outbox'] as const)(
   it('anonymous counts stay, the rows are re-keyed apart from any address, and the other store is untouched', async () => {
     expect(await q(`SELECT count(*)::int AS n FROM orders WHERE store = $1`, [shop])).toEqual([{ n: 3 }]);
     expect(await q(`SELECT order_id, status FROM cross_sells WHERE store = $1 ORDER BY order_id`, [shop])).toEqual([
-      { order_id: String(NEW_ORDER), status: 'sent' }, { order_id: String(GUEST_ORDER), status: guestStatus }, { order_id: String(OLD_ORDER), status: 'sent' },
+      { order_id: String(NEW_ORDER), status: 'sent' },
+      { order_id: String(GUEST_ORDER), status: guestStatus },
+      { order_id: String(OLD_ORDER), status: 'sent' },
     ]);
-    const customers = await q<{ customer_key: string; erased: boolean }>(`SELECT customer_key, erased_at IS NOT NULL AS erased FROM customers WHERE store = $1`, [shop]);
+    const customers = await q<{ customer_key: string; erased: boolean }>(
+      `SELECT customer_key, erased_at IS NOT NULL AS erased FROM customers WHERE store = $1`,
+      [shop],
+    );
     expect(customers).toHaveLength(3);
     for (const c of customers) expect(c).toEqual({ customer_key: expect.stringMatching(/^x-/), erased: true });
-    expect(await q(`SELECT count(*)::int AS n FROM deliveries WHERE store = $1 AND (payload IS NOT NULL OR customer_key IS NOT NULL) AND topic NOT LIKE 'products/%'`, [shop]))
-      .toEqual([{ n: 0 }]);
-    expect(await q(`SELECT reason, email FROM suppressions WHERE store = $1`, [shop])).toEqual([{ reason: 'unsubscribed', email: null }]);
-    expect(await q(`SELECT email, first_name FROM customers WHERE store = 'demo'`)).toEqual([{ email: 'olga@example.org', first_name: 'Ann' }]);
+    expect(
+      await q(
+        `SELECT count(*)::int AS n FROM deliveries WHERE store = $1 AND (payload IS NOT NULL OR customer_key IS NOT NULL) AND topic NOT LIKE 'products/%'`,
+        [shop],
+      ),
+    ).toEqual([{ n: 0 }]);
+    expect(await q(`SELECT reason, email FROM suppressions WHERE store = $1`, [shop])).toEqual([
+      { reason: 'unsubscribed', email: null },
+    ]);
+    expect(await q(`SELECT email, first_name FROM customers WHERE store = 'demo'`)).toEqual([
+      { email: 'olga@example.org', first_name: 'Ann' },
+    ]);
   });
 
   it("a store's erasure (canonical store.erased) deletes its data-request answers and outbox emails", async () => {
-    expect((await app.postEvent({ type: 'customer.data_requested', data: { store: 'demo', email: 'olga@example.org' } })).status).toBe(200);
+    expect(
+      (await app.postEvent({ type: 'customer.data_requested', data: { store: 'demo', email: 'olga@example.org' } }))
+        .status,
+    ).toBe(200);
     const [answer] = await filesUnder(path.join(requestsDir(), 'demo'));
     expect(JSON.parse(answer!.text).orders).toEqual([expect.objectContaining({ orderId: 'KEEP-1' })]);
     expect((await app.postEvent({ type: 'store.erased', data: { store: 'demo' } })).status).toBe(200);

@@ -22,7 +22,10 @@ describe.skipIf(missing('postgres', 'redis'))('faults: 500 for ours, 503 for an 
     db = await freshDatabase();
     proxy = await startTcpProxy(db.url);
     app = await startTestApp({
-      setup: 'services', workers: false, logLines, env: { LOG_LEVEL: 'warn', DATABASE_URL: proxy.url },
+      setup: 'services',
+      workers: false,
+      logLines,
+      env: { LOG_LEVEL: 'warn', DATABASE_URL: proxy.url },
       config: { timing: { default: { after: 'fulfilled', delay: '3d' }, expireAfter: '4000d', quietHours: false } },
     });
     // A stand-in for a bug in our code: writes to cross_sells fail while `faults` has a row.
@@ -43,42 +46,69 @@ describe.skipIf(missing('postgres', 'redis'))('faults: 500 for ours, 503 for an 
 
   const fault = (on: boolean) => app.db.pool.query(on ? 'INSERT INTO faults VALUES (true)' : 'DELETE FROM faults');
   const seen = async (webhookId: string) =>
-    (await app.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM deliveries WHERE delivery_id LIKE $1 || '%'`, [webhookId])).rows[0]!.n;
+    (
+      await app.db.pool.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM deliveries WHERE delivery_id LIKE $1 || '%'`,
+        [webhookId],
+      )
+    ).rows[0]!.n;
 
   it('a new order whose recording fails: 500, logged with the delivery id and stack, not seen; the retry is processed', async () => {
     const shop = 'fault-new.myshopify.com';
     await fault(true);
-    const failed = await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), { shop, webhookId: 'W-NEW' });
+    const failed = await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), {
+      shop,
+      webhookId: 'W-NEW',
+    });
     expect(failed.status).toBe(500);
     expect(failed.text).not.toContain('simulated bug'); // nothing internal in the answer
-    const line = logLines.map((l) => JSON.parse(l) as { msg: string; deliveryId?: string; err?: { stack?: string } }).find((l) => l.deliveryId === 'W-NEW');
+    const line = logLines
+      .map((l) => JSON.parse(l) as { msg: string; deliveryId?: string; err?: { stack?: string } })
+      .find((l) => l.deliveryId === 'W-NEW');
     expect(line).toMatchObject({ msg: expect.stringContaining('500') });
     expect(line!.err!.stack).toContain('simulated bug');
     expect(await seen('W-NEW')).toBe(0);
 
     await fault(false);
-    const retried = await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), { shop, webhookId: 'W-NEW' });
+    const retried = await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), {
+      shop,
+      webhookId: 'W-NEW',
+    });
     expect(retried.status).toBe(200);
     expect(retried.body.duplicate).toBeUndefined();
-    const { rows } = await app.db.pool.query(`SELECT status FROM cross_sells WHERE store = $1 AND order_id = $2`, [shop, ORDER]);
+    const { rows } = await app.db.pool.query(`SELECT status FROM cross_sells WHERE store = $1 AND order_id = $2`, [
+      shop,
+      ORDER,
+    ]);
     expect(rows).toEqual([{ status: 'waiting' }]);
   });
 
   it("a known order's next event whose re-decision fails: 500 and not seen; the retry re-decides", async () => {
     const shop = 'fault-known.myshopify.com';
-    expect((await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), { shop })).status).toBe(200);
+    expect((await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), { shop })).status).toBe(
+      200,
+    );
     await fault(true);
-    const failed = await postShopifyRaw(app, 'fulfillments/create', fixtureText('shopify-fulfillments-create.json'), { shop, webhookId: 'W-KNOWN' });
+    const failed = await postShopifyRaw(app, 'fulfillments/create', fixtureText('shopify-fulfillments-create.json'), {
+      shop,
+      webhookId: 'W-KNOWN',
+    });
     expect(failed.status).toBe(500);
     expect(await seen('W-KNOWN')).toBe(0);
     const { rows: before } = await app.db.pool.query(`SELECT fulfilled_at FROM orders WHERE store = $1`, [shop]);
     expect(before).toEqual([{ fulfilled_at: null }]); // nothing half-written
 
     await fault(false);
-    const retried = await postShopifyRaw(app, 'fulfillments/create', fixtureText('shopify-fulfillments-create.json'), { shop, webhookId: 'W-KNOWN' });
+    const retried = await postShopifyRaw(app, 'fulfillments/create', fixtureText('shopify-fulfillments-create.json'), {
+      shop,
+      webhookId: 'W-KNOWN',
+    });
     expect(retried.status).toBe(200);
     expect(retried.body.duplicate).toBeUndefined();
-    const { rows } = await app.db.pool.query(`SELECT status, timing->>'trigger' AS trigger FROM cross_sells WHERE store = $1`, [shop]);
+    const { rows } = await app.db.pool.query(
+      `SELECT status, timing->>'trigger' AS trigger FROM cross_sells WHERE store = $1`,
+      [shop],
+    );
     expect(rows).toEqual([{ status: 'scheduled', trigger: 'fulfilled' }]);
   });
 
@@ -86,20 +116,39 @@ describe.skipIf(missing('postgres', 'redis'))('faults: 500 for ours, 503 for an 
     const shop = 'fault-down.myshopify.com';
     proxy.cut('refuse');
     try {
-      const down = await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), { shop, webhookId: 'W-DOWN' });
+      const down = await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), {
+        shop,
+        webhookId: 'W-DOWN',
+      });
       expect(down.status).toBe(503);
     } finally {
       proxy.restore();
     }
-    const back = await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), { shop, webhookId: 'W-DOWN' });
+    const back = await postShopifyRaw(app, 'orders/create', order('shopify-orders-create.json'), {
+      shop,
+      webhookId: 'W-DOWN',
+    });
     expect(back.status).toBe(200);
     expect(back.body.duplicate).toBeUndefined();
   });
 
   it('classifies what is an outage and what is not', () => {
-    for (const err of [{ code: 'ECONNREFUSED' }, { code: '57P01' }, { code: '08006' }, { code: '53300' }, new Error('Connection terminated unexpectedly'),
-      new Error('timeout exceeded when trying to connect')]) expect(isDatabaseUnreachable(err)).toBe(true);
-    for (const err of [{ code: 'XX000' }, { code: '42P01' }, new TypeError("Cannot read properties of null (reading 'trim')"), null, 'text']) {
+    for (const err of [
+      { code: 'ECONNREFUSED' },
+      { code: '57P01' },
+      { code: '08006' },
+      { code: '53300' },
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+    ])
+      expect(isDatabaseUnreachable(err)).toBe(true);
+    for (const err of [
+      { code: 'XX000' },
+      { code: '42P01' },
+      new TypeError("Cannot read properties of null (reading 'trim')"),
+      null,
+      'text',
+    ]) {
       expect(isDatabaseUnreachable(err)).toBe(false);
     }
   });

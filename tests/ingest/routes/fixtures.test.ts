@@ -4,7 +4,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { missing } from '../../support/services.js';
 import {
-  fixture, fixtureNames, fixtureText, post, postShopifyRaw, postWoo, rows, tableCounts, uniqueShop, webhookCounter, type Answer,
+  fixture,
+  fixtureNames,
+  fixtureText,
+  post,
+  postShopifyRaw,
+  postWoo,
+  rows,
+  tableCounts,
+  uniqueShop,
+  webhookCounter,
+  type Answer,
 } from './support.js';
 
 type Table = 'deliveries' | 'orders' | 'order_lines' | 'products' | 'customers' | 'cross_sells';
@@ -21,15 +31,27 @@ const shopifyCases: Record<string, { topic: string; answer: { status: number; bo
   // Answered with a file of the customer's data (tests/ingest/routes/erasure-complete.test.ts); the delivery is kept, not its payload.
   'shopify-customers-data-request.json': { topic: 'customers/data_request', answer: ACCEPTED, rows: { deliveries: 1 } },
   // Customer topics update a customer we know; these shops know none, so only the delivery is kept.
-  'shopify-customers-email-marketing-consent-update.json': { topic: 'customers_email_marketing_consent/update', answer: ACCEPTED, rows: { deliveries: 1 } },
+  'shopify-customers-email-marketing-consent-update.json': {
+    topic: 'customers_email_marketing_consent/update',
+    answer: ACCEPTED,
+    rows: { deliveries: 1 },
+  },
   'shopify-customers-redact.json': { topic: 'customers/redact', answer: ACCEPTED, rows: { deliveries: 1 } },
   'shopify-customers-update-2024-10.json': { topic: 'customers/update', answer: ACCEPTED, rows: { deliveries: 1 } },
   'shopify-customers-update.json': { topic: 'customers/update', answer: ACCEPTED, rows: { deliveries: 1 } },
   // status in_transit / shipment_status null: nothing to record.
   'shopify-fulfillment-events-create.json': { topic: 'fulfillment_events/create', answer: IGNORED, rows: NOTHING },
   // A live (pending) fulfilment of an order not seen yet: the order row holds the milestone.
-  'shopify-fulfillments-create.json': { topic: 'fulfillments/create', answer: ACCEPTED, rows: { deliveries: 1, orders: 1 } },
-  'shopify-fulfillments-update.json': { topic: 'fulfillments/update', answer: ACCEPTED, rows: { deliveries: 1, orders: 1 } },
+  'shopify-fulfillments-create.json': {
+    topic: 'fulfillments/create',
+    answer: ACCEPTED,
+    rows: { deliveries: 1, orders: 1 },
+  },
+  'shopify-fulfillments-update.json': {
+    topic: 'fulfillments/update',
+    answer: ACCEPTED,
+    rows: { deliveries: 1, orders: 1 },
+  },
   'shopify-inventory-items-update.json': { topic: 'inventory_items/update', answer: IGNORED, rows: NOTHING },
   'shopify-orders-cancelled.json': { topic: 'orders/cancelled', answer: ACCEPTED, rows: ORDER },
   'shopify-orders-create-2024-10.json': { topic: 'orders/create', answer: ACCEPTED, rows: ORDER },
@@ -55,8 +77,16 @@ const wooCases: Record<string, { topic: string; answer: { status: number; body: 
   'woocommerce-order-updated.json': { topic: 'order.updated', answer: ACCEPTED, rows: WOO_ORDER },
   // The refund resource is not an order payload (a refund arrives as order.updated with the
   // whole order): the documented answer is a 400 naming the first missing field.
-  'woocommerce-order-refund.json': { topic: 'order.updated', answer: { status: 400, body: { error: 'currency: missing (expected a non-empty string)' } }, rows: NOTHING },
-  'woocommerce-product-created.json': { topic: 'product.created', answer: ACCEPTED, rows: { deliveries: 1, products: 1 } },
+  'woocommerce-order-refund.json': {
+    topic: 'order.updated',
+    answer: { status: 400, body: { error: 'currency: missing (expected a non-empty string)' } },
+    rows: NOTHING,
+  },
+  'woocommerce-product-created.json': {
+    topic: 'product.created',
+    answer: ACCEPTED,
+    rows: { deliveries: 1, products: 1 },
+  },
 };
 
 describe.skipIf(missing('postgres', 'redis'))('published fixtures through POST /webhooks/:source', () => {
@@ -97,21 +127,37 @@ describe.skipIf(missing('postgres', 'redis'))('published fixtures through POST /
     const shop = uniqueShop('order-detail');
     const raw = fixture('shopify-orders-create.json');
     expect((await postShopifyRaw(app, 'orders/create', raw, { shop })).status).toBe(200);
-    const { rows: [order] } = await app.db.pool.query(
-      `SELECT order_id, created_at, currency, shipping_country, total, cancelled_at FROM orders WHERE store = $1`, [shop]);
+    const {
+      rows: [order],
+    } = await app.db.pool.query(
+      `SELECT order_id, created_at, currency, shipping_country, total, cancelled_at FROM orders WHERE store = $1`,
+      [shop],
+    );
     // The published file's id is already rounded by a JSON.parse upstream (PROVENANCE.md).
     expect(order).toEqual({
-      order_id: '820982911946154500', created_at: new Date('2022-01-01T00:00:00Z'), currency: 'USD', shipping_country: 'US',
-      total: '369.97', cancelled_at: new Date('2022-01-01T00:00:00Z'),
+      order_id: '820982911946154500',
+      created_at: new Date('2022-01-01T00:00:00Z'),
+      currency: 'USD',
+      shipping_country: 'US',
+      total: '369.97',
+      cancelled_at: new Date('2022-01-01T00:00:00Z'),
     });
-    const lines = await app.db.pool.query(`SELECT product_id, title, quantity, unit_price FROM order_lines WHERE store = $1 ORDER BY line_no`, [shop]);
+    const lines = await app.db.pool.query(
+      `SELECT product_id, title, quantity, unit_price FROM order_lines WHERE store = $1 ORDER BY line_no`,
+      [shop],
+    );
     expect(lines.rows).toEqual([
       { product_id: '788032119674292900', title: 'Aviator sunglasses', quantity: 1, unit_price: '89.99' },
       { product_id: '788032119674292900', title: 'Mid-century lounger', quantity: 1, unit_price: '159.99' },
       { product_id: '788032119674292900', title: 'Coffee table', quantity: 1, unit_price: '119.99' },
     ]);
-    const customer = await app.db.pool.query(`SELECT email, first_name, last_name, marketing_consent FROM customers WHERE store = $1`, [shop]);
-    expect(customer.rows).toEqual([{ email: 'jon@example.com', first_name: 'John', last_name: 'Smith', marketing_consent: true }]);
+    const customer = await app.db.pool.query(
+      `SELECT email, first_name, last_name, marketing_consent FROM customers WHERE store = $1`,
+      [shop],
+    );
+    expect(customer.rows).toEqual([
+      { email: 'jon@example.com', first_name: 'John', last_name: 'Smith', marketing_consent: true },
+    ]);
     // The sample order is cancelled (cancelled_at is set): its cross-sell never goes out.
     const xs = await app.db.pool.query(`SELECT status, reason FROM cross_sells WHERE store = $1`, [shop]);
     expect(xs.rows).toEqual([{ status: 'cancelled', reason: 'order_cancelled' }]);
@@ -128,34 +174,61 @@ describe.skipIf(missing('postgres', 'redis'))('published fixtures through POST /
   // "every unit back" check (returnedQuantity per line) never holds.
   it('the published refund after its order: each of the three refunded lines is returned once', async () => {
     const shop = uniqueShop('refund-lines');
-    expect((await postShopifyRaw(app, 'orders/create', fixture('shopify-orders-create.json'), { shop })).status).toBe(200);
-    expect((await postShopifyRaw(app, 'refunds/create', fixture('shopify-refunds-create.json'), { shop })).status).toBe(200);
+    expect((await postShopifyRaw(app, 'orders/create', fixture('shopify-orders-create.json'), { shop })).status).toBe(
+      200,
+    );
+    expect((await postShopifyRaw(app, 'refunds/create', fixture('shopify-refunds-create.json'), { shop })).status).toBe(
+      200,
+    );
     const { rows: lines } = await app.db.pool.query(
-      `SELECT title, quantity, returned_quantity FROM order_lines WHERE store = $1 ORDER BY line_no`, [shop]);
+      `SELECT title, quantity, returned_quantity FROM order_lines WHERE store = $1 ORDER BY line_no`,
+      [shop],
+    );
     expect(lines).toEqual([
       { title: 'Aviator sunglasses', quantity: 1, returned_quantity: 1 },
       { title: 'Mid-century lounger', quantity: 1, returned_quantity: 1 },
       { title: 'Coffee table', quantity: 1, returned_quantity: 1 },
     ]);
     const { rows: order } = await app.db.pool.query(
-      `SELECT o.refunded_amount, (SELECT sum(returned_amount)::text FROM order_lines l WHERE l.store = o.store) AS returned_amount FROM orders o WHERE store = $1`, [shop]);
+      `SELECT o.refunded_amount, (SELECT sum(returned_amount)::text FROM order_lines l WHERE l.store = o.store) AS returned_amount FROM orders o WHERE store = $1`,
+      [shop],
+    );
     // The refund's line subtotals add up to 369.97; the money actually refunded was 75.00 + 10.00.
     expect(order).toEqual([{ refunded_amount: '85.00', returned_amount: '369.97' }]);
   });
 
   it('a WooCommerce order fixture: the order, its two lines and the decoded names', async () => {
     const site = 'woo-detail.example';
-    const answer = await postWoo(app, 'order.created', fixture('woocommerce-order-created.json'), { site: `https://${site}/`, webhookId: '7' });
+    const answer = await postWoo(app, 'order.created', fixture('woocommerce-order-created.json'), {
+      site: `https://${site}/`,
+      webhookId: '7',
+    });
     expect(answer.status).toBe(200);
     expect(answer.body.duplicate).toBeFalsy();
-    const lines = await app.db.pool.query(`SELECT product_id, variant_id, title, quantity, unit_price FROM order_lines WHERE store = $1 ORDER BY line_no`, [site]);
+    const lines = await app.db.pool.query(
+      `SELECT product_id, variant_id, title, quantity, unit_price FROM order_lines WHERE store = $1 ORDER BY line_no`,
+      [site],
+    );
     expect(lines.rows).toEqual([
       { product_id: '93', variant_id: null, title: 'Woo Single #1', quantity: 2, unit_price: '3.00' },
-      { product_id: '22', variant_id: '23', title: 'Ship Your Idea \u2013 Color: Black, Size: M Test', quantity: 1, unit_price: '12.00' },
+      {
+        product_id: '22',
+        variant_id: '23',
+        title: 'Ship Your Idea \u2013 Color: Black, Size: M Test',
+        quantity: 1,
+        unit_price: '12.00',
+      },
     ]);
-    const order = await app.db.pool.query(`SELECT order_id, created_at, paid_at, total FROM orders WHERE store = $1`, [site]);
+    const order = await app.db.pool.query(`SELECT order_id, created_at, paid_at, total FROM orders WHERE store = $1`, [
+      site,
+    ]);
     expect(order.rows).toEqual([
-      { order_id: '727', created_at: new Date('2017-03-22T19:28:02Z'), paid_at: new Date('2017-03-22T19:28:08Z'), total: '18.00' },
+      {
+        order_id: '727',
+        created_at: new Date('2017-03-22T19:28:02Z'),
+        paid_at: new Date('2017-03-22T19:28:08Z'),
+        total: '18.00',
+      },
     ]);
   });
 
@@ -170,13 +243,16 @@ describe.skipIf(missing('postgres', 'redis'))('published fixtures through POST /
     expect([a.status, b.status]).toEqual([200, 200]);
     expect(b.body.duplicate).toBeFalsy();
     const { rows: cancelled } = await app.db.pool.query(
-      `SELECT store FROM orders WHERE order_id = '727' AND cancelled_at IS NOT NULL AND store IN ('site-a.example', 'site-b.example') ORDER BY store`);
+      `SELECT store FROM orders WHERE order_id = '727' AND cancelled_at IS NOT NULL AND store IN ('site-a.example', 'site-b.example') ORDER BY store`,
+    );
     expect(cancelled).toEqual([{ store: 'site-a.example' }, { store: 'site-b.example' }]);
   });
 
   it('the WooCommerce creation ping (form-encoded webhook_id=1, unsigned) answers 200 and writes nothing', async () => {
     const before = await tableCounts(app.db.pool);
-    const answer = await post(app, 'woocommerce', 'webhook_id=1', { 'content-type': 'application/x-www-form-urlencoded' });
+    const answer = await post(app, 'woocommerce', 'webhook_id=1', {
+      'content-type': 'application/x-www-form-urlencoded',
+    });
     expect(answer.status, answer.text).toBe(200);
     expect(await tableCounts(app.db.pool)).toEqual(before);
   });
@@ -214,7 +290,9 @@ describe.skipIf(missing('postgres', 'redis'))('published fixtures through POST /
     expect(await rows(app.db.pool, 'order_lines', shop)).toBe(3);
 
     // The same webhook id again is a duplicate too, and another topic of the same action is not.
-    expect((await postShopifyRaw(app, 'orders/create', body, { shop, webhookId: 'wh-first' })).body).toMatchObject({ duplicate: true });
+    expect((await postShopifyRaw(app, 'orders/create', body, { shop, webhookId: 'wh-first' })).body).toMatchObject({
+      duplicate: true,
+    });
     const paid = await postShopifyRaw(app, 'orders/paid', body, { shop, webhookId: 'wh-third', eventId });
     expect(paid.status).toBe(200);
     expect(paid.body.duplicate).toBeFalsy();

@@ -38,44 +38,78 @@ function order(changes: Record<string, unknown>): string {
 }
 
 const create: Delivery = { name: 'create', topic: 'orders/create', body: order({}) };
-const paid: Delivery = { name: 'paid', topic: 'orders/paid', body: order({ financial_status: 'paid', processed_at: minutes(5), updated_at: minutes(5) }) };
+const paid: Delivery = {
+  name: 'paid',
+  topic: 'orders/paid',
+  body: order({ financial_status: 'paid', processed_at: minutes(5), updated_at: minutes(5) }),
+};
 const paidAgain: Delivery = { ...paid, name: 'paid again' };
 const fulfilled: Delivery = {
-  name: 'fulfilled', topic: 'orders/fulfilled',
+  name: 'fulfilled',
+  topic: 'orders/fulfilled',
   body: order({
-    financial_status: 'paid', fulfillment_status: 'fulfilled', updated_at: minutes(60),
-    fulfillments: [{ id: 123456, order_id: '__ORDER_ID__', status: 'success', created_at: minutes(60), updated_at: minutes(60), shipment_status: null }],
+    financial_status: 'paid',
+    fulfillment_status: 'fulfilled',
+    updated_at: minutes(60),
+    fulfillments: [
+      {
+        id: 123456,
+        order_id: '__ORDER_ID__',
+        status: 'success',
+        created_at: minutes(60),
+        updated_at: minutes(60),
+        shipment_status: null,
+      },
+    ],
   }),
 };
 const delivered: Delivery = {
-  name: 'delivered', topic: 'fulfillment_events/create',
-  body: withOrderId({ ...fixtureJson('shopify-fulfillment-events-create.json'), order_id: '__ORDER_ID__', status: 'delivered', happened_at: minutes(120) }),
+  name: 'delivered',
+  topic: 'fulfillment_events/create',
+  body: withOrderId({
+    ...fixtureJson('shopify-fulfillment-events-create.json'),
+    order_id: '__ORDER_ID__',
+    status: 'delivered',
+    happened_at: minutes(120),
+  }),
 };
 const cancelled: Delivery = {
-  name: 'cancelled', topic: 'orders/cancelled',
-  body: order({ financial_status: 'voided', cancelled_at: minutes(30), cancel_reason: 'customer', updated_at: minutes(30) }),
+  name: 'cancelled',
+  topic: 'orders/cancelled',
+  body: order({
+    financial_status: 'voided',
+    cancelled_at: minutes(30),
+    cancel_reason: 'customer',
+    updated_at: minutes(30),
+  }),
 };
 
 /** refunds/create of the whole order: every line back and one successful refund of the total. */
 const refundedInFull: Delivery = {
-  name: 'refunded in full', topic: 'refunds/create',
+  name: 'refunded in full',
+  topic: 'refunds/create',
   body: withOrderId({
     ...fixtureJson('shopify-refunds-create.json'),
-    order_id: '__ORDER_ID__', created_at: minutes(200), processed_at: minutes(200),
+    order_id: '__ORDER_ID__',
+    created_at: minutes(200),
+    processed_at: minutes(200),
     transactions: [{ id: 1, kind: 'refund', status: 'success', amount: '369.97', currency: 'USD' }],
   }),
 };
 
 function permutations<T>(items: T[]): T[][] {
   if (items.length <= 1) return [items];
-  return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));
+  return items.flatMap((item, i) =>
+    permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]),
+  );
 }
 
 describe.skipIf(missing('postgres', 'redis'))('Shopify deliveries in any order', () => {
   let app: TestApp;
   beforeAll(async () => {
     app = await startTestApp({
-      setup: 'services', workers: false,
+      setup: 'services',
+      workers: false,
       config: { timing: { default: { after: 'delivered', delay: '2d' }, quietHours: false } },
     });
     for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
@@ -91,16 +125,22 @@ describe.skipIf(missing('postgres', 'redis'))('Shopify deliveries in any order',
       expect(answer.body.duplicate, d.name).toBeFalsy();
     }
     const { rows } = await app.db.pool.query(
-      `SELECT order_id, status, reason, due_at, timing FROM cross_sells WHERE store = $1`, [shop]);
+      `SELECT order_id, status, reason, due_at, timing FROM cross_sells WHERE store = $1`,
+      [shop],
+    );
     // A cross-sell cancelled after it was given a send time keeps that time and its timing (the
     // funnel counts it as "scheduled, then cancelled"), one cancelled on arrival never had one:
     // that is history of what we knew when, not the decision. The decision must not depend on
     // arrival order: a cancelled row compares on status and reason; a live one on everything.
-    const crossSells = rows.map((x) => (x.status === 'cancelled' ? { order_id: x.order_id, status: x.status, reason: x.reason } : x));
+    const crossSells = rows.map((x) =>
+      x.status === 'cancelled' ? { order_id: x.order_id, status: x.status, reason: x.reason } : x,
+    );
     const { rows: orders } = await app.db.pool.query(
       `SELECT order_id, created_at, paid_at, fulfilled_at, delivered_at, cancelled_at, total,
               (SELECT count(*)::int FROM order_lines l WHERE l.store = o.store AND l.order_id = o.order_id) AS lines
-       FROM orders o WHERE store = $1`, [shop]);
+       FROM orders o WHERE store = $1`,
+      [shop],
+    );
     return { crossSells, orders };
   }
 
@@ -120,15 +160,27 @@ describe.skipIf(missing('postgres', 'redis'))('Shopify deliveries in any order',
 
   it('orders/paid twice (two webhook ids), in any position: one paid time, the same due time', async () => {
     const final = await expectSameEverywhere([create, paid, paidAgain, delivered]);
-    expect(final.crossSells).toMatchObject([{ status: 'scheduled', reason: null, due_at: new Date(new Date(minutes(120)).getTime() + 2 * 86_400_000) }]);
-    expect(final.orders).toMatchObject([{ paid_at: new Date(minutes(5)), delivered_at: new Date(minutes(120)), lines: 3 }]);
+    expect(final.crossSells).toMatchObject([
+      { status: 'scheduled', reason: null, due_at: new Date(new Date(minutes(120)).getTime() + 2 * 86_400_000) },
+    ]);
+    expect(final.orders).toMatchObject([
+      { paid_at: new Date(minutes(5)), delivered_at: new Date(minutes(120)), lines: 3 },
+    ]);
   });
 
   it('the delivery (fulfillment_events/create delivered) before orders/create and orders/fulfilled', async () => {
     const final = await expectSameEverywhere([create, fulfilled, delivered]);
-    expect(final.crossSells).toMatchObject([{ status: 'scheduled', due_at: new Date(new Date(minutes(120)).getTime() + 2 * 86_400_000) }]);
+    expect(final.crossSells).toMatchObject([
+      { status: 'scheduled', due_at: new Date(new Date(minutes(120)).getTime() + 2 * 86_400_000) },
+    ]);
     expect(final.orders).toMatchObject([
-      { created_at: T0, fulfilled_at: new Date(minutes(60)), delivered_at: new Date(minutes(120)), total: '369.97', lines: 3 },
+      {
+        created_at: T0,
+        fulfilled_at: new Date(minutes(60)),
+        delivered_at: new Date(minutes(120)),
+        total: '369.97',
+        lines: 3,
+      },
     ]);
   });
 
@@ -149,9 +201,13 @@ describe.skipIf(missing('postgres', 'redis'))('Shopify deliveries in any order',
 
   it('a payload repeated under the same webhook id is a duplicate, in any position', async () => {
     const shop = uniqueShop('ooo-dup');
-    expect((await postShopifyRaw(app, 'orders/paid', paid.body, { shop, webhookId: 'paid-1' })).body.duplicate).toBeFalsy();
+    expect(
+      (await postShopifyRaw(app, 'orders/paid', paid.body, { shop, webhookId: 'paid-1' })).body.duplicate,
+    ).toBeFalsy();
     expect((await postShopifyRaw(app, 'orders/create', create.body, { shop })).status).toBe(200);
-    expect((await postShopifyRaw(app, 'orders/paid', paid.body, { shop, webhookId: 'paid-1' })).body).toMatchObject({ duplicate: true });
+    expect((await postShopifyRaw(app, 'orders/paid', paid.body, { shop, webhookId: 'paid-1' })).body).toMatchObject({
+      duplicate: true,
+    });
     const { rows } = await app.db.pool.query(`SELECT count(*)::int AS n FROM deliveries WHERE store = $1`, [shop]);
     expect(rows).toEqual([{ n: 2 }]);
   });

@@ -24,11 +24,13 @@ function liveShopifyOrder(opts: { id?: string; email?: string } = {}): string {
 
 describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook routes', () => {
   let app: TestApp;
-  const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => (await app.db.pool.query(sql, params)).rows as T[];
+  const q = async <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+    (await app.db.pool.query(sql, params)).rows as T[];
 
   beforeAll(async () => {
     app = await startTestApp({
-      setup: 'services', workers: false,
+      setup: 'services',
+      workers: false,
       config: { timing: { default: { after: 'order', delay: '2d' }, quietHours: false } },
     });
     for (const p of sampleProducts()) expect((await app.postEvent(p)).status).toBe(200);
@@ -40,11 +42,22 @@ describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook route
     const key = customerKey({ email })!;
     const needle = Buffer.from(email.toLowerCase());
     return {
-      customers: (await q(`SELECT 1 FROM customers WHERE store = $1 AND (customer_key = $2 OR lower(email) = $3)`, [store, key, email.toLowerCase()])).length,
+      customers: (
+        await q(`SELECT 1 FROM customers WHERE store = $1 AND (customer_key = $2 OR lower(email) = $3)`, [
+          store,
+          key,
+          email.toLowerCase(),
+        ])
+      ).length,
       orders: (await q(`SELECT 1 FROM orders WHERE store = $1 AND customer_key = $2`, [store, key])).length,
       crossSells: (await q(`SELECT 1 FROM cross_sells WHERE store = $1 AND customer_key = $2`, [store, key])).length,
       deliveries: (await q(`SELECT 1 FROM deliveries WHERE store = $1 AND customer_key = $2`, [store, key])).length,
-      payloads: (await q(`SELECT 1 FROM deliveries WHERE store = $1 AND position($2::bytea IN lower(convert_from(payload, 'UTF8'))::bytea) > 0`, [store, needle])).length,
+      payloads: (
+        await q(
+          `SELECT 1 FROM deliveries WHERE store = $1 AND position($2::bytea IN lower(convert_from(payload, 'UTF8'))::bytea) > 0`,
+          [store, needle],
+        )
+      ).length,
     };
   }
 
@@ -56,7 +69,10 @@ describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook route
     let pending: string;
 
     beforeAll(async () => {
-      for (const [id, msg] of [['ER-1', 'msg_er_1'], ['ER-2', 'msg_er_2']] as const) {
+      for (const [id, msg] of [
+        ['ER-1', 'msg_er_1'],
+        ['ER-2', 'msg_er_2'],
+      ] as const) {
         const event = sampleOrder(id, { email });
         event.data.order.customer.firstName = 'Erin';
         (event.data.order.customer as Record<string, unknown>).lastName = 'Eraseme';
@@ -64,24 +80,49 @@ describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook route
       }
       expect((await app.postEvent(sampleOrder('OTHER-1', { email: 'olga@example.com' }))).status).toBe(200);
       pending = String((await q<{ id: string }>(`SELECT id FROM cross_sells WHERE order_id = 'ER-2'`))[0]!.id);
-      expect(await q(`SELECT status FROM cross_sells WHERE order_id IN ('ER-1', 'ER-2')`)).toEqual([{ status: 'scheduled' }, { status: 'scheduled' }]);
+      expect(await q(`SELECT status FROM cross_sells WHERE order_id IN ('ER-1', 'ER-2')`)).toEqual([
+        { status: 'scheduled' },
+        { status: 'scheduled' },
+      ]);
       expect(await queued(pending)).toBe(true);
-      expect(await traces('demo', email)).toMatchObject({ customers: 1, orders: 2, crossSells: 2, deliveries: 2, payloads: 2 });
+      expect(await traces('demo', email)).toMatchObject({
+        customers: 1,
+        orders: 2,
+        crossSells: 2,
+        deliveries: 2,
+        payloads: 2,
+      });
       before = {
         orders: await rows(app.db.pool, 'orders', 'demo'),
         lines: await rows(app.db.pool, 'order_lines', 'demo'),
         customers: await rows(app.db.pool, 'customers', 'demo'),
       };
       // Any case: the address is the customer, not its spelling.
-      const answer = await postEventRaw(app, { type: 'customer.erased', data: { store: 'demo', email: 'Erin@Example.COM' } });
+      const answer = await postEventRaw(app, {
+        type: 'customer.erased',
+        data: { store: 'demo', email: 'Erin@Example.COM' },
+      });
       expect(answer.status, answer.text).toBe(200);
     });
 
     it('the customer row stays, scrubbed: no email, no names, erased_at set, no longer keyed by the address', async () => {
-      expect(await q(`SELECT email, first_name, last_name, external_id FROM customers WHERE store = 'demo' AND customer_key = $1`, [customerKey({ email })])).toEqual([]);
-      const erased = await q(`SELECT customer_key, email, first_name, last_name, external_id, erased_at FROM customers WHERE store = 'demo' AND erased_at IS NOT NULL`);
+      expect(
+        await q(
+          `SELECT email, first_name, last_name, external_id FROM customers WHERE store = 'demo' AND customer_key = $1`,
+          [customerKey({ email })],
+        ),
+      ).toEqual([]);
+      const erased = await q(
+        `SELECT customer_key, email, first_name, last_name, external_id, erased_at FROM customers WHERE store = 'demo' AND erased_at IS NOT NULL`,
+      );
       expect(erased).toHaveLength(1);
-      expect(erased[0]).toMatchObject({ email: null, first_name: null, last_name: null, external_id: null, erased_at: expect.any(Date) });
+      expect(erased[0]).toMatchObject({
+        email: null,
+        first_name: null,
+        last_name: null,
+        external_id: null,
+        erased_at: expect.any(Date),
+      });
       expect(erased[0]!.customer_key).toMatch(/^x-/);
       expect(await rows(app.db.pool, 'customers', 'demo')).toBe(before.customers);
     });
@@ -89,25 +130,44 @@ describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook route
     it('orders and lines stay (anonymous counts), re-keyed with the customer', async () => {
       expect(await rows(app.db.pool, 'orders', 'demo')).toBe(before.orders);
       expect(await rows(app.db.pool, 'order_lines', 'demo')).toBe(before.lines);
-      const erasedKey = (await q<{ customer_key: string }>(`SELECT customer_key FROM customers WHERE store = 'demo' AND erased_at IS NOT NULL`))[0]!.customer_key;
-      expect(await q(`SELECT order_id, customer_key FROM orders WHERE order_id IN ('ER-1', 'ER-2') ORDER BY order_id`)).toEqual([
+      const erasedKey = (
+        await q<{ customer_key: string }>(
+          `SELECT customer_key FROM customers WHERE store = 'demo' AND erased_at IS NOT NULL`,
+        )
+      )[0]!.customer_key;
+      expect(
+        await q(`SELECT order_id, customer_key FROM orders WHERE order_id IN ('ER-1', 'ER-2') ORDER BY order_id`),
+      ).toEqual([
         { order_id: 'ER-1', customer_key: erasedKey },
         { order_id: 'ER-2', customer_key: erasedKey },
       ]);
     });
 
     it("the customer's delivery payloads are nulled, the pending cross-sells cancelled and off the queue", async () => {
-      expect(await q(`SELECT delivery_id, payload, customer_key FROM deliveries WHERE delivery_id IN ('msg_er_1', 'msg_er_2') ORDER BY delivery_id`)).toEqual([
+      expect(
+        await q(
+          `SELECT delivery_id, payload, customer_key FROM deliveries WHERE delivery_id IN ('msg_er_1', 'msg_er_2') ORDER BY delivery_id`,
+        ),
+      ).toEqual([
         { delivery_id: 'msg_er_1', payload: null, customer_key: null },
         { delivery_id: 'msg_er_2', payload: null, customer_key: null },
       ]);
-      expect(await q(`SELECT status FROM cross_sells WHERE order_id IN ('ER-1', 'ER-2')`)).toEqual([{ status: 'cancelled' }, { status: 'cancelled' }]);
+      expect(await q(`SELECT status FROM cross_sells WHERE order_id IN ('ER-1', 'ER-2')`)).toEqual([
+        { status: 'cancelled' },
+        { status: 'cancelled' },
+      ]);
       expect(await queued(pending)).toBe(false);
       expect(await traces('demo', email)).toMatchObject({ customers: 0, orders: 0, crossSells: 0, deliveries: 0 });
     });
 
     it("another customer's rows are untouched", async () => {
-      expect(await traces('demo', 'olga@example.com')).toEqual({ customers: 1, orders: 1, crossSells: 1, deliveries: 1, payloads: 1 });
+      expect(await traces('demo', 'olga@example.com')).toEqual({
+        customers: 1,
+        orders: 1,
+        crossSells: 1,
+        deliveries: 1,
+        payloads: 1,
+      });
       expect(await q(`SELECT status FROM cross_sells WHERE order_id = 'OTHER-1'`)).toEqual([{ status: 'scheduled' }]);
     });
 
@@ -123,10 +183,14 @@ describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook route
       const event = sampleOrder('ER-3', { email });
       event.data.order.customer.firstName = 'Erin';
       expect((await postEventRaw(app, event)).status).toBe(200);
-      expect(await q(`SELECT email, first_name, erased_at FROM customers WHERE store = 'demo' AND customer_key = $1`, [customerKey({ email })])).toEqual([
-        { email, first_name: 'Erin', erased_at: null },
-      ]);
-      const [xs] = await q<{ id: string; status: string }>(`SELECT id, status FROM cross_sells WHERE order_id = 'ER-3'`);
+      expect(
+        await q(`SELECT email, first_name, erased_at FROM customers WHERE store = 'demo' AND customer_key = $1`, [
+          customerKey({ email }),
+        ]),
+      ).toEqual([{ email, first_name: 'Erin', erased_at: null }]);
+      const [xs] = await q<{ id: string; status: string }>(
+        `SELECT id, status FROM cross_sells WHERE order_id = 'ER-3'`,
+      );
       expect(xs!.status).toBe('scheduled');
       expect(await queued(String(xs!.id))).toBe(true);
       // The erased orders stay with the anonymous customer.
@@ -140,23 +204,37 @@ describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook route
     expect((await app.postEvent({ type: 'customer.unsubscribed', data: { store: 'demo', email } })).status).toBe(200);
     expect(await q(`SELECT email FROM suppressions WHERE store = 'demo' AND email = $1`, [email])).toHaveLength(1);
     expect((await app.postEvent({ type: 'customer.erased', data: { store: 'demo', email } })).status).toBe(200);
-    expect(await q(`SELECT email, reason FROM suppressions WHERE store = 'demo' AND email_hash = $1`, [emailHash(email)]))
-      .toEqual([{ email: null, reason: 'unsubscribed' }]);
+    expect(
+      await q(`SELECT email, reason FROM suppressions WHERE store = 'demo' AND email_hash = $1`, [emailHash(email)]),
+    ).toEqual([{ email: null, reason: 'unsubscribed' }]);
   });
 
-  describe('Shopify customers/redact (the published sample, its email edited to an order customer\'s)', () => {
+  describe("Shopify customers/redact (the published sample, its email edited to an order customer's)", () => {
     const shop = uniqueShop('redact');
     const email = 'jon@example.com'; // the sample order's email
     let crossSellId: string;
 
     beforeAll(async () => {
-      const answer = await postShopifyRaw(app, 'orders/create', liveShopifyOrder(), { shop, webhookId: 'redact-order-1' });
+      const answer = await postShopifyRaw(app, 'orders/create', liveShopifyOrder(), {
+        shop,
+        webhookId: 'redact-order-1',
+      });
       expect(answer.status, answer.text).toBe(200);
-      const [xs] = await q<{ id: string; status: string }>(`SELECT id, status FROM cross_sells WHERE store = $1`, [shop]);
+      const [xs] = await q<{ id: string; status: string }>(`SELECT id, status FROM cross_sells WHERE store = $1`, [
+        shop,
+      ]);
       expect(xs!.status).toBe('scheduled');
       crossSellId = String(xs!.id);
-      expect(await traces(shop, email)).toMatchObject({ customers: 1, orders: 1, crossSells: 1, deliveries: 1, payloads: 1 });
-      expect(await q(`SELECT first_name, last_name FROM customers WHERE store = $1`, [shop])).toEqual([{ first_name: 'John', last_name: 'Smith' }]);
+      expect(await traces(shop, email)).toMatchObject({
+        customers: 1,
+        orders: 1,
+        crossSells: 1,
+        deliveries: 1,
+        payloads: 1,
+      });
+      expect(await q(`SELECT first_name, last_name FROM customers WHERE store = $1`, [shop])).toEqual([
+        { first_name: 'John', last_name: 'Smith' },
+      ]);
 
       const redact = fixtureText('shopify-customers-redact.json').replace('"john@example.com"', `"${email}"`);
       expect(redact).toContain(email);
@@ -165,23 +243,34 @@ describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook route
     });
 
     it('scrubs the customer, nulls the order payload, cancels and unqueues the cross-sell, keeps the counts', async () => {
-      expect(await q(`SELECT email, first_name, last_name, external_id, erased_at IS NOT NULL AS erased FROM customers WHERE store = $1`, [shop])).toEqual([
-        { email: null, first_name: null, last_name: null, external_id: null, erased: true },
-      ]);
-      expect(await q(`SELECT payload FROM deliveries WHERE store = $1 AND delivery_id = 'redact-order-1'`, [shop])).toEqual([{ payload: null }]);
+      expect(
+        await q(
+          `SELECT email, first_name, last_name, external_id, erased_at IS NOT NULL AS erased FROM customers WHERE store = $1`,
+          [shop],
+        ),
+      ).toEqual([{ email: null, first_name: null, last_name: null, external_id: null, erased: true }]);
+      expect(
+        await q(`SELECT payload FROM deliveries WHERE store = $1 AND delivery_id = 'redact-order-1'`, [shop]),
+      ).toEqual([{ payload: null }]);
       expect(await q(`SELECT status FROM cross_sells WHERE store = $1`, [shop])).toEqual([{ status: 'cancelled' }]);
       expect(await queued(crossSellId)).toBe(false);
       expect(await rows(app.db.pool, 'orders', shop)).toBe(1);
       expect(await rows(app.db.pool, 'order_lines', shop)).toBe(3);
-      expect(await q(`SELECT shipping_province FROM orders WHERE store = $1`, [shop])).toEqual([{ shipping_province: null }]);
+      expect(await q(`SELECT shipping_province FROM orders WHERE store = $1`, [shop])).toEqual([
+        { shipping_province: null },
+      ]);
       expect(await traces(shop, email)).toMatchObject({ customers: 0, orders: 0, crossSells: 0, deliveries: 0 });
     });
 
     it('a later order from the same address works normally', async () => {
       const later = liveShopifyOrder({ id: '820982911946154999' });
       expect((await postShopifyRaw(app, 'orders/create', later, { shop })).status).toBe(200);
-      expect(await q(`SELECT status FROM cross_sells WHERE store = $1 AND order_id = '820982911946154999'`, [shop])).toEqual([{ status: 'scheduled' }]);
-      expect(await q(`SELECT email, first_name FROM customers WHERE store = $1 AND erased_at IS NULL`, [shop])).toEqual([{ email, first_name: 'John' }]);
+      expect(
+        await q(`SELECT status FROM cross_sells WHERE store = $1 AND order_id = '820982911946154999'`, [shop]),
+      ).toEqual([{ status: 'scheduled' }]);
+      expect(await q(`SELECT email, first_name FROM customers WHERE store = $1 AND erased_at IS NULL`, [shop])).toEqual(
+        [{ email, first_name: 'John' }],
+      );
       expect(await rows(app.db.pool, 'customers', shop)).toBe(2); // the erased one, anonymous, and the new one
     });
   });
@@ -192,13 +281,18 @@ describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook route
 
     beforeAll(async () => {
       for (const s of [shop, other]) {
-        expect((await postShopifyRaw(app, 'products/create', fixtureText('shopify-products-create.json'), { shop: s })).status).toBe(200);
+        expect(
+          (await postShopifyRaw(app, 'products/create', fixtureText('shopify-products-create.json'), { shop: s }))
+            .status,
+        ).toBe(200);
         expect((await postShopifyRaw(app, 'orders/create', liveShopifyOrder(), { shop: s })).status).toBe(200);
-        expect((await postShopifyRaw(app, 'refunds/create', fixtureText('shopify-refunds-create.json'), { shop: s })).status).toBe(200);
+        expect(
+          (await postShopifyRaw(app, 'refunds/create', fixtureText('shopify-refunds-create.json'), { shop: s })).status,
+        ).toBe(200);
       }
     });
 
-    it("removes every row of the store and nulls its payloads; other stores keep theirs", async () => {
+    it('removes every row of the store and nulls its payloads; other stores keep theirs', async () => {
       const counts = async (s: string) => ({
         orders: await rows(app.db.pool, 'orders', s),
         order_lines: await rows(app.db.pool, 'order_lines', s),
@@ -213,8 +307,12 @@ describe.skipIf(missing('postgres', 'redis'))('erasure through the webhook route
       expect(answer.status, answer.text).toBe(200);
 
       expect(await counts(shop)).toEqual({ orders: 0, order_lines: 0, customers: 0, products: 0, cross_sells: 0 });
-      expect(await q(`SELECT count(*)::int AS n FROM deliveries WHERE store = $1 AND (payload IS NOT NULL OR customer_key IS NOT NULL) AND topic <> 'shop/redact'`, [shop]))
-        .toEqual([{ n: 0 }]);
+      expect(
+        await q(
+          `SELECT count(*)::int AS n FROM deliveries WHERE store = $1 AND (payload IS NOT NULL OR customer_key IS NOT NULL) AND topic <> 'shop/redact'`,
+          [shop],
+        ),
+      ).toEqual([{ n: 0 }]);
       expect(await counts(other)).toEqual(full);
     });
   });

@@ -16,7 +16,12 @@ function shopifyOrder(): string {
   const at = minutesAgo(60);
   return JSON.stringify({
     ...fixtureJson('shopify-orders-create.json'),
-    created_at: at, processed_at: at, updated_at: at, cancelled_at: null, cancel_reason: null, financial_status: 'paid',
+    created_at: at,
+    processed_at: at,
+    updated_at: at,
+    cancelled_at: null,
+    cancel_reason: null,
+    financial_status: 'paid',
   });
 }
 
@@ -26,8 +31,12 @@ function shopifyRefund(changes: Record<string, unknown> = {}): string {
   const [sunglasses] = refund.refund_line_items as object[];
   const [transaction] = refund.transactions as object[];
   return JSON.stringify({
-    ...refund, created_at: minutesAgo(30), processed_at: minutesAgo(30),
-    refund_line_items: [sunglasses], transactions: [{ ...transaction, amount: '200.00' }], ...changes,
+    ...refund,
+    created_at: minutesAgo(30),
+    processed_at: minutesAgo(30),
+    refund_line_items: [sunglasses],
+    transactions: [{ ...transaction, amount: '200.00' }],
+    ...changes,
   });
 }
 
@@ -36,15 +45,22 @@ function wooOrder(refunds: object[], modifiedMinutesAgo = 30): string {
   const created = wooTime(minutesAgo(60));
   return JSON.stringify({
     ...fixtureJson('woocommerce-order-updated.json'),
-    date_created_gmt: created, date_paid_gmt: created, date_completed_gmt: created,
-    date_modified_gmt: wooTime(minutesAgo(modifiedMinutesAgo)), refunds,
+    date_created_gmt: created,
+    date_paid_gmt: created,
+    date_completed_gmt: created,
+    date_modified_gmt: wooTime(minutesAgo(modifiedMinutesAgo)),
+    refunds,
   });
 }
 
 describe.skipIf(missing('postgres', 'redis'))('refunds count once per refund id', () => {
   let app: TestApp;
   beforeAll(async () => {
-    app = await startTestApp({ setup: 'services', workers: false, config: { timing: { default: { after: 'order', delay: '2d' }, quietHours: false } } });
+    app = await startTestApp({
+      setup: 'services',
+      workers: false,
+      config: { timing: { default: { after: 'order', delay: '2d' }, quietHours: false } },
+    });
   });
   afterAll(async () => app?.stop());
 
@@ -70,7 +86,12 @@ describe.skipIf(missing('postgres', 'redis'))('refunds count once per refund id'
       expect(answer).toMatchObject({ status: 200, body: { ok: true } });
       expect(answer.body.duplicate).toBeUndefined(); // a new delivery: accepted, its refund ignored
     }
-    expect(await state(shop)).toMatchObject({ refunded: '200.00', refunded_at: null, returned: 1, status: 'scheduled' });
+    expect(await state(shop)).toMatchObject({
+      refunded: '200.00',
+      refunded_at: null,
+      returned: 1,
+      status: 'scheduled',
+    });
     const { rows } = await app.db.pool.query(`SELECT refund_id FROM order_refunds WHERE store = $1`, [shop]);
     expect(rows).toEqual([{ refund_id: String((fixtureJson('shopify-refunds-create.json') as { id: number }).id) }]);
   });
@@ -79,7 +100,8 @@ describe.skipIf(missing('postgres', 'redis'))('refunds count once per refund id'
     const shop = uniqueShop('refund-no-id');
     await postShopifyRaw(app, 'orders/create', shopifyOrder(), { shop });
     const refund = shopifyRefund({ id: null });
-    for (const webhookId of ['no-id-1', 'no-id-2']) expect((await postShopifyRaw(app, 'refunds/create', refund, { shop, webhookId })).status).toBe(200);
+    for (const webhookId of ['no-id-1', 'no-id-2'])
+      expect((await postShopifyRaw(app, 'refunds/create', refund, { shop, webhookId })).status).toBe(200);
     expect(await state(shop)).toMatchObject({ refunded: '400.00', returned: 2, status: 'cancelled' });
   });
 
@@ -89,8 +111,12 @@ describe.skipIf(missing('postgres', 'redis'))('refunds count once per refund id'
     const listed = [{ id: refund.id, reason: refund.reason, total: `-${String(refund.amount)}` }]; // 10.00 of 18.00
     expect((await postWoo(app, 'order.updated', wooOrder([]), { site: `https://${site}/` })).status).toBe(200);
     // Another webhook of the same site, then a later update: new delivery ids, the same refund.
-    expect((await postWoo(app, 'order.updated', wooOrder(listed), { site: `https://${site}/`, webhookId: '42' })).status).toBe(200);
-    expect((await postWoo(app, 'order.updated', wooOrder(listed), { site: `https://${site}/`, webhookId: '43' })).status).toBe(200);
+    expect(
+      (await postWoo(app, 'order.updated', wooOrder(listed), { site: `https://${site}/`, webhookId: '42' })).status,
+    ).toBe(200);
+    expect(
+      (await postWoo(app, 'order.updated', wooOrder(listed), { site: `https://${site}/`, webhookId: '43' })).status,
+    ).toBe(200);
     expect((await postWoo(app, 'order.updated', wooOrder(listed, 10), { site: `https://${site}/` })).status).toBe(200);
     expect(await state(site)).toMatchObject({ refunded: '10.00', refunded_at: null, status: 'scheduled' });
   });
@@ -99,11 +125,22 @@ describe.skipIf(missing('postgres', 'redis'))('refunds count once per refund id'
     const store = `events-${randomBytes(3).toString('hex')}`;
     const order = {
       type: 'order.created',
-      data: { store, order: { id: 'R1', createdAt: minutesAgo(60), currency: 'USD', customer: { email: 'ann@example.com' },
-        lines: [{ productId: 'P1', title: 'Console X', quantity: 1, unitPrice: '399.00' }] } },
+      data: {
+        store,
+        order: {
+          id: 'R1',
+          createdAt: minutesAgo(60),
+          currency: 'USD',
+          customer: { email: 'ann@example.com' },
+          lines: [{ productId: 'P1', title: 'Console X', quantity: 1, unitPrice: '399.00' }],
+        },
+      },
     };
     expect((await postEventRaw(app, order)).status).toBe(200);
-    const refunded = { type: 'order.refunded', data: { store, orderId: 'R1', at: minutesAgo(5), refundId: 'RF-1', lines: [], amount: '250.00' } };
+    const refunded = {
+      type: 'order.refunded',
+      data: { store, orderId: 'R1', at: minutesAgo(5), refundId: 'RF-1', lines: [], amount: '250.00' },
+    };
     for (let i = 0; i < 2; i++) expect((await postEventRaw(app, refunded)).status).toBe(200);
     expect(await state(store)).toMatchObject({ refunded: '250.00', refunded_at: null, status: 'scheduled' });
   });

@@ -6,13 +6,25 @@ import { parseEnv } from '../../../src/config/load.js';
 import { startTestApp, sampleOrder, type TestApp } from '../../support/app.js';
 import { missing } from '../../support/services.js';
 import {
-  eventHeaders, fixture, fixtureJson, fixtureText, post, postEventRaw, postShopifyRaw, postWoo, shopifyHeaders, tableCounts, wooHeaders,
-  type Answer, type Counts,
+  eventHeaders,
+  fixture,
+  fixtureJson,
+  fixtureText,
+  post,
+  postEventRaw,
+  postShopifyRaw,
+  postWoo,
+  shopifyHeaders,
+  tableCounts,
+  wooHeaders,
+  type Answer,
+  type Counts,
 } from './support.js';
 
 const skip = missing('postgres', 'redis');
 const json = (value: unknown) => JSON.stringify(value);
-const without = (obj: Record<string, unknown>, key: string) => Object.fromEntries(Object.entries(obj).filter(([k]) => k !== key));
+const without = (obj: Record<string, unknown>, key: string) =>
+  Object.fromEntries(Object.entries(obj).filter(([k]) => k !== key));
 
 /** The answer, checked: its status and that its JSON `error` says something. */
 function expectRefusal(answer: Answer, status: number, error?: string | RegExp): void {
@@ -54,7 +66,11 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
     });
     it('an empty body, a JSON list, bytes that are not UTF-8', async () => {
       expectRefusal(await postShopifyRaw(app, 'orders/create', ''), 400, /body is empty/);
-      expectRefusal(await postShopifyRaw(app, 'orders/create', '[1, 2]'), 400, /^body: expected a JSON object, got a list/);
+      expectRefusal(
+        await postShopifyRaw(app, 'orders/create', '[1, 2]'),
+        400,
+        /^body: expected a JSON object, got a list/,
+      );
       expectRefusal(await postWoo(app, 'order.created', Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), 400, /not valid UTF-8/);
       expectRefusal(await postEventRaw(app, 'null'), 400, /body/);
     });
@@ -63,12 +79,20 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
   describe('a required field missing → 400 naming the field', () => {
     it('Shopify orders/create without currency', async () => {
       const body = json(without(fixtureJson('shopify-orders-create.json'), 'currency'));
-      expectRefusal(await postShopifyRaw(app, 'orders/create', body), 400, 'currency: missing (expected a non-empty string)');
+      expectRefusal(
+        await postShopifyRaw(app, 'orders/create', body),
+        400,
+        'currency: missing (expected a non-empty string)',
+      );
     });
     it('Shopify orders/create with a line without a price', async () => {
       const order = fixtureJson('shopify-orders-create.json');
       const lines = (order.line_items as Record<string, unknown>[]).map((l, i) => (i === 3 ? without(l, 'price') : l));
-      expectRefusal(await postShopifyRaw(app, 'orders/create', json({ ...order, line_items: lines })), 400, /^line_items\[3\]\.price: missing/);
+      expectRefusal(
+        await postShopifyRaw(app, 'orders/create', json({ ...order, line_items: lines })),
+        400,
+        /^line_items\[3\]\.price: missing/,
+      );
     });
     it('Shopify products/update without a title', async () => {
       const body = json(without(fixtureJson('shopify-products-update.json'), 'title'));
@@ -105,8 +129,10 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
   describe('values out of range for storage → 400, not 503', () => {
     const shopifyOrder = (change: (o: Record<string, unknown>) => Record<string, unknown>) =>
       json(change(fixtureJson('shopify-orders-create.json')));
-    const firstLine = (o: Record<string, unknown>, patch: object) =>
-      ({ ...o, line_items: (o.line_items as object[]).map((l, i) => (i === 0 ? { ...l, ...patch } : l)) });
+    const firstLine = (o: Record<string, unknown>, patch: object) => ({
+      ...o,
+      line_items: (o.line_items as object[]).map((l, i) => (i === 0 ? { ...l, ...patch } : l)),
+    });
 
     it('Shopify: a line quantity of 2^31', async () => {
       const body = shopifyOrder((o) => firstLine(o, { quantity: 2 ** 31 }));
@@ -133,7 +159,10 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
     // BUG (src/domain/canonical-event.ts `ticket.customer.email: z.string()`; src/ingest/record.ts writes
     // customerKey(...) = null into tickets.customer_key NOT NULL): 503 instead of 400.
     it.each(['', 'not-an-address'])('events: ticket.opened with customer email "%s"', async (email) => {
-      const event = { type: 'ticket.opened', data: { store: 'demo', ticketId: `T-${email}`, at: new Date().toISOString(), customer: { email } } };
+      const event = {
+        type: 'ticket.opened',
+        data: { store: 'demo', ticketId: `T-${email}`, at: new Date().toISOString(), customer: { email } },
+      };
       expectRefusal(await postEventRaw(app, event), 400, /customer\.email/);
     });
     it('events: a NUL character in a name', async () => {
@@ -152,9 +181,23 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
       ['events', 'application/xml'],
       ['events', 'application/x-www-form-urlencoded'],
     ])('%s with %s', async (route, type) => {
-      const body = route === 'woocommerce' ? fixture('woocommerce-order-created.json') : route === 'shopify' ? fixture('shopify-orders-create.json') : Buffer.from(json(sampleOrder('CT-1')));
-      const headers = route === 'shopify' ? shopifyHeaders('orders/create', body) : route === 'woocommerce' ? wooHeaders('order.created', body) : eventHeaders(body);
-      expectRefusal(await post(app, route, body, { ...headers, 'content-type': type }), 415, /content type must be application\/json/);
+      const body =
+        route === 'woocommerce'
+          ? fixture('woocommerce-order-created.json')
+          : route === 'shopify'
+            ? fixture('shopify-orders-create.json')
+            : Buffer.from(json(sampleOrder('CT-1')));
+      const headers =
+        route === 'shopify'
+          ? shopifyHeaders('orders/create', body)
+          : route === 'woocommerce'
+            ? wooHeaders('order.created', body)
+            : eventHeaders(body);
+      expectRefusal(
+        await post(app, route, body, { ...headers, 'content-type': type }),
+        415,
+        /content type must be application\/json/,
+      );
     });
     it('no content type at all', async () => {
       const body = fixture('shopify-orders-create.json');
@@ -167,25 +210,56 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
   describe('bad or missing signature → 401', () => {
     const order = fixture('shopify-orders-create.json');
     it('Shopify: missing, wrong, of other bytes, of another length', async () => {
-      expectRefusal(await postShopifyRaw(app, 'orders/create', order, { signature: false }), 401, 'missing X-Shopify-Hmac-Sha256 header');
+      expectRefusal(
+        await postShopifyRaw(app, 'orders/create', order, { signature: false }),
+        401,
+        'missing X-Shopify-Hmac-Sha256 header',
+      );
       const otherBytes = shopifyHeaders('orders/create', order.subarray(1))['x-shopify-hmac-sha256']!;
-      expectRefusal(await postShopifyRaw(app, 'orders/create', order, { signature: otherBytes }), 401, /does not match/);
-      expectRefusal(await postShopifyRaw(app, 'orders/create', order, { signature: 'c2hvcnQ=' }), 401, /does not match/);
-      expectRefusal(await postShopifyRaw(app, 'orders/create', order, { signature: 'not base64 at all, and long enough to matter' }), 401, /does not match/);
+      expectRefusal(
+        await postShopifyRaw(app, 'orders/create', order, { signature: otherBytes }),
+        401,
+        /does not match/,
+      );
+      expectRefusal(
+        await postShopifyRaw(app, 'orders/create', order, { signature: 'c2hvcnQ=' }),
+        401,
+        /does not match/,
+      );
+      expectRefusal(
+        await postShopifyRaw(app, 'orders/create', order, {
+          signature: 'not base64 at all, and long enough to matter',
+        }),
+        401,
+        /does not match/,
+      );
     });
     it('WooCommerce: missing, wrong', async () => {
       const body = fixture('woocommerce-order-created.json');
-      expectRefusal(await postWoo(app, 'order.created', body, { signature: false }), 401, 'missing X-WC-Webhook-Signature header');
+      expectRefusal(
+        await postWoo(app, 'order.created', body, { signature: false }),
+        401,
+        'missing X-WC-Webhook-Signature header',
+      );
       expectRefusal(await postWoo(app, 'order.created', body, { signature: 'AAAA' }), 401, /does not match/);
     });
     it('WooCommerce: a ping carrying a wrong signature is refused too', async () => {
-      const answer = await post(app, 'woocommerce', 'webhook_id=1', { 'content-type': 'application/x-www-form-urlencoded', 'x-wc-webhook-signature': 'AAAA' });
+      const answer = await post(app, 'woocommerce', 'webhook_id=1', {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-wc-webhook-signature': 'AAAA',
+      });
       expectRefusal(answer, 401, /does not match/);
     });
     it('events: missing, another secret, too old', async () => {
       const body = json(sampleOrder('SIG-1'));
       expectRefusal(await postEventRaw(app, body, { signature: false }), 401, 'missing webhook-signature header');
-      expectRefusal(await postEventRaw(app, body, { secret: `whsec_${Buffer.from('another secret, 24 bytes').toString('base64')}` }), 401, /no webhook-signature matches/);
+      expectRefusal(
+        await postEventRaw(app, body, {
+          secret: `whsec_${Buffer.from('another secret, 24 bytes').toString('base64')}`,
+        }),
+        401,
+        /no webhook-signature matches/,
+      );
       const headers = eventHeaders(body);
       const old = { ...headers, 'webhook-timestamp': String(Number(headers['webhook-timestamp']) - 600) };
       expectRefusal(await post(app, 'events', body, old), 401, /too old/);
@@ -195,14 +269,25 @@ describe.skipIf(skip)('refusals with every secret configured', () => {
   describe('no such source → 404', () => {
     it('/webhooks/nope names the sources there are', async () => {
       const body = fixture('shopify-orders-create.json');
-      expectRefusal(await post(app, 'nope', body, shopifyHeaders('orders/create', body)), 404, 'no webhook source "nope"; use shopify, woocommerce or events');
+      expectRefusal(
+        await post(app, 'nope', body, shopifyHeaders('orders/create', body)),
+        404,
+        'no webhook source "nope"; use shopify, woocommerce or events',
+      );
     });
     // BUG (src/http/webhooks.ts): `ROUTES[req.params.source]` reads inherited keys of the object
     // literal, so /webhooks/constructor (toString, __proto__, ...) gets a function as the source
     // name and crashes in secretVariable(): 500 "name.toUpperCase is not a function".
-    it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('/webhooks/%s is not a source either', async (name) => {
-      expectRefusal(await post(app, name, '{}', { 'content-type': 'application/json' }), 404, `no webhook source "${name}"`);
-    });
+    it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+      '/webhooks/%s is not a source either',
+      async (name) => {
+        expectRefusal(
+          await post(app, name, '{}', { 'content-type': 'application/json' }),
+          404,
+          `no webhook source "${name}"`,
+        );
+      },
+    );
   });
 });
 
@@ -220,7 +305,8 @@ describe.skipIf(skip)('over the body limit → 413', () => {
     expectRefusal(await postShopifyRaw(app, 'orders/create', body), 413);
   });
   it('WooCommerce and events bodies of 10,001 bytes', async () => {
-    const padded = (text: string) => text.replace(/\}\s*$/, '') + ' '.repeat(10_000 - text.replace(/\}\s*$/, '').length) + '}';
+    const padded = (text: string) =>
+      text.replace(/\}\s*$/, '') + ' '.repeat(10_000 - text.replace(/\}\s*$/, '').length) + '}';
     const woo = padded(fixtureText('woocommerce-order-created.json'));
     expect(Buffer.byteLength(woo)).toBe(10_001);
     expectRefusal(await postWoo(app, 'order.created', woo), 413);
@@ -252,7 +338,8 @@ describe.skipIf(skip)('a source with no secret configured → 404', () => {
     // parseEnv reads an undefined value as unset: the app starts with no webhook secret at all.
     const unset = undefined as unknown as string;
     app = await startTestApp({
-      setup: 'services', workers: false,
+      setup: 'services',
+      workers: false,
       env: { SHOPIFY_WEBHOOK_SECRET: unset, WOOCOMMERCE_WEBHOOK_SECRET: unset, STANDARD_WEBHOOK_SECRET: unset },
     });
   });
@@ -264,15 +351,29 @@ describe.skipIf(skip)('a source with no secret configured → 404', () => {
     ['woocommerce', 'WOOCOMMERCE'],
     ['events', 'STANDARD'],
   ])('%s answers 404 saying it is not enabled, whatever the request', async (route) => {
-    const body = route === 'woocommerce' ? fixture('woocommerce-order-created.json') : route === 'shopify' ? fixture('shopify-orders-create.json') : Buffer.from(json(sampleOrder('NS-1')));
-    const headers = route === 'shopify' ? shopifyHeaders('orders/create', body) : route === 'woocommerce' ? wooHeaders('order.created', body) : eventHeaders(body);
+    const body =
+      route === 'woocommerce'
+        ? fixture('woocommerce-order-created.json')
+        : route === 'shopify'
+          ? fixture('shopify-orders-create.json')
+          : Buffer.from(json(sampleOrder('NS-1')));
+    const headers =
+      route === 'shopify'
+        ? shopifyHeaders('orders/create', body)
+        : route === 'woocommerce'
+          ? wooHeaders('order.created', body)
+          : eventHeaders(body);
     expectRefusal(await post(app, route, body, headers), 404, `webhooks from ${route} are not enabled on this server`);
     // Not even a 415 or 401 gives away more: the route is simply not there.
     expectRefusal(await post(app, route, 'x', { 'content-type': 'text/plain' }), 404, /not enabled/);
   });
 
   it('the WooCommerce ping is refused too (the webhook cannot be activated without a secret)', async () => {
-    expectRefusal(await post(app, 'woocommerce', 'webhook_id=1', { 'content-type': 'application/x-www-form-urlencoded' }), 404, /not enabled/);
+    expectRefusal(
+      await post(app, 'woocommerce', 'webhook_id=1', { 'content-type': 'application/x-www-form-urlencoded' }),
+      404,
+      /not enabled/,
+    );
   });
 });
 
@@ -284,7 +385,9 @@ describe.skipIf(skip)('a source with no secret configured → 404', () => {
 describe.skipIf(skip)('an empty secret variable (docker-compose `${VAR:-}`) is no secret', () => {
   it('starts, and the route answers 404', async () => {
     // Checked first so that the failing case leaves no database behind.
-    expect(() => parseEnv({ SHOPIFY_WEBHOOK_SECRET: '', WOOCOMMERCE_WEBHOOK_SECRET: '', STANDARD_WEBHOOK_SECRET: '' })).not.toThrow();
+    expect(() =>
+      parseEnv({ SHOPIFY_WEBHOOK_SECRET: '', WOOCOMMERCE_WEBHOOK_SECRET: '', STANDARD_WEBHOOK_SECRET: '' }),
+    ).not.toThrow();
     const app = await startTestApp({ setup: 'services', workers: false, env: { SHOPIFY_WEBHOOK_SECRET: '' } });
     try {
       const body = fixture('shopify-orders-create.json');

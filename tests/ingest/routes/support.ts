@@ -35,7 +35,9 @@ export function fixtureJson(name: string): Record<string, unknown> {
 }
 
 export function fixtureNames(prefix: string): string[] {
-  return readdirSync(fixturesDir).filter((n) => n.startsWith(prefix) && n.endsWith('.json')).sort();
+  return readdirSync(fixturesDir)
+    .filter((n) => n.startsWith(prefix) && n.endsWith('.json'))
+    .sort();
 }
 
 export type Route = 'shopify' | 'woocommerce' | 'events';
@@ -47,8 +49,17 @@ export interface Answer {
 }
 
 /** POST raw bytes with exactly these headers; the answer's JSON body (or {} when not JSON). */
-export async function post(app: TestApp, route: string, body: string | Buffer, headers: Record<string, string>): Promise<Answer> {
-  const res = await fetch(`${app.base}/webhooks/${route}`, { method: 'POST', headers, body: new Uint8Array(Buffer.from(body)) });
+export async function post(
+  app: TestApp,
+  route: string,
+  body: string | Buffer,
+  headers: Record<string, string>,
+): Promise<Answer> {
+  const res = await fetch(`${app.base}/webhooks/${route}`, {
+    method: 'POST',
+    headers,
+    body: new Uint8Array(Buffer.from(body)),
+  });
   const text = await res.text();
   let parsed: Record<string, unknown> = {};
   try {
@@ -60,7 +71,8 @@ export async function post(app: TestApp, route: string, body: string | Buffer, h
   return { status: res.status, body: parsed, text };
 }
 
-const hmac = (secret: string | Buffer, body: string | Buffer) => createHmac('sha256', secret).update(body).digest('base64');
+const hmac = (secret: string | Buffer, body: string | Buffer) =>
+  createHmac('sha256', secret).update(body).digest('base64');
 
 export interface ShopifyOpts {
   shop?: string;
@@ -85,7 +97,12 @@ export function shopifyHeaders(topic: string, body: string | Buffer, o: ShopifyO
 }
 
 /** Shopify delivery of these exact bytes (the fixture text, possibly edited). */
-export function postShopifyRaw(app: TestApp, topic: string, body: string | Buffer, o: ShopifyOpts = {}): Promise<Answer> {
+export function postShopifyRaw(
+  app: TestApp,
+  topic: string,
+  body: string | Buffer,
+  o: ShopifyOpts = {},
+): Promise<Answer> {
   return post(app, 'shopify', body, shopifyHeaders(topic, body, o));
 }
 
@@ -135,7 +152,9 @@ export function eventHeaders(body: string | Buffer, o: EventOpts = {}): Record<s
   if (o.signature !== false) {
     // standardwebhooks signs a string payload; bytes that are not UTF-8 are signed by hand.
     const key = Buffer.from((o.secret ?? EVENTS_SECRET).slice('whsec_'.length), 'base64');
-    headers['webhook-signature'] = o.signature ?? `v1,${hmac(key, Buffer.concat([Buffer.from(`${id}.${headers['webhook-timestamp']}.`), Buffer.from(body)]))}`;
+    headers['webhook-signature'] =
+      o.signature ??
+      `v1,${hmac(key, Buffer.concat([Buffer.from(`${id}.${headers['webhook-timestamp']}.`), Buffer.from(body)]))}`;
   }
   return headers;
 }
@@ -153,7 +172,17 @@ export function librarySignature(id: string, timestamp: string, body: string): s
 
 /** Every table a webhook may write. */
 export const TABLES = [
-  'deliveries', 'orders', 'order_lines', 'products', 'customers', 'cross_sells', 'tickets', 'suppressions', 'clicks', 'conversions', 'copurchase',
+  'deliveries',
+  'orders',
+  'order_lines',
+  'products',
+  'customers',
+  'cross_sells',
+  'tickets',
+  'suppressions',
+  'clicks',
+  'conversions',
+  'copurchase',
 ] as const;
 export type Counts = Record<(typeof TABLES)[number], number>;
 
@@ -164,20 +193,28 @@ export async function tableCounts(pool: pg.Pool): Promise<Counts> {
 
 /** A table's count, optionally for one store. */
 export async function rows(pool: pg.Pool, table: (typeof TABLES)[number], store?: string): Promise<number> {
-  const res = await pool.query(`SELECT count(*)::int AS n FROM ${table}${store ? ' WHERE store = $1' : ''}`, store ? [store] : []);
+  const res = await pool.query(
+    `SELECT count(*)::int AS n FROM ${table}${store ? ' WHERE store = $1' : ''}`,
+    store ? [store] : [],
+  );
   return res.rows[0].n as number;
 }
 
 /** The value of one `aftercart_webhooks_total` series from GET /metrics (0 when absent). */
-export async function webhookCounter(app: TestApp, labels: { source: string; topic: string; outcome: string }): Promise<number> {
+export async function webhookCounter(
+  app: TestApp,
+  labels: { source: string; topic: string; outcome: string },
+): Promise<number> {
   const text = await (await fetch(`${app.base}/metrics`)).text();
   for (const line of text.split('\n')) {
     const m = /^aftercart_webhooks_total\{(.*)\} (\S+)$/.exec(line);
     if (!m) continue;
     const found = Object.fromEntries([...m[1]!.matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
-    if (found.source === labels.source && found.topic === labels.topic && found.outcome === labels.outcome) return Number(m[2]);
+    if (found.source === labels.source && found.topic === labels.topic && found.outcome === labels.outcome)
+      return Number(m[2]);
   }
   return 0;
 }
 
-export const uniqueShop = (label: string) => `${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${randomBytes(3).toString('hex')}.myshopify.com`;
+export const uniqueShop = (label: string) =>
+  `${label.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}-${randomBytes(3).toString('hex')}.myshopify.com`;

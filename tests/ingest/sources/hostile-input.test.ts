@@ -3,7 +3,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shopify } from '../../../src/ingest/sources/shopify.js';
-import { type Headers, type ParsedDelivery, type Source, WebhookRejection } from '../../../src/ingest/sources/source.js';
+import {
+  type Headers,
+  type ParsedDelivery,
+  type Source,
+  WebhookRejection,
+} from '../../../src/ingest/sources/source.js';
 import { standardWebhooks } from '../../../src/ingest/sources/standard-webhooks.js';
 import { woocommerce } from '../../../src/ingest/sources/woocommerce.js';
 import { expectValidDelivery, fixture, shopifyHeaders, wooHeaders } from './support.js';
@@ -59,19 +64,62 @@ function parsesOrRejects400(c: Case, body: Buffer): void {
 const canonicalSamples = [
   {
     type: 'order.created',
-    data: { store: 'demo', order: {
-      id: '1001', createdAt: '2026-11-20T10:00:00Z', currency: 'USD', shippingCountry: 'US',
-      customer: { id: 'C1', email: 'ann@example.com', firstName: 'Ann', marketingConsent: true },
-      lines: [{ productId: 'P1', variantId: 'V1', sku: 'CX-1', title: 'Console X', tags: ['console'], quantity: 1, unitPrice: '399.00' }],
-    } },
+    data: {
+      store: 'demo',
+      order: {
+        id: '1001',
+        createdAt: '2026-11-20T10:00:00Z',
+        currency: 'USD',
+        shippingCountry: 'US',
+        customer: { id: 'C1', email: 'ann@example.com', firstName: 'Ann', marketingConsent: true },
+        lines: [
+          {
+            productId: 'P1',
+            variantId: 'V1',
+            sku: 'CX-1',
+            title: 'Console X',
+            tags: ['console'],
+            quantity: 1,
+            unitPrice: '399.00',
+          },
+        ],
+      },
+    },
   },
-  { type: 'product.upserted', data: { store: 'demo', product: { id: 'P1', title: 'Console X', price: '399.00', available: true, complements: [{ id: 'P3', required: true }] } } },
-  { type: 'order.refunded', data: { store: 'demo', orderId: '1001', at: '2026-11-22T09:00:00Z', lines: [{ productId: 'P1', quantity: 1, amount: '399.00' }] } },
+  {
+    type: 'product.upserted',
+    data: {
+      store: 'demo',
+      product: {
+        id: 'P1',
+        title: 'Console X',
+        price: '399.00',
+        available: true,
+        complements: [{ id: 'P3', required: true }],
+      },
+    },
+  },
+  {
+    type: 'order.refunded',
+    data: {
+      store: 'demo',
+      orderId: '1001',
+      at: '2026-11-22T09:00:00Z',
+      lines: [{ productId: 'P1', quantity: 1, amount: '399.00' }],
+    },
+  },
 ];
 
-
 /** Odd JSON number texts a JSON.stringify-built body cannot contain. */
-const rawNumbers = ['1e999999', '-0', '123456789012345678901234567890', '1.5e-400', '820982911946154508', '1E+2', '0.1e1'];
+const rawNumbers = [
+  '1e999999',
+  '-0',
+  '123456789012345678901234567890',
+  '1.5e-400',
+  '820982911946154508',
+  '1E+2',
+  '0.1e1',
+];
 
 const mutation = fc.record({
   at: fc.nat(),
@@ -100,9 +148,15 @@ function mutate(original: Json, mutations: Mutation[]): Buffer {
       parent[key] = m.value;
     } else if (m.kind === 'swapType') {
       parent[key] =
-        typeof current === 'string' ? Number(current) || current.length
-        : typeof current === 'number' ? String(current)
-        : current === null ? {} : Array.isArray(current) ? 'list' : null;
+        typeof current === 'string'
+          ? Number(current) || current.length
+          : typeof current === 'number'
+            ? String(current)
+            : current === null
+              ? {}
+              : Array.isArray(current)
+                ? 'list'
+                : null;
     } else {
       parent[key] = `__raw_${raws.length}__`;
       raws.push(m.raw);
@@ -136,10 +190,47 @@ describe('parse never fails on sender input except with a 400', () => {
 
   it('random objects using the fields the adapters read', () => {
     const keys = fc.constantFrom(
-      'id', 'order_id', 'customer_id', 'created_at', 'currency', 'line_items', 'product_id', 'price', 'quantity', 'title', 'name',
-      'customer', 'email', 'status', 'financial_status', 'fulfillments', 'refunds', 'refund_line_items', 'line_item', 'subtotal',
-      'transactions', 'amount', 'kind', 'variants', 'tags', 'metafields', 'namespace', 'key', 'value', 'shipment_status',
-      'date_created_gmt', 'total', 'cross_sell_ids', 'categories', 'type', 'data', 'store', 'order', 'lines', 'unitPrice', '__proto__',
+      'id',
+      'order_id',
+      'customer_id',
+      'created_at',
+      'currency',
+      'line_items',
+      'product_id',
+      'price',
+      'quantity',
+      'title',
+      'name',
+      'customer',
+      'email',
+      'status',
+      'financial_status',
+      'fulfillments',
+      'refunds',
+      'refund_line_items',
+      'line_item',
+      'subtotal',
+      'transactions',
+      'amount',
+      'kind',
+      'variants',
+      'tags',
+      'metafields',
+      'namespace',
+      'key',
+      'value',
+      'shipment_status',
+      'date_created_gmt',
+      'total',
+      'cross_sell_ids',
+      'categories',
+      'type',
+      'data',
+      'store',
+      'order',
+      'lines',
+      'unitPrice',
+      '__proto__',
     );
     const value = fc.letrec((tie) => ({
       node: fc.oneof(
@@ -187,7 +278,12 @@ describe('verify never fails on sender input except with a 401', () => {
     events: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
   };
   const headerNames = [
-    'x-shopify-hmac-sha256', 'x-wc-webhook-signature', 'webhook-id', 'webhook-timestamp', 'webhook-signature', 'content-type',
+    'x-shopify-hmac-sha256',
+    'x-wc-webhook-signature',
+    'webhook-id',
+    'webhook-timestamp',
+    'webhook-signature',
+    'content-type',
   ];
   const headerValue = fc.oneof(
     fc.string(),
@@ -204,7 +300,10 @@ describe('verify never fails on sender input except with a 401', () => {
       fc.property(
         fc.constantFrom(shopify, woocommerce, standardWebhooks),
         headers,
-        fc.oneof(fc.uint8Array({ maxLength: 256 }).map((b) => Buffer.from(b)), fc.constantFrom(Buffer.from('webhook_id=3'))),
+        fc.oneof(
+          fc.uint8Array({ maxLength: 256 }).map((b) => Buffer.from(b)),
+          fc.constantFrom(Buffer.from('webhook_id=3')),
+        ),
         fc.date({ min: new Date('2023-11-14T00:00:00Z'), max: new Date('2027-01-15T00:00:00Z'), noInvalidDate: true }),
         (source, h, body, now) => {
           try {

@@ -67,7 +67,12 @@ describe('reading a webhook body', () => {
 
 describe('marking long integers', () => {
   it('leaves the digits of a fraction or an exponent alone', () => {
-    for (const text of ['[1.12345678901234567890]', '[1e12345678901234567890]', '[1E+12345678901234567890]', '[-0.12345678901234567890]']) {
+    for (const text of [
+      '[1.12345678901234567890]',
+      '[1e12345678901234567890]',
+      '[1E+12345678901234567890]',
+      '[-0.12345678901234567890]',
+    ]) {
       expect(markLongIntegers(text)).toBe(text);
     }
   });

@@ -7,7 +7,8 @@ const parse = (topic: string, body: Buffer) => shopify.parse(body, shopifyHeader
 const types = (events: CanonicalEvent[]) => events.map((e) => e.type);
 const created = (events: CanonicalEvent[]) => events[0] as EventOf<'order.created'>;
 /** Shopify's one sample order with some fields replaced. */
-const sampleOrder = (changes: Record<string, unknown>) => json({ ...fixtureJson('shopify-orders-create.json'), ...changes });
+const sampleOrder = (changes: Record<string, unknown>) =>
+  json({ ...fixtureJson('shopify-orders-create.json'), ...changes });
 
 describe('Shopify order topics', () => {
   it('orders/create: the order with exact ids, money as strings, customer and consent', () => {
@@ -41,8 +42,20 @@ describe('Shopify order topics', () => {
     });
     // The two custom items (product_id null) are left out.
     expect(order.lines).toEqual([
-      { productId: '788032119674292900', sku: 'SKU2006-001', title: 'Aviator sunglasses', quantity: 1, unitPrice: '89.99' },
-      { productId: '788032119674292900', sku: 'SKU2006-020', title: 'Mid-century lounger', quantity: 1, unitPrice: '159.99' },
+      {
+        productId: '788032119674292900',
+        sku: 'SKU2006-001',
+        title: 'Aviator sunglasses',
+        quantity: 1,
+        unitPrice: '89.99',
+      },
+      {
+        productId: '788032119674292900',
+        sku: 'SKU2006-020',
+        title: 'Mid-century lounger',
+        quantity: 1,
+        unitPrice: '159.99',
+      },
       { productId: '788032119674292900', sku: 'SKU2006-035', title: 'Coffee table', quantity: 1, unitPrice: '119.99' },
     ]);
     expect(delivery.events[1]).toEqual({
@@ -89,7 +102,13 @@ describe('Shopify order topics', () => {
       processed_at: '2026-11-20T10:00:05Z',
       updated_at: '2026-11-25T08:00:00Z',
       fulfillments: [
-        { id: 1, status: 'success', created_at: '2026-11-21T09:00:00Z', updated_at: '2026-11-23T14:00:00Z', shipment_status: 'delivered' },
+        {
+          id: 1,
+          status: 'success',
+          created_at: '2026-11-21T09:00:00Z',
+          updated_at: '2026-11-23T14:00:00Z',
+          shipment_status: 'delivered',
+        },
         { id: 2, status: 'cancelled', created_at: '2026-11-21T08:00:00Z', shipment_status: null },
       ],
     });
@@ -116,7 +135,11 @@ describe('Shopify order topics', () => {
   it('a fully refunded order says so; the lines come with refunds/create', () => {
     const events = parse(
       'orders/updated',
-      sampleOrder({ cancelled_at: null, financial_status: 'refunded', refunds: [{ id: 9, created_at: '2026-12-01T00:00:00Z' }] }),
+      sampleOrder({
+        cancelled_at: null,
+        financial_status: 'refunded',
+        refunds: [{ id: 9, created_at: '2026-12-01T00:00:00Z' }],
+      }),
     ).events;
     expect(events.at(-1)).toEqual({
       type: 'order.refunded',
@@ -125,11 +148,17 @@ describe('Shopify order topics', () => {
   });
 
   it('a price sent as a JSON number becomes the same decimal string, without float artefacts', () => {
-    const text = fixture('shopify-orders-create.json').toString().replace('"price": "89.99"', '"price": 0.30000000000000004');
+    const text = fixture('shopify-orders-create.json')
+      .toString()
+      .replace('"price": "89.99"', '"price": 0.30000000000000004');
     const line = created(parse('orders/create', Buffer.from(text)).events).data.order.lines[0];
     expect(line.unitPrice).toBe('0.30000000000000004');
-    const withExponent = fixture('shopify-orders-create.json').toString().replace('"price": "89.99"', '"price": 8.999e1');
-    expect(created(parse('orders/create', Buffer.from(withExponent)).events).data.order.lines[0].unitPrice).toBe('89.99');
+    const withExponent = fixture('shopify-orders-create.json')
+      .toString()
+      .replace('"price": "89.99"', '"price": 8.999e1');
+    expect(created(parse('orders/create', Buffer.from(withExponent)).events).data.order.lines[0].unitPrice).toBe(
+      '89.99',
+    );
   });
 
   it('uses the customer email when the order has none, then contact_email', () => {
@@ -137,8 +166,13 @@ describe('Shopify order topics', () => {
     expect(noOrderEmail.customer.email).toBe('john@example.com');
     const guest = created(parse('orders/create', sampleOrder({ email: null, customer: null })).events).data.order;
     expect(guest.customer).toEqual({
-      email: 'jon@example.com', firstName: 'Steve', lastName: 'Shipper', locale: 'en', marketingConsent: true,
-      updatedAt: '2022-01-01T00:00:00.000Z', consentUpdatedAt: '2022-01-01T00:00:00.000Z',
+      email: 'jon@example.com',
+      firstName: 'Steve',
+      lastName: 'Shipper',
+      locale: 'en',
+      marketingConsent: true,
+      updatedAt: '2022-01-01T00:00:00.000Z',
+      consentUpdatedAt: '2022-01-01T00:00:00.000Z',
     });
   });
 
@@ -158,7 +192,10 @@ describe('Shopify order topics', () => {
     const lines = order.line_items as Record<string, unknown>[];
     lines[3] = { ...lines[3], price: 'free' };
     const err = rejection(() => parse('orders/create', json(order)));
-    expect(err).toMatchObject({ status: 400, message: 'line_items[3].price: expected a decimal amount such as "12.50", got a string' });
+    expect(err).toMatchObject({
+      status: 400,
+      message: 'line_items[3].price: expected a decimal amount such as "12.50", got a string',
+    });
   });
 
   it('malformed JSON is a 400 saying what is wrong', () => {
@@ -168,6 +205,8 @@ describe('Shopify order topics', () => {
     expect(rejection(() => parse('orders/create', Buffer.from('[1, 2]'))).message).toBe(
       'body: expected a JSON object, got a list',
     );
-    expect(rejection(() => parse('orders/create', Buffer.from([0xff, 0xfe, 0x7b]))).message).toBe('body is not valid UTF-8');
+    expect(rejection(() => parse('orders/create', Buffer.from([0xff, 0xfe, 0x7b]))).message).toBe(
+      'body is not valid UTF-8',
+    );
   });
 });

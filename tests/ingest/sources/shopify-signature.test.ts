@@ -14,7 +14,9 @@ describe('Shopify signature (X-Shopify-Hmac-Sha256)', () => {
 
   it('signs the exact raw bytes: a re-serialised body no longer verifies', () => {
     const reformatted = Buffer.from(JSON.stringify(JSON.parse(vector.body)));
-    const err = rejection(() => shopify.verify(reformatted, { 'x-shopify-hmac-sha256': vector.expected }, vector.secret));
+    const err = rejection(() =>
+      shopify.verify(reformatted, { 'x-shopify-hmac-sha256': vector.expected }, vector.secret),
+    );
     expect(err.status).toBe(401);
     expect(err.message).toMatch(/does not match/);
   });

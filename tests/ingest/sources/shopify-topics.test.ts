@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { EventOf } from '../../../src/domain/canonical-event.js';
 import { shopify } from '../../../src/ingest/sources/shopify.js';
-import { expectValidDelivery, fixture, fixtureJson, fixtureNames, json, rejection, shop, shopifyHeaders } from './support.js';
+import {
+  expectValidDelivery,
+  fixture,
+  fixtureJson,
+  fixtureNames,
+  json,
+  rejection,
+  shop,
+  shopifyHeaders,
+} from './support.js';
 
 const parse = (topic: string, body: Buffer) => {
   const delivery = shopify.parse(body, shopifyHeaders(topic));
@@ -10,7 +19,8 @@ const parse = (topic: string, body: Buffer) => {
 };
 const product = (body: Buffer) =>
   (parse('products/update', body).events[0] as EventOf<'product.upserted'>).data.product;
-const sampleProduct = (changes: Record<string, unknown>) => json({ ...fixtureJson('shopify-products-create.json'), ...changes });
+const sampleProduct = (changes: Record<string, unknown>) =>
+  json({ ...fixtureJson('shopify-products-create.json'), ...changes });
 
 describe('Shopify refunds, fulfillments and delivery', () => {
   it('refunds/create → order.refunded with the refund id, product lines, line subtotals and the refunded total', () => {
@@ -50,17 +60,33 @@ describe('Shopify refunds, fulfillments and delivery', () => {
     ]);
   });
 
-  it.each(['fulfillments/create', 'fulfillments/update'])('%s: a live fulfilment fulfils the order; shipment_status delivered delivers it', (topic) => {
-    const file = `shopify-${topic.replace('/', '-')}.json`;
-    const fulfilled = { type: 'order.fulfilled', data: { store: shop, orderId: '820982911946154500', at: '2022-01-01T00:00:00.000Z' } };
-    expect(parse(topic, fixture(file)).events).toEqual([fulfilled]); // status pending, shipment_status null
-    const delivered = json({ ...fixtureJson(file), shipment_status: 'delivered', updated_at: '2026-11-23T14:00:00Z' });
-    expect(parse(topic, delivered).events).toEqual([
-      fulfilled,
-      { type: 'order.delivered', data: { store: shop, orderId: '820982911946154500', at: '2026-11-23T14:00:00.000Z' } },
-    ]);
-    expect(parse(topic, json({ ...fixtureJson(file), status: 'cancelled' }))).toMatchObject({ events: [], ignored: true });
-  });
+  it.each(['fulfillments/create', 'fulfillments/update'])(
+    '%s: a live fulfilment fulfils the order; shipment_status delivered delivers it',
+    (topic) => {
+      const file = `shopify-${topic.replace('/', '-')}.json`;
+      const fulfilled = {
+        type: 'order.fulfilled',
+        data: { store: shop, orderId: '820982911946154500', at: '2022-01-01T00:00:00.000Z' },
+      };
+      expect(parse(topic, fixture(file)).events).toEqual([fulfilled]); // status pending, shipment_status null
+      const delivered = json({
+        ...fixtureJson(file),
+        shipment_status: 'delivered',
+        updated_at: '2026-11-23T14:00:00Z',
+      });
+      expect(parse(topic, delivered).events).toEqual([
+        fulfilled,
+        {
+          type: 'order.delivered',
+          data: { store: shop, orderId: '820982911946154500', at: '2026-11-23T14:00:00.000Z' },
+        },
+      ]);
+      expect(parse(topic, json({ ...fixtureJson(file), status: 'cancelled' }))).toMatchObject({
+        events: [],
+        ignored: true,
+      });
+    },
+  );
 });
 
 describe('Shopify products', () => {
@@ -88,11 +114,15 @@ describe('Shopify products', () => {
   });
 
   it('the cart link’s variant is the first that can be bought (sold out and tracked ones passed over)', () => {
-    const body = JSON.parse(fixture('shopify-products-create.json').toString('utf8')) as { variants: Record<string, unknown>[] };
+    const body = JSON.parse(fixture('shopify-products-create.json').toString('utf8')) as {
+      variants: Record<string, unknown>[];
+    };
     body.variants[0]!.inventory_quantity = 0;
     body.variants[0]!.inventory_management = 'shopify';
     const { events } = parse('products/create', Buffer.from(JSON.stringify(body)));
-    expect((events[0] as { data: { product: { variantId?: string } } }).data.product.variantId).toBe('757650484644203900');
+    expect((events[0] as { data: { product: { variantId?: string } } }).data.product.variantId).toBe(
+      '757650484644203900',
+    );
   });
 
   it('reads complements from the Search & Discovery metafield when the payload carries it', () => {
@@ -115,8 +145,16 @@ describe('Shopify products', () => {
     ['a draft', { status: 'draft' }, false],
     ['unpublished from the online store', { published_at: null }, false],
     ['sold out', { variants: [{ price: '19.99', inventory_policy: 'deny', inventory_quantity: 0 }] }, false],
-    ['sold out but oversellable', { variants: [{ price: '19.99', inventory_policy: 'continue', inventory_quantity: 0 }] }, true],
-    ['not inventory-tracked', { variants: [{ price: '19.99', inventory_management: null, inventory_quantity: 0 }] }, true],
+    [
+      'sold out but oversellable',
+      { variants: [{ price: '19.99', inventory_policy: 'continue', inventory_quantity: 0 }] },
+      true,
+    ],
+    [
+      'not inventory-tracked',
+      { variants: [{ price: '19.99', inventory_management: null, inventory_quantity: 0 }] },
+      true,
+    ],
     ['stock not stated', { variants: [{ price: '19.99' }] }, true],
   ])('availability: %s → %s', (_case, changes, available) => {
     expect(product(sampleProduct(changes)).available).toBe(available);
@@ -129,7 +167,9 @@ describe('Shopify products', () => {
   });
 
   it('a product without a title is a 400 naming it', () => {
-    expect(rejection(() => shopify.parse(sampleProduct({ title: '' }), shopifyHeaders('products/create')))).toMatchObject({
+    expect(
+      rejection(() => shopify.parse(sampleProduct({ title: '' }), shopifyHeaders('products/create'))),
+    ).toMatchObject({
       status: 400,
       message: 'title: expected a non-empty string, got an empty string',
     });
@@ -144,7 +184,13 @@ describe('Shopify customers and privacy topics', () => {
         type: 'customer.updated',
         data: {
           store: shop,
-          customer: { id: '706405506930370000', email: 'bob@biller.com', firstName: 'Bob', lastName: 'Biller', updatedAt: '2022-01-01T00:00:00.000Z' },
+          customer: {
+            id: '706405506930370000',
+            email: 'bob@biller.com',
+            firstName: 'Bob',
+            lastName: 'Biller',
+            updatedAt: '2022-01-01T00:00:00.000Z',
+          },
         },
       },
     ]);
@@ -163,29 +209,49 @@ describe('Shopify customers and privacy topics', () => {
 
   it('customers/update with the legacy accepts_marketing boolean', () => {
     const body = json({ id: 5, email: 'a@b.c', accepts_marketing: true });
-    expect((parse('customers/update', body).events[0] as EventOf<'customer.updated'>).data.customer.marketingConsent).toBe(true);
+    expect(
+      (parse('customers/update', body).events[0] as EventOf<'customer.updated'>).data.customer.marketingConsent,
+    ).toBe(true);
     const dated = json({ id: 5, accepts_marketing: false, accepts_marketing_updated_at: '2021-06-01T10:00:00-04:00' });
     expect((parse('customers/update', dated).events[0] as EventOf<'customer.updated'>).data.customer).toMatchObject({
-      marketingConsent: false, consentUpdatedAt: '2021-06-01T14:00:00.000Z',
+      marketingConsent: false,
+      consentUpdatedAt: '2021-06-01T14:00:00.000Z',
     });
   });
 
   it('customers_email_marketing_consent/update → customer.updated', () => {
-    const { events } = parse('customers_email_marketing_consent/update', fixture('shopify-customers-email-marketing-consent-update.json'));
+    const { events } = parse(
+      'customers_email_marketing_consent/update',
+      fixture('shopify-customers-email-marketing-consent-update.json'),
+    );
     expect(events).toEqual([
       {
         type: 'customer.updated',
         data: { store: shop, customer: { id: '706405506930370000', email: 'bob@biller.com', marketingConsent: false } },
       },
     ]);
-    const subscribed = json({ customer_id: 1, email_address: 'x@y.z', email_marketing_consent: { state: 'subscribed' } });
-    const customer = (parse('customers_email_marketing_consent/update', subscribed).events[0] as EventOf<'customer.updated'>).data.customer;
+    const subscribed = json({
+      customer_id: 1,
+      email_address: 'x@y.z',
+      email_marketing_consent: { state: 'subscribed' },
+    });
+    const customer = (
+      parse('customers_email_marketing_consent/update', subscribed).events[0] as EventOf<'customer.updated'>
+    ).data.customer;
     expect(customer.marketingConsent).toBe(true);
   });
 
   it('customers/redact → customer.erased by address, customer id and orders_to_redact; shop/redact → store.erased', () => {
     expect(parse('customers/redact', fixture('shopify-customers-redact.json')).events).toEqual([
-      { type: 'customer.erased', data: { store: shop, email: 'john@example.com', customerId: '191167', orderIds: ['299938', '280263', '220458'] } },
+      {
+        type: 'customer.erased',
+        data: {
+          store: shop,
+          email: 'john@example.com',
+          customerId: '191167',
+          orderIds: ['299938', '280263', '220458'],
+        },
+      },
     ]);
     expect(parse('shop/redact', fixture('shopify-shop-redact.json')).events).toEqual([
       { type: 'store.erased', data: { store: shop } },
@@ -194,10 +260,18 @@ describe('Shopify customers and privacy topics', () => {
 
   it('customers/data_request → customer.data_requested naming the customer, its orders and the request id', () => {
     const delivery = parse('customers/data_request', fixture('shopify-customers-data-request.json'));
-    expect(delivery.events).toEqual([{
-      type: 'customer.data_requested',
-      data: { store: shop, email: 'john@example.com', customerId: '191167', orderIds: ['299938', '280263', '220458'], requestId: '9999' },
-    }]);
+    expect(delivery.events).toEqual([
+      {
+        type: 'customer.data_requested',
+        data: {
+          store: shop,
+          email: 'john@example.com',
+          customerId: '191167',
+          orderIds: ['299938', '280263', '220458'],
+          requestId: '9999',
+        },
+      },
+    ]);
     expect(delivery.ignored).toBeFalsy();
   });
 });

@@ -36,13 +36,17 @@ function when(iso: string | null | undefined): Renderable {
 }
 
 function orderLink(orderId: string, store: string): Html {
-  return html`<a href="/admin?order=${encodeURIComponent(orderId)}&amp;store=${encodeURIComponent(store)}">${orderId}</a>`;
+  return html`<a href="/admin?order=${encodeURIComponent(orderId)}&amp;store=${encodeURIComponent(store)}"
+    >${orderId}</a
+  >`;
 }
 
 function actionForms(id: string, status: string, csrf: string, back: string): Renderable {
-  const form = (action: 'send-now' | 'cancel', label: string, cls: string) => html`<form class="inline" method="post" action="/admin/cross-sells/${id}/${action}">
-<input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="back" value="${back}">
-<button class="act ${cls}" type="submit" data-action="${action}">${label}</button></form>`;
+  const form = (action: 'send-now' | 'cancel', label: string, cls: string) =>
+    html`<form class="inline" method="post" action="/admin/cross-sells/${id}/${action}">
+      <input type="hidden" name="_csrf" value="${csrf}" /><input type="hidden" name="back" value="${back}" />
+      <button class="act ${cls}" type="submit" data-action="${action}">${label}</button>
+    </form>`;
   if (status === 'scheduled') return [form('send-now', 'Send now', 'primary'), ' ', form('cancel', 'Cancel', 'danger')];
   if (status === 'waiting') return form('cancel', 'Cancel', 'danger');
   return '';
@@ -57,20 +61,34 @@ function funnel(s: Stats): Html {
     ['Converted', s.converted, `${pct(s.converted, s.sent)} of sent`],
   ];
   const revenue = Object.entries(s.attributedRevenue);
-  return html`<section class="card" aria-labelledby="funnel-h"><h2 id="funnel-h">Funnel</h2>
-<div class="funnel">${steps.map(
-    ([label, n, rate]) => html`<div class="step" data-step="${label.toLowerCase()}"><div class="label">${label}</div><div class="count">${n}</div><div class="rate">${rate}</div><div class="bar"><span style="width:${s.received ? Math.round((n / s.received) * 100) : 0}%"></span></div></div>`,
-  )}</div>
-<div class="aside">
-<span data-figure="revenue">Attributed revenue (net of refunds; bought after an email, not all because of it): <b>${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(' · ') : 'none yet'}</b></span>
-<span>Waiting for trigger: <b>${s.waiting}</b></span>
-<span>Due, not yet sent: <b>${s.pending}</b></span>
-<span>Skipped: <b>${s.skippedTotal}</b></span>
-<span>Cancelled: <b>${s.cancelled}</b></span>
-<span>Failed: <b>${s.failed}</b></span>
-${s.served ? html`<span>Orders covered by another order's email: <b>${s.served}</b></span>` : ''}
-${s.heldOut ? html`<span>Held out (measurement group): <b>${s.heldOut}</b></span>` : ''}
-</div>${s.offers ? offersAside(s.offers) : ''}</section>`;
+  return html`<section class="card" aria-labelledby="funnel-h">
+    <h2 id="funnel-h">Funnel</h2>
+    <div class="funnel">
+      ${steps.map(
+        ([label, n, rate]) =>
+          html`<div class="step" data-step="${label.toLowerCase()}">
+            <div class="label">${label}</div>
+            <div class="count">${n}</div>
+            <div class="rate">${rate}</div>
+            <div class="bar"><span style="width:${s.received ? Math.round((n / s.received) * 100) : 0}%"></span></div>
+          </div>`,
+      )}
+    </div>
+    <div class="aside">
+      <span data-figure="revenue"
+        >Attributed revenue (net of refunds; bought after an email, not all because of it):
+        <b>${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(' · ') : 'none yet'}</b></span
+      >
+      <span>Waiting for trigger: <b>${s.waiting}</b></span>
+      <span>Due, not yet sent: <b>${s.pending}</b></span>
+      <span>Skipped: <b>${s.skippedTotal}</b></span>
+      <span>Cancelled: <b>${s.cancelled}</b></span>
+      <span>Failed: <b>${s.failed}</b></span>
+      ${s.served ? html`<span>Orders covered by another order's email: <b>${s.served}</b></span>` : ''}
+      ${s.heldOut ? html`<span>Held out (measurement group): <b>${s.heldOut}</b></span>` : ''}
+    </div>
+    ${s.offers ? offersAside(s.offers) : ''}
+  </section>`;
 }
 
 /** Bundle codes beside the window figure: issued, redeemed, revenue through codes, pools left. */
@@ -79,49 +97,139 @@ function offersAside(o: NonNullable<Stats['offers']>): Html | string {
   if (o.codesIssued === 0 && o.withoutPanel === 0 && pools.length === 0) return '';
   const revenue = Object.entries(o.revenueThroughCodes);
   return html`<div class="aside" data-figure="offers">
-<span>Bundle codes issued: <b>${o.codesIssued}</b></span>
-<span>Redeemed: <b>${o.codesRedeemed}</b></span>
-<span>Revenue through codes: <b>${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(' · ') : 'none yet'}</b></span>
-${o.withoutPanel ? html`<span>Sent without the bundle panel: <b>${o.withoutPanel}</b> (${Object.entries(o.withoutPanelReasons).map(([r, n]) => `${r} ${n}`).join(', ')})</span>` : ''}
-${pools.map(([store, n]) => html`<span class="${n < 100 ? 'bad' : ''}" data-pool="${store}">Codes left in ${store}'s pool: <b>${n}</b>${n < 100 ? ' — below 100, import more' : ''}</span>`)}
-</div>`;
+    <span>Bundle codes issued: <b>${o.codesIssued}</b></span>
+    <span>Redeemed: <b>${o.codesRedeemed}</b></span>
+    <span
+      >Revenue through codes:
+      <b>${revenue.length ? revenue.map(([c, v]) => `${c} ${v}`).join(' · ') : 'none yet'}</b></span
+    >
+    ${
+      o.withoutPanel
+        ? html`<span
+            >Sent without the bundle panel: <b>${o.withoutPanel}</b> (${Object.entries(o.withoutPanelReasons)
+              .map(([r, n]) => `${r} ${n}`)
+              .join(', ')})</span
+          >`
+        : ''
+    }
+    ${pools.map(([store, n]) => html`<span class="${n < 100 ? 'bad' : ''}" data-pool="${store}">Codes left in ${store}'s pool: <b>${n}</b>${n < 100 ? ' — below 100, import more' : ''}</span>`)}
+  </div>`;
 }
 
 function skipTable(s: Stats): Html {
   const rows = Object.entries(s.skipped);
-  const others = [...Object.entries(s.cancelledReasons).map(([r, n]) => ['cancelled', r, n] as const), ...Object.entries(s.failedReasons).map(([r, n]) => ['failed', r, n] as const)];
-  return html`<section class="card" aria-labelledby="skips-h"><h2 id="skips-h">Skipped, by reason</h2>
-${rows.length
-    ? html`<table><thead><tr><th>Reason</th><th class="num">Count</th><th class="num">Share</th></tr></thead><tbody>${rows.map(
-        ([reason, n]) => html`<tr data-reason="${reason}"><td><code>${reason}</code></td><td class="num">${n}</td><td class="num">${pct(n, s.skippedTotal)}</td></tr>`,
-      )}</tbody></table>`
-    : html`<p class="empty">Nothing skipped.</p>`}
-${others.length
-    ? html`<h2 style="margin-top:16px">Cancelled and failed</h2><table><tbody>${others.map(
-        ([status, reason, n]) => html`<tr><td><span class="badge ${status}">${status}</span> <code>${reason}</code></td><td class="num">${n}</td></tr>`,
-      )}</tbody></table>`
-    : ''}
-</section>`;
+  const others = [
+    ...Object.entries(s.cancelledReasons).map(([r, n]) => ['cancelled', r, n] as const),
+    ...Object.entries(s.failedReasons).map(([r, n]) => ['failed', r, n] as const),
+  ];
+  return html`<section class="card" aria-labelledby="skips-h">
+    <h2 id="skips-h">Skipped, by reason</h2>
+    ${
+      rows.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th>Reason</th>
+                <th class="num">Count</th>
+                <th class="num">Share</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows.map(
+                ([reason, n]) =>
+                  html`<tr data-reason="${reason}">
+                    <td><code>${reason}</code></td>
+                    <td class="num">${n}</td>
+                    <td class="num">${pct(n, s.skippedTotal)}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="empty">Nothing skipped.</p>`
+    }
+    ${
+      others.length
+        ? html`<h2 style="margin-top:16px">Cancelled and failed</h2>
+            <table>
+              <tbody>
+                ${others.map(
+                  ([status, reason, n]) =>
+                    html`<tr>
+                      <td><span class="badge ${status}">${status}</span> <code>${reason}</code></td>
+                      <td class="num">${n}</td>
+                    </tr>`,
+                )}
+              </tbody>
+            </table>`
+        : ''
+    }
+  </section>`;
 }
 
 function upcomingTable(s: Stats, csrf: string): Html {
-  return html`<section class="card" aria-labelledby="upcoming-h"><h2 id="upcoming-h">Upcoming sends</h2>
-${s.upcoming.length
-    ? html`<table><thead><tr><th>Due</th><th>Store</th><th>Order</th><th></th></tr></thead><tbody>${s.upcoming.map(
-        (u) => html`<tr><td>${when(u.dueAt)}</td><td>${u.store}</td><td>${orderLink(u.orderId, u.store)}</td><td>${actionForms(u.id, 'scheduled', csrf, '/admin')}</td></tr>`,
-      )}</tbody></table>`
-    : html`<p class="empty">Nothing scheduled.</p>`}
-</section>`;
+  return html`<section class="card" aria-labelledby="upcoming-h">
+    <h2 id="upcoming-h">Upcoming sends</h2>
+    ${
+      s.upcoming.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th>Due</th>
+                <th>Store</th>
+                <th>Order</th>
+                <th></th>
+              </tr>
+            </thead>
+            <tbody>
+              ${s.upcoming.map(
+                (u) =>
+                  html`<tr>
+                    <td>${when(u.dueAt)}</td>
+                    <td>${u.store}</td>
+                    <td>${orderLink(u.orderId, u.store)}</td>
+                    <td>${actionForms(u.id, 'scheduled', csrf, '/admin')}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="empty">Nothing scheduled.</p>`
+    }
+  </section>`;
 }
 
 function failuresTable(s: Stats): Html {
-  return html`<section class="card" aria-labelledby="failures-h"><h2 id="failures-h">Recent failures</h2>
-${s.recentFailures.length
-    ? html`<table><thead><tr><th>When</th><th>Store</th><th>Order</th><th>Reason</th><th class="num">Attempts</th><th>Server said</th></tr></thead><tbody>${s.recentFailures.map(
-        (f) => html`<tr><td>${when(f.at)}</td><td>${f.store}</td><td>${orderLink(f.orderId, f.store)}</td><td><code>${f.reason}</code></td><td class="num">${f.attempts}</td><td>${f.reply ?? ''}</td></tr>`,
-      )}</tbody></table>`
-    : html`<p class="empty">No failures.</p>`}
-</section>`;
+  return html`<section class="card" aria-labelledby="failures-h">
+    <h2 id="failures-h">Recent failures</h2>
+    ${
+      s.recentFailures.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th>When</th>
+                <th>Store</th>
+                <th>Order</th>
+                <th>Reason</th>
+                <th class="num">Attempts</th>
+                <th>Server said</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${s.recentFailures.map(
+                (f) =>
+                  html`<tr>
+                    <td>${when(f.at)}</td>
+                    <td>${f.store}</td>
+                    <td>${orderLink(f.orderId, f.store)}</td>
+                    <td><code>${f.reason}</code></td>
+                    <td class="num">${f.attempts}</td>
+                    <td>${f.reply ?? ''}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="empty">No failures.</p>`
+    }
+  </section>`;
 }
 
 function json(value: unknown): string {
@@ -132,72 +240,168 @@ function explanation(e: FoundCrossSell, csrf: string): Html {
   const back = `/admin?order=${encodeURIComponent(e.orderId)}&store=${encodeURIComponent(e.store)}`;
   const figures = Object.entries(e.figures ?? {});
   return html`<article class="explain" data-store="${e.store}" data-order="${e.orderId}">
-<h3 style="margin:6px 0 10px">${e.store} <span class="badge ${e.status}" data-status="${e.status}">${e.status}</span>${e.reason ? html` <code data-reason="${e.reason}">${e.reason}</code>` : ''}</h3>
-${e.summary ? html`<p class="summary">${e.summary}</p>` : ''}
-<dl class="facts">
-${e.settings ? html`<dt>Settings</dt><dd>${e.settings}</dd>` : ''}
-<dt>Due</dt><dd>${when(e.dueAt)}${e.timezone ? ` (customer zone ${e.timezone})` : ''}</dd>
-${e.trigger ? html`<dt>Trigger</dt><dd>after ${e.trigger}</dd>` : ''}
-${e.rule ? html`<dt>Timing rule</dt><dd><code>${json(e.rule)}</code></dd>` : ''}
-${e.adjustments.length ? html`<dt>Adjusted</dt><dd><code>${json(e.adjustments)}</code></dd>` : ''}
-${e.servedBy ? html`<dt>Served by</dt><dd>the email of order ${orderLink(e.servedBy, e.store)}</dd>` : ''}
-${e.sentAt ? html`<dt>Sent</dt><dd>${when(e.sentAt)} <code>${e.messageId ?? ''}</code></dd>` : ''}
-${e.lastReply ? html`<dt>SMTP</dt><dd>attempt ${e.attempts}: ${e.lastReply}</dd>` : ''}
-</dl>
-${e.items.length
-    ? html`<table><thead><tr><th>#</th><th>Item</th><th>Source</th><th class="num">Score</th><th>Why</th></tr></thead><tbody>${e.items.map(
-        (i, n) => html`<tr><td>${n + 1}</td><td>${i.title} <code>${i.productId}</code></td><td>${i.source}</td><td class="num">${Number(i.score).toFixed(3)}</td><td>${i.reason}</td></tr>`,
-      )}</tbody></table>`
-    : ''}
-${figures.length ? html`<p style="margin:10px 0 0"><b>Eligibility figures</b></p><dl class="facts">${figures.map(([k, v]) => html`<dt>${k}</dt><dd>${json(v)}</dd>`)}</dl>` : ''}
-${e.id && (e.status === 'scheduled' || e.status === 'waiting') ? html`<p>${actionForms(e.id, e.status, csrf, back)}</p>` : ''}
-</article>`;
+    <h3 style="margin:6px 0 10px">
+      ${e.store}
+      <span class="badge ${e.status}" data-status="${e.status}">${e.status}</span
+      >${e.reason ? html` <code data-reason="${e.reason}">${e.reason}</code>` : ''}
+    </h3>
+    ${e.summary ? html`<p class="summary">${e.summary}</p>` : ''}
+    <dl class="facts">
+      ${
+        e.settings
+          ? html`<dt>Settings</dt>
+              <dd>${e.settings}</dd>`
+          : ''
+      }
+      <dt>Due</dt>
+      <dd>${when(e.dueAt)}${e.timezone ? ` (customer zone ${e.timezone})` : ''}</dd>
+      ${
+        e.trigger
+          ? html`<dt>Trigger</dt>
+              <dd>after ${e.trigger}</dd>`
+          : ''
+      }
+      ${
+        e.rule
+          ? html`<dt>Timing rule</dt>
+              <dd><code>${json(e.rule)}</code></dd>`
+          : ''
+      }
+      ${
+        e.adjustments.length
+          ? html`<dt>Adjusted</dt>
+              <dd><code>${json(e.adjustments)}</code></dd>`
+          : ''
+      }
+      ${
+        e.servedBy
+          ? html`<dt>Served by</dt>
+              <dd>the email of order ${orderLink(e.servedBy, e.store)}</dd>`
+          : ''
+      }
+      ${
+        e.sentAt
+          ? html`<dt>Sent</dt>
+              <dd>${when(e.sentAt)} <code>${e.messageId ?? ''}</code></dd>`
+          : ''
+      }
+      ${
+        e.lastReply
+          ? html`<dt>SMTP</dt>
+              <dd>attempt ${e.attempts}: ${e.lastReply}</dd>`
+          : ''
+      }
+    </dl>
+    ${
+      e.items.length
+        ? html`<table>
+            <thead>
+              <tr>
+                <th>#</th>
+                <th>Item</th>
+                <th>Source</th>
+                <th class="num">Score</th>
+                <th>Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${e.items.map(
+                (i, n) =>
+                  html`<tr>
+                    <td>${n + 1}</td>
+                    <td>${i.title} <code>${i.productId}</code></td>
+                    <td>${i.source}</td>
+                    <td class="num">${Number(i.score).toFixed(3)}</td>
+                    <td>${i.reason}</td>
+                  </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : ''
+    }
+    ${
+      figures.length
+        ? html`<p style="margin:10px 0 0"><b>Eligibility figures</b></p>
+            <dl class="facts">
+              ${figures.map(
+                ([k, v]) =>
+                  html`<dt>${k}</dt>
+                    <dd>${json(v)}</dd>`,
+              )}
+            </dl>`
+        : ''
+    }
+    ${e.id && (e.status === 'scheduled' || e.status === 'waiting') ? html`<p>${actionForms(e.id, e.status, csrf, back)}</p>` : ''}
+  </article>`;
 }
 
 function searchResults(search: NonNullable<DashboardView['search']>, csrf: string): Html {
-  return html`<section class="card" id="order" aria-labelledby="order-h"><h2 id="order-h">Order ${search.orderId}</h2>
-${search.found.length ? search.found.map((e) => explanation(e, csrf)) : html`<p class="empty">No cross-sell for order <code>${search.orderId}</code>.</p>`}
-</section>`;
+  return html`<section class="card" id="order" aria-labelledby="order-h">
+    <h2 id="order-h">Order ${search.orderId}</h2>
+    ${search.found.length ? search.found.map((e) => explanation(e, csrf)) : html`<p class="empty">No cross-sell for order <code>${search.orderId}</code>.</p>`}
+  </section>`;
 }
 
 /** All stores, or one: every store with data or settings, and the current filter even if unknown. */
 function storePicker(v: DashboardView): Html {
   const stores = [...new Set([...(v.stores ?? []), ...(v.filter.store ? [v.filter.store] : [])])].sort();
-  return html`<select id="store" name="store"><option value="">all</option>${stores.map(
-    (store) => html`<option value="${store}"${v.filter.store === store ? html` selected` : ''}>${store}</option>`,
-  )}</select>`;
+  return html`<select id="store" name="store">
+    <option value="">all</option>
+    ${stores.map(
+      (store) => html`<option value="${store}" ${v.filter.store === store ? html` selected` : ''}>${store}</option>`,
+    )}
+  </select>`;
 }
 
 export function dashboardPage(v: DashboardView): string {
   const { stats: s } = v;
   const scope = `${s.since ? `Orders since ${s.since.slice(0, 10)}` : 'All orders'}${s.store ? ` in ${s.store}` : ''}`;
-  const nav = html`<nav><a href="/admin">Dashboard</a><a href="/admin/queues">Queue</a>
-<form method="post" action="/admin/logout"><input type="hidden" name="_csrf" value="${v.csrf}"><button type="submit">Sign out</button></form></nav>`;
+  const nav = html`<nav>
+    <a href="/admin">Dashboard</a><a href="/admin/queues">Queue</a>
+    <form method="post" action="/admin/logout">
+      <input type="hidden" name="_csrf" value="${v.csrf}" /><button type="submit">Sign out</button>
+    </form>
+  </nav>`;
   return page({
     title: 'Dashboard',
     nav,
     body: html`${v.notice ? html`<p class="notice${v.notice.bad ? ' bad' : ''}" role="status">${v.notice.text}</p>` : ''}
-<section class="card"><div style="display:flex;gap:24px;flex-wrap:wrap;justify-content:space-between;align-items:center">
-<form class="search" method="get" action="/admin" role="search">
-<label for="order-q">Order</label><input type="search" id="order-q" name="order" placeholder="Order id" value="${v.search?.orderId ?? ''}" required>
-${v.filter.store ? html`<input type="hidden" name="store" value="${v.filter.store}">` : ''}
-<button type="submit">Explain</button></form>
-<form class="search" method="get" action="/admin">
-<label for="since">Since</label><input type="date" id="since" name="since" value="${v.filter.since ?? ''}">
-<label for="store">Store</label>${storePicker(v)}
-<button type="submit">Apply</button></form>
-</div><p class="empty" style="margin-top:8px">${scope} · generated ${when(s.generatedAt)}${v.settings ? html` · settings: ${v.settings}` : ''}</p></section>
-${v.missingAddress?.length ? html`<p class="notice bad" role="status" id="missing-address">No postal address (<code>store.address</code>) for ${v.missingAddress.join(', ')}: commercial email must carry the sender's address.</p>` : ''}
-${v.search ? searchResults(v.search, v.csrf) : ''}
-${funnel(s)}
-${measureCard(s.measure)}
-<div class="grid">
-<section class="card" aria-labelledby="chart-h"><h2 id="chart-h">Emails sent per day <span class="empty" style="font-weight:400;font-size:13px">(UTC)</span></h2>${sentChart(s.sentPerDay)}</section>
-${skipTable(s)}
-</div>
-<div class="grid" style="margin-top:20px">
-${upcomingTable(s, v.csrf)}
-${failuresTable(s)}
-</div>`,
+      <section class="card">
+        <div style="display:flex;gap:24px;flex-wrap:wrap;justify-content:space-between;align-items:center">
+          <form class="search" method="get" action="/admin" role="search">
+            <label for="order-q">Order</label
+            ><input
+              type="search"
+              id="order-q"
+              name="order"
+              placeholder="Order id"
+              value="${v.search?.orderId ?? ''}"
+              required
+            />
+            ${v.filter.store ? html`<input type="hidden" name="store" value="${v.filter.store}" />` : ''}
+            <button type="submit">Explain</button>
+          </form>
+          <form class="search" method="get" action="/admin">
+            <label for="since">Since</label
+            ><input type="date" id="since" name="since" value="${v.filter.since ?? ''}" />
+            <label for="store">Store</label>${storePicker(v)} <button type="submit">Apply</button>
+          </form>
+        </div>
+        <p class="empty" style="margin-top:8px">
+          ${scope} · generated ${when(s.generatedAt)}${v.settings ? html` · settings: ${v.settings}` : ''}
+        </p>
+      </section>
+      ${v.missingAddress?.length ? html`<p class="notice bad" role="status" id="missing-address">No postal address (<code>store.address</code>) for ${v.missingAddress.join(', ')}: commercial email must carry the sender's address.</p>` : ''}
+      ${v.search ? searchResults(v.search, v.csrf) : ''} ${funnel(s)} ${measureCard(s.measure)}
+      <div class="grid">
+        <section class="card" aria-labelledby="chart-h">
+          <h2 id="chart-h">
+            Emails sent per day <span class="empty" style="font-weight:400;font-size:13px">(UTC)</span>
+          </h2>
+          ${sentChart(s.sentPerDay)}
+        </section>
+        ${skipTable(s)}
+      </div>
+      <div class="grid" style="margin-top:20px">${upcomingTable(s, v.csrf)} ${failuresTable(s)}</div>`,
   });
 }

@@ -5,8 +5,10 @@ import { page } from './layout.js';
 export function badRequestPage(message: string): string {
   return page({
     title: 'Bad request',
-    body: html`<section class="card"><h2>That request could not be read</h2>
-<p class="notice bad" role="alert">${message}</p>
-<p><a href="/admin">Back to the dashboard</a></p></section>`,
+    body: html`<section class="card">
+      <h2>That request could not be read</h2>
+      <p class="notice bad" role="alert">${message}</p>
+      <p><a href="/admin">Back to the dashboard</a></p>
+    </section>`,
   });
 }

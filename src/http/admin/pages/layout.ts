@@ -59,21 +59,23 @@ a{color:var(--accent)}
 
 export function page(opts: { title: string; body: Renderable; nav?: Html }): string {
   return html`<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="same-origin">
-<title>${opts.title} · Aftercart admin</title>
-<style>${trusted(STYLE)}</style>
-</head>
-<body>
-<header class="top"><h1>Aftercart admin</h1>${opts.nav ?? ''}</header>
-<main>
-${opts.body}
-</main>
-</body>
-</html>
-`.value;
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex, nofollow" />
+        <meta name="referrer" content="same-origin" />
+        <title>${opts.title} · Aftercart admin</title>
+        <style>
+          ${trusted(STYLE)}
+        </style>
+      </head>
+      <body>
+        <header class="top">
+          <h1>Aftercart admin</h1>
+          ${opts.nav ?? ''}
+        </header>
+        <main>${opts.body}</main>
+      </body>
+    </html> `.value;
 }
