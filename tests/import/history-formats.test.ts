@@ -96,7 +96,10 @@ describe.skipIf(missing('postgres'))('import orders as a store exports them', ()
       cwd: '/tmp',
     });
     // Customer 5 bought PA: its one learned neighbour, PB, has no catalog entry.
-    expect(stdout).toBe('1 candidate, none in the catalog: import your catalog with `aftercart import catalog`\n');
+    expect(stdout).toBe(
+      'history-only: the top-level settings\n' +
+        '1 candidate, none in the catalog: import your catalog with `aftercart import catalog`\n',
+    );
     const json = JSON.parse(
       (
         await exec('node', [bin, 'recommend', '200001', '--store', 'history-only', '--json'], {
