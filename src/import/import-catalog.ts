@@ -136,50 +136,70 @@ export async function importCatalog(
   // Keyed by id: a product repeated in the file is written once per batch, the later row winning.
   let batch = new Map<string, Pending>();
 
-  const write = async (rows: Pending[]) => {
-    if (rows.length === 0) return;
-    try {
-      await pool.query(q.upsertProducts, [store, JSON.stringify(rows.map((r) => r.row))]);
-      for (const r of rows) written.add(r.row.id);
-    } catch (err) {
-      if (rows.length === 1) {
-        failed.push({ line: rows[0]!.line, error: `product ${rows[0]!.row.id}: ${(err as Error).message}` });
-        return;
-      }
-      // Find the rows the database refuses; the others go in.
-      const half = Math.ceil(rows.length / 2);
-      await write(rows.slice(0, half));
-      await write(rows.slice(half));
-    }
-  };
   const flush = async () => {
     const rows = [...batch.values()];
     batch = new Map();
-    await write(rows);
+    await writeProducts(pool, store, rows, written, failed);
     opts.onProgress?.({ line, imported: written.size, failed: failed.length });
   };
 
   for await (const record of readerFor(format, path, opts)) {
     line = Math.max(line, record.line);
-    if (!record.ok) {
-      failed.push({ line: record.line, error: record.error });
-      continue;
-    }
-    const { product, dropped } = withSafeLink(record.product, links);
-    const row = toProductRow(product);
-    if (typeof row === 'string') {
-      failed.push({ line: record.line, error: row });
-      continue;
-    }
-    if (dropped)
-      warnings.push({
-        line: record.line,
-        error: `product ${row.id}: link dropped (not an http(s) link to the store host or store.linkHosts)`,
-      });
-    batch.set(row.id, { row, line: record.line });
+    const pending = pendingRow(record, links, failed, warnings);
+    if (!pending) continue;
+    batch.set(pending.row.id, pending);
     if (batch.size >= batchSize) await flush();
   }
   await flush();
   failed.sort((a, b) => a.line - b.line);
   return { format, imported: written.size, failed, warnings, seconds: (performance.now() - started) / 1000 };
+}
+
+/** The record as a row to write, or undefined with the reason added to `failed`; a dropped link is a warning. */
+function pendingRow(
+  record: ProductRecord,
+  links: LinkPolicy,
+  failed: CatalogProblem[],
+  warnings: CatalogProblem[],
+): Pending | undefined {
+  if (!record.ok) {
+    failed.push({ line: record.line, error: record.error });
+    return undefined;
+  }
+  const { product, dropped } = withSafeLink(record.product, links);
+  const row = toProductRow(product);
+  if (typeof row === 'string') {
+    failed.push({ line: record.line, error: row });
+    return undefined;
+  }
+  if (dropped)
+    warnings.push({
+      line: record.line,
+      error: `product ${row.id}: link dropped (not an http(s) link to the store host or store.linkHosts)`,
+    });
+  return { row, line: record.line };
+}
+
+/** Writes the rows in one statement; when the database refuses it, halves until the bad rows are found. */
+async function writeProducts(
+  pool: pg.Pool,
+  store: string,
+  rows: Pending[],
+  written: Set<string>,
+  failed: CatalogProblem[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  try {
+    await pool.query(q.upsertProducts, [store, JSON.stringify(rows.map((r) => r.row))]);
+    for (const r of rows) written.add(r.row.id);
+  } catch (err) {
+    if (rows.length === 1) {
+      failed.push({ line: rows[0]!.line, error: `product ${rows[0]!.row.id}: ${(err as Error).message}` });
+      return;
+    }
+    // Find the rows the database refuses; the others go in.
+    const half = Math.ceil(rows.length / 2);
+    await writeProducts(pool, store, rows.slice(0, half), written, failed);
+    await writeProducts(pool, store, rows.slice(half), written, failed);
+  }
 }

@@ -14,7 +14,7 @@
 import type pg from 'pg';
 import { customerKey } from '../domain/customer-key.js';
 import { storedEmail } from '../domain/email-address.js';
-import { readOnlineRetail } from './readers/online-retail.js';
+import { readOnlineRetail, type RetailLine } from './readers/online-retail.js';
 import { detectOrdersFormat, type OrdersFormat } from './detect-format.js';
 import { formatCents, MAX_CENTS, toCents } from '../money/cents.js';
 import { OrderWriter, type HistoryCustomerRow, type HistoryLineRow, type HistoryOrderRow } from './order-writer.js';
@@ -69,90 +69,130 @@ export async function importOrders(
   const started = performance.now();
   const format = await detectOrdersFormat(path);
   const writer = new OrderWriter(pool, store, opts.batchLines);
-  const counts = { lines: 0, orders: 0, skipped: 0 };
-  const customers = new Set<string>();
-  const errors: ImportProblem[] = [];
-  const problem = (line: number, error: string) => {
-    counts.skipped++;
-    if (errors.length < MAX_ERRORS) errors.push({ line, error });
-  };
-  let line = 1;
-  let lastReport = 0;
-  const progress = () => {
-    if (!opts.onProgress) return;
-    const now = performance.now();
-    if (now - lastReport < 100) return;
-    lastReport = now;
-    opts.onProgress({ line, lines: counts.lines, orders: counts.orders, skipped: counts.skipped });
-  };
-  const returns = new Set<string>();
+  const tally = new ImportTally(opts.onProgress);
   const emit = async (order: HistoryOrderRow) => {
-    counts.lines += order.lines.length;
-    if (order.lines.some((l) => l.quantity < 0 || (l.returnedQuantity ?? 0) > 0)) returns.add(order.id);
-    if (order.customerKey) customers.add(order.customerKey);
+    tally.count(order);
     await writer.addOrder(order);
-    progress();
+    tally.progress();
   };
 
   let split: Set<string> = new Set();
   try {
-    if (format === 'online-retail') {
-      const result = await readRetail(
-        path,
-        (c) => writer.addCustomer(c),
-        problem,
-        async (order, isNew, fileLine) => {
-          line = fileLine;
-          if (isNew) counts.orders++;
-          await emit(order);
-        },
-        (skippedLine) => {
-          counts.skipped++;
-          line = skippedLine;
-        },
-      );
-      split = result.split;
-    } else {
-      const seen = new Set<string>();
-      for await (const order of historyOrderSources[format](path, (e) => problem(e.line, e.error))) {
-        line = order.line;
-        const row = toOrderRow(order);
-        if (typeof row === 'string') {
-          problem(order.line, row);
-          continue;
-        }
-        // An order repeated in the file: the first occurrence wins (as on re-import).
-        if (seen.has(row.order.id)) {
-          problem(order.line, `order ${row.order.id} appears again; the first occurrence was kept`);
-          continue;
-        }
-        seen.add(row.order.id);
-        counts.orders++;
-        if (row.customer) writer.addCustomer(row.customer);
-        await emit(row.order);
-      }
-    }
+    if (format === 'online-retail') split = await importRetail(path, writer, tally, emit);
+    else await importHistory(format, path, writer, tally, emit);
   } catch (err) {
     // A file that breaks off mid-way: let the batches under way finish before reporting.
     await writer.waitForBatches();
     throw err;
   }
   await writer.finish(split);
-  opts.onProgress?.({ line, lines: counts.lines, orders: counts.orders, skipped: counts.skipped });
+  tally.report();
   // A bulk load leaves the planner's statistics behind; stale ones cost seconds per query.
   await pool.query('ANALYZE customers, orders, order_lines');
   if (opts.afterOrders) await opts.afterOrders(pool, store);
   return {
     format,
-    lines: counts.lines,
-    orders: counts.orders,
-    returns: returns.size,
-    customers: customers.size,
-    skipped: counts.skipped,
-    errors,
+    lines: tally.lines,
+    orders: tally.orders,
+    returns: tally.returns.size,
+    customers: tally.customers.size,
+    skipped: tally.skipped,
+    errors: tally.errors,
     seconds: (performance.now() - started) / 1000,
   };
 }
+
+/** The counts and problems of one import, and its progress reports (at most one per 100 ms). */
+class ImportTally {
+  lines = 0;
+  orders = 0;
+  skipped = 0;
+  /** File line reached. */
+  line = 1;
+  readonly customers = new Set<string>();
+  readonly returns = new Set<string>();
+  readonly errors: ImportProblem[] = [];
+  private lastReport = 0;
+
+  constructor(private readonly onProgress: ImportOrdersOptions['onProgress']) {}
+
+  problem(line: number, error: string): void {
+    this.skipped++;
+    if (this.errors.length < MAX_ERRORS) this.errors.push({ line, error });
+  }
+
+  count(order: HistoryOrderRow): void {
+    this.lines += order.lines.length;
+    if (order.lines.some((l) => l.quantity < 0 || (l.returnedQuantity ?? 0) > 0)) this.returns.add(order.id);
+    if (order.customerKey) this.customers.add(order.customerKey);
+  }
+
+  progress(): void {
+    if (!this.onProgress) return;
+    const now = performance.now();
+    if (now - this.lastReport < 100) return;
+    this.lastReport = now;
+    this.report();
+  }
+
+  report(): void {
+    this.onProgress?.({ line: this.line, lines: this.lines, orders: this.orders, skipped: this.skipped });
+  }
+}
+
+/** Online Retail through `readRetail`; returns the invoices met again after other invoices. */
+async function importRetail(
+  path: string,
+  writer: OrderWriter,
+  tally: ImportTally,
+  emit: (order: HistoryOrderRow) => Promise<void>,
+): Promise<Set<string>> {
+  const result = await readRetail(
+    path,
+    (c) => writer.addCustomer(c),
+    (line, error) => tally.problem(line, error),
+    async (order, isNew, fileLine) => {
+      tally.line = fileLine;
+      if (isNew) tally.orders++;
+      await emit(order);
+    },
+    (skippedLine) => {
+      tally.skipped++;
+      tally.line = skippedLine;
+    },
+  );
+  return result.split;
+}
+
+/** Shopify orders CSV or canonical JSON lines, one reader order at a time through `toOrderRow`. */
+async function importHistory(
+  format: Exclude<OrdersFormat, 'online-retail'>,
+  path: string,
+  writer: OrderWriter,
+  tally: ImportTally,
+  emit: (order: HistoryOrderRow) => Promise<void>,
+): Promise<void> {
+  const seen = new Set<string>();
+  for await (const order of historyOrderSources[format](path, (e) => tally.problem(e.line, e.error))) {
+    tally.line = order.line;
+    const row = toOrderRow(order);
+    if (typeof row === 'string') {
+      tally.problem(order.line, row);
+      continue;
+    }
+    // An order repeated in the file: the first occurrence wins (as on re-import).
+    if (seen.has(row.order.id)) {
+      tally.problem(order.line, `order ${row.order.id} appears again; the first occurrence was kept`);
+      continue;
+    }
+    seen.add(row.order.id);
+    tally.orders++;
+    if (row.customer) writer.addCustomer(row.customer);
+    await emit(row.order);
+  }
+}
+
+type RetailOrder = HistoryOrderRow & { cents: bigint };
 
 /**
  * Online Retail: one order per InvoiceNo, its rows in file order as lines. A `C` invoice is an
@@ -172,7 +212,7 @@ async function readRetail(
   // Lines per invoice written so far: an invoice met again later continues its numbering.
   const nextLineNo = new Map<string, number>();
   const split = new Set<string>();
-  let current: (HistoryOrderRow & { cents: bigint }) | undefined;
+  let current: RetailOrder | undefined;
   let currentLine = 1;
   const close = async () => {
     if (!current) return;
@@ -190,30 +230,14 @@ async function readRetail(
       skip(l.line);
       continue;
     }
-    const cents = toCents(l.unitPrice);
-    if (cents === undefined || cents > MAX_CENTS || -cents > MAX_CENTS) {
-      problem(l.line, `bad UnitPrice "${l.unitPrice}"`);
-      continue;
-    }
-    if (!Number.isInteger(l.quantity) || Math.abs(l.quantity) > INT32) {
-      problem(l.line, `bad Quantity "${l.quantity}"`);
+    const cents = retailCents(l);
+    if (typeof cents === 'string') {
+      problem(l.line, cents);
       continue;
     }
     if (current?.id !== l.invoice) {
       await close();
-      const key = l.customerId ? customerKey({ id: l.customerId }) : null;
-      if (key) addCustomer({ customerKey: key, externalId: l.customerId! });
-      current = {
-        id: l.invoice,
-        customerKey: key,
-        createdAt: l.invoiceDate,
-        currency: 'GBP',
-        shippingCountry: countryCode(l.country),
-        total: null,
-        firstLineNo: nextLineNo.get(l.invoice) ?? 1,
-        lines: [],
-        cents: 0n,
-      };
+      current = openInvoice(l, nextLineNo.get(l.invoice) ?? 1, addCustomer);
     }
     currentLine = l.line;
     current.lines.push({
@@ -226,6 +250,35 @@ async function readRetail(
   }
   await close();
   return { split };
+}
+
+/** The row's unit price in cents, or why the row cannot be imported. */
+function retailCents(l: RetailLine): bigint | string {
+  const cents = toCents(l.unitPrice);
+  if (cents === undefined || cents > MAX_CENTS || -cents > MAX_CENTS) return `bad UnitPrice "${l.unitPrice}"`;
+  if (!Number.isInteger(l.quantity) || Math.abs(l.quantity) > INT32) return `bad Quantity "${l.quantity}"`;
+  return cents;
+}
+
+/** A new order for the row's invoice, its customer (when the row names one) added first. */
+function openInvoice(
+  l: RetailLine,
+  firstLineNo: number,
+  addCustomer: (c: { customerKey: string; externalId: string }) => void,
+): RetailOrder {
+  const key = l.customerId ? customerKey({ id: l.customerId }) : null;
+  if (key) addCustomer({ customerKey: key, externalId: l.customerId! });
+  return {
+    id: l.invoice,
+    customerKey: key,
+    createdAt: l.invoiceDate,
+    currency: 'GBP',
+    shippingCountry: countryCode(l.country),
+    total: null,
+    firstLineNo,
+    lines: [],
+    cents: 0n,
+  };
 }
 
 /** Fields a reader may add to its orders; written when present (the customer's only when unknown). */
@@ -251,6 +304,33 @@ export function toOrderRow(
   // Kept as a webhook would keep it: normalised, or as given so a send says invalid_email.
   const email = storedEmail(order.email) ?? undefined;
   const key = customerKey({ email, id: order.customerId });
+  const priced = toLineRows(order);
+  if (typeof priced === 'string') return priced;
+  const { lines, total } = priced;
+  const returnedCents = applyReturns(lines, order.returns);
+  const refunded = order.refundedAmount !== undefined ? toCents(order.refundedAmount) : undefined;
+  const refundedAmount = refunded ?? (returnedCents > 0n ? returnedCents : undefined);
+  return {
+    order: {
+      id: order.id,
+      customerKey: key,
+      createdAt: order.createdAt,
+      currency: order.currency || null,
+      shippingCountry: countryCode(order.shippingCountry),
+      total: formatCents(total),
+      cancelledAt: order.cancelledAt && !Number.isNaN(order.cancelledAt.getTime()) ? order.cancelledAt : null,
+      // The export says an order was refunded, not when.
+      refundedAt: null,
+      refundedAmount: refundedAmount !== undefined ? formatCents(refundedAmount) : null,
+      firstLineNo: 1,
+      lines,
+    },
+    customer: key ? customerRow(order, key, email) : undefined,
+  };
+}
+
+/** The order's lines as rows with its total in cents, or why a line cannot be imported. */
+function toLineRows(order: RichHistoryOrder): { lines: HistoryLineRow[]; total: bigint } | string {
   const lines: HistoryLineRow[] = [];
   let total = 0n;
   for (const l of order.lines) {
@@ -270,8 +350,13 @@ export function toOrderRow(
       sku: l.sku || null,
     });
   }
+  return { lines, total };
+}
+
+/** Marks returned units on the lines of their product, first lines first; returns their value in cents. */
+function applyReturns(lines: HistoryLineRow[], returns: RichHistoryOrder['returns']): bigint {
   let returnedCents = 0n;
-  for (const r of order.returns) {
+  for (const r of returns) {
     let left = r.quantity;
     const amount = r.amount !== undefined ? toCents(r.amount) : undefined;
     for (const l of lines) {
@@ -290,32 +375,16 @@ export function toOrderRow(
       left -= take;
     }
   }
-  const refunded = order.refundedAmount !== undefined ? toCents(order.refundedAmount) : undefined;
-  const refundedAmount = refunded ?? (returnedCents > 0n ? returnedCents : undefined);
+  return returnedCents;
+}
+
+function customerRow(order: RichHistoryOrder, key: string, email: string | undefined): HistoryCustomerRow {
   return {
-    order: {
-      id: order.id,
-      customerKey: key,
-      createdAt: order.createdAt,
-      currency: order.currency || null,
-      shippingCountry: countryCode(order.shippingCountry),
-      total: formatCents(total),
-      cancelledAt: order.cancelledAt && !Number.isNaN(order.cancelledAt.getTime()) ? order.cancelledAt : null,
-      // The export says an order was refunded, not when.
-      refundedAt: null,
-      refundedAmount: refundedAmount !== undefined ? formatCents(refundedAmount) : null,
-      firstLineNo: 1,
-      lines,
-    },
-    customer: key
-      ? {
-          customerKey: key,
-          externalId: order.customerId ?? null,
-          email: email ?? null,
-          firstName: order.firstName?.trim() || null,
-          lastName: order.lastName?.trim() || null,
-          marketingConsent: order.marketingConsent ?? null,
-        }
-      : undefined,
+    customerKey: key,
+    externalId: order.customerId ?? null,
+    email: email ?? null,
+    firstName: order.firstName?.trim() || null,
+    lastName: order.lastName?.trim() || null,
+    marketingConsent: order.marketingConsent ?? null,
   };
 }

@@ -169,61 +169,10 @@ export class OrderWriter {
 
   private async write(orders: HistoryOrderRow[], customers: HistoryCustomerRow[]): Promise<void> {
     await withTransaction(this.pool, async (client) => {
-      if (customers.length > 0) {
-        await client.query(q.upsertCustomers, [
-          this.store,
-          customers.map((c) => c.customerKey),
-          customers.map((c) => c.externalId ?? null),
-          customers.map((c) => c.email ?? null),
-          // Capped as webhooks cap them (src/text/caps.ts).
-          customers.map((c) => (c.firstName ? capCodePoints(c.firstName, NAME_MAX) : null)),
-          customers.map((c) => (c.lastName ? capCodePoints(c.lastName, NAME_MAX) : null)),
-          customers.map((c) => c.marketingConsent ?? null),
-        ]);
-      }
+      if (customers.length > 0) await upsertCustomers(client, this.store, customers);
       if (orders.length > 0) {
-        await client.query(q.upsertOrders, [
-          this.store,
-          orders.map((o) => o.id),
-          orders.map((o) => o.customerKey),
-          orders.map((o) => o.createdAt.toISOString()),
-          orders.map((o) => o.currency),
-          orders.map((o) => o.shippingCountry ?? null),
-          orders.map((o) => o.total),
-          orders.map((o) => o.cancelledAt?.toISOString() ?? null),
-          orders.map((o) => o.refundedAt?.toISOString() ?? null),
-          orders.map((o) => o.refundedAmount ?? null),
-        ]);
-        const cols = {
-          o: [] as string[],
-          n: [] as number[],
-          p: [] as string[],
-          v: [] as (string | null)[],
-          s: [] as (string | null)[],
-          t: [] as string[],
-          ty: [] as (string | null)[],
-          ve: [] as (string | null)[],
-          q: [] as number[],
-          u: [] as string[],
-          rq: [] as number[],
-          ra: [] as string[],
-        };
-        for (const o of orders) {
-          o.lines.forEach((l, i) => {
-            cols.o.push(o.id);
-            cols.n.push(o.firstLineNo + i);
-            cols.p.push(l.productId);
-            cols.v.push(l.variantId ?? null);
-            cols.s.push(l.sku ?? null);
-            cols.t.push(capCodePoints(l.title, TITLE_MAX));
-            cols.ty.push(l.productType ?? null);
-            cols.ve.push(l.vendor ?? null);
-            cols.q.push(l.quantity);
-            cols.u.push(l.unitPrice);
-            cols.rq.push(l.returnedQuantity ?? 0);
-            cols.ra.push(l.returnedAmount ?? '0');
-          });
-        }
+        await upsertOrders(client, this.store, orders);
+        const cols = lineColumns(orders);
         if (cols.o.length > 0) {
           await client.query(q.upsertLines, [
             this.store,
@@ -246,4 +195,67 @@ export class OrderWriter {
       }
     });
   }
+}
+
+async function upsertCustomers(client: pg.PoolClient, store: string, customers: HistoryCustomerRow[]): Promise<void> {
+  await client.query(q.upsertCustomers, [
+    store,
+    customers.map((c) => c.customerKey),
+    customers.map((c) => c.externalId ?? null),
+    customers.map((c) => c.email ?? null),
+    // Capped as webhooks cap them (src/text/caps.ts).
+    customers.map((c) => (c.firstName ? capCodePoints(c.firstName, NAME_MAX) : null)),
+    customers.map((c) => (c.lastName ? capCodePoints(c.lastName, NAME_MAX) : null)),
+    customers.map((c) => c.marketingConsent ?? null),
+  ]);
+}
+
+async function upsertOrders(client: pg.PoolClient, store: string, orders: HistoryOrderRow[]): Promise<void> {
+  await client.query(q.upsertOrders, [
+    store,
+    orders.map((o) => o.id),
+    orders.map((o) => o.customerKey),
+    orders.map((o) => o.createdAt.toISOString()),
+    orders.map((o) => o.currency),
+    orders.map((o) => o.shippingCountry ?? null),
+    orders.map((o) => o.total),
+    orders.map((o) => o.cancelledAt?.toISOString() ?? null),
+    orders.map((o) => o.refundedAt?.toISOString() ?? null),
+    orders.map((o) => o.refundedAmount ?? null),
+  ]);
+}
+
+/** The batch's lines as parallel arrays, one per column of the unnest() in upsert-lines. */
+function lineColumns(orders: HistoryOrderRow[]) {
+  const cols = {
+    o: [] as string[],
+    n: [] as number[],
+    p: [] as string[],
+    v: [] as (string | null)[],
+    s: [] as (string | null)[],
+    t: [] as string[],
+    ty: [] as (string | null)[],
+    ve: [] as (string | null)[],
+    q: [] as number[],
+    u: [] as string[],
+    rq: [] as number[],
+    ra: [] as string[],
+  };
+  for (const o of orders) {
+    o.lines.forEach((l, i) => {
+      cols.o.push(o.id);
+      cols.n.push(o.firstLineNo + i);
+      cols.p.push(l.productId);
+      cols.v.push(l.variantId ?? null);
+      cols.s.push(l.sku ?? null);
+      cols.t.push(capCodePoints(l.title, TITLE_MAX));
+      cols.ty.push(l.productType ?? null);
+      cols.ve.push(l.vendor ?? null);
+      cols.q.push(l.quantity);
+      cols.u.push(l.unitPrice);
+      cols.rq.push(l.returnedQuantity ?? 0);
+      cols.ra.push(l.returnedAmount ?? '0');
+    });
+  }
+  return cols;
 }

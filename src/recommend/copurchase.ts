@@ -90,14 +90,72 @@ class NeighbourTable implements BuiltCoPurchase {
 }
 
 export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptions = {}): BuiltCoPurchase {
-  const minSupport = Math.max(1, opts.minSupport ?? 2);
-  const topN = opts.topN ?? 50;
-  const shrink = opts.shrink ?? 1;
-  const beta = opts.popularityExponent ?? 0.5;
-  const maxSize = opts.maxBasketSize ?? 100;
-  const metric = opts.metric ?? 'cosine';
+  const settings: RankSettings = {
+    minSupport: Math.max(1, opts.minSupport ?? 2),
+    topN: opts.topN ?? 50,
+    shrink: opts.shrink ?? 1,
+    beta: opts.popularityExponent ?? 0.5,
+    metric: opts.metric ?? 'cosine',
+  };
+  const csr = flattenBaskets(baskets, opts.maxBasketSize ?? 100);
+  const inverted = invertBaskets(csr);
+  const P = csr.ids.length;
+  const scratch: RowScratch = {
+    together: new Int32Array(P),
+    touched: new Int32Array(P),
+    scores: new Float64Array(P),
+    support: new Int32Array(P),
+    powB: new Float64Array(P),
+  };
+  for (let p = 0; p < P; p++) scratch.powB[p] = Math.pow(inverted.n[p], settings.beta);
+  const table = new Map<string, readonly Neighbour[]>();
+  const counts = new Map<string, number>();
+  for (let a = 0; a < P; a++) {
+    counts.set(csr.ids[a], inverted.n[a]);
+    const m = countTogether(a, csr, inverted, scratch);
+    const kept = keepScored(a, m, csr, inverted, scratch, settings);
+    if (kept.length === 0) continue;
+    table.set(csr.ids[a], rankNeighbours(a, kept, csr, inverted, scratch, settings.topN));
+  }
+  return new NeighbourTable(table, csr.nBaskets, counts);
+}
 
-  // 1. Products to dense indices; baskets to one flat Int32Array (CSR), deduplicated.
+interface RankSettings {
+  minSupport: number;
+  topN: number;
+  shrink: number;
+  beta: number;
+  metric: 'cosine' | 'count' | 'lift';
+}
+
+/** Baskets as dense product indices in one flat array (CSR): basket b is flat[starts[b]..starts[b+1]). */
+interface FlatBaskets {
+  ids: string[];
+  flat: Int32Array;
+  flatLen: number;
+  starts: number[];
+  nBaskets: number;
+}
+
+/** n[p] = baskets holding product p; basket numbers of p are inv[invStart[p]..invStart[p+1]). */
+interface InvertedBaskets {
+  n: Int32Array;
+  invStart: Int32Array;
+  inv: Int32Array;
+}
+
+/** Per-product arrays reused across rows, so a row allocates only its kept list. */
+interface RowScratch {
+  together: Int32Array;
+  touched: Int32Array;
+  scores: Float64Array;
+  support: Int32Array;
+  /** n_b ^ beta, the popularity term of the denominator. */
+  powB: Float64Array;
+}
+
+// 1. Products to dense indices; baskets to one flat Int32Array (CSR), deduplicated.
+function flattenBaskets(baskets: Iterable<Basket>, maxSize: number): FlatBaskets {
   const index = new Map<string, number>();
   const ids: string[] = [];
   let flat = new Int32Array(1 << 16);
@@ -114,19 +172,11 @@ export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptio
         p = ids.length;
         index.set(id, p);
         ids.push(id);
-        if (p >= seen.length) {
-          const grown = new Int32Array(seen.length * 2).fill(-1);
-          grown.set(seen);
-          seen = grown;
-        }
+        if (p >= seen.length) seen = grown(seen, -1);
       }
       if (seen[p] === b) continue; // the same product twice in one basket counts once
       seen[p] = b;
-      if (flatLen === flat.length) {
-        const grown = new Int32Array(flat.length * 2);
-        grown.set(flat);
-        flat = grown;
-      }
+      if (flatLen === flat.length) flat = grown(flat, 0);
       flat[flatLen++] = p;
     }
     if (flatLen === begin || flatLen - begin > maxSize) {
@@ -135,10 +185,20 @@ export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptio
     }
     starts.push(flatLen);
   }
-  const nBaskets = starts.length - 1;
-  const P = ids.length;
+  return { ids, flat, flatLen, starts, nBaskets: starts.length - 1 };
+}
 
-  // 2. n_a and the inverted index product → baskets.
+/** A copy twice as long, the new half filled with `fill`. */
+function grown(array: Int32Array, fill: number): Int32Array<ArrayBuffer> {
+  const bigger = new Int32Array(array.length * 2);
+  if (fill !== 0) bigger.fill(fill);
+  bigger.set(array);
+  return bigger;
+}
+
+// 2. n_a and the inverted index product → baskets.
+function invertBaskets({ ids, flat, flatLen, starts, nBaskets }: FlatBaskets): InvertedBaskets {
+  const P = ids.length;
   const n = new Int32Array(P);
   for (let i = 0; i < flatLen; i++) n[flat[i]]++;
   const invStart = new Int32Array(P + 1);
@@ -146,60 +206,80 @@ export function buildCoPurchase(baskets: Iterable<Basket>, opts: CoPurchaseOptio
   const inv = new Int32Array(flatLen);
   const fill = invStart.slice(0, P);
   for (let b = 0; b < nBaskets; b++) for (let i = starts[b]; i < starts[b + 1]; i++) inv[fill[flat[i]]++] = b;
+  return { n, invStart, inv };
+}
 
-  // 3. Row by row co-occurrence counts in a scratch array.
-  const together = new Int32Array(P);
-  const touched = new Int32Array(P);
-  const scores = new Float64Array(P);
-  const support = new Int32Array(P);
-  const table = new Map<string, readonly Neighbour[]>();
-  const counts = new Map<string, number>();
-  const powB = new Float64Array(P);
-  for (let p = 0; p < P; p++) powB[p] = Math.pow(n[p], beta);
-  for (let a = 0; a < P; a++) {
-    counts.set(ids[a], n[a]);
-    let m = 0;
-    for (let j = invStart[a]; j < invStart[a + 1]; j++) {
-      const b = inv[j];
-      for (let i = starts[b]; i < starts[b + 1]; i++) {
-        const o = flat[i];
-        if (o === a) continue;
-        if (together[o]++ === 0) touched[m++] = o;
-      }
+// 3. Row by row co-occurrence counts in a scratch array: together[o] for every o met with `a`,
+// the products met listed in touched[0..m). Returns m.
+function countTogether(a: number, csr: FlatBaskets, inverted: InvertedBaskets, scratch: RowScratch): number {
+  const { flat, starts } = csr;
+  const { invStart, inv } = inverted;
+  const { together, touched } = scratch;
+  let m = 0;
+  for (let j = invStart[a]; j < invStart[a + 1]; j++) {
+    const b = inv[j];
+    for (let i = starts[b]; i < starts[b + 1]; i++) {
+      const o = flat[i];
+      if (o === a) continue;
+      if (together[o]++ === 0) touched[m++] = o;
     }
-    const kept: number[] = [];
-    const powA = Math.pow(n[a], 1 - beta);
-    for (let t = 0; t < m; t++) {
-      const o = touched[t];
-      const c = together[o];
-      together[o] = 0;
-      if (c < minSupport) continue;
-      support[o] = c;
-      scores[o] =
-        metric === 'count'
-          ? c
-          : metric === 'lift'
-            ? (c * nBaskets) / (n[a] * n[o])
-            : (c / (powA * powB[o])) * (shrink > 0 ? c / (c + shrink) : 1);
-      kept.push(o);
-    }
-    if (kept.length === 0) continue;
-    kept.sort((x, y) => scores[y] - scores[x] || (ids[x] < ids[y] ? -1 : ids[x] > ids[y] ? 1 : 0));
-    const list: Neighbour[] = [];
-    for (let t = 0; t < kept.length && t < topN; t++) {
-      const o = kept[t];
-      const confidence = support[o] / n[a];
-      list.push({
-        id: ids[o],
-        score: scores[o],
-        support: support[o],
-        confidence,
-        lift: (confidence * nBaskets) / n[o],
-      });
-    }
-    table.set(ids[a], Object.freeze(list));
   }
-  return new NeighbourTable(table, nBaskets, counts);
+  return m;
+}
+
+/** Scores the row's pairs with enough support (and clears the counts for the next row). */
+function keepScored(
+  a: number,
+  m: number,
+  csr: FlatBaskets,
+  { n }: InvertedBaskets,
+  scratch: RowScratch,
+  { minSupport, metric, shrink, beta }: RankSettings,
+): number[] {
+  const { together, touched, support, scores, powB } = scratch;
+  const nBaskets = csr.nBaskets;
+  const kept: number[] = [];
+  const powA = Math.pow(n[a], 1 - beta);
+  for (let t = 0; t < m; t++) {
+    const o = touched[t];
+    const c = together[o];
+    together[o] = 0;
+    if (c < minSupport) continue;
+    support[o] = c;
+    scores[o] =
+      metric === 'count'
+        ? c
+        : metric === 'lift'
+          ? (c * nBaskets) / (n[a] * n[o])
+          : (c / (powA * powB[o])) * (shrink > 0 ? c / (c + shrink) : 1);
+    kept.push(o);
+  }
+  return kept;
+}
+
+/** The row's best `topN` neighbours, best first, ties by id. */
+function rankNeighbours(
+  a: number,
+  kept: number[],
+  { ids, nBaskets }: FlatBaskets,
+  { n }: InvertedBaskets,
+  { scores, support }: RowScratch,
+  topN: number,
+): readonly Neighbour[] {
+  kept.sort((x, y) => scores[y] - scores[x] || (ids[x] < ids[y] ? -1 : ids[x] > ids[y] ? 1 : 0));
+  const list: Neighbour[] = [];
+  for (let t = 0; t < kept.length && t < topN; t++) {
+    const o = kept[t];
+    const confidence = support[o] / n[a];
+    list.push({
+      id: ids[o],
+      score: scores[o],
+      support: support[o],
+      confidence,
+      lift: (confidence * nBaskets) / n[o],
+    });
+  }
+  return Object.freeze(list);
 }
 
 /** The model back from stored rows (any order). Neighbours are re-sorted best first, ties by id. */

@@ -16,6 +16,7 @@ import {
   DEFAULT_WEIGHTING,
   type BuiltCoPurchase,
 } from './index.js';
+import type { CatalogItem, PickedItem } from './types.js';
 
 const queries = {
   context: sql(import.meta.url, 'customer-context'),
@@ -39,22 +40,12 @@ export class PostgresItemPicker implements ItemPicker {
   async pick(req: PickRequest): ReturnType<ItemPicker['pick']> {
     const rc = settingsFor(this.config(), req.store).recommend;
     const boughtLines = req.lines.filter((l) => l.quantity > 0);
-    const ctx =
-      req.context ??
-      (
-        await queryRunner(this.pool, this.prepared)<{ context: CustomerContext }>('customer-context', queries.context, [
-          req.store,
-          req.customerKey ?? '',
-          req.orderIds,
-        ])
-      ).rows[0]!.context;
+    const ctx = req.context ?? (await this.customerContext(req));
     const [model, catalog] = await Promise.all([
       this.model(req.store, ctx.modelBuiltAt),
       this.catalogs.at(req.store, ctx.catalog),
     ]);
     const owned = new Set(ctx.owned);
-    const returned = new Set(ctx.returned);
-    const offered = new Set(ctx.offered);
     const history = ctx.history.map(([productId, at]) => ({ productId, at: new Date(at) }));
     const at = new Date();
     // Scored once, before the rules that need the catalog: pickItems checks every candidate
@@ -76,8 +67,8 @@ export class PostgresItemPicker implements ItemPicker {
           quantity: l.quantity,
         })),
         owned,
-        returned,
-        offered,
+        returned: new Set(ctx.returned),
+        offered: new Set(ctx.offered),
         history,
         at,
       },
@@ -90,11 +81,18 @@ export class PostgresItemPicker implements ItemPicker {
         learned,
       },
     );
-    const items: ChosenItem[] = result.items.map((i) => {
-      const p = catalog.get(i.productId);
-      return { ...i, url: p?.url, imageUrl: p?.imageUrl, price: p?.price, currency: p?.currency };
-    });
+    const items = withProductLinks(result.items, catalog.get);
     return { items, reason: result.reason, considered: result.considered, notInCatalog: result.notInCatalog };
+  }
+
+  /** What the store knows of the customer: owned, returned and offered products, history, stamps. */
+  private async customerContext(req: PickRequest): Promise<CustomerContext> {
+    const { rows } = await queryRunner(this.pool, this.prepared)<{ context: CustomerContext }>(
+      'customer-context',
+      queries.context,
+      [req.store, req.customerKey ?? '', req.orderIds],
+    );
+    return rows[0]!.context;
   }
 
   /** The store's model as of the build stamp the context query read. */
@@ -110,4 +108,12 @@ export class PostgresItemPicker implements ItemPicker {
     this.models.set(store, { builtAt, model });
     return model;
   }
+}
+
+/** Picked items with the catalog's link, image and price for the email. */
+function withProductLinks(picked: PickedItem[], get: (id: string) => CatalogItem | undefined): ChosenItem[] {
+  return picked.map((i) => {
+    const p = get(i.productId);
+    return { ...i, url: p?.url, imageUrl: p?.imageUrl, price: p?.price, currency: p?.currency };
+  });
 }

@@ -5,12 +5,13 @@
 //   4. nothing: reason 'no_complements'. Never filler or best-sellers — a random "popular" item
 //      in a "goes with your order" email costs trust and unsubscribes.
 // Pure and deterministic: the same input gives the same items in the same order.
-import { orderContext, reject, typeKey, typeSlot } from './filters.js';
+import { orderContext, reject, typeKey, typeSlot, type OrderContext } from './filters.js';
 import { anchorsFor, DEFAULT_WEIGHTING, scoreCandidates } from './score.js';
 import type {
   CatalogItem,
   CoPurchaseModel,
   ItemSource,
+  LearnedScores,
   PickedItem,
   PickInput,
   PickLimits,
@@ -52,25 +53,46 @@ export function pickItems(
     limits.learned ??
     scoreCandidates(anchors, model, (id) => reject(id, catalog(id), ctx) !== null, weighting.perAnchor);
 
-  const picked: PickedItem[] = [];
-  const considered = new Set<string>();
-  const lookedUp = { found: 0, missing: 0 };
-  const slots = new Set<string>();
+  const email = new EmailItems(input, catalog, ctx, limits.maxItems);
+  // Each source runs only while the email has room.
+  if (
+    offerDeclared(email, true, learned) &&
+    offerDeclared(email, false, learned) &&
+    offerByType(email, limits, learned)
+  )
+    offerLearned(email, limits.maxItems, learned);
+  return done(email.picked, email.considered, learned.ids(), email.lookedUp);
+}
+
+/** The email being filled: the items picked, every candidate considered, one item per type slot. */
+class EmailItems {
+  readonly picked: PickedItem[] = [];
+  readonly considered = new Set<string>();
+  readonly lookedUp = { found: 0, missing: 0 };
+  private readonly slots = new Set<string>();
+
+  constructor(
+    readonly input: PickInput,
+    readonly catalog: (id: string) => CatalogItem | undefined,
+    readonly ctx: OrderContext,
+    private readonly maxItems: number,
+  ) {}
+
   // Offers one candidate; false once the email is full, so the caller stops.
-  const offer = (c: Candidate): boolean => {
-    if (picked.length >= limits.maxItems) return false;
-    if (considered.has(c.id)) return true;
-    considered.add(c.id);
-    const item = catalog(c.id);
-    if (item) lookedUp.found++;
-    else lookedUp.missing++;
-    if (reject(c.id, item, ctx) || !item) return true;
+  offer(c: Candidate): boolean {
+    if (this.picked.length >= this.maxItems) return false;
+    if (this.considered.has(c.id)) return true;
+    this.considered.add(c.id);
+    const item = this.catalog(c.id);
+    if (item) this.lookedUp.found++;
+    else this.lookedUp.missing++;
+    if (reject(c.id, item, this.ctx) || !item) return true;
     const slot = typeSlot(item);
-    if (slots.has(slot)) return true;
-    slots.add(slot);
-    const anchorTitle = titleOf(c.anchorProductId, input, catalog);
+    if (this.slots.has(slot)) return true;
+    this.slots.add(slot);
+    const anchorTitle = titleOf(c.anchorProductId, this.input, this.catalog);
     const reasonCode = REASON[c.source];
-    picked.push({
+    this.picked.push({
       productId: item.id,
       title: item.title,
       source: c.source,
@@ -81,60 +103,71 @@ export function pickItems(
       anchorTitle,
     });
     return true;
-  };
+  }
+}
 
-  // 1 and 2a: declared complements, required ones first, each in the merchant's order. Taken
-  // in turns across the bought lines, so an email serving several products (or several
-  // orders) offers something for each rather than filling up on the first.
-  for (const wantRequired of [true, false]) {
-    const source: ItemSource = wantRequired ? 'required' : 'declared';
-    const lists = input.bought.map((line) => ({
-      line,
-      complements: (catalog(line.productId)?.complements ?? []).filter((c) => (c.required === true) === wantRequired),
-    }));
-    const rounds = Math.max(0, ...lists.map((l) => l.complements.length));
-    for (let k = 0; k < rounds; k++) {
-      for (const { line, complements } of lists) {
-        const comp = complements[k];
-        if (comp && !offer({ id: comp.id, source, score: learned.scoreOf(comp.id), anchorProductId: line.productId })) {
-          return done(picked, considered, learned.ids(), lookedUp);
-        }
+// 1 and 2a: declared complements, required ones first, each in the merchant's order. Taken
+// in turns across the bought lines, so an email serving several products (or several
+// orders) offers something for each rather than filling up on the first. False once full.
+function offerDeclared(email: EmailItems, wantRequired: boolean, learned: LearnedScores): boolean {
+  const source: ItemSource = wantRequired ? 'required' : 'declared';
+  const lists = email.input.bought.map((line) => ({
+    line,
+    complements: (email.catalog(line.productId)?.complements ?? []).filter(
+      (c) => (c.required === true) === wantRequired,
+    ),
+  }));
+  const rounds = Math.max(0, ...lists.map((l) => l.complements.length));
+  for (let k = 0; k < rounds; k++) {
+    for (const { line, complements } of lists) {
+      const comp = complements[k];
+      if (
+        comp &&
+        !email.offer({ id: comp.id, source, score: learned.scoreOf(comp.id), anchorProductId: line.productId })
+      )
+        return false;
+    }
+  }
+  return true;
+}
+
+// 2b: complements by product type, e.g. consoles → games, controllers. False once full.
+function offerByType(email: EmailItems, limits: PickLimits, learned: LearnedScores): boolean {
+  if (!limits.productsOfType) return true;
+  for (const line of email.input.bought) {
+    const type = line.productType ?? email.catalog(line.productId)?.productType;
+    for (const complementType of complementTypes(type, limits.typeComplements)) {
+      const ranked = limits
+        .productsOfType(complementType)
+        .filter((item) => reject(item.id, item, email.ctx) === null)
+        .sort((x, y) => compareTypeCandidates(x, y, learned.scoreOf));
+      for (const item of ranked) {
+        if (
+          !email.offer({
+            id: item.id,
+            source: 'type',
+            score: learned.scoreOf(item.id),
+            anchorProductId: line.productId,
+          })
+        )
+          return false;
       }
     }
   }
+  return true;
+}
 
-  // 2b: complements by product type, e.g. consoles → games, controllers.
-  if (limits.productsOfType) {
-    for (const line of input.bought) {
-      for (const type of complementTypes(
-        line.productType ?? catalog(line.productId)?.productType,
-        limits.typeComplements,
-      )) {
-        const ranked = limits
-          .productsOfType(type)
-          .filter((item) => reject(item.id, item, ctx) === null)
-          .sort((x, y) => compareTypeCandidates(x, y, learned.scoreOf));
-        for (const item of ranked) {
-          if (
-            !offer({ id: item.id, source: 'type', score: learned.scoreOf(item.id), anchorProductId: line.productId })
-          ) {
-            return done(picked, considered, learned.ids(), lookedUp);
-          }
-        }
-      }
-    }
-  }
-
-  // 3: learned co-purchase neighbours. Usually the best few suffice; only when "one per type"
-  // rejects most of them do we order the rest.
-  const few = Math.max(10, limits.maxItems * 8);
+// 3: learned co-purchase neighbours. Usually the best few suffice; only when "one per type"
+// rejects most of them do we order the rest.
+function offerLearned(email: EmailItems, maxItems: number, learned: LearnedScores): void {
+  const few = Math.max(10, maxItems * 8);
   let ranked = learned.top(few);
   for (let i = 0; i < ranked.length; i++) {
     const s = ranked[i];
-    if (!offer({ id: s.productId, source: 'copurchase', score: s.score, anchorProductId: s.anchorProductId })) break;
+    if (!email.offer({ id: s.productId, source: 'copurchase', score: s.score, anchorProductId: s.anchorProductId }))
+      break;
     if (i === ranked.length - 1 && ranked.length === few && learned.size > few) ranked = learned.top();
   }
-  return done(picked, considered, learned.ids(), lookedUp);
 }
 
 function done(

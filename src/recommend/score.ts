@@ -56,9 +56,25 @@ export function scoreCandidates(
   skip: (productId: string) => boolean = () => false,
   perAnchor = Infinity,
 ): LearnedScores {
+  return learnedScores(sumNeighbourScores(anchors, model, skip, perAnchor));
+}
+
+interface CandidateScore {
+  score: number;
+  best: number;
+  anchor: Anchor;
+}
+
+/** Every candidate the anchors point at, with its summed score and best anchor, or null when skipped. */
+function sumNeighbourScores(
+  anchors: readonly Anchor[],
+  model: CoPurchaseModel,
+  skip: (productId: string) => boolean,
+  perAnchor: number,
+): Map<string, CandidateScore | null> {
   // One map for both: an entry, or null for a candidate `skip` ruled out (heavy buyers own most
   // of their neighbours, so one lookup per visit matters).
-  const seen = new Map<string, { score: number; best: number; anchor: Anchor } | null>();
+  const seen = new Map<string, CandidateScore | null>();
   for (const anchor of anchors) {
     const list = model.neighbours(anchor.productId);
     const w = anchor.weight;
@@ -78,7 +94,12 @@ export function scoreCandidates(
       }
     }
   }
-  const acc = new Map<string, { score: number; best: number; anchor: Anchor }>();
+  return seen;
+}
+
+/** The scored candidates behind the `LearnedScores` interface; skipped ones count only in `ids`. */
+function learnedScores(seen: Map<string, CandidateScore | null>): LearnedScores {
+  const acc = new Map<string, CandidateScore>();
   for (const [id, e] of seen) if (e !== null) acc.set(id, e);
   return {
     size: acc.size,

@@ -99,20 +99,32 @@ export async function* readOnlineRetail(
       onError({ line, error: `bad InvoiceDate "${dateText}"` });
       continue;
     }
-    const customer = cell('customer');
-    yield {
-      invoice,
-      stockCode,
-      description: cell('description'),
-      quantity,
-      invoiceDate: lastDate,
-      unitPrice: cell('price') || '0',
-      // Some exports write the id as a float ("17850.0").
-      customerId: customer ? customer.replace(/\.0+$/, '') : undefined,
-      country: cell('country'),
-      isReturn: invoice.toUpperCase().startsWith('C') || quantity < 0,
-      isProduct: isProductCode(stockCode),
-      line,
-    };
+    yield toRetailLine(cell, invoice, stockCode, quantity, lastDate, line);
   }
+}
+
+/** The line's record, from its checked fields and the cells read as they are. */
+function toRetailLine(
+  cell: (name: keyof typeof COLUMNS) => string,
+  invoice: string,
+  stockCode: string,
+  quantity: number,
+  invoiceDate: Date,
+  line: number,
+): RetailLine {
+  const customer = cell('customer');
+  return {
+    invoice,
+    stockCode,
+    description: cell('description'),
+    quantity,
+    invoiceDate,
+    unitPrice: cell('price') || '0',
+    // Some exports write the id as a float ("17850.0").
+    customerId: customer ? customer.replace(/\.0+$/, '') : undefined,
+    country: cell('country'),
+    isReturn: invoice.toUpperCase().startsWith('C') || quantity < 0,
+    isProduct: isProductCode(stockCode),
+    line,
+  };
 }

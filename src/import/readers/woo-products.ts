@@ -10,7 +10,7 @@
 // held until the end of the file before products are yielded. Bad rows are yielded first as
 // they are met, with their line numbers.
 import type { Product } from '../../domain/canonical-event.js';
-import { readCsvRows } from './csv-rows.js';
+import { readCsvRows, type CsvRow } from './csv-rows.js';
 import { dropUndefined } from './shopify-products.js';
 import type { ProductRecord } from './types.js';
 import { integer, list, money } from './cell-values.js';
@@ -42,54 +42,71 @@ export async function* readWooProductsCsv(path: string, opts: WooProductsOptions
   for await (const row of readCsvRows(path)) {
     if (!row.has('ID') || !row.has('Name'))
       throw new Error(`${path}: not a WooCommerce products export (needs ID and Name columns)`);
-    const id = row.get('ID').trim();
-    const type = row.get('Type').trim().toLowerCase();
-    if (!/^\d+$/.test(id)) {
-      yield { ok: false, line: row.line, error: `bad ID "${id}"` };
+    const r = toRow(row);
+    if (typeof r === 'string') {
+      yield { ok: false, line: row.line, error: r };
       continue;
     }
-    const sale = row.get('Sale price').trim();
-    const regular = row.get('Regular price').trim();
-    const price = sale ? money(sale) : regular ? money(regular) : undefined;
-    if ((sale || regular) && price === undefined) {
-      yield { ok: false, line: row.line, error: `product ${id}: bad price "${sale || regular}"` };
-      continue;
-    }
-    const name = row.get('Name').trim();
-    if (!name && !type.includes('variation')) {
-      yield { ok: false, line: row.line, error: `product ${id}: missing Name` };
-      continue;
-    }
-    const r: Row = {
-      id,
-      sku: row.get('SKU').trim(),
-      type,
-      name,
-      published: integer(row.get('Published')),
-      inStock: row.get('In stock?').trim().toLowerCase(),
-      price,
-      categories: row.get('Categories'),
-      tags: list(row.get('Tags')),
-      image: list(row.get('Images'))[0] ?? '',
-      parent: row.get('Parent').trim(),
-      upsells: list(row.get('Upsells')),
-      crossSells: list(row.get('Cross-sells')),
-      line: row.line,
-    };
-    (type.includes('variation') ? variations : rows).push(r);
+    (r.type.includes('variation') ? variations : rows).push(r);
   }
 
+  const resolve = skuResolver([...rows, ...variations]);
+  const variants = foldVariations(rows, variations, resolve);
+  for (const r of rows) {
+    const product = toProduct(r, variants, resolve, opts.currency);
+    yield { ok: true, product: dropUndefined(product), line: r.line, skus: r.sku ? [r.sku] : undefined };
+  }
+}
+
+/** The export's row with its cells read, or why it cannot be imported. */
+function toRow(row: CsvRow): Row | string {
+  const id = row.get('ID').trim();
+  const type = row.get('Type').trim().toLowerCase();
+  if (!/^\d+$/.test(id)) return `bad ID "${id}"`;
+  const sale = row.get('Sale price').trim();
+  const regular = row.get('Regular price').trim();
+  const price = sale ? money(sale) : regular ? money(regular) : undefined;
+  if ((sale || regular) && price === undefined) return `product ${id}: bad price "${sale || regular}"`;
+  const name = row.get('Name').trim();
+  if (!name && !type.includes('variation')) return `product ${id}: missing Name`;
+  return {
+    id,
+    sku: row.get('SKU').trim(),
+    type,
+    name,
+    published: integer(row.get('Published')),
+    inStock: row.get('In stock?').trim().toLowerCase(),
+    price,
+    categories: row.get('Categories'),
+    tags: list(row.get('Tags')),
+    image: list(row.get('Images'))[0] ?? '',
+    parent: row.get('Parent').trim(),
+    upsells: list(row.get('Upsells')),
+    crossSells: list(row.get('Cross-sells')),
+    line: row.line,
+  };
+}
+
+/** A reference ("id:123" or a SKU) to a product id. */
+function skuResolver(all: Row[]): (ref: string) => string {
   const bySku = new Map<string, string>();
-  const byId = new Map<string, Row>();
-  for (const r of [...rows, ...variations]) if (r.sku) bySku.set(r.sku, r.id);
-  for (const r of rows) byId.set(r.id, r);
-  const resolve = (ref: string): string => {
+  for (const r of all) if (r.sku) bySku.set(r.sku, r.id);
+  return (ref: string): string => {
     const m = /^id:(\d+)$/i.exec(ref);
     if (m) return m[1];
     return bySku.get(ref) ?? ref; // unknown SKU kept as is: it simply finds no product
   };
+}
 
-  // Fold variations into their parents.
+interface VariantFigures {
+  prices: Map<string, string[]>;
+  inStock: Map<string, boolean>;
+}
+
+/** Per parent id, its variations' prices and whether any of them is in stock. */
+function foldVariations(rows: Row[], variations: Row[], resolve: (ref: string) => string): VariantFigures {
+  const byId = new Map<string, Row>();
+  for (const r of rows) byId.set(r.id, r);
   const variantPrices = new Map<string, string[]>();
   const variantInStock = new Map<string, boolean>();
   for (const v of variations) {
@@ -98,28 +115,33 @@ export async function* readWooProductsCsv(path: string, opts: WooProductsOptions
     if (v.price !== undefined) variantPrices.set(parent, [...(variantPrices.get(parent) ?? []), v.price]);
     variantInStock.set(parent, (variantInStock.get(parent) ?? false) || inStock(v));
   }
+  return { prices: variantPrices, inStock: variantInStock };
+}
 
-  for (const r of rows) {
-    const prices = r.price !== undefined ? [r.price] : (variantPrices.get(r.id) ?? []);
-    const price = prices.length ? prices.reduce((a, b) => (Number(b) < Number(a) ? b : a)) : undefined;
-    const stocked = variantInStock.has(r.id) ? variantInStock.get(r.id)! : inStock(r);
-    const crossSells = r.crossSells.map(resolve);
-    const upsells = r.upsells.map(resolve);
-    const product: Product = {
-      id: r.id,
-      title: r.name,
-      productType: firstCategoryLeaf(r.categories),
-      tags: r.tags.length ? r.tags : undefined,
-      imageUrl: r.image || undefined,
-      price,
-      currency: opts.currency,
-      // Published: 1 published, 0 private, -1 draft.
-      available: r.published === 1 && stocked,
-      complements: crossSells.length ? crossSells.map((id) => ({ id })) : undefined,
-      upsells: upsells.length ? upsells : undefined,
-    };
-    yield { ok: true, product: dropUndefined(product), line: r.line, skus: r.sku ? [r.sku] : undefined };
-  }
+function toProduct(
+  r: Row,
+  variants: VariantFigures,
+  resolve: (ref: string) => string,
+  currency: string | undefined,
+): Product {
+  const prices = r.price !== undefined ? [r.price] : (variants.prices.get(r.id) ?? []);
+  const price = prices.length ? prices.reduce((a, b) => (Number(b) < Number(a) ? b : a)) : undefined;
+  const stocked = variants.inStock.has(r.id) ? variants.inStock.get(r.id)! : inStock(r);
+  const crossSells = r.crossSells.map(resolve);
+  const upsells = r.upsells.map(resolve);
+  return {
+    id: r.id,
+    title: r.name,
+    productType: firstCategoryLeaf(r.categories),
+    tags: r.tags.length ? r.tags : undefined,
+    imageUrl: r.image || undefined,
+    price,
+    currency,
+    // Published: 1 published, 0 private, -1 draft.
+    available: r.published === 1 && stocked,
+    complements: crossSells.length ? crossSells.map((id) => ({ id })) : undefined,
+    upsells: upsells.length ? upsells : undefined,
+  };
 }
 
 /** "In stock?" is 1, 0 or "backorder" (sellable); WooCommerce keeps it in line with Stock. */
