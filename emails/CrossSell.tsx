@@ -4,7 +4,7 @@
 // styles only (no <Tailwind>: ~4x slower to render). A required accessory is shown first.
 import { Body, Container, Head, Hr, Html, Img, Link, Preview, Section, Text } from '@react-email/components';
 import { formatDateTime, formatList, formatPercent, formatPrice } from '../src/mail/format.js';
-import { htmlLang, mailStrings } from '../src/mail/i18n.js';
+import { htmlLang, mailStrings, type MailStrings } from '../src/mail/i18n.js';
 import type { ItemReasonCode } from '../src/domain/reason-codes.js';
 import { BundleOffer, type BundleOfferProps } from './_components/BundleOffer.js';
 import { textOn } from './_components/colors.js';
@@ -75,20 +75,9 @@ const FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, Helvetica, 
 export default function CrossSell(input: CrossSellProps) {
   // `email export` renders every template with no props: show the preview data then.
   const props: CrossSellProps = input.items ? input : CrossSell.PreviewProps;
-  const { store, locale, currency, customer, bought, bundle, unsubscribeUrl } = props;
+  const { store, locale, currency, customer, bundle, unsubscribeUrl } = props;
   const t = mailStrings(locale);
   const items = orderItems(props.items);
-  const first = items[0];
-  const preheader =
-    props.preheader ?? (first ? `${t.reason[first.reasonCode](first.anchorTitle)}: ${first.title}` : t.heading);
-  // Name at most three bought products; a longer list reads badly in a greeting.
-  const boughtList =
-    bought.length > 0 && bought.length <= 3
-      ? formatList(
-          bought.map((b) => b.title),
-          locale,
-        )
-      : undefined;
   const { brand, accent } = store.colors;
 
   return (
@@ -98,66 +87,126 @@ export default function CrossSell(input: CrossSellProps) {
         <meta name="supported-color-schemes" content="light" />
       </Head>
       <Body style={{ margin: 0, padding: '16px 0', backgroundColor: '#f3f4f6', fontFamily: FONT, color: '#111827' }}>
-        <Preview>{preheader}</Preview>
+        <Preview>{preheaderFor(props.preheader, items, t)}</Preview>
         <Container style={{ width: '100%', maxWidth: '600px', backgroundColor: '#ffffff', borderRadius: 8 }}>
-          <Section style={{ backgroundColor: brand, padding: '16px 20px', borderRadius: '8px 8px 0 0' }}>
-            <Link href={store.url} data-skip-in-text="true" style={{ color: textOn(brand), textDecoration: 'none' }}>
-              {store.logoUrl ? (
-                <Img
-                  src={store.logoUrl}
-                  alt={store.name}
-                  height="40"
-                  style={{ height: 40, width: 'auto', maxWidth: '100%' }}
-                />
-              ) : (
-                <span style={{ fontSize: 20, lineHeight: '28px', fontWeight: 700 }}>{store.name}</span>
-              )}
-            </Link>
-          </Section>
+          <StoreHeader store={store} brand={brand} />
 
           <Section style={{ padding: '20px 16px 8px' }}>
-            <Text style={{ margin: '0 0 8px', fontSize: 22, lineHeight: '28px', fontWeight: 700 }}>{t.heading}</Text>
-            <Text style={{ margin: '0 0 4px', fontSize: 15, lineHeight: '22px' }}>
-              {t.greeting(customer.firstName)}
-            </Text>
-            <Text style={{ margin: '0 0 16px', fontSize: 15, lineHeight: '22px' }}>{t.intro(boughtList)}</Text>
-
-            {items.map((item) => (
-              <ItemCard
-                key={item.productId}
-                title={item.title}
-                href={item.href}
-                imageUrl={item.imageUrl}
-                price={formatPrice(item.price, currency, locale)}
-                reason={t.reason[item.reasonCode](item.anchorTitle)}
-                required={item.required === true}
-                accent={accent}
-                cta={t.viewProduct}
-              />
-            ))}
-
+            <Greeting t={t} firstName={customer.firstName} boughtList={boughtListFor(props.bought, locale)} />
+            <ItemList items={items} currency={currency} locale={locale} accent={accent} t={t} />
             {bundle && <BundleOffer {...bundlePanel(bundle, currency, locale, accent)} />}
           </Section>
 
-          <Section style={{ padding: '0 16px 20px' }}>
-            <Hr style={{ borderColor: '#e5e7eb', margin: '8px 0 16px' }} />
-            <Text style={{ margin: '0 0 8px', fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
-              {t.footer(store.name)}
-            </Text>
-            {store.address && <PostalAddress address={store.address} />}
-            <Text style={{ margin: 0, fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
-              <Link href={unsubscribeUrl} style={{ color: '#6b7280', textDecoration: 'underline' }}>
-                {t.unsubscribe}
-              </Link>
-              {' · '}
-              <Link href={store.url} style={{ color: '#6b7280', textDecoration: 'underline' }}>
-                {store.name}
-              </Link>
-            </Text>
-          </Section>
+          <Footer store={store} unsubscribeUrl={unsubscribeUrl} t={t} />
         </Container>
       </Body>
     </Html>
+  );
+}
+
+/** The inbox preview line: the caller's, else the first item's reason and title. */
+function preheaderFor(preheader: string | undefined, items: CrossSellItem[], t: MailStrings): string {
+  const first = items[0];
+  return preheader ?? (first ? `${t.reason[first.reasonCode](first.anchorTitle)}: ${first.title}` : t.heading);
+}
+
+/** Name at most three bought products; a longer list reads badly in a greeting. */
+function boughtListFor(bought: CrossSellProps['bought'], locale: string): string | undefined {
+  return bought.length > 0 && bought.length <= 3
+    ? formatList(
+        bought.map((b) => b.title),
+        locale,
+      )
+    : undefined;
+}
+
+/** The brand bar: the store's logo (or its name) linking to the store. */
+function StoreHeader({ store, brand }: { store: CrossSellProps['store']; brand: string }) {
+  return (
+    <Section style={{ backgroundColor: brand, padding: '16px 20px', borderRadius: '8px 8px 0 0' }}>
+      <Link href={store.url} data-skip-in-text="true" style={{ color: textOn(brand), textDecoration: 'none' }}>
+        {store.logoUrl ? (
+          <Img
+            src={store.logoUrl}
+            alt={store.name}
+            height="40"
+            style={{ height: 40, width: 'auto', maxWidth: '100%' }}
+          />
+        ) : (
+          <span style={{ fontSize: 20, lineHeight: '28px', fontWeight: 700 }}>{store.name}</span>
+        )}
+      </Link>
+    </Section>
+  );
+}
+
+/** Heading, greeting and the line naming what was bought. */
+function Greeting({ t, firstName, boughtList }: { t: MailStrings; firstName?: string; boughtList?: string }) {
+  return (
+    <>
+      <Text style={{ margin: '0 0 8px', fontSize: 22, lineHeight: '28px', fontWeight: 700 }}>{t.heading}</Text>
+      <Text style={{ margin: '0 0 4px', fontSize: 15, lineHeight: '22px' }}>{t.greeting(firstName)}</Text>
+      <Text style={{ margin: '0 0 16px', fontSize: 15, lineHeight: '22px' }}>{t.intro(boughtList)}</Text>
+    </>
+  );
+}
+
+interface ItemListProps {
+  items: CrossSellItem[];
+  currency: string;
+  locale: string;
+  accent: string;
+  t: MailStrings;
+}
+
+/** One card per recommended item, prices and reasons in the customer's locale. */
+function ItemList({ items, currency, locale, accent, t }: ItemListProps) {
+  return (
+    <>
+      {items.map((item) => (
+        <ItemCard
+          key={item.productId}
+          title={item.title}
+          href={item.href}
+          imageUrl={item.imageUrl}
+          price={formatPrice(item.price, currency, locale)}
+          reason={t.reason[item.reasonCode](item.anchorTitle)}
+          required={item.required === true}
+          accent={accent}
+          cta={t.viewProduct}
+        />
+      ))}
+    </>
+  );
+}
+
+/** Why the customer got this, the sender's address, and the unsubscribe and store links. */
+function Footer({
+  store,
+  unsubscribeUrl,
+  t,
+}: {
+  store: CrossSellProps['store'];
+  unsubscribeUrl: string;
+  t: MailStrings;
+}) {
+  return (
+    <Section style={{ padding: '0 16px 20px' }}>
+      <Hr style={{ borderColor: '#e5e7eb', margin: '8px 0 16px' }} />
+      <Text style={{ margin: '0 0 8px', fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
+        {t.footer(store.name)}
+      </Text>
+      {store.address && <PostalAddress address={store.address} />}
+      <Text style={{ margin: 0, fontSize: 12, lineHeight: '18px', color: '#6b7280' }}>
+        <Link href={unsubscribeUrl} style={{ color: '#6b7280', textDecoration: 'underline' }}>
+          {t.unsubscribe}
+        </Link>
+        {' · '}
+        <Link href={store.url} style={{ color: '#6b7280', textDecoration: 'underline' }}>
+          {store.name}
+        </Link>
+      </Text>
+    </Section>
   );
 }
 

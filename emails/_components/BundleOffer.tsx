@@ -42,33 +42,60 @@ export function BundleOffer(props: BundleOfferProps) {
       </Text>
       <Text style={{ margin: '0 0 10px', fontSize: 14, lineHeight: '20px', textAlign: 'center' }}>{text}</Text>
       {lines?.map((line, n) => (
-        <Row key={n} data-bundle-line="true">
-          <Column style={{ verticalAlign: 'top', paddingRight: 8 }}>
-            <Text style={{ ...row, ...wrap }}>{line.title}</Text>
-          </Column>
-          <Column style={{ verticalAlign: 'top', textAlign: 'right', whiteSpace: 'nowrap', width: '1%' }}>
-            <Text style={row}>{line.price}</Text>
-          </Column>
-        </Row>
+        <BundleLine key={n} title={line.title} price={line.price} />
       ))}
       {total && <PriceRow label={total.label} value={total.value} struck />}
       {discounted && <PriceRow label={discounted.label} value={discounted.value} bold />}
-      {saving && (
-        <Text
-          style={{
-            margin: '2px 0 10px',
-            fontSize: 14,
-            lineHeight: '20px',
-            fontWeight: 700,
-            color: accent,
-            textAlign: 'right',
-          }}
-        >
-          {saving}
+      {saving && <Saving saving={saving} accent={accent} />}
+      <CodeBox label={codeLabel} code={code} accent={accent} />
+      {expires && (
+        <Text style={{ margin: '0 0 10px', fontSize: 13, lineHeight: '18px', color: '#4b5563', textAlign: 'center' }}>
+          {expires}
         </Text>
       )}
+      {cart && <CartButton href={cart.href} label={cart.label} accent={accent} />}
+    </Section>
+  );
+}
+
+/** One bundle item: its title (wrapping) and its price (never wrapping). */
+function BundleLine({ title, price }: { title: string; price: string }) {
+  return (
+    <Row data-bundle-line="true">
+      <Column style={{ verticalAlign: 'top', paddingRight: 8 }}>
+        <Text style={{ ...row, ...wrap }}>{title}</Text>
+      </Column>
+      <Column style={{ verticalAlign: 'top', textAlign: 'right', whiteSpace: 'nowrap', width: '1%' }}>
+        <Text style={row}>{price}</Text>
+      </Column>
+    </Row>
+  );
+}
+
+/** "You save …", right-aligned under the prices in the accent colour. */
+function Saving({ saving, accent }: { saving: string; accent: string }) {
+  return (
+    <Text
+      style={{
+        margin: '2px 0 10px',
+        fontSize: 14,
+        lineHeight: '20px',
+        fontWeight: 700,
+        color: accent,
+        textAlign: 'right',
+      }}
+    >
+      {saving}
+    </Text>
+  );
+}
+
+/** The code under its label, in a box that reads as something to copy. */
+function CodeBox({ label, code, accent }: { label: string; code: string; accent: string }) {
+  return (
+    <>
       <Text style={{ margin: '0 0 6px', fontSize: 13, lineHeight: '18px', color: '#4b5563', textAlign: 'center' }}>
-        {codeLabel}
+        {label}
       </Text>
       <Text style={{ margin: '0 0 8px', textAlign: 'center' }}>
         <span
@@ -92,32 +119,31 @@ export function BundleOffer(props: BundleOfferProps) {
           {code}
         </span>
       </Text>
-      {expires && (
-        <Text style={{ margin: '0 0 10px', fontSize: 13, lineHeight: '18px', color: '#4b5563', textAlign: 'center' }}>
-          {expires}
-        </Text>
-      )}
-      {cart && (
-        <Section style={{ textAlign: 'center' }}>
-          <Button
-            href={cart.href}
-            data-bundle-cart="true"
-            style={{
-              backgroundColor: accent,
-              color: textOn(accent),
-              borderRadius: 6,
-              fontSize: 15,
-              fontWeight: 700,
-              paddingTop: 12,
-              paddingBottom: 12,
-              paddingLeft: 20,
-              paddingRight: 20,
-            }}
-          >
-            {cart.label}
-          </Button>
-        </Section>
-      )}
+    </>
+  );
+}
+
+/** One "Add all to cart" button: the tracked cart link. */
+function CartButton({ href, label, accent }: { href: string; label: string; accent: string }) {
+  return (
+    <Section style={{ textAlign: 'center' }}>
+      <Button
+        href={href}
+        data-bundle-cart="true"
+        style={{
+          backgroundColor: accent,
+          color: textOn(accent),
+          borderRadius: 6,
+          fontSize: 15,
+          fontWeight: 700,
+          paddingTop: 12,
+          paddingBottom: 12,
+          paddingLeft: 20,
+          paddingRight: 20,
+        }}
+      >
+        {label}
+      </Button>
     </Section>
   );
 }

@@ -5,15 +5,36 @@
 // running `npm start` and never mixes sample orders into the store's data.
 import { randomBytes, createHmac } from 'node:crypto';
 import path from 'node:path';
-import { loadSettings } from '../config/load.js';
-import { parseConfig } from '../config/load.js';
-import { openApp } from '../app.js';
+import { loadSettings, parseConfig, type Settings } from '../config/load.js';
+import { openApp, type App } from '../app.js';
 import { explainOrder } from '../explain/explain-order.js';
 
 const STORE = 'demo';
 
+type Say = (line: string) => void;
+type Post = (event: object) => Promise<void>;
+
 export async function run(): Promise<number> {
   const secret = process.env.STANDARD_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64')}`;
+  const settings = await demoSettings(secret);
+  const app = await openApp(settings, { http: true, workers: true, migrate: true, command: 'demo' });
+  const say: Say = (line) => process.stdout.write(line + '\n');
+  try {
+    say(
+      `aftercart demo: listening on ${app.address} (database: ${app.db.embedded ? 'embedded PGlite' : 'PostgreSQL'}, queue: ${app.queue.kind}, mail: ${app.mailer.kind})`,
+    );
+    await postSampleStore(webhookPoster(app.address, secret), say);
+    await reportDecisions(app, say);
+    if (app.mailer.outboxDir) say(`emails written to ${path.resolve(app.mailer.outboxDir)}`);
+    else say('emails handed to the SMTP server (SMTP_URL)');
+    return 0;
+  } finally {
+    await app.close();
+  }
+}
+
+/** The environment's settings on a data dir of the demo's own, with a sample store and compressed timing. */
+async function demoSettings(secret: string): Promise<Settings> {
   const settings = await loadSettings({
     LOG_LEVEL: 'warn',
     PORT: '0',
@@ -35,62 +56,62 @@ export async function run(): Promise<number> {
     },
     recommend: { maxItems: 3, bundle: { percent: 10, code: 'DEMO10' } },
   });
-  const app = await openApp(settings, { http: true, workers: true, migrate: true, command: 'demo' });
-  const say = (line: string) => process.stdout.write(line + '\n');
-  try {
-    say(
-      `aftercart demo: listening on ${app.address} (database: ${app.db.embedded ? 'embedded PGlite' : 'PostgreSQL'}, queue: ${app.queue.kind}, mail: ${app.mailer.kind})`,
-    );
-    const post = async (event: object) => {
-      const body = JSON.stringify(event);
-      const id = `msg_${randomBytes(8).toString('hex')}`;
-      const ts = Math.floor(Date.now() / 1000);
-      const key = Buffer.from(secret.split(' ')[0]!.slice('whsec_'.length), 'base64');
-      const sig = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64');
-      const res = await fetch(`${app.address}/webhooks/events`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': id,
-          'webhook-timestamp': String(ts),
-          'webhook-signature': `v1,${sig}`,
-        },
-        body,
-      });
-      if (res.status !== 200) throw new Error(`demo webhook answered ${res.status}: ${await res.text()}`);
-    };
-    for (const product of catalog()) await post({ type: 'product.upserted', data: { store: STORE, product } });
-    say(`posted ${catalog().length} products`);
-    const now = new Date().toISOString();
-    await post(order('D-1001', 'ann@example.com', 'Ann', 'en-US', 'P1'));
-    await post(order('D-1002', 'ben@example.de', 'Ben', 'de-DE', 'P5'));
-    await post(order('D-1003', 'cat@example.com', 'Cat', 'en-GB', 'P1', false));
-    say(
-      'posted 3 signed orders: a console (due in 2 s), a headset (due 3 s after fulfilment), a console without marketing consent',
-    );
-    await new Promise((r) => setTimeout(r, 500));
-    await post({ type: 'order.fulfilled', data: { store: STORE, orderId: 'D-1002', at: now } });
-    say("posted the headset order's fulfilment");
+  return settings;
+}
 
-    const ids = ['D-1001', 'D-1002', 'D-1003'];
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const decided = await Promise.all(ids.map(async (id) => (await explainOrder(app.db.pool, id, STORE))[0]));
-      if (decided.every((d) => d && !['waiting', 'scheduled', 'sending'].includes(d.status)) || Date.now() > deadline) {
-        for (const d of decided)
-          if (d)
-            say(
-              `  order ${d.orderId}: ${d.status}${d.reason ? ` (${d.reason})` : ''}${d.items.length ? ` — ${d.items.map((i) => i.title).join(', ')}` : ''}`,
-            );
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 200));
+/** Posts an event as a signed Standard Webhooks request, as a store's platform would. */
+function webhookPoster(address: App['address'], secret: string): Post {
+  return async (event) => {
+    const body = JSON.stringify(event);
+    const id = `msg_${randomBytes(8).toString('hex')}`;
+    const ts = Math.floor(Date.now() / 1000);
+    const key = Buffer.from(secret.split(' ')[0]!.slice('whsec_'.length), 'base64');
+    const sig = createHmac('sha256', key).update(`${id}.${ts}.${body}`).digest('base64');
+    const res = await fetch(`${address}/webhooks/events`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': id,
+        'webhook-timestamp': String(ts),
+        'webhook-signature': `v1,${sig}`,
+      },
+      body,
+    });
+    if (res.status !== 200) throw new Error(`demo webhook answered ${res.status}: ${await res.text()}`);
+  };
+}
+
+/** The catalog, three orders, and the fulfilment of the one timed after fulfilment. */
+async function postSampleStore(post: Post, say: Say): Promise<void> {
+  for (const product of catalog()) await post({ type: 'product.upserted', data: { store: STORE, product } });
+  say(`posted ${catalog().length} products`);
+  const now = new Date().toISOString();
+  await post(order('D-1001', 'ann@example.com', 'Ann', 'en-US', 'P1'));
+  await post(order('D-1002', 'ben@example.de', 'Ben', 'de-DE', 'P5'));
+  await post(order('D-1003', 'cat@example.com', 'Cat', 'en-GB', 'P1', false));
+  say(
+    'posted 3 signed orders: a console (due in 2 s), a headset (due 3 s after fulfilment), a console without marketing consent',
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  await post({ type: 'order.fulfilled', data: { store: STORE, orderId: 'D-1002', at: now } });
+  say("posted the headset order's fulfilment");
+}
+
+/** Waits (up to 20 s) until every sample order is decided, then prints each decision. */
+async function reportDecisions(app: App, say: Say): Promise<void> {
+  const ids = ['D-1001', 'D-1002', 'D-1003'];
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const decided = await Promise.all(ids.map(async (id) => (await explainOrder(app.db.pool, id, STORE))[0]));
+    if (decided.every((d) => d && !['waiting', 'scheduled', 'sending'].includes(d.status)) || Date.now() > deadline) {
+      for (const d of decided)
+        if (d)
+          say(
+            `  order ${d.orderId}: ${d.status}${d.reason ? ` (${d.reason})` : ''}${d.items.length ? ` — ${d.items.map((i) => i.title).join(', ')}` : ''}`,
+          );
+      break;
     }
-    if (app.mailer.outboxDir) say(`emails written to ${path.resolve(app.mailer.outboxDir)}`);
-    else say('emails handed to the SMTP server (SMTP_URL)');
-    return 0;
-  } finally {
-    await app.close();
+    await new Promise((r) => setTimeout(r, 200));
   }
 }
 

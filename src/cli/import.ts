@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type pg from 'pg';
 import cliProgress from 'cli-progress';
-import { loadSettings } from '../config/load.js';
+import { loadSettings, type Settings } from '../config/load.js';
 import { settingsFor } from '../config/store-settings.js';
 import { openDatabase } from '../db/database.js';
 import { migrate } from '../db/migrate.js';
@@ -44,9 +44,57 @@ export interface ImportCommandOptions {
   stderr?: NodeJS.WritableStream & { isTTY?: boolean };
 }
 
+type Kind = 'catalog' | 'orders' | 'codes';
+type Bar = Awaited<ReturnType<typeof progressBar>> | undefined;
+interface Streams {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+}
+
 export async function run(argv: string[], opts: ImportCommandOptions = {}): Promise<number> {
   const out = opts.stdout ?? process.stdout;
   const err = opts.stderr ?? process.stderr;
+  const args = parseImportArgs(argv, err);
+  if (typeof args === 'number') return args;
+  const { kind, file, store } = args;
+  if (!(await isReadableFile(file, err))) return 1;
+
+  const settings = await loadSettings(opts.env ?? process.env);
+  const db = await openDatabase({
+    url: settings.env.DATABASE_URL,
+    dataDir: path.resolve(settings.env.AFTERCART_DATA_DIR),
+    command: 'import',
+  });
+  const bar =
+    err.isTTY && kind !== 'codes' ? await progressBar(file, err, kind === 'orders' ? 'lines' : 'rows') : undefined;
+  try {
+    await migrate(db.pool);
+    if (kind === 'codes') {
+      bar?.stop();
+      await importCodes(db.pool, store, file, out, err);
+    } else if (kind === 'catalog') {
+      await importCatalogFile(db.pool, store, file, settings, bar, { out, err });
+    } else {
+      await importOrdersFile(db.pool, store, file, settings, opts, bar, { out, err });
+    }
+    return 0;
+  } catch (e) {
+    bar?.stop();
+    if (isUnreadableFormat(e, file)) {
+      err.write(`aftercart import: ${(e as Error).message}\n`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    await db.close();
+  }
+}
+
+/** The kind, file and store; or the exit code (2) after printing the usage. */
+function parseImportArgs(
+  argv: string[],
+  err: NodeJS.WritableStream,
+): { kind: Kind; file: string; store: string } | number {
   let parsed;
   try {
     parsed = parseArgs({ args: argv, allowPositionals: true, options: { store: { type: 'string' } } });
@@ -61,71 +109,74 @@ export async function run(argv: string[], opts: ImportCommandOptions = {}): Prom
     err.write(usage);
     return 2;
   }
+  return { kind, file, store };
+}
+
+async function isReadableFile(file: string, err: NodeJS.WritableStream): Promise<boolean> {
   try {
     const info = await stat(file);
     if (!info.isFile()) throw new Error('not a file');
+    return true;
   } catch (e) {
     err.write(`aftercart import: cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`);
-    return 1;
+    return false;
   }
+}
 
-  const { env, config } = await loadSettings(opts.env ?? process.env);
-  const db = await openDatabase({
-    url: env.DATABASE_URL,
-    dataDir: path.resolve(env.AFTERCART_DATA_DIR),
-    command: 'import',
+/** A file of an unknown format or missing a column: reported, exit 1, no stack trace. */
+function isUnreadableFormat(e: unknown, file: string): boolean {
+  return (
+    e instanceof FormatError ||
+    e instanceof MissingColumnError ||
+    ((e as Error).message?.startsWith(`${file}: not a`) ?? false)
+  );
+}
+
+async function importCatalogFile(
+  pool: pg.Pool,
+  store: string,
+  file: string,
+  { config }: Settings,
+  bar: Bar,
+  { out, err }: Streams,
+): Promise<void> {
+  const r = await importCatalog(pool, store, file, {
+    // The store's own link settings (config `stores`).
+    storeUrl: settingsFor(config, store).store.url,
+    linkHosts: settingsFor(config, store).store.linkHosts,
+    onProgress: (p) => bar?.update(p.line, { what: `${fmt(p.imported)} products, ${fmt(p.failed)} bad` }),
   });
-  const bar =
-    err.isTTY && kind !== 'codes' ? await progressBar(file, err, kind === 'orders' ? 'lines' : 'rows') : undefined;
-  try {
-    await migrate(db.pool);
-    if (kind === 'codes') {
-      bar?.stop();
-      await importCodes(db.pool, store, file, out, err);
-    } else if (kind === 'catalog') {
-      const r = await importCatalog(db.pool, store, file, {
-        // The store's own link settings (config `stores`).
-        storeUrl: settingsFor(config, store).store.url,
-        linkHosts: settingsFor(config, store).store.linkHosts,
-        onProgress: (p) => bar?.update(p.line, { what: `${fmt(p.imported)} products, ${fmt(p.failed)} bad` }),
-      });
-      bar?.stop();
-      for (const f of r.failed) err.write(`line ${f.line}: ${f.error}\n`);
-      for (const w of r.warnings) err.write(`line ${w.line}: warning: ${w.error}\n`);
-      out.write(
-        `imported catalog ${file} (${r.format}) into store ${store}: ${fmt(r.imported)} products, ${fmt(r.failed.length)} bad rows skipped, ${r.seconds.toFixed(1)} s\n`,
-      );
-    } else {
-      // Customers are keyed as the server keys them (src/privacy/address-key.ts).
-      await openAddressKey(db.pool, await installSecret(env.LINK_SECRET, path.resolve(env.AFTERCART_DATA_DIR)));
-      const r = await importOrders(db.pool, store, file, {
-        afterOrders: opts.afterOrders,
-        onProgress: (p) => bar?.update(p.line, { what: `${fmt(p.orders)} orders, ${fmt(p.skipped)} skipped` }),
-      });
-      bar?.stop();
-      for (const e of r.errors) err.write(`line ${e.line}: ${e.error}\n`);
-      const rate = r.seconds > 0 ? Math.round((r.lines + r.skipped) / r.seconds) : 0;
-      out.write(
-        `imported orders ${file} (${r.format}) into store ${store}: ${fmt(r.lines)} lines, ${fmt(r.orders)} orders ` +
-          `(${fmt(r.returns)} with returns), ${fmt(r.customers)} customers, ${fmt(r.skipped)} rows skipped, ` +
-          `${r.seconds.toFixed(1)} s (${fmt(rate)} rows/s)\n`,
-      );
-    }
-    return 0;
-  } catch (e) {
-    bar?.stop();
-    if (
-      e instanceof FormatError ||
-      e instanceof MissingColumnError ||
-      (e as Error).message?.startsWith(`${file}: not a`)
-    ) {
-      err.write(`aftercart import: ${(e as Error).message}\n`);
-      return 1;
-    }
-    throw e;
-  } finally {
-    await db.close();
-  }
+  bar?.stop();
+  for (const f of r.failed) err.write(`line ${f.line}: ${f.error}\n`);
+  for (const w of r.warnings) err.write(`line ${w.line}: warning: ${w.error}\n`);
+  out.write(
+    `imported catalog ${file} (${r.format}) into store ${store}: ${fmt(r.imported)} products, ${fmt(r.failed.length)} bad rows skipped, ${r.seconds.toFixed(1)} s\n`,
+  );
+}
+
+async function importOrdersFile(
+  pool: pg.Pool,
+  store: string,
+  file: string,
+  { env }: Settings,
+  opts: ImportCommandOptions,
+  bar: Bar,
+  { out, err }: Streams,
+): Promise<void> {
+  // Customers are keyed as the server keys them (src/privacy/address-key.ts).
+  await openAddressKey(pool, await installSecret(env.LINK_SECRET, path.resolve(env.AFTERCART_DATA_DIR)));
+  const r = await importOrders(pool, store, file, {
+    afterOrders: opts.afterOrders,
+    onProgress: (p) => bar?.update(p.line, { what: `${fmt(p.orders)} orders, ${fmt(p.skipped)} skipped` }),
+  });
+  bar?.stop();
+  for (const e of r.errors) err.write(`line ${e.line}: ${e.error}\n`);
+  const rate = r.seconds > 0 ? Math.round((r.lines + r.skipped) / r.seconds) : 0;
+  out.write(
+    `imported orders ${file} (${r.format}) into store ${store}: ${fmt(r.lines)} lines, ${fmt(r.orders)} orders ` +
+      `(${fmt(r.returns)} with returns), ${fmt(r.customers)} customers, ${fmt(r.skipped)} rows skipped, ` +
+      `${r.seconds.toFixed(1)} s (${fmt(rate)} rows/s)\n`,
+  );
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');

@@ -40,7 +40,7 @@ export async function explainOrder(
   store?: string,
   config?: Config,
 ): Promise<Explanation[]> {
-  const { rows } = await pool.query(
+  const { rows } = await pool.query<CrossSellRow>(
     `SELECT x.store, x.order_id, x.status, x.reason, x.due_at, x.timing, x.items, x.figures, x.sent_at, x.message_id,
             x.attempts, x.last_reply, x.offer, s.order_id AS served_by
        FROM cross_sells x LEFT JOIN cross_sells s ON s.id = x.served_by
@@ -48,36 +48,7 @@ export async function explainOrder(
       ORDER BY x.store`,
     [orderId, store ?? null],
   );
-  const explained = rows.map((r): Explanation => {
-    const timing = (r.timing ?? {}) as Record<string, unknown>;
-    return {
-      store: r.store,
-      orderId: r.order_id,
-      status: r.status,
-      reason: r.reason,
-      dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
-      rule: timing.rule ?? null,
-      trigger: (timing.trigger as string) ?? null,
-      timezone: (timing.timezone as string) ?? null,
-      adjustments: (timing.adjustments as unknown[]) ?? [],
-      timing,
-      untypedProducts: Array.isArray(timing.untyped) ? (timing.untyped as string[]) : [],
-      items: ((r.items ?? []) as Explanation['items']).map((i) => ({
-        productId: i.productId,
-        title: i.title,
-        source: i.source,
-        score: i.score,
-        reason: i.reason,
-      })),
-      figures: r.figures ?? {},
-      sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
-      messageId: r.message_id,
-      attempts: Number(r.attempts ?? 0),
-      lastReply: r.last_reply ?? null,
-      servedBy: r.served_by,
-      offer: r.offer ?? null,
-    };
-  });
+  const explained = rows.map(explanationOf);
   // Worded with the limits and rules of the order's own store (config `stores`).
   return config
     ? explained.map((e) => ({
@@ -86,6 +57,56 @@ export async function explainOrder(
         ...e,
       }))
     : explained;
+}
+
+/** A cross_sells row as explainOrder selects it, `served_by` being the serving order's id. */
+interface CrossSellRow {
+  store: string;
+  order_id: string;
+  status: string;
+  reason: string | null;
+  due_at: Date | string | null;
+  timing: Record<string, unknown> | null;
+  items: Explanation['items'] | null;
+  figures: Record<string, unknown> | null;
+  sent_at: Date | string | null;
+  message_id: string | null;
+  attempts: number | string | null;
+  last_reply: string | null;
+  offer: OfferDecision | null;
+  served_by: string | null;
+}
+
+/** One row as the explanation fields: the timing's parts lifted out, times as ISO strings. */
+function explanationOf(r: CrossSellRow): Explanation {
+  const timing = r.timing ?? {};
+  return {
+    store: r.store,
+    orderId: r.order_id,
+    status: r.status,
+    reason: r.reason,
+    dueAt: r.due_at ? new Date(r.due_at).toISOString() : null,
+    rule: timing.rule ?? null,
+    trigger: (timing.trigger as string) ?? null,
+    timezone: (timing.timezone as string) ?? null,
+    adjustments: (timing.adjustments as unknown[]) ?? [],
+    timing,
+    untypedProducts: Array.isArray(timing.untyped) ? (timing.untyped as string[]) : [],
+    items: (r.items ?? []).map((i) => ({
+      productId: i.productId,
+      title: i.title,
+      source: i.source,
+      score: i.score,
+      reason: i.reason,
+    })),
+    figures: r.figures ?? {},
+    sentAt: r.sent_at ? new Date(r.sent_at).toISOString() : null,
+    messageId: r.message_id,
+    attempts: Number(r.attempts ?? 0),
+    lastReply: r.last_reply ?? null,
+    servedBy: r.served_by,
+    offer: r.offer ?? null,
+  };
 }
 
 export function formatExplanation(e: Explanation): string {

@@ -79,6 +79,16 @@ export const CHART_DEFAULT_DAYS = 30;
 export const CHART_MAX_DAYS = 366;
 export const LIST_LIMIT = 20;
 
+interface FailureRow {
+  id: string;
+  store: string;
+  orderId: string;
+  reason: string;
+  at: Date;
+  attempts: number;
+  reply: string | null;
+}
+
 export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions = {}): Promise<Stats> {
   const now = opts.now ?? new Date();
   const store = opts.store ?? null;
@@ -91,23 +101,39 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
       store,
       LIST_LIMIT,
     ]),
-    pool.query<{
-      id: string;
-      store: string;
-      orderId: string;
-      reason: string;
-      at: Date;
-      attempts: number;
-      reply: string | null;
-    }>(queries.recentFailures, [store, since, LIST_LIMIT]),
+    pool.query<FailureRow>(queries.recentFailures, [store, since, LIST_LIMIT]),
     loadMeasure(pool, { store, since, now, windowMs: opts.measureWindowMs }),
     loadOfferStats(pool, { store, since }),
   ]);
-  const f = funnel.rows[0];
   return {
     since: since ? since.toISOString() : null,
     store,
     generatedAt: now.toISOString(),
+    ...funnelCounts(funnel.rows[0]),
+    measure,
+    offers,
+    sentPerDay: perDay.rows.map((r) => ({ day: r.day, count: Number(r.count) })),
+    upcoming: upcoming.rows.map((r) => ({
+      id: r.id,
+      store: r.store,
+      orderId: r.orderId,
+      dueAt: r.dueAt ? new Date(r.dueAt).toISOString() : null,
+    })),
+    recentFailures: failures.rows.map(recentFailure),
+  };
+}
+
+type FunnelCounts = Omit<
+  Stats,
+  'since' | 'store' | 'generatedAt' | 'measure' | 'offers' | 'sentPerDay' | 'upcoming' | 'recentFailures'
+>;
+
+type ReasonField = 'skipped' | 'cancelledReasons' | 'failedReasons';
+type FunnelRow = Omit<FunnelCounts, ReasonField> & Record<ReasonField, Record<string, number> | null>;
+
+/** The funnel query's row as Stats fields, reasons and revenue in printing order. */
+function funnelCounts(f: FunnelRow): FunnelCounts {
+  return {
     received: f.received,
     scheduled: f.scheduled,
     waiting: f.waiting,
@@ -123,27 +149,19 @@ export async function loadStats(pool: Pick<pg.Pool, 'query'>, opts: StatsOptions
     failedReasons: sortedCounts(f.failedReasons),
     clicked: f.clicked,
     converted: f.converted,
-    attributedRevenue: Object.fromEntries(
-      Object.entries(f.attributedRevenue as Record<string, string>).sort(([a], [b]) => a.localeCompare(b)),
-    ),
-    measure,
-    offers,
-    sentPerDay: perDay.rows.map((r) => ({ day: r.day, count: Number(r.count) })),
-    upcoming: upcoming.rows.map((r) => ({
-      id: r.id,
-      store: r.store,
-      orderId: r.orderId,
-      dueAt: r.dueAt ? new Date(r.dueAt).toISOString() : null,
-    })),
-    recentFailures: failures.rows.map((r) => ({
-      id: r.id,
-      store: r.store,
-      orderId: r.orderId,
-      reason: r.reason,
-      at: new Date(r.at).toISOString(),
-      attempts: Number(r.attempts ?? 0),
-      reply: r.reply ?? null,
-    })),
+    attributedRevenue: Object.fromEntries(Object.entries(f.attributedRevenue).sort(([a], [b]) => a.localeCompare(b))),
+  };
+}
+
+function recentFailure(r: FailureRow): Stats['recentFailures'][number] {
+  return {
+    id: r.id,
+    store: r.store,
+    orderId: r.orderId,
+    reason: r.reason,
+    at: new Date(r.at).toISOString(),
+    attempts: Number(r.attempts ?? 0),
+    reply: r.reply ?? null,
   };
 }
 

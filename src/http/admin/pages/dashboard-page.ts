@@ -238,101 +238,81 @@ function json(value: unknown): string {
 
 function explanation(e: FoundCrossSell, csrf: string): Html {
   const back = `/admin?order=${encodeURIComponent(e.orderId)}&store=${encodeURIComponent(e.store)}`;
-  const figures = Object.entries(e.figures ?? {});
+  const changeable = e.id && (e.status === 'scheduled' || e.status === 'waiting');
   return html`<article class="explain" data-store="${e.store}" data-order="${e.orderId}">
     <h3 style="margin:6px 0 10px">
       ${e.store}
       <span class="badge ${e.status}" data-status="${e.status}">${e.status}</span
       >${e.reason ? html` <code data-reason="${e.reason}">${e.reason}</code>` : ''}
     </h3>
-    ${e.summary ? html`<p class="summary">${e.summary}</p>` : ''}
-    <dl class="facts">
-      ${
-        e.settings
-          ? html`<dt>Settings</dt>
-              <dd>${e.settings}</dd>`
-          : ''
-      }
-      <dt>Due</dt>
-      <dd>${when(e.dueAt)}${e.timezone ? ` (customer zone ${e.timezone})` : ''}</dd>
-      ${
-        e.trigger
-          ? html`<dt>Trigger</dt>
-              <dd>after ${e.trigger}</dd>`
-          : ''
-      }
-      ${
-        e.rule
-          ? html`<dt>Timing rule</dt>
-              <dd><code>${json(e.rule)}</code></dd>`
-          : ''
-      }
-      ${
-        e.adjustments.length
-          ? html`<dt>Adjusted</dt>
-              <dd><code>${json(e.adjustments)}</code></dd>`
-          : ''
-      }
-      ${
-        e.servedBy
-          ? html`<dt>Served by</dt>
-              <dd>the email of order ${orderLink(e.servedBy, e.store)}</dd>`
-          : ''
-      }
-      ${
-        e.sentAt
-          ? html`<dt>Sent</dt>
-              <dd>${when(e.sentAt)} <code>${e.messageId ?? ''}</code></dd>`
-          : ''
-      }
-      ${
-        e.lastReply
-          ? html`<dt>SMTP</dt>
-              <dd>attempt ${e.attempts}: ${e.lastReply}</dd>`
-          : ''
-      }
-    </dl>
-    ${
-      e.items.length
-        ? html`<table>
-            <thead>
-              <tr>
-                <th>#</th>
-                <th>Item</th>
-                <th>Source</th>
-                <th class="num">Score</th>
-                <th>Why</th>
-              </tr>
-            </thead>
-            <tbody>
-              ${e.items.map(
-                (i, n) =>
-                  html`<tr>
-                    <td>${n + 1}</td>
-                    <td>${i.title} <code>${i.productId}</code></td>
-                    <td>${i.source}</td>
-                    <td class="num">${Number(i.score).toFixed(3)}</td>
-                    <td>${i.reason}</td>
-                  </tr>`,
-              )}
-            </tbody>
-          </table>`
-        : ''
-    }
-    ${
-      figures.length
-        ? html`<p style="margin:10px 0 0"><b>Eligibility figures</b></p>
-            <dl class="facts">
-              ${figures.map(
-                ([k, v]) =>
-                  html`<dt>${k}</dt>
-                    <dd>${json(v)}</dd>`,
-              )}
-            </dl>`
-        : ''
-    }
-    ${e.id && (e.status === 'scheduled' || e.status === 'waiting') ? html`<p>${actionForms(e.id, e.status, csrf, back)}</p>` : ''}
+    ${e.summary ? html`<p class="summary">${e.summary}</p>` : ''} ${decisionFacts(e)}
+    ${e.items.length ? itemsTable(e.items) : ''} ${figuresList(Object.entries(e.figures ?? {}))}
+    ${changeable ? html`<p>${actionForms(e.id!, e.status, csrf, back)}</p>` : ''}
   </article>`;
+}
+
+/** A term and its description, or nothing when there is nothing to say. */
+function fact(term: string, description: Renderable): Renderable {
+  return description
+    ? html`<dt>${term}</dt>
+        <dd>${description}</dd>`
+    : '';
+}
+
+/** When and why: settings, due time, trigger, rule, adjustments, who served it, the send and SMTP. */
+function decisionFacts(e: FoundCrossSell): Html {
+  return html`<dl class="facts">
+    ${fact('Settings', e.settings)}
+    <dt>Due</dt>
+    <dd>${when(e.dueAt)}${e.timezone ? ` (customer zone ${e.timezone})` : ''}</dd>
+    ${fact('Trigger', e.trigger && `after ${e.trigger}`)}
+    ${fact('Timing rule', !!e.rule && html`<code>${json(e.rule)}</code>`)}
+    ${fact('Adjusted', e.adjustments.length > 0 && html`<code>${json(e.adjustments)}</code>`)}
+    ${fact('Served by', e.servedBy && html`the email of order ${orderLink(e.servedBy, e.store)}`)}
+    ${fact('Sent', e.sentAt && html`${when(e.sentAt)} <code>${e.messageId ?? ''}</code>`)}
+    ${fact('SMTP', e.lastReply && html`attempt ${e.attempts}: ${e.lastReply}`)}
+  </dl>`;
+}
+
+/** The picked items in order, with source, score and reason. */
+function itemsTable(items: FoundCrossSell['items']): Html {
+  return html`<table>
+    <thead>
+      <tr>
+        <th>#</th>
+        <th>Item</th>
+        <th>Source</th>
+        <th class="num">Score</th>
+        <th>Why</th>
+      </tr>
+    </thead>
+    <tbody>
+      ${items.map(
+        (i, n) =>
+          html`<tr>
+            <td>${n + 1}</td>
+            <td>${i.title} <code>${i.productId}</code></td>
+            <td>${i.source}</td>
+            <td class="num">${Number(i.score).toFixed(3)}</td>
+            <td>${i.reason}</td>
+          </tr>`,
+      )}
+    </tbody>
+  </table>`;
+}
+
+/** The eligibility figures the decision was made on, if any were recorded. */
+function figuresList(figures: [string, unknown][]): Renderable {
+  return figures.length
+    ? html`<p style="margin:10px 0 0"><b>Eligibility figures</b></p>
+        <dl class="facts">
+          ${figures.map(
+            ([k, v]) =>
+              html`<dt>${k}</dt>
+                <dd>${json(v)}</dd>`,
+          )}
+        </dl>`
+    : '';
 }
 
 function searchResults(search: NonNullable<DashboardView['search']>, csrf: string): Html {
@@ -355,42 +335,11 @@ function storePicker(v: DashboardView): Html {
 
 export function dashboardPage(v: DashboardView): string {
   const { stats: s } = v;
-  const scope = `${s.since ? `Orders since ${s.since.slice(0, 10)}` : 'All orders'}${s.store ? ` in ${s.store}` : ''}`;
-  const nav = html`<nav>
-    <a href="/admin">Dashboard</a><a href="/admin/queues">Queue</a>
-    <form method="post" action="/admin/logout">
-      <input type="hidden" name="_csrf" value="${v.csrf}" /><button type="submit">Sign out</button>
-    </form>
-  </nav>`;
   return page({
     title: 'Dashboard',
-    nav,
+    nav: navBar(v.csrf),
     body: html`${v.notice ? html`<p class="notice${v.notice.bad ? ' bad' : ''}" role="status">${v.notice.text}</p>` : ''}
-      <section class="card">
-        <div style="display:flex;gap:24px;flex-wrap:wrap;justify-content:space-between;align-items:center">
-          <form class="search" method="get" action="/admin" role="search">
-            <label for="order-q">Order</label
-            ><input
-              type="search"
-              id="order-q"
-              name="order"
-              placeholder="Order id"
-              value="${v.search?.orderId ?? ''}"
-              required
-            />
-            ${v.filter.store ? html`<input type="hidden" name="store" value="${v.filter.store}" />` : ''}
-            <button type="submit">Explain</button>
-          </form>
-          <form class="search" method="get" action="/admin">
-            <label for="since">Since</label
-            ><input type="date" id="since" name="since" value="${v.filter.since ?? ''}" />
-            <label for="store">Store</label>${storePicker(v)} <button type="submit">Apply</button>
-          </form>
-        </div>
-        <p class="empty" style="margin-top:8px">
-          ${scope} · generated ${when(s.generatedAt)}${v.settings ? html` · settings: ${v.settings}` : ''}
-        </p>
-      </section>
+      ${filterCard(v)}
       ${v.missingAddress?.length ? html`<p class="notice bad" role="status" id="missing-address">No postal address (<code>store.address</code>) for ${v.missingAddress.join(', ')}: commercial email must carry the sender's address.</p>` : ''}
       ${v.search ? searchResults(v.search, v.csrf) : ''} ${funnel(s)} ${measureCard(s.measure)}
       <div class="grid">
@@ -404,4 +353,43 @@ export function dashboardPage(v: DashboardView): string {
       </div>
       <div class="grid" style="margin-top:20px">${upcomingTable(s, v.csrf)} ${failuresTable(s)}</div>`,
   });
+}
+
+function navBar(csrf: string): Html {
+  return html`<nav>
+    <a href="/admin">Dashboard</a><a href="/admin/queues">Queue</a>
+    <form method="post" action="/admin/logout">
+      <input type="hidden" name="_csrf" value="${csrf}" /><button type="submit">Sign out</button>
+    </form>
+  </nav>`;
+}
+
+/** The order search, the since/store filter, and what the figures below cover. */
+function filterCard(v: DashboardView): Html {
+  const { stats: s } = v;
+  const scope = `${s.since ? `Orders since ${s.since.slice(0, 10)}` : 'All orders'}${s.store ? ` in ${s.store}` : ''}`;
+  return html`<section class="card">
+    <div style="display:flex;gap:24px;flex-wrap:wrap;justify-content:space-between;align-items:center">
+      <form class="search" method="get" action="/admin" role="search">
+        <label for="order-q">Order</label
+        ><input
+          type="search"
+          id="order-q"
+          name="order"
+          placeholder="Order id"
+          value="${v.search?.orderId ?? ''}"
+          required
+        />
+        ${v.filter.store ? html`<input type="hidden" name="store" value="${v.filter.store}" />` : ''}
+        <button type="submit">Explain</button>
+      </form>
+      <form class="search" method="get" action="/admin">
+        <label for="since">Since</label><input type="date" id="since" name="since" value="${v.filter.since ?? ''}" />
+        <label for="store">Store</label>${storePicker(v)} <button type="submit">Apply</button>
+      </form>
+    </div>
+    <p class="empty" style="margin-top:8px">
+      ${scope} · generated ${when(s.generatedAt)}${v.settings ? html` · settings: ${v.settings}` : ''}
+    </p>
+  </section>`;
 }
