@@ -247,7 +247,11 @@ export async function openApp(
       queue,
       reconciler,
       log,
-      batch: { maxWaitMs: env.INGEST_BATCH_MS, maxSize: env.INGEST_BATCH_MAX },
+      batch: {
+        maxWaitMs: env.INGEST_BATCH_MS,
+        maxSize: env.INGEST_BATCH_MAX,
+        maxInFlight: env.INGEST_BATCH_CONCURRENCY,
+      },
     });
     ready = { pool: db.pool, queue, recorder, reconciler, links, ingest };
     reconciler.start();

@@ -108,6 +108,18 @@ describe('micro-batcher', () => {
     expect(fake.batches).toEqual([[1], [2, 3, 4]]);
   });
 
+  it('up to maxInFlight batches run at once', async () => {
+    const fake = recorder();
+    const batcher = new Batcher(fake.run, { maxWaitMs: 1, maxSize: 1, maxInFlight: 2 });
+    fake.holdNext();
+    const answers = [1, 2, 3].map((n) => batcher.submit(n));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.batches).toEqual([[1], [2]]); // the third waits for one of them
+    fake.release();
+    expect(await Promise.all(answers)).toEqual([2, 4, 6]);
+    expect(fake.batches).toEqual([[1], [2], [3]]);
+  });
+
   it('a result missing for an item rejects that item', async () => {
     const batcher = new Batcher<number, number>(async () => [{ ok: true, value: 1 }], { maxWaitMs: 1, maxSize: 2 });
     const answers = await Promise.allSettled([batcher.submit(1), batcher.submit(2)]);
