@@ -1,6 +1,7 @@
 // Ingest: signed Shopify orders/create (from the shared fixture, one new order id each)
 // through `aftercart serve` on real Postgres + Redis, against a bare baseline route doing one
-// INSERT and one queue add, both driven by the same load generator in this process.
+// INSERT and one queue add, both driven by the same load generator in this process (bench/load.ts:
+// keep-alive sockets, pre-signed bodies, its own CPU per request reported beside the servers').
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
@@ -11,6 +12,7 @@ import { runLoad, round } from './load.js';
 import { benchConfigFile } from './config.js';
 import { benchParseLongNumbers } from './parse.js';
 import { growthPer, relationSizes } from './growth.js';
+import { cpuMsOf } from './process-cpu.js';
 import pg from 'pg';
 
 const FIXTURE = new URL('../../shared/fixtures/webhooks/shopify-orders-create.json', import.meta.url);
@@ -80,29 +82,41 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
     const warm = bodies(2_000);
     await runLoad({ port: server.port, next: (i) => warm[i]!, total: warm.length, concurrency: 16 });
     const list = bodies(total);
+    const serverCpu = cpuOf(server.child);
     const sustained = await runLoad({ port: server.port, next: (i) => list[i]!, total, concurrency: 32 });
-    const paced = bodies(1_000 * Math.min(opts.seconds, 5));
-    const at1000 = await runLoad({
-      port: server.port,
-      next: (i) => paced[i]!,
-      total: paced.length,
-      concurrency: 64,
-      rate: 1_000,
-    });
+    const serverCpuMsPerRequest = serverCpu.perRequest(total);
+    const pacedRun = async (rate: number) => {
+      const paced = bodies(rate * Math.min(opts.seconds, 5));
+      const next = (i: number) => paced[i]!;
+      return runLoad({ port: server.port, next, total: paced.length, concurrency: 64, rate });
+    };
+    const at500 = await pacedRun(500);
+    const at1000 = await pacedRun(1_000);
     // Every order the server took, on disk: its rows in each table, indexes and the raw payload.
-    const orders = warm.length + total + paced.length - sustained.errors - at1000.errors;
+    const orders =
+      warm.length + total + at500.requests + at1000.requests - sustained.errors - at500.errors - at1000.errors;
     const postgresPerOrder = growthPer(sizesBefore, await relationSizes(pool), orders);
     const baseBody = { path: '/baseline', headers: { 'content-type': 'application/json' }, body: list[0]!.body };
     await runLoad({ port: baseline.port, next: () => baseBody, total: 2_000, concurrency: 16 });
+    const baselineCpu = cpuOf(baseline.child);
     const base = await runLoad({ port: baseline.port, next: () => baseBody, total, concurrency: 32 });
+    const baselineCpuMsPerRequest = baselineCpu.perRequest(total);
     return {
       webhooksPerSec: sustained.perSec,
       p50Ms: sustained.p50Ms,
       p99Ms: sustained.p99Ms,
-      errors: sustained.errors + at1000.errors,
+      errors: sustained.errors + at500.errors + at1000.errors,
+      at500PerSec: { p50Ms: at500.p50Ms, p99Ms: at500.p99Ms },
       at1000PerSec: { p50Ms: at1000.p50Ms, p99Ms: at1000.p99Ms },
       baselinePerSec: base.perSec,
       ratioToBaseline: round(sustained.perSec / base.perSec),
+      // CPU per request of each process in the sustained runs: the generator shares the cores.
+      cpuMsPerRequest: {
+        generator: sustained.cpuMsPerRequest,
+        server: serverCpuMsPerRequest,
+        generatorOnBaseline: base.cpuMsPerRequest,
+        baseline: baselineCpuMsPerRequest,
+      },
       parseLongNumbers1MiBMs,
       postgresPerOrder,
     };
@@ -121,6 +135,12 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
     }
     connection.disconnect();
   }
+}
+
+/** A child's CPU from now on, per request of the run that follows. */
+function cpuOf(child: ChildProcess): { perRequest(requests: number): number } {
+  const at = cpuMsOf(child.pid!);
+  return { perRequest: (requests) => round((cpuMsOf(child.pid!) - at) / requests, 3) };
 }
 
 /** Starts a server process and waits for the port it listens on. */

@@ -45,6 +45,8 @@ await settle();
 if (parts.includes('ingest')) {
   log('ingest: signed Shopify orders/create vs the one-INSERT-one-add baseline');
   result.ingest = await benchIngest(env, { seconds: Number(values.seconds) });
+  // Shown now: erasing the part's stores afterwards can take minutes on a busy machine.
+  log(`ingest: ${JSON.stringify(result.ingest)}`);
   await settle();
 }
 if (parts.includes('send')) {

@@ -17,6 +17,7 @@ import { linkPolicy } from './links/safe-url.js';
 import { createMailer, type Mailer } from './mail/transport.js';
 import { LinkSigner } from './links/signed-links.js';
 import { webhookRoutes } from './http/webhooks.js';
+import { GroupCommit } from './ingest/group-commit.js';
 import { webhookSecrets } from './ingest/sources/secrets.js';
 import { healthRoutes } from './http/health.js';
 import { trackingRoutes } from './http/tracking.js';
@@ -78,7 +79,14 @@ export async function openApp(
   // HTTP listens first: /healthz answers while the (possibly embedded) database starts, and
   // webhooks get 503 until it is open, so the store retries instead of timing out.
   let ready:
-    | { pool: Database['pool']; queue: QueueBackend; recorder: Recorder; reconciler: Reconciler; links: LinkSigner }
+    | {
+        pool: Database['pool'];
+        queue: QueueBackend;
+        recorder: Recorder;
+        reconciler: Reconciler;
+        links: LinkSigner;
+        ingest: GroupCommit;
+      }
     | undefined;
   let http: FastifyInstance | undefined;
   let address: string | undefined;
@@ -233,7 +241,19 @@ export async function openApp(
       }, settings.config.recommend.rebuildEvery);
       rebuildTimer.unref();
     }
-    ready = { pool: db.pool, queue, recorder, reconciler, links };
+    const ingest = new GroupCommit({
+      pool: db.pool,
+      recorder,
+      queue,
+      reconciler,
+      log,
+      batch: {
+        maxWaitMs: env.INGEST_BATCH_MS,
+        maxSize: env.INGEST_BATCH_MAX,
+        maxInFlight: env.INGEST_BATCH_CONCURRENCY,
+      },
+    });
+    ready = { pool: db.pool, queue, recorder, reconciler, links, ingest };
     reconciler.start();
 
     let closed = false;

@@ -75,6 +75,12 @@ export const envSchema = z
     LOG_FORMAT: unsetIfEmpty(z.enum(['pretty', 'json'])),
     QUEUE_PREFIX: z.string().default('{aftercart}'),
     WORKER_CONCURRENCY: z.coerce.number().int().positive().default(10),
+    // Group commit (src/ingest/group-commit.ts): webhooks arriving within this many ms, up to this
+    // many, are written in one transaction and queued in one addBulk.
+    INGEST_BATCH_MS: z.coerce.number().min(0).default(2),
+    INGEST_BATCH_MAX: z.coerce.number().int().positive().default(64),
+    // Batches written at once, each on its own connection (the next gathers while they run).
+    INGEST_BATCH_CONCURRENCY: z.coerce.number().int().positive().default(4),
     // How long the receiver and workers wait for PostgreSQL to connect or answer before a 503 or a
     // retry (0: forever). Migrations and the co-purchase rebuild are not bounded by it.
     DATABASE_TIMEOUT_MS: z.coerce.number().int().min(0).default(3_000),

@@ -1,21 +1,19 @@
 // POST /webhooks/:source — verify the signature on the raw bytes, map to canonical events,
-// record in Postgres, then (after the commit) put the cross-sell on the queue. The raw-body
+// record in Postgres with the webhooks arriving alongside (src/ingest/group-commit.ts), which
+// after the commit puts the cross-sells on the queue. The raw-body
 // parser is registered inside this plugin only, so admin and Bull Board routes are untouched.
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { Recorder } from '../ingest/record.js';
+import type { GroupCommit } from '../ingest/group-commit.js';
 import { sources } from '../ingest/sources/index.js';
 import { WebhookRejection, type Source } from '../ingest/sources/source.js';
 import { claimedStore, enabled, secretsFor, verifyWithAny, type WebhookSecrets } from '../ingest/sources/secrets.js';
-import type { QueueBackend } from '../queue/cross-sell-queue.js';
-import type { Reconciler } from '../queue/reconciler.js';
 import { metrics } from '../metrics/metrics.js';
 import { isDatabaseUnreachable } from '../db/unreachable.js';
 import { inClass, SqlState, SqlStateClass } from '../db/errors.js';
 
 export interface WebhookDeps {
-  recorder: Recorder;
-  queue: QueueBackend;
-  reconciler: Reconciler;
+  /** Records a delivery and, after its commit, queues what it scheduled. */
+  ingest: Pick<GroupCommit, 'ingest'>;
   secrets: WebhookSecrets;
   /** Keep raw payloads (for the retention window) or nothing. */
   keepPayloads: boolean;
@@ -74,7 +72,7 @@ export async function webhookRoutes(
       }
       let outcome;
       try {
-        outcome = await deps.recorder.record({ ...parsed, source: name, raw: deps.keepPayloads ? raw : null });
+        outcome = await deps.ingest.ingest({ ...parsed, source: name, raw: deps.keepPayloads ? raw : null });
       } catch (err) {
         // A value the database cannot hold (SQLSTATE class 22, or a NOT NULL column) is the
         // sender's error: 400, so the store does not retry the same bytes for days.
@@ -118,7 +116,6 @@ export async function webhookRoutes(
         count(parsed.topic, 'duplicate');
         return reply.send({ ok: true, duplicate: true });
       }
-      await enqueue(deps, outcome, req.log);
       count(parsed.topic, 'accepted');
       metrics.ingestSeconds.observe({ source: name }, (performance.now() - started) / 1000);
       return reply.send({ ok: true });
@@ -128,26 +125,6 @@ export async function webhookRoutes(
       );
     }
   });
-}
-
-async function enqueue(
-  deps: WebhookDeps,
-  outcome: Awaited<ReturnType<Recorder['record']>>,
-  log: FastifyInstance['log'],
-): Promise<void> {
-  // After the commit. A queue that is down loses nothing: the reconciler re-adds from Postgres.
-  for (const s of outcome.schedule) {
-    try {
-      await deps.queue.schedule(s.crossSellId, s.dueAt, { fresh: s.fresh });
-    } catch (err) {
-      deps.reconciler.noteMissedEnqueue();
-      log.warn(
-        { crossSellId: s.crossSellId, err: (err as Error).message },
-        'queue unavailable: the reconciler will enqueue',
-      );
-    }
-  }
-  for (const id of outcome.unschedule) await deps.queue.remove(id).catch(() => deps.reconciler.noteMissedEnqueue());
 }
 
 function rejection(err: unknown, reply: FastifyReply, count: (outcome: string) => void) {

@@ -86,6 +86,9 @@ type Write =
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
+/** What group commit does with one delivery: nothing to write, or a write to run in its transaction. */
+export type BatchStep = { done: RecordOutcome } | { write: (db: Queryable) => Promise<RecordOutcome> };
+
 export interface RecorderDeps {
   pool: pg.Pool;
   /** The timing settings of a store's orders. */
@@ -174,6 +177,37 @@ export class Recorder {
   /** The hot statements run prepared: planning them cost as much as running them. */
   private run(db: Queryable, name: string, text: string, values: unknown[]) {
     return db.query(this.deps.prepared ? { name, text, values } : { text, values });
+  }
+
+  /**
+   * The delivery's write as one step of a caller's transaction (group commit: src/ingest/group-commit.ts),
+   * `done` when nothing is to be written (another source's store), or undefined when it needs a
+   * transaction of its own (several writes, privacy requests): record() it then.
+   */
+  async batchStep(delivery: IncomingDelivery): Promise<BatchStep | undefined> {
+    const foreignStore = await this.owners.foreign(delivery.source, delivery.events);
+    if (foreignStore) return { done: { duplicate: false, schedule: [], unschedule: [], foreignStore } };
+    const writes = foldWrites(this.withSafeLinks(delivery));
+    const only = writes.length === 1 ? writes[0] : undefined;
+    if (only?.kind === 'order')
+      return {
+        write: async (db) => {
+          const outcome: RecordOutcome = { duplicate: false, schedule: [], unschedule: [] };
+          outcome.duplicate = !(await this.recordOrder(db, delivery, only, false, outcome));
+          return outcome;
+        },
+      };
+    if (only?.kind === 'product') {
+      const { name, text, values } = queries.recordProduct;
+      const params = values(recordProductParams(delivery, only.product));
+      return {
+        write: async (db) => {
+          const res = await this.run(db, name, text, params);
+          return { duplicate: res.rowCount === 0, schedule: [], unschedule: [] };
+        },
+      };
+    }
+    return undefined;
   }
 
   async record(delivery: IncomingDelivery): Promise<RecordOutcome> {

@@ -22,6 +22,8 @@ export interface QueueBackend {
   /** Adds (or re-times) the delayed job of one cross-sell; `fresh`: no job can exist yet. */
   schedule(crossSellId: string, dueAt: Date, opts?: { fresh?: boolean }): Promise<void>;
   remove(crossSellId: string): Promise<void>;
+  /** Adds the jobs of cross-sells created just now (no job can exist yet) in one round trip. */
+  scheduleFresh(entries: { crossSellId: string; dueAt: Date }[]): Promise<void>;
   createWorker(processor: Processor<CrossSellJob>, opts: WorkerOptions): Worker<CrossSellJob>;
   /** True when the queue answers (readiness). */
   ping(): Promise<boolean>;
@@ -114,6 +116,22 @@ async function scheduleJob(
   if (Math.abs(current - dueAt.getTime()) > 1_000 && (await existing.isDelayed())) await existing.changeDelay(delay());
 }
 
+async function addFreshJobs(
+  queue: Queue<CrossSellJob>,
+  defaults: JobDefaults,
+  entries: { crossSellId: string; dueAt: Date }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  const now = Date.now();
+  await queue.addBulk(
+    entries.map((e) => ({
+      name: 'deliver',
+      data: { crossSellId: e.crossSellId },
+      opts: { ...defaults, jobId: jobIdFor(e.crossSellId), delay: Math.max(0, e.dueAt.getTime() - now) },
+    })),
+  );
+}
+
 async function removeJob(queue: Queue<CrossSellJob>, crossSellId: string): Promise<void> {
   const job = await queue.getJob(jobIdFor(crossSellId));
   if (job && !(await job.isActive())) await job.remove().catch(() => {});
@@ -132,6 +150,7 @@ function openRedisQueue(url: string, prefix: string, defaults: JobDefaults, onEr
     queue,
     schedule: (id, dueAt, opts) => scheduleJob(queue, defaults, id, dueAt, opts?.fresh),
     remove: (id) => removeJob(queue, id),
+    scheduleFresh: (entries) => addFreshJobs(queue, defaults, entries),
     createWorker(processor, { concurrency, lockDuration, limiter }) {
       const wc = connectRedis(url, { maxRetriesPerRequest: null });
       wc.on('error', (err: Error) => onError('redis', err));
@@ -208,6 +227,10 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: E
       if (db.embedded) await wake();
     },
     remove: (id) => removeJob(queue, id),
+    async scheduleFresh(entries) {
+      await addFreshJobs(queue, defaults, entries);
+      if (db.embedded && entries.length > 0) await wake();
+    },
     createWorker(processor, { concurrency, lockDuration, limiter }) {
       const options = { connection, concurrency, ...(lockDuration && { lockDuration }), ...(limiter && { limiter }) };
       const worker = new pg.Worker<CrossSellJob>(QUEUE_NAME, processor, options) as unknown as Worker<CrossSellJob>;
