@@ -11,15 +11,15 @@ import type { Config } from '../src/config/schema.js';
 import type { CrossSellJob } from '../src/queue/cross-sell-queue.js';
 import type { Mailer } from '../src/mail/transport.js';
 import type { LinkSigner } from '../src/links/signed-links.js';
-import type { ItemPicker } from '../src/recommend/item-picker-interface.js';
+import type { ChosenItem, ItemPicker } from '../src/recommend/item-picker-interface.js';
 import { queryRunner, type QueryRunner } from '../src/db/sql.js';
 import { loadCrossSell, type LoadedCrossSell } from './load-cross-sell.js';
 import { settingsFor } from '../src/config/store-settings.js';
 import { prepareOffer, type OfferDeps } from '../src/offers/prepare-offer.js';
 import { emailCurrency } from '../src/mail/email-props.js';
 import { figuresWindow } from '../src/eligibility/figures.js';
-import { decide, heldOut } from './decide.js';
-import { composeEmail, outgoingEmail, pickItems } from './compose.js';
+import { decide, heldOut, type Decision } from './decide.js';
+import { composeEmail, outgoingEmail, pickItems, type ComposedEmail } from './compose.js';
 import { claimSend, reclaimExpired, sendClaimed } from './send.js';
 import { recordDecision, recordFailure, recordHeldOut, recordSent } from './record.js';
 
@@ -49,6 +49,9 @@ export interface Delivery {
   config: Config;
   now: Date;
 }
+
+/** A decision to send now: to whom, under which figures, in which time zone. */
+type DueNow = Extract<Decision, { recipient: unknown }>;
 
 export type DeliverResult =
   'sent' | 'held_out' | 'skipped' | 'cancelled' | 'waiting' | 'delayed' | 'gone' | 'not-due' | 'already';
@@ -88,39 +91,11 @@ export async function deliver(
   const decision = await decide(step, xs);
   if ('result' in decision) return decision.result;
   if ('dueAt' in decision) return postpone(decision.dueAt);
-  const { recipient, figures, timezone } = decision;
-  const picked = await pickItems(deps.items, step.config, xs);
-  if (picked.items.length === 0) {
-    await recordDecision(step, xs, 'skipped', 'no_complements', { figures, items: [] });
-    return 'skipped';
-  }
-  if (await heldOut(step, xs)) return recordHeldOut(step, xs, picked.items, figures);
-
-  // The bundle panel, or none with the reason recorded (a missing code never blocks the email).
-  const offer = await prepareOffer(
-    { pool: deps.pool, links: deps.links, publicUrl: deps.publicUrl, log: deps.log, apis: deps.codeApis },
-    {
-      config: step.config,
-      items: picked.items,
-      timezone,
-      now: step.now,
-      crossSell: {
-        id: xs.id,
-        store: xs.store,
-        currency: emailCurrency(xs.currency, picked.items),
-        email: recipient.address,
-      },
-    },
-  );
+  const { recipient, figures } = decision;
+  const items = await pick(step, xs, figures);
+  if (typeof items === 'string') return items;
   // Composed before the claim: the claim stands for the SMTP transaction only.
-  const composed = await composeEmail({
-    config: step.config,
-    crossSell: xs,
-    items: picked.items,
-    publicUrl: deps.publicUrl,
-    sign: (l) => deps.links.sign(l),
-    offer,
-  });
+  const composed = await compose(step, xs, items, decision);
   const claim = await claimSend(step, xs, recipient, composed.items, figures);
   // Another order of this customer is being sent right now; its email may serve this one.
   if (claim === 'busy') return postpone(new Date(step.now.getTime() + 3_000));
@@ -140,6 +115,49 @@ async function load(step: Delivery, crossSellId: string): Promise<LoadedCrossSel
   const found = await loadCrossSell(step.run, crossSellId, step.config, step.now);
   if (found?.status !== 'sending' || !(await reclaimExpired(step.run, found.id))) return found;
   return loadCrossSell(step.run, crossSellId, step.config, step.now);
+}
+
+/** The items for the email, or why there is none: nothing to offer, or the measurement group. */
+async function pick(
+  step: Delivery,
+  xs: LoadedCrossSell,
+  figures: DueNow['figures'],
+): Promise<ChosenItem[] | 'skipped' | 'held_out' | 'already'> {
+  const picked = await pickItems(step.deps.items, step.config, xs);
+  if (picked.items.length === 0) {
+    await recordDecision(step, xs, 'skipped', 'no_complements', { figures, items: [] });
+    return 'skipped';
+  }
+  if (await heldOut(step, xs)) return recordHeldOut(step, xs, picked.items, figures);
+  return picked.items;
+}
+
+/** The email with its bundle panel, or none with the reason recorded (a missing code never blocks the email). */
+async function compose(step: Delivery, xs: LoadedCrossSell, items: ChosenItem[], due: DueNow): Promise<ComposedEmail> {
+  const { deps, config } = step;
+  const offer = await prepareOffer(
+    { pool: deps.pool, links: deps.links, publicUrl: deps.publicUrl, log: deps.log, apis: deps.codeApis },
+    {
+      config,
+      items,
+      timezone: due.timezone,
+      now: step.now,
+      crossSell: {
+        id: xs.id,
+        store: xs.store,
+        currency: emailCurrency(xs.currency, items),
+        email: due.recipient.address,
+      },
+    },
+  );
+  return composeEmail({
+    config,
+    crossSell: xs,
+    items,
+    publicUrl: deps.publicUrl,
+    sign: (l) => deps.links.sign(l),
+    offer,
+  });
 }
 
 /** Figures read with the row under the top-level windows are dropped when the store's differ. */

@@ -1,7 +1,7 @@
 // Links in sent emails: GET /c/:token records a click and redirects to the product URL stored
 // for that send (never a URL from the request: no open redirect); GET/POST /u/:token is the
 // unsubscribe page and RFC 8058 one-click unsubscribe.
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import formbody from '@fastify/formbody';
@@ -56,14 +56,27 @@ export async function trackingRoutes(
     if (!opts.deps()) return reply.code(503).send({ error: 'starting up, retry shortly' });
   });
   const deps = () => opts.deps()!;
+  const page = unsubscribePage(() => deps().config());
+  app.setErrorHandler(invalidToken(page));
+
   const r = app.withTypeProvider<ZodTypeProvider>();
-  // Branded for the store the email came from, in the customer's language (else the store's).
-  const page = (
-    state: 'confirm' | 'done' | 'invalid',
-    token: string,
-    who?: { store?: string; locale?: string | null },
-  ) => {
-    const { store } = settingsFor(deps().config(), who?.store);
+  r.get('/c/:token', { schema: schemas.click }, (req, reply) => click(deps(), req.params.token, reply));
+  r.get('/u/:token', { schema: schemas.page }, (req, reply) => confirmPage(deps(), page, req.params.token, reply));
+  r.post('/u/:token', { schema: schemas.unsubscribe }, (req, reply) =>
+    unsubscribe(deps(), page, req.params.token, req, reply),
+  );
+}
+
+type Page = (
+  state: 'confirm' | 'done' | 'invalid',
+  token: string,
+  who?: { store?: string; locale?: string | null },
+) => string;
+
+/** The unsubscribe page, branded for the store the email came from, in the customer's language (else the store's). */
+function unsubscribePage(config: () => Config): Page {
+  return (state, token, who) => {
+    const { store } = settingsFor(config(), who?.store);
     return renderUnsubscribePage({
       state,
       storeName: store.name,
@@ -72,78 +85,88 @@ export async function trackingRoutes(
       brand: { url: store.url, logoUrl: store.logoUrl, colors: store.colors },
     });
   };
+}
 
-  // A malformed token: 400, with the unsubscribe page's "invalid link" for a person.
-  app.setErrorHandler((err, req, reply) => {
+/** A malformed token: 400, with the unsubscribe page's "invalid link" for a person. */
+function invalidToken(page: Page) {
+  return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     const invalid = invalidRequestMessage(err);
     if (invalid === undefined) throw err;
     const person = req.url.startsWith('/u/') && (req.method === 'GET' || wantsHtml(req));
     if (person) return reply.code(400).type('text/html; charset=utf-8').send(page('invalid', ''));
     return reply.code(400).send({ error: invalid });
-  });
+  };
+}
 
-  r.get('/c/:token', { schema: schemas.click }, async (req, reply) => {
-    const token = deps().links.verify(req.params.token);
-    if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
-    if (token.productId === CART_LINK_ID) {
-      const cart = await cartClickTarget(deps().pool, token.crossSellId, deps().config());
-      if (!cart) return reply.code(404).send({ error: 'unknown link' });
-      await deps().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [
-        token.crossSellId,
-        CART_LINK_ID,
-      ]);
-      return reply.redirect(withUtm(cart.url, cart.settings.mail.utm), 302);
-    }
-    const { rows } = await deps().pool.query<{ url: string | null; store: string }>(queries.clickUrl, [
-      token.crossSellId,
-      token.productId,
-    ]);
-    if (rows.length === 0) return reply.code(404).send({ error: 'unknown link' });
-    // The store's own link hosts and UTM tags (config `stores`).
-    const settings = settingsFor(deps().config(), rows[0]!.store);
-    const target = clickTarget(rows[0]!.url, settings.store);
-    if (!target) return reply.code(404).send({ error: 'unknown link' });
-    await deps().pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [
-      token.crossSellId,
-      token.productId,
-    ]);
-    return reply.redirect(withUtm(target, settings.mail.utm), 302);
-  });
+/** GET /c/:token: the click is recorded, then redirected to the stored target with the store's UTM tags. */
+async function click(deps: TrackingDeps, text: string, reply: FastifyReply) {
+  const token = deps.links.verify(text);
+  if (!token || token.kind !== 'c') return reply.code(404).send({ error: 'unknown link' });
+  const target =
+    token.productId === CART_LINK_ID
+      ? await cartTarget(deps, token.crossSellId)
+      : await productTarget(deps, token.crossSellId, token.productId);
+  if (!target) return reply.code(404).send({ error: 'unknown link' });
+  await deps.pool.query('INSERT INTO clicks (cross_sell_id, product_id) VALUES ($1, $2)', [
+    token.crossSellId,
+    token.productId,
+  ]);
+  return reply.redirect(target, 302);
+}
 
-  r.get('/u/:token', { schema: schemas.page }, async (req, reply) => {
-    const token = deps().links.verify(req.params.token);
-    reply.type('text/html; charset=utf-8');
-    if (!token || token.kind !== 'u') return reply.code(404).send(page('invalid', req.params.token));
-    return reply.send(page('confirm', req.params.token, await recipient(deps().pool, token.crossSellId)));
-  });
+/** The bundle's cart link (src/offers/cart-click.ts). */
+async function cartTarget(deps: TrackingDeps, crossSellId: string): Promise<string | undefined> {
+  const cart = await cartClickTarget(deps.pool, crossSellId, deps.config());
+  return cart && withUtm(cart.url, cart.settings.mail.utm);
+}
 
-  r.post('/u/:token', { schema: schemas.unsubscribe }, async (req, reply) => {
-    const token = deps().links.verify(req.params.token);
-    if (!token || token.kind !== 'u') {
-      return wantsHtml(req)
-        ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', req.params.token))
-        : reply.code(404).send({ error: 'unknown link' });
-    }
-    const who = await recipient(deps().pool, token.crossSellId);
-    // Suppressed under the address the email went to (a stored non-address is never sent to).
-    const address = normaliseEmail(who?.email);
-    // "You are unsubscribed" only once it is stored: a send this database does not know, or
-    // whose address is gone (erased), has nothing to store; a failed write answers 5xx.
-    if (!who || !address) {
-      req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who?.known) }, 'unsubscribe: nothing to store');
-      return wantsHtml(req)
-        ? reply
-            .code(404)
-            .type('text/html; charset=utf-8')
-            .send(page('invalid', req.params.token, who))
-        : reply.code(404).send({ error: 'unknown link' });
-    }
-    await suppress(deps().pool, { store: who.store, address, reason: 'unsubscribed' });
-    req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
+/** A product of the email, under the store's own link hosts and UTM tags (config `stores`). */
+async function productTarget(deps: TrackingDeps, crossSellId: string, productId: string): Promise<string | undefined> {
+  const { rows } = await deps.pool.query<{ url: string | null; store: string }>(queries.clickUrl, [
+    crossSellId,
+    productId,
+  ]);
+  if (rows.length === 0) return undefined;
+  const settings = settingsFor(deps.config(), rows[0]!.store);
+  const target = clickTarget(rows[0]!.url, settings.store);
+  return target && withUtm(target, settings.mail.utm);
+}
+
+/** GET /u/:token: the page asking to confirm. */
+async function confirmPage(deps: TrackingDeps, page: Page, text: string, reply: FastifyReply) {
+  const token = deps.links.verify(text);
+  reply.type('text/html; charset=utf-8');
+  if (!token || token.kind !== 'u') return reply.code(404).send(page('invalid', text));
+  return reply.send(page('confirm', text, await recipient(deps.pool, token.crossSellId)));
+}
+
+/** POST /u/:token: the page's form and RFC 8058 one-click; HTML for a person, JSON otherwise. */
+async function unsubscribe(deps: TrackingDeps, page: Page, text: string, req: FastifyRequest, reply: FastifyReply) {
+  const token = deps.links.verify(text);
+  if (!token || token.kind !== 'u') {
     return wantsHtml(req)
-      ? reply.type('text/html; charset=utf-8').send(page('done', req.params.token, who))
-      : reply.send({ ok: true, unsubscribed: true });
-  });
+      ? reply.code(404).type('text/html; charset=utf-8').send(page('invalid', text))
+      : reply.code(404).send({ error: 'unknown link' });
+  }
+  const who = await recipient(deps.pool, token.crossSellId);
+  // Suppressed under the address the email went to (a stored non-address is never sent to).
+  const address = normaliseEmail(who?.email);
+  // "You are unsubscribed" only once it is stored: a send this database does not know, or
+  // whose address is gone (erased), has nothing to store; a failed write answers 5xx.
+  if (!who || !address) {
+    req.log.warn({ crossSellId: token.crossSellId, known: Boolean(who?.known) }, 'unsubscribe: nothing to store');
+    return wantsHtml(req)
+      ? reply
+          .code(404)
+          .type('text/html; charset=utf-8')
+          .send(page('invalid', text, who))
+      : reply.code(404).send({ error: 'unknown link' });
+  }
+  await suppress(deps.pool, { store: who.store, address, reason: 'unsubscribed' });
+  req.log.info({ crossSellId: token.crossSellId }, 'unsubscribed');
+  return wantsHtml(req)
+    ? reply.type('text/html; charset=utf-8').send(page('done', text, who))
+    : reply.send({ ok: true, unsubscribed: true });
 }
 
 const wantsHtml = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('text/html');

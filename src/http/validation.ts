@@ -1,8 +1,22 @@
 // Routes declare their params, query and body as zod schemas (fastify-type-provider-zod); a
 // request that does not match is refused by Fastify before the handler runs. This turns that
 // refusal into one line naming the field, for the plugins' error handlers to answer as a 400.
-import type { FastifyInstance } from 'fastify';
-import { hasZodFastifySchemaValidationErrors, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type {
+  ContextConfigDefault,
+  FastifyInstance,
+  FastifySchema,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+  RouteGenericInterface,
+  RouteHandlerMethod,
+} from 'fastify';
+import {
+  hasZodFastifySchemaValidationErrors,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { z } from 'zod';
 
 /** Zod schemas for the routes of `app` and its children only (call inside a scoped plugin). */
@@ -10,6 +24,17 @@ export function useZodSchemas(app: FastifyInstance): void {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 }
+
+/** A handler whose request is typed by its route's zod `schema`, written apart from the route's registration. */
+export type ZodHandler<Schema extends FastifySchema> = RouteHandlerMethod<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  RouteGenericInterface,
+  ContextConfigDefault,
+  Schema,
+  ZodTypeProvider
+>;
 
 // What the request calls each part, as the NUL guard words it (src/http/admin/nul-guard.ts).
 const PART: Record<string, string> = { params: 'path', querystring: 'query', body: 'body', headers: 'header' };

@@ -58,18 +58,6 @@ export function recordOrderParams(
   const o = w.snapshot;
   const c = o?.customer;
   const { claimed, verdict } = opts;
-  const lines = (o?.lines ?? []).map((l, i) => ({
-    line_no: i + 1,
-    product_id: l.productId,
-    variant_id: l.variantId ?? null,
-    sku: l.sku ?? null,
-    title: l.title,
-    product_type: l.productType ?? null,
-    vendor: l.vendor ?? null,
-    tags: l.tags ?? null,
-    quantity: l.quantity,
-    unit_price: l.unitPrice,
-  }));
   const [factsAt, consentAt] = factTimes(c);
   return {
     source: delivery.source,
@@ -96,7 +84,7 @@ export function recordOrderParams(
     fulfilledAt: w.fulfilled ?? null,
     deliveredAt: w.delivered ?? null,
     cancelledAt: w.cancelled ?? null,
-    lines: JSON.stringify(lines),
+    lines: JSON.stringify(orderLines(o)),
     fromHistory: false,
     status: verdict?.status ?? null,
     reason: verdict?.reason ?? null,
@@ -107,6 +95,22 @@ export function recordOrderParams(
     factsAt,
     consentAt,
   };
+}
+
+/** The order's lines as record-order.sql reads them (`lines`, a JSON array), numbered from 1. */
+function orderLines(o: OrderWrite['snapshot']) {
+  return (o?.lines ?? []).map((l, i) => ({
+    line_no: i + 1,
+    product_id: l.productId,
+    variant_id: l.variantId ?? null,
+    sku: l.sku ?? null,
+    title: l.title,
+    product_type: l.productType ?? null,
+    vendor: l.vendor ?? null,
+    tags: l.tags ?? null,
+    quantity: l.quantity,
+    unit_price: l.unitPrice,
+  }));
 }
 
 /** record-product.sql's parameters; its header says what each one is. */

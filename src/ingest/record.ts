@@ -3,7 +3,7 @@
 // delivery carrying several kinds of writes runs them in one transaction.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { CanonicalEvent, Order, Product } from '../domain/canonical-event.js';
+import type { CanonicalEvent, Customer, Order, Product } from '../domain/canonical-event.js';
 import type { ParsedDelivery } from './sources/source.js';
 import { customerKey } from '../domain/customer-key.js';
 import { normaliseEmail, storedEmail } from '../domain/email-address.js';
@@ -296,24 +296,9 @@ export class Recorder {
 
   private async applyOther(db: Queryable, event: CanonicalEvent, outcome: RecordOutcome): Promise<void> {
     switch (event.type) {
-      case 'customer.updated': {
-        const c = event.data.customer;
-        const key = customerKey(c);
-        if (!key) return;
-        await db.query(queries.updateCustomer, [
-          event.data.store,
-          key,
-          storedEmail(c.email),
-          c.firstName ?? null,
-          c.lastName ?? null,
-          c.locale ?? null,
-          c.timezone ?? null,
-          c.marketingConsent ?? null,
-          c.id ?? null,
-          ...factTimes(c),
-        ]);
+      case 'customer.updated':
+        await updateCustomer(db, event.data.store, event.data.customer);
         return;
-      }
       case 'customer.unsubscribed': {
         // Keyed by the address actually sent to (the schema admits only a single address).
         const address = normaliseEmail(event.data.email);
@@ -336,19 +321,9 @@ export class Recorder {
         if (this.deps.privacy) await eraseStoreFiles(this.deps.privacy, event.data.store);
         return;
       case 'ticket.opened':
-      case 'ticket.closed': {
-        const t = event.data;
-        const opened = event.type === 'ticket.opened';
-        await db.query(queries.recordTicket, [
-          t.store,
-          t.ticketId,
-          customerKey({ email: t.customer.email }),
-          t.orderId ?? null,
-          opened ? t.at : null,
-          opened ? null : t.at,
-        ]);
+      case 'ticket.closed':
+        await recordTicket(db, event.data, event.type === 'ticket.opened');
         return;
-      }
       default:
         return;
     }
@@ -381,17 +356,7 @@ export class Recorder {
   ): Promise<boolean> {
     const o = w.snapshot;
     const now = this.deps.now?.() ?? new Date();
-    const fromPayload: OrderFacts | null = o
-      ? {
-          lines: o.lines,
-          milestones: { order: o.createdAt, paid: w.paid, fulfilled: w.fulfilled, delivered: w.delivered },
-          cancelledAt: w.cancelled ?? null,
-          refundedAt: null,
-          customerTimezone: o.customer.timezone,
-          shippingCountry: o.shippingCountry,
-          shippingProvince: o.shippingProvince,
-        }
-      : null;
+    const fromPayload = payloadFacts(w);
     if (fromPayload) fromPayload.lines = await this.withCatalog(db, delivery.store, fromPayload.lines);
     const verdict = fromPayload ? await this.decide(delivery.store, fromPayload, now) : null;
     const total = o ? sumMoney(o.lines.map((l) => [l.unitPrice, l.quantity])) : null;
@@ -417,29 +382,26 @@ export class Recorder {
       return true;
     }
     // A known order: re-decide with everything recorded so far; the newest event wins.
-    const ord = row.order;
-    if (!ord || ord.from_history || !ord.created_at) return true;
-    const storedLines = fromPayload ? fromPayload.lines : timedLines(row.storedLines);
-    if (storedLines.length === 0) return true;
-    const facts: OrderFacts = {
-      lines: storedLines,
-      milestones: {
-        order: ord.created_at,
-        paid: ord.paid_at ?? undefined,
-        fulfilled: ord.fulfilled_at ?? undefined,
-        delivered: ord.delivered_at ?? undefined,
-      },
-      cancelledAt: ord.cancelled_at,
-      refundedAt: ord.refunded_at,
-      customerTimezone: row.customer?.timezone ?? undefined,
-      shippingCountry: ord.shipping_country ?? undefined,
-      shippingProvince: ord.shipping_province ?? undefined,
-    };
-    const again = await this.decide(delivery.store, facts, now);
+    const facts = storedFacts(row, fromPayload);
+    if (facts) await this.redecide(db, delivery.store, w.orderId, row.order!.version, facts, now, outcome);
+    return true;
+  }
+
+  /** A known order's cross-sell decided again (decide-cross-sell.sql), and queued or dropped to match. */
+  private async redecide(
+    db: Queryable,
+    store: string,
+    orderId: string,
+    version: number,
+    facts: OrderFacts,
+    now: Date,
+    outcome: RecordOutcome,
+  ): Promise<void> {
+    const again = await this.decide(store, facts, now);
     const decided = await this.run(db, 'decide-cross-sell', queries.decideCrossSell, [
-      delivery.store,
-      w.orderId,
-      ord.version,
+      store,
+      orderId,
+      version,
       again.status,
       again.reason,
       again.dueAt,
@@ -449,7 +411,6 @@ export class Recorder {
     if (crossSell?.status === 'scheduled' && crossSell.due_at)
       outcome.schedule.push({ crossSellId: String(crossSell.id), dueAt: new Date(crossSell.due_at), fresh: false });
     else if (crossSell && crossSell.status !== 'waiting') outcome.unschedule.push(String(crossSell.id));
-    return true;
   }
 
   /** Payload lines with the catalog's type, vendor and tags where they have none, when the config reads them. */
@@ -488,6 +449,77 @@ interface RecordOrderRow {
   storedLines: StoredTimedLine[];
   customer: { timezone: string | null } | null;
 }
+
+/** What the delivery's own order snapshot says, when it carries one. */
+function payloadFacts(w: OrderWrite): OrderFacts | null {
+  const o = w.snapshot;
+  if (!o) return null;
+  return {
+    lines: o.lines,
+    milestones: { order: o.createdAt, paid: w.paid, fulfilled: w.fulfilled, delivered: w.delivered },
+    cancelledAt: w.cancelled ?? null,
+    refundedAt: null,
+    customerTimezone: o.customer.timezone,
+    shippingCountry: o.shippingCountry,
+    shippingProvince: o.shippingProvince,
+  };
+}
+
+/**
+ * A known order as recorded so far, with the payload's lines when it had some; undefined when
+ * there is nothing to re-decide (an imported order, one without a creation time or lines).
+ */
+function storedFacts(row: RecordOrderRow, fromPayload: OrderFacts | null): OrderFacts | undefined {
+  const ord = row.order;
+  if (!ord || ord.from_history || !ord.created_at) return undefined;
+  const storedLines = fromPayload ? fromPayload.lines : timedLines(row.storedLines);
+  if (storedLines.length === 0) return undefined;
+  return {
+    lines: storedLines,
+    milestones: {
+      order: ord.created_at,
+      paid: ord.paid_at ?? undefined,
+      fulfilled: ord.fulfilled_at ?? undefined,
+      delivered: ord.delivered_at ?? undefined,
+    },
+    cancelledAt: ord.cancelled_at,
+    refundedAt: ord.refunded_at,
+    customerTimezone: row.customer?.timezone ?? undefined,
+    shippingCountry: ord.shipping_country ?? undefined,
+    shippingProvince: ord.shipping_province ?? undefined,
+  };
+}
+
+/** update-customer.sql: a customer.updated event's facts, dated by factTimes(). */
+async function updateCustomer(db: Queryable, store: string, c: Customer): Promise<void> {
+  const key = customerKey(c);
+  if (!key) return;
+  await db.query(queries.updateCustomer, [
+    store,
+    key,
+    storedEmail(c.email),
+    c.firstName ?? null,
+    c.lastName ?? null,
+    c.locale ?? null,
+    c.timezone ?? null,
+    c.marketingConsent ?? null,
+    c.id ?? null,
+    ...factTimes(c),
+  ]);
+}
+
+async function recordTicket(db: Queryable, t: TicketEvent, opened: boolean): Promise<void> {
+  await db.query(queries.recordTicket, [
+    t.store,
+    t.ticketId,
+    customerKey({ email: t.customer.email }),
+    t.orderId ?? null,
+    opened ? t.at : null,
+    opened ? null : t.at,
+  ]);
+}
+
+type TicketEvent = Extract<CanonicalEvent, { type: 'ticket.opened' | 'ticket.closed' }>['data'];
 
 function deliveryCustomerKey(events: CanonicalEvent[]): string | null {
   for (const e of events) {

@@ -181,16 +181,7 @@ function openRedisQueue(url: string, prefix: string, defaults: JobDefaults, onEr
 }
 
 async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: ErrorSink): Promise<QueueBackend> {
-  const client = await db.pool.connect();
-  try {
-    await runMigrations(client, 'bullmq');
-  } finally {
-    client.release();
-  }
-  if (db.pglite) {
-    // One shared session on the embedded database: a per-connection search_path is not kept.
-    await db.pglite.exec(`SET search_path TO "$user", public, bullmq`);
-  }
+  await prepareBullmqSchema(db);
   const pg = withBackend(createPostgresBackend);
   const connection = db.embedded ? db.pool : { connectionString: db.url, schema: 'bullmq', max: 5 };
   const queue = new pg.Queue<CrossSellJob>(QUEUE_NAME, { connection }) as unknown as Queue<CrossSellJob>;
@@ -198,38 +189,17 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: E
   const workers: Worker<CrossSellJob>[] = [];
   let wakeTimer: NodeJS.Timeout | undefined;
 
-  // PGlite hands a NOTIFY back to the connection that sent it, never to the listener, so a
-  // worker could sleep up to an hour. Notify on each worker's own LISTEN client instead
-  // (NOTES.md, measured: ~10 ms lateness).
-  async function wake(): Promise<void> {
-    for (const w of workers) {
-      try {
-        const backend = (
-          w as unknown as {
-            getBackend(): {
-              connection: { getListenClient(): Promise<{ query(q: string, v: unknown[]): Promise<unknown> }> };
-            };
-          }
-        ).getBackend();
-        const c = await backend.connection.getListenClient();
-        await c.query(`select pg_notify('bullmq_jobs', $1)`, [QUEUE_NAME]);
-      } catch {
-        // the next timer tick tries again
-      }
-    }
-  }
-
   return {
     kind: 'postgres',
     queue,
     async schedule(id, dueAt, opts) {
       await scheduleJob(queue, defaults, id, dueAt, opts?.fresh);
-      if (db.embedded) await wake();
+      if (db.embedded) await wakeWorkers(workers);
     },
     remove: (id) => removeJob(queue, id),
     async scheduleFresh(entries) {
       await addFreshJobs(queue, defaults, entries);
-      if (db.embedded && entries.length > 0) await wake();
+      if (db.embedded && entries.length > 0) await wakeWorkers(workers);
     },
     createWorker(processor, { concurrency, lockDuration, limiter }) {
       const options = { connection, concurrency, ...(lockDuration && { lockDuration }), ...(limiter && { limiter }) };
@@ -237,7 +207,7 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: E
       worker.on('error', (err: Error) => onError('worker', err));
       workers.push(worker);
       // Another process (or a delayed job coming due) may need a nudge on the embedded database.
-      if (db.embedded && !wakeTimer) wakeTimer = setInterval(() => void wake(), 1_000).unref();
+      if (db.embedded && !wakeTimer) wakeTimer = setInterval(() => void wakeWorkers(workers), 1_000).unref();
       return worker;
     },
     async ping() {
@@ -253,4 +223,39 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: E
       await queue.close().catch(() => {});
     },
   };
+}
+
+/** The bullmq schema migrated; on the embedded database, found by the shared session. */
+async function prepareBullmqSchema(db: Database): Promise<void> {
+  const client = await db.pool.connect();
+  try {
+    await runMigrations(client, 'bullmq');
+  } finally {
+    client.release();
+  }
+  if (db.pglite) {
+    // One shared session on the embedded database: a per-connection search_path is not kept.
+    await db.pglite.exec(`SET search_path TO "$user", public, bullmq`);
+  }
+}
+
+// PGlite hands a NOTIFY back to the connection that sent it, never to the listener, so a
+// worker could sleep up to an hour. Notify on each worker's own LISTEN client instead
+// (NOTES.md, measured: ~10 ms lateness).
+async function wakeWorkers(workers: Worker<CrossSellJob>[]): Promise<void> {
+  for (const w of workers) {
+    try {
+      const backend = (
+        w as unknown as {
+          getBackend(): {
+            connection: { getListenClient(): Promise<{ query(q: string, v: unknown[]): Promise<unknown> }> };
+          };
+        }
+      ).getBackend();
+      const c = await backend.connection.getListenClient();
+      await c.query(`select pg_notify('bullmq_jobs', $1)`, [QUEUE_NAME]);
+    } catch {
+      // the next timer tick tries again
+    }
+  }
 }

@@ -1,15 +1,15 @@
 // The JSON API under /admin/api, bearer token only (see access.ts): the same figures as
 // `aftercart stats`, what `explain` shows, the two cross-sell actions, and suppressions.
 // Every route declares its params, query and body: Fastify answers 400 before the handler runs.
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { loadStats } from '../../stats/funnel.js';
 import { parseSince } from '../../stats/since.js';
 import { explainOrder } from '../../explain/explain-order.js';
-import { queryText } from '../validation.js';
+import { queryText, type ZodHandler } from '../validation.js';
 import type { Access } from './access.js';
-import type { AdminDepsSource } from './deps.js';
+import type { AdminDeps, AdminDepsSource } from './deps.js';
 import { cancelCrossSell, crossSellIdParams, sendNow, type ActionResult } from './cross-sell-actions.js';
 import {
   addSuppression,
@@ -51,13 +51,27 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
   const deps = () => opts.deps()!; // the gate answered 503/404 already when these are missing
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/api/stats', { ...api, schema: schemas.stats }, async (req) => {
+  r.get('/api/stats', { ...api, schema: schemas.stats }, stats(deps));
+  r.get('/api/orders/:id', { ...api, schema: schemas.order }, order(deps));
+  r.post('/api/cross-sells/:id/send-now', { ...api, schema: schemas.action }, action(deps, sendNow, 'sent-now'));
+  r.post('/api/cross-sells/:id/cancel', { ...api, schema: schemas.action }, action(deps, cancelCrossSell, 'cancelled'));
+  r.get('/api/suppressions', { ...api, schema: schemas.list }, suppressions(deps));
+  r.post('/api/suppressions', { ...api, schema: schemas.add }, suppress(deps));
+  r.delete('/api/suppressions', { ...api, schema: schemas.remove, preValidation: bodyOrQuery }, unsuppress(deps));
+}
+
+type Deps = () => AdminDeps;
+
+function stats(deps: Deps): ZodHandler<typeof schemas.stats> {
+  return async (req) => {
     const { since, store } = req.query;
     return loadStats(deps().pool, { since, store, measureWindowMs: deps().config?.().measure.window });
-  });
+  };
+}
 
-  // Exactly what `explain --json` prints: one object, or an array when the id exists in several stores.
-  r.get('/api/orders/:id', { ...api, schema: schemas.order }, async (req, reply) => {
+/** Exactly what `explain --json` prints: one object, or an array when the id exists in several stores. */
+function order(deps: Deps): ZodHandler<typeof schemas.order> {
+  return async (req, reply) => {
     const found = await (deps().explain ?? explainOrder)(
       deps().pool,
       req.params.id,
@@ -67,29 +81,30 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
     if (found.length === 0)
       return reply.code(404).send({ orderId: req.params.id, status: null, error: 'no such order' });
     return found.length === 1 ? found[0] : found;
-  });
+  };
+}
 
-  const answer = (result: ActionResult, reply: FastifyReply) =>
-    result.ok ? reply.send(stripOk(result)) : reply.code(result.code).send(stripOk(result));
+function action(
+  deps: Deps,
+  run: typeof sendNow | typeof cancelCrossSell,
+  done: 'sent-now' | 'cancelled',
+): ZodHandler<typeof schemas.action> {
+  return async (req, reply) => {
+    const result: ActionResult = await run(deps().pool, deps().queue, req.params.id);
+    logAdminAction(req, done, { crossSellId: req.params.id, ok: result.ok });
+    return result.ok ? reply.send(stripOk(result)) : reply.code(result.code).send(stripOk(result));
+  };
+}
 
-  r.post('/api/cross-sells/:id/send-now', { ...api, schema: schemas.action }, async (req, reply) => {
-    const result = await sendNow(deps().pool, deps().queue, req.params.id);
-    logAdminAction(req, 'sent-now', { crossSellId: req.params.id, ok: result.ok });
-    return answer(result, reply);
-  });
-
-  r.post('/api/cross-sells/:id/cancel', { ...api, schema: schemas.action }, async (req, reply) => {
-    const result = await cancelCrossSell(deps().pool, deps().queue, req.params.id);
-    logAdminAction(req, 'cancelled', { crossSellId: req.params.id, ok: result.ok });
-    return answer(result, reply);
-  });
-
-  r.get('/api/suppressions', { ...api, schema: schemas.list }, async (req) => {
+function suppressions(deps: Deps): ZodHandler<typeof schemas.list> {
+  return async (req) => {
     const { store, email, limit } = req.query;
     return { suppressions: await listSuppressions(deps().pool, { store, email, limit }) };
-  });
+  };
+}
 
-  r.post('/api/suppressions', { ...api, schema: schemas.add }, async (req, reply) => {
+function suppress(deps: Deps): ZodHandler<typeof schemas.add> {
+  return async (req, reply) => {
     const result = await addSuppression(deps().pool, req.body);
     logAdminAction(req, 'suppression-added', {
       store: result.store,
@@ -97,13 +112,16 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
       created: result.created,
     });
     return reply.code(result.created ? 201 : 200).send(result);
-  });
-
-  // The suppression to lift comes as a body, or (for clients that send no body with DELETE) the query.
-  const bodyOrQuery = async (req: { body: unknown; query: unknown }) => {
-    if (req.body === undefined || req.body === null) req.body = req.query;
   };
-  r.delete('/api/suppressions', { ...api, schema: schemas.remove, preValidation: bodyOrQuery }, async (req, reply) => {
+}
+
+// The suppression to lift comes as a body, or (for clients that send no body with DELETE) the query.
+async function bodyOrQuery(req: { body: unknown; query: unknown }): Promise<void> {
+  if (req.body === undefined || req.body === null) req.body = req.query;
+}
+
+function unsuppress(deps: Deps): ZodHandler<typeof schemas.remove> {
+  return async (req, reply) => {
     const result = await removeSuppression(deps().pool, req.body);
     logAdminAction(req, 'suppression-removed', {
       store: result.store,
@@ -111,7 +129,7 @@ export async function apiRoutes(app: FastifyInstance, opts: { deps: AdminDepsSou
       removed: result.removed,
     });
     return reply.code(result.removed ? 200 : 404).send(result);
-  });
+  };
 }
 
 function stripOk<T extends { ok: boolean }>(result: T): Omit<T, 'ok' | 'code'> {

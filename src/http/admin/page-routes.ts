@@ -15,9 +15,9 @@ import { sql } from '../../db/sql.js';
 import { safeNext, sameToken, SESSION_COOKIE, SessionSigner } from './auth.js';
 import { adminAuth, type Access } from './access.js';
 import { liveSession, revokeSession } from './sessions.js';
-import { loginLimit } from './login-limit.js';
-import type { AdminDepsSource } from './deps.js';
-import { firstValue, formBody, queryText } from '../validation.js';
+import { loginLimit, type LoginLimit } from './login-limit.js';
+import type { AdminDeps, AdminDepsSource } from './deps.js';
+import { firstValue, formBody, queryText, type ZodHandler } from '../validation.js';
 import { cancelCrossSell, crossSellIdParams, sendNow, type ActionResult } from './cross-sell-actions.js';
 import { logAdminAction, sendHtml, sessionCookieOptions } from './respond.js';
 import { loginPage } from './pages/login-page.js';
@@ -60,17 +60,34 @@ const schemas = {
 
 export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSource }): Promise<void> {
   const deps = () => opts.deps()!; // the gate answered 503/404 already when these are missing
-  const limit = loginLimit(app);
-  const signer = () => new SessionSigner(deps().adminToken!);
+  const admin: Admin = { deps, limit: loginLimit(app), signer: () => new SessionSigner(deps().adminToken!) };
   const r = app.withTypeProvider<ZodTypeProvider>();
 
-  r.get('/login', { ...publicRoute, schema: schemas.loginForm }, async (req, reply) => {
+  r.get('/login', { ...publicRoute, schema: schemas.loginForm }, loginForm(admin));
+  r.post('/login', { ...publicRoute, schema: schemas.login }, login(admin));
+  r.post('/logout', { ...publicRoute, schema: schemas.logout }, logout(admin));
+  r.get('/', { schema: schemas.dashboard }, dashboard(admin));
+  r.post('/cross-sells/:id/send-now', { schema: schemas.action }, crossSellAction(admin, sendNow, 'sent-now'));
+  r.post('/cross-sells/:id/cancel', { schema: schemas.action }, crossSellAction(admin, cancelCrossSell, 'cancelled'));
+}
+
+/** What the page handlers share: the deps, the login limit, and the session signer under ADMIN_TOKEN. */
+interface Admin {
+  deps: () => AdminDeps;
+  limit: LoginLimit;
+  signer: () => SessionSigner;
+}
+
+function loginForm({ deps, signer }: Admin): ZodHandler<typeof schemas.loginForm> {
+  return async (req, reply) => {
     const { next } = req.query;
     if (await liveSession(deps().pool, signer(), req.cookies[SESSION_COOKIE])) return reply.redirect(next, 303);
     return sendHtml(reply, loginPage({ next, loggedOut: req.query.out === '1' }));
-  });
+  };
+}
 
-  r.post('/login', { ...publicRoute, schema: schemas.login }, async (req, reply) => {
+function login({ deps, limit, signer }: Admin): ZodHandler<typeof schemas.login> {
+  return async (req, reply) => {
     const { token, next } = req.body;
     const wait = await limit.blockedFor(req);
     if (wait > 0) {
@@ -86,11 +103,13 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
     reply.setCookie(SESSION_COOKIE, signer().issue(), sessionCookieOptions(req));
     logAdminAction(req, 'login');
     return reply.redirect(next, 303);
-  });
+  };
+}
 
-  // Ends the session for good (sessions.ts), not just the cookie. Without a live session there
-  // is nothing to end or to forge: the cookie is dropped all the same.
-  r.post('/logout', { ...publicRoute, schema: schemas.logout }, async (req, reply) => {
+// Ends the session for good (sessions.ts), not just the cookie. Without a live session there
+// is nothing to end or to forge: the cookie is dropped all the same.
+function logout({ deps, signer }: Admin): ZodHandler<typeof schemas.logout> {
+  return async (req, reply) => {
     const session = await liveSession(deps().pool, signer(), req.cookies[SESSION_COOKIE]);
     if (session) {
       if (!signer().checkCsrf(session, req.body._csrf)) return reply.code(403).send(CSRF_REFUSED);
@@ -99,9 +118,11 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
     }
     reply.clearCookie(SESSION_COOKIE, sessionCookieOptions(req));
     return reply.redirect('/admin/login?out=1', 303);
-  });
+  };
+}
 
-  r.get('/', { schema: schemas.dashboard }, async (req, reply) => {
+function dashboard({ deps }: Admin): ZodHandler<typeof schemas.dashboard> {
+  return async (req, reply) => {
     const { pool } = deps();
     const explain = deps().explain ?? explainOrder;
     const { store, order: orderId } = req.query;
@@ -130,24 +151,25 @@ export async function pageRoutes(app: FastifyInstance, opts: { deps: AdminDepsSo
       notice,
     };
     return sendHtml(reply, dashboardPage(view));
-  });
+  };
+}
 
-  const actions = [
-    ['send-now', sendNow, 'sent-now'],
-    ['cancel', cancelCrossSell, 'cancelled'],
-  ] as const;
-  for (const [path, run, done] of actions) {
-    r.post(`/cross-sells/:id/${path}`, { schema: schemas.action }, async (req, reply) => {
-      const auth = adminAuth(req);
-      const csrfOk = auth?.via !== 'session' || auth.signer.checkCsrf(auth.session, req.body._csrf);
-      if (!csrfOk) return reply.code(403).send(CSRF_REFUSED);
-      const result: ActionResult = await run(deps().pool, deps().queue, req.params.id);
-      logAdminAction(req, done, { crossSellId: req.params.id, ok: result.ok });
-      const back = new URL(req.body.back, 'http://admin.invalid');
-      back.searchParams.set('notice', result.ok ? done : result.code === 404 ? 'not-found' : 'refused');
-      return reply.redirect(back.pathname + back.search, 303);
-    });
-  }
+/** The dashboard's send-now and cancel forms: done, then back to the page with a notice key. */
+function crossSellAction(
+  { deps }: Admin,
+  run: typeof sendNow | typeof cancelCrossSell,
+  done: 'sent-now' | 'cancelled',
+): ZodHandler<typeof schemas.action> {
+  return async (req, reply) => {
+    const auth = adminAuth(req);
+    const csrfOk = auth?.via !== 'session' || auth.signer.checkCsrf(auth.session, req.body._csrf);
+    if (!csrfOk) return reply.code(403).send(CSRF_REFUSED);
+    const result: ActionResult = await run(deps().pool, deps().queue, req.params.id);
+    logAdminAction(req, done, { crossSellId: req.params.id, ok: result.ok });
+    const back = new URL(req.body.back, 'http://admin.invalid');
+    back.searchParams.set('notice', result.ok ? done : result.code === 404 ? 'not-found' : 'refused');
+    return reply.redirect(back.pathname + back.search, 303);
+  };
 }
 
 async function findOrder(
