@@ -328,7 +328,7 @@ function storePicker(v: DashboardView): Html {
   return html`<select id="store" name="store">
     <option value="">all</option>
     ${stores.map(
-      (store) => html`<option value="${store}" ${v.filter.store === store ? html` selected` : ''}>${store}</option>`,
+      (store) => html`<option value="${store}"${v.filter.store === store ? html` selected` : ''}>${store}</option>`,
     )}
   </select>`;
 }
