@@ -7,7 +7,7 @@ const baskets = [['A', 'B', 'C'], ['A', 'B'], ['A', 'C'], ['B', 'C'], ['A', 'B',
 }));
 
 describe('buildCoPurchase: association-rule figures', () => {
-  const model = buildCoPurchase(baskets);
+  const model = buildCoPurchase(baskets, { metric: 'cosine' });
 
   it('support, confidence and lift of A → B and A → C by hand', () => {
     const [b, c] = model.neighbours('A');
@@ -32,7 +32,7 @@ describe('buildCoPurchase: association-rule figures', () => {
   it('drops pairs under minSupport (A–D is in one basket only)', () => {
     expect(model.neighbours('A').map((n) => n.id)).toEqual(['B', 'C']);
     expect(model.neighbours('D')).toEqual([]);
-    const loose = buildCoPurchase(baskets, { minSupport: 1 });
+    const loose = buildCoPurchase(baskets, { minSupport: 1, metric: 'cosine' });
     const d = loose.neighbours('A').find((n) => n.id === 'D')!;
     expect(d).toMatchObject({ support: 1, confidence: 0.25 });
     expect(d.lift).toBeCloseTo(0.25 / (2 / 6), 12);
@@ -48,6 +48,7 @@ describe('buildCoPurchase: association-rule figures', () => {
       [{ products: ['A', 'B', 'C', 'D'] }, { products: ['A', 'A', 'B'] }, { products: [] }, { products: ['A', 'B'] }],
       {
         maxBasketSize: 3,
+        metric: 'cosine',
       },
     );
     expect(m.baskets).toBe(2);
@@ -57,7 +58,7 @@ describe('buildCoPurchase: association-rule figures', () => {
   });
 
   it('keeps the top N neighbours per product', () => {
-    const m = buildCoPurchase([...baskets, ...baskets], { topN: 1 });
+    const m = buildCoPurchase([...baskets, ...baskets], { topN: 1, metric: 'cosine' });
     expect(m.neighbours('A').map((n) => n.id)).toEqual(['B']);
   });
 
@@ -68,7 +69,7 @@ describe('buildCoPurchase: association-rule figures', () => {
 
 describe('rows for storage', () => {
   it('round-trips through rows', () => {
-    const model = buildCoPurchase(baskets, { minSupport: 1 });
+    const model = buildCoPurchase(baskets, { minSupport: 1, metric: 'cosine' });
     const rows = model.toRows();
     expect(rows[0]).toEqual({
       a: 'A',

@@ -191,7 +191,7 @@ describe('history', () => {
 
   it('this order outweighs an old purchase; a recent one can tip the balance', () => {
     const catalog = catalogOf([console_, tv, cable, headset]);
-    const model = modelOf({ P1: [['Z', 0.3]], TV: [['C', 0.5]] });
+    const model = modelOf({ P1: [['Z', 0.6]], TV: [['C', 0.5]] });
     const at = new Date('2024-06-01');
     const old = pickItems(inputOf({ history: [{ productId: 'TV', at: new Date('2023-01-01') }], at }), catalog, model, {
       ...none,
@@ -204,15 +204,16 @@ describe('history', () => {
       model,
       { ...none, maxItems: 1 },
     );
-    expect(recent.items[0].productId).toBe('Z'); // 0.5 × 0.5 < 0.3
-    const twice = modelOf({ P1: [['Z', 0.2]], TV: [['C', 0.5]] });
+    // History weight 1 (rolling-origin validation): a purchase a day old counts about as much as this order.
+    expect(recent.items[0].productId).toBe('Z'); // 0.99 × 0.5 < 0.6
+    const twice = modelOf({ P1: [['Z', 0.4]], TV: [['C', 0.5]] });
     const tipped = pickItems(
       inputOf({ history: [{ productId: 'TV', at: new Date('2024-05-31') }], at }),
       catalog,
       twice,
       { ...none, maxItems: 1 },
     );
-    expect(tipped.items[0].productId).toBe('C'); // 0.25 > 0.2
+    expect(tipped.items[0].productId).toBe('C'); // 0.49 > 0.4
   });
 });
 
