@@ -1,6 +1,12 @@
 -- Exact attribution: order $2 of store $1 used discount codes $3; each one an email issued makes
 -- the order a conversion of that email with the order's revenue, whatever the attribution window
 -- (a window-based conversion of the same pair takes the code and the order's revenue).
+--
+-- $1 store: the store key
+-- $2 orderId: the order that used the codes
+-- $3 codes: text[], the discount codes the order carries
+--
+-- Returns nothing; one conversion per email whose code the order used.
 WITH found AS (
   SELECT c.cross_sell_id, c.code
     FROM offer_codes c

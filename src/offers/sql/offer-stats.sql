@@ -2,6 +2,11 @@
 -- emails sent with a code made for them (pool or API; a static code is everyone's), emails sent
 -- without the panel and why, and the orders that used an email's code, net of cancelled or fully
 -- refunded orders, with their revenue per currency.
+--
+-- $1 store: the store key, or null for every store
+-- $2 since: orders placed since (timestamptz), or null for all time
+--
+-- Returns one row: codesIssued, codesRedeemed, revenueThroughCodes, withoutPanel, withoutPanelReasons.
 WITH emails AS (
   SELECT x.id, x.offer
     FROM cross_sells x JOIN orders o ON o.store = x.store AND o.order_id = x.order_id

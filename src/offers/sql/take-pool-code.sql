@@ -1,6 +1,12 @@
 -- Gives cross-sell $2 one unused code of store $1's pool, expiring at $3: the code it already
 -- has (a retried job), else the oldest free one. SKIP LOCKED: two workers never take the same
 -- code, and neither waits for the other. No row: the pool is empty.
+--
+-- $1 store: the store key
+-- $2 crossSellId: the email taking the code
+-- $3 expiresAt: when the code stops counting (timestamptz)
+--
+-- Returns zero rows (the pool is empty) or one: code.
 WITH mine AS (
   SELECT code FROM offer_codes WHERE cross_sell_id = $2
 ), free AS (

@@ -1,6 +1,10 @@
 -- Every store this database has data for: those a webhook source claimed, and those with orders
 -- or products (imports claim none). Orders and products are read by a loose index scan on
 -- their (store, id) primary keys: one index probe per store, not a scan of every row.
+--
+-- No parameters.
+--
+-- Returns one row per store: store, in order.
 WITH RECURSIVE
   order_stores(store) AS (
     (SELECT store FROM orders ORDER BY store LIMIT 1)
