@@ -21,8 +21,9 @@ export function longNumbersBody(template: string): Buffer {
   const tail = `0], ${template.trimStart().slice(1)}`;
   let room = MiB - Buffer.byteLength(head + tail);
   const items: string[] = [];
-  for (let i = 0; room > 40; i++) {
+  for (let i = 0; ; i++) {
     const piece = `${PIECES[i % PIECES.length]}, `;
+    if (piece.length > room) break;
     items.push(piece);
     room -= piece.length;
   }

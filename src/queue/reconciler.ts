@@ -14,6 +14,7 @@ const q = {
   failInterrupted: sql(import.meta.url, 'fail-interrupted'),
   releaseExpiredClaims: sql(import.meta.url, 'release-expired-claims'),
   scheduledPage: sql(import.meta.url, 'scheduled-page'),
+  newestCrossSell: sql(import.meta.url, 'newest-cross-sell'),
 };
 
 export interface ReconcilerOptions {
@@ -104,9 +105,10 @@ export class Reconciler {
       this.missed = false;
       let added = 0;
       let after = '0';
+      const upTo = (await pool.query<{ id: string }>(q.newestCrossSell)).rows[0]!.id;
       for (;;) {
         // A full pass after a miss; otherwise only rows a minute overdue.
-        const { rows } = await pool.query<{ id: string; due_at: Date }>(q.scheduledPage, [after, full]);
+        const { rows } = await pool.query<{ id: string; due_at: Date }>(q.scheduledPage, [after, full, upTo]);
         if (rows.length === 0) break;
         for (const row of rows) {
           await queue.schedule(String(row.id), row.due_at);

@@ -140,10 +140,12 @@ SELECT
   (SELECT row_to_json(cross_sell) FROM cross_sell) AS "crossSell",
   (SELECT id FROM cancel) AS "cancelledId",
   -- What an earlier delivery stored, for re-deciding the timing of a known order, with what the
-  -- catalog knows of each product now (order_line_facts, migrations/0012).
+  -- catalog knows of each product now (order_line_facts, migrations/0012). A new order needs
+  -- neither this nor the customer: both are skipped then (the one-time filter on `ord`).
   (SELECT coalesce(json_agg(json_build_object('productId', product_id, 'sku', sku, 'productType', product_type,
           'vendor', vendor, 'tags', tags, 'quantity', quantity, 'unitPrice', unit_price::text, 'inCatalog', in_catalog)
           ORDER BY line_no), '[]')
-     FROM order_line_facts WHERE store = $3 AND order_id = $7) AS "storedLines",
+     FROM order_line_facts WHERE store = $3 AND order_id = $7 AND NOT (SELECT inserted FROM ord)) AS "storedLines",
   (SELECT json_build_object('timezone', timezone) FROM customers
-     WHERE store = $3 AND customer_key = coalesce($8, (SELECT customer_key FROM orders WHERE store = $3 AND order_id = $7))) AS customer;
+     WHERE store = $3 AND customer_key = coalesce($8, (SELECT customer_key FROM orders WHERE store = $3 AND order_id = $7))
+       AND NOT (SELECT inserted FROM ord)) AS customer;
