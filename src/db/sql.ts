@@ -3,7 +3,7 @@
 //   -- $1 store: the store key
 import { readFileSync } from 'node:fs';
 
-/** Reads `name.sql` next to the calling module: `const recordOrder = sql(import.meta.url, 'record-order')`. */
+/** Reads `name.sql` next to the calling module: `const claimStore = sql(import.meta.url, 'claim-store')`. */
 export function sql(base: string, name: string): string {
   return readFileSync(new URL(`./sql/${name}.sql`, base), 'utf8');
 }

@@ -1,53 +1,47 @@
-// Group commit: the deliveries that arrive together (each verified and mapped on its own) are
-// written in one transaction with one COMMIT, then their new jobs go on the queue in one addBulk.
+// Group commit: the deliveries that arrive together (each verified, mapped and decided on its
+// own) are written in one transaction with one COMMIT, their order rows in one multi-row
+// statement (record-orders.sql), then their new jobs go on the queue in one addBulk.
 // Postgres stays the source of truth: nothing is queued before its commit, each job has its
 // deterministic id, and a queue that is down is the reconciler's to catch up on.
 import type pg from 'pg';
 import type { Logger } from 'pino';
-import type { BatchStep, IncomingDelivery, Recorder, RecordOutcome } from './record.js';
+import type { BatchStep, IncomingDelivery, PreparedOrder, Recorder, RecordOutcome } from './record.js';
 import type { QueueBackend } from '../queue/cross-sell-queue.js';
 import type { Reconciler } from '../queue/reconciler.js';
 import { Batcher, type BatcherOptions, type ItemResult } from './batcher.js';
 import { withTransaction } from '../db/transaction.js';
 import { errorCode, isUniqueViolation, SqlState } from '../db/errors.js';
 import { isDatabaseUnreachable } from '../db/unreachable.js';
+import { inRounds } from './rounds.js';
 
 export interface GroupCommitDeps {
   pool: Pick<pg.Pool, 'connect'>;
-  recorder: Pick<Recorder, 'record' | 'batchStep'>;
+  recorder: Pick<Recorder, 'record' | 'batchStep' | 'writeOrders'>;
   queue: Pick<QueueBackend, 'schedule' | 'scheduleFresh' | 'remove'>;
   reconciler: Pick<Reconciler, 'noteMissedEnqueue'>;
   log: Pick<Logger, 'warn'>;
-  /** INGEST_BATCH_MS and INGEST_BATCH_MAX. */
+  /** INGEST_BATCH_MS, INGEST_BATCH_MAX and INGEST_BATCH_CONCURRENCY. */
   batch: BatcherOptions;
 }
 
-type Write = Extract<BatchStep, { write: unknown }>['write'];
-
-/** One delivery of a batch failed: it alone is answered with `cause`. */
-class StepFailure extends Error {
-  constructor(
-    readonly index: number,
-    override readonly cause: unknown,
-  ) {
-    super('a delivery of the batch failed');
-  }
-}
+/** One delivery's part of a batch: an order row, or a write of its own. */
+type Step = Exclude<BatchStep, { done: unknown }>;
+type Db = pg.PoolClient;
 
 const DUPLICATE: RecordOutcome = { duplicate: true, schedule: [], unschedule: [] };
 
 export class GroupCommit {
-  private readonly batcher: Batcher<Write, RecordOutcome>;
+  private readonly batcher: Batcher<Step, RecordOutcome>;
 
   constructor(private readonly deps: GroupCommitDeps) {
-    this.batcher = new Batcher((writes) => this.commit(writes), deps.batch);
+    this.batcher = new Batcher((steps) => this.commit(steps), deps.batch);
   }
 
   /** Records the delivery (in a batch when it can be) and queues what it scheduled, after its commit. */
   async ingest(delivery: IncomingDelivery): Promise<RecordOutcome> {
     const step = await this.deps.recorder.batchStep(delivery);
     if (step && 'done' in step) return step.done;
-    if (step) return this.batcher.submit(step.write);
+    if (step) return this.batcher.submit(step);
     const outcome = await this.deps.recorder.record(delivery);
     await this.enqueue([outcome]);
     return outcome;
@@ -59,36 +53,68 @@ export class GroupCommit {
   }
 
   /**
-   * One transaction for the batch. A delivery whose write fails (a value the database cannot
-   * hold, a bug) is answered alone with its error and the batch runs again without it; a
-   * database out of reach fails the whole batch, each delivery answered with that error.
+   * One transaction for the batch. When it fails for anything but the database being out of
+   * reach (a value one delivery carries, a bug), each delivery is written again on its own, so
+   * only the failing ones are answered with their error; out of reach, every one is.
    */
-  private async commit(writes: Write[]): Promise<ItemResult<RecordOutcome>[]> {
-    const results: (ItemResult<RecordOutcome> | undefined)[] = writes.map(() => undefined);
-    let retriedDeadlock = false;
-    for (;;) {
-      const open = writes.flatMap((w, i) => (results[i] ? [] : [i]));
-      if (open.length === 0) break;
-      try {
-        const outcomes = await withTransaction(this.deps.pool, async (client) => {
-          const done: RecordOutcome[] = [];
-          for (const i of open) done.push(await writes[i]!(client).catch(fail(i)));
-          return done;
-        });
-        open.forEach((i, k) => (results[i] = { ok: true, value: outcomes[k]! }));
-      } catch (err) {
-        const cause = err instanceof StepFailure ? err.cause : err;
-        if (isRetryable(cause) && !retriedDeadlock) {
-          retriedDeadlock = true; // another process's batch held rows this one wanted: once more
-          continue;
-        }
-        if (!(err instanceof StepFailure) || isDatabaseUnreachable(cause)) throw cause;
-        // A concurrent twin claimed the same delivery first: a duplicate, as record() answers it.
-        results[err.index] = isUniqueViolation(cause) ? { ok: true, value: DUPLICATE } : { ok: false, error: cause };
-      }
+  private async commit(steps: Step[]): Promise<ItemResult<RecordOutcome>[]> {
+    let outcomes: RecordOutcome[];
+    try {
+      outcomes = await this.transaction(steps);
+    } catch (err) {
+      if (isDatabaseUnreachable(err) || steps.length === 1) throw err;
+      return this.oneByOne(steps);
     }
-    await this.enqueue(results.flatMap((r) => (r?.ok ? [r.value] : [])));
-    return results as ItemResult<RecordOutcome>[];
+    await this.enqueue(outcomes);
+    return outcomes.map((value) => ({ ok: true, value }));
+  }
+
+  /** Each step in a savepoint of one transaction: a failing one is rolled back alone. */
+  private async oneByOne(steps: Step[]): Promise<ItemResult<RecordOutcome>[]> {
+    const results = await withTransaction(this.deps.pool, async (client) => {
+      const each: ItemResult<RecordOutcome>[] = [];
+      for (const step of steps) {
+        await client.query('SAVEPOINT step');
+        try {
+          const [value] = await this.write(client, [step]);
+          await client.query('RELEASE SAVEPOINT step');
+          each.push({ ok: true, value: value! });
+        } catch (err) {
+          if (isDatabaseUnreachable(err)) throw err;
+          await client.query('ROLLBACK TO SAVEPOINT step');
+          // A concurrent twin claimed the same delivery first: a duplicate, as record() answers it.
+          each.push(isUniqueViolation(err) ? { ok: true, value: DUPLICATE } : { ok: false, error: err });
+        }
+      }
+      return each;
+    });
+    await this.enqueue(results.flatMap((r) => (r.ok ? [r.value] : [])));
+    return results;
+  }
+
+  /** The steps written in one transaction, tried once more if another batch's locks deadlocked it. */
+  private async transaction(steps: Step[]): Promise<RecordOutcome[]> {
+    try {
+      return await withTransaction(this.deps.pool, (client) => this.write(client, steps));
+    } catch (err) {
+      if (!isRetryable(err)) throw err;
+      return withTransaction(this.deps.pool, (client) => this.write(client, steps));
+    }
+  }
+
+  /** The order rows a statement per round (each order, customer and delivery once in it), then the other writes. */
+  private async write(client: Db, steps: Step[]): Promise<RecordOutcome[]> {
+    const outcomes: RecordOutcome[] = new Array(steps.length);
+    const orders = steps.flatMap((s, i) => ('order' in s ? [{ i, order: s.order }] : []));
+    for (const round of inRounds(orders, (o) => orderKeys(o.order))) {
+      const written = await this.deps.recorder.writeOrders(
+        client,
+        round.map((o) => o.order),
+      );
+      round.forEach((o, k) => (outcomes[o.i] = written[k]!));
+    }
+    for (const [i, s] of steps.entries()) if ('write' in s) outcomes[i] = await s.write(client);
+    return outcomes;
   }
 
   /** After the commit: one addBulk for the jobs created now, one call each for the rest. */
@@ -115,9 +141,13 @@ export class GroupCommit {
   }
 }
 
-const fail = (index: number) => (err: unknown) => {
-  throw new StepFailure(index, err);
-};
+/** What a row of record-orders.sql may name only once per statement. */
+function orderKeys({ row }: PreparedOrder): string[] {
+  const keys = [`d ${row.source} ${row.delivery_id}`, `o ${row.store} ${row.order_id}`];
+  if (row.event_key !== null) keys.push(`e ${row.source} ${row.store} ${row.event_key}`);
+  if (row.customer_key !== null) keys.push(`c ${row.store} ${row.customer_key}`);
+  return keys;
+}
 
 function isRetryable(err: unknown): boolean {
   const code = errorCode(err);

@@ -1,5 +1,6 @@
-// The named values of the ingest's wide statements, record-order.sql (34) and record-product.sql
-// (18): each file's header binds these names to positions (namedSql(), src/db/sql.ts).
+// The values of the ingest's wide statements: record-orders.sql's rows (their keys are its
+// `input` columns; tests/ingest/order-row.test.ts keeps the two in step) and record-product.sql's
+// named values (its header binds these names to positions: namedSql(), src/db/sql.ts).
 import type { Customer, Product } from '../domain/canonical-event.js';
 import type { IncomingDelivery, OrderWrite } from './record.js';
 import type { TimingVerdict } from '../timing/order-timing.js';
@@ -8,96 +9,95 @@ import { storedEmail } from '../domain/email-address.js';
 
 type Maybe<T> = T | null;
 
-/** record-order.sql's parameters; its header says what each one is. */
-export interface RecordOrderParams {
+/** One row of record-orders.sql's `rows`; its `input` column list says what each one is. */
+export interface OrderRow {
+  idx: number;
   source: string;
-  deliveryId: string;
+  delivery_id: string;
   store: string;
   topic: string;
-  eventKey: Maybe<string>;
-  payload: Maybe<Buffer>;
-  orderId: string;
-  customerKey: Maybe<string>;
-  customerId: Maybe<string>;
+  event_key: Maybe<string>;
+  order_id: string;
+  customer_key: Maybe<string>;
+  customer_id: Maybe<string>;
   email: Maybe<string>;
-  firstName: Maybe<string>;
-  lastName: Maybe<string>;
+  first_name: Maybe<string>;
+  last_name: Maybe<string>;
   locale: Maybe<string>;
   timezone: Maybe<string>;
-  marketingConsent: Maybe<boolean>;
-  createdAt: Maybe<string>;
+  marketing_consent: Maybe<boolean>;
+  created_at: Maybe<string>;
   currency: Maybe<string>;
-  shippingCountry: Maybe<string>;
-  shippingProvince: Maybe<string>;
+  shipping_country: Maybe<string>;
+  shipping_province: Maybe<string>;
   total: Maybe<string>;
-  paidAt: Maybe<string>;
-  fulfilledAt: Maybe<string>;
-  deliveredAt: Maybe<string>;
-  cancelledAt: Maybe<string>;
-  lines: string;
-  fromHistory: boolean;
+  paid_at: Maybe<string>;
+  fulfilled_at: Maybe<string>;
+  delivered_at: Maybe<string>;
+  cancelled_at: Maybe<string>;
+  lines: ReturnType<typeof orderLines>;
   status: Maybe<string>;
   reason: Maybe<string>;
-  dueAt: Maybe<Date>;
-  timing: Maybe<string>;
+  due_at: Maybe<Date>;
+  timing: Maybe<TimingVerdict['timing']>;
   claimed: boolean;
-  attributionWindowMs: number;
-  factsAt: Maybe<string>;
-  consentAt: Maybe<string>;
+  attribution_window_ms: number;
+  facts_at: Maybe<string>;
+  consent_at: Maybe<string>;
 }
 
 /**
- * One order write of a delivery. `claimed`: an earlier statement of this transaction claimed the
- * delivery, so this one is recorded under `deliveryId#orderId` and keeps no payload.
+ * One order write of a delivery, its row (numbered by the caller) and the payload kept with it.
+ * `claimed`: an earlier statement of this transaction claimed the delivery, so this one is
+ * recorded under `deliveryId#orderId` and keeps no payload.
  */
-export function recordOrderParams(
+export function orderRow(
   delivery: IncomingDelivery,
   w: OrderWrite,
   opts: { claimed: boolean; verdict: TimingVerdict | null; total: string | null; attributionWindowMs: number },
-): RecordOrderParams {
+): { row: Omit<OrderRow, 'idx'>; payload: Buffer | null } {
   const o = w.snapshot;
   const c = o?.customer;
   const { claimed, verdict } = opts;
   const [factsAt, consentAt] = factTimes(c);
-  return {
+  const row: Omit<OrderRow, 'idx'> = {
     source: delivery.source,
-    deliveryId: claimed ? `${delivery.deliveryId}#${w.orderId}` : delivery.deliveryId,
+    delivery_id: claimed ? `${delivery.deliveryId}#${w.orderId}` : delivery.deliveryId,
     store: delivery.store,
     topic: delivery.topic,
-    eventKey: delivery.eventKey ?? null,
-    payload: claimed ? null : delivery.raw,
-    orderId: w.orderId,
-    customerKey: c ? customerKey(c) : null,
-    customerId: c?.id ?? null,
+    event_key: delivery.eventKey ?? null,
+    order_id: w.orderId,
+    customer_key: c ? customerKey(c) : null,
+    customer_id: c?.id ?? null,
     email: storedEmail(c?.email),
-    firstName: c?.firstName ?? null,
-    lastName: c?.lastName ?? null,
+    first_name: c?.firstName ?? null,
+    last_name: c?.lastName ?? null,
     locale: c?.locale ?? null,
     timezone: c?.timezone ?? null,
-    marketingConsent: c?.marketingConsent ?? null,
-    createdAt: o?.createdAt ?? null,
+    marketing_consent: c?.marketingConsent ?? null,
+    created_at: o?.createdAt ?? null,
     currency: o?.currency ?? null,
-    shippingCountry: o?.shippingCountry ?? null,
-    shippingProvince: o?.shippingProvince ?? null,
+    shipping_country: o?.shippingCountry ?? null,
+    shipping_province: o?.shippingProvince ?? null,
     total: opts.total,
-    paidAt: w.paid ?? null,
-    fulfilledAt: w.fulfilled ?? null,
-    deliveredAt: w.delivered ?? null,
-    cancelledAt: w.cancelled ?? null,
-    lines: JSON.stringify(orderLines(o)),
-    fromHistory: false,
+    paid_at: w.paid ?? null,
+    fulfilled_at: w.fulfilled ?? null,
+    delivered_at: w.delivered ?? null,
+    cancelled_at: w.cancelled ?? null,
+    lines: orderLines(o),
     status: verdict?.status ?? null,
     reason: verdict?.reason ?? null,
-    dueAt: verdict?.dueAt ?? null,
-    timing: verdict ? JSON.stringify(verdict.timing) : null,
+    due_at: verdict?.dueAt ?? null,
+    timing: verdict?.timing ?? null,
     claimed,
-    attributionWindowMs: opts.attributionWindowMs,
-    factsAt,
-    consentAt,
+    attribution_window_ms: opts.attributionWindowMs,
+    facts_at: factsAt,
+    consent_at: consentAt,
   };
+  return { row, payload: claimed ? null : delivery.raw };
 }
 
-/** The order's lines as record-order.sql reads them (`lines`, a JSON array), numbered from 1. */
+/** The order's lines as record-orders.sql reads them (`lines`, a JSON array), numbered from 1. */
 function orderLines(o: OrderWrite['snapshot']) {
   return (o?.lines ?? []).map((l, i) => ({
     line_no: i + 1,

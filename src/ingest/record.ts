@@ -1,6 +1,7 @@
-// Records one verified delivery in Postgres and returns what the queue must do after the
-// commit. The common case, one order event, is a single statement (record-order.sql); a
-// delivery carrying several kinds of writes runs them in one transaction.
+// Records verified deliveries in Postgres and returns what the queue must do after the commit.
+// The common case, one order event, is one row of a multi-row statement (record-orders.sql)
+// that group commit shares among the webhooks arriving together; a delivery carrying several
+// kinds of writes runs them in one transaction of its own.
 import type pg from 'pg';
 import type { Logger } from 'pino';
 import type { CanonicalEvent, Customer, Order, Product } from '../domain/canonical-event.js';
@@ -30,16 +31,10 @@ import { identify, idPatterns, type PrivacyRequest } from '../privacy/identity.j
 import { eraseCustomerFiles, eraseStoreFiles, type PrivacyFiles } from '../privacy/files.js';
 import { writeDataRequest } from '../privacy/data-request.js';
 import { suppress } from '../privacy/suppressions.js';
-import {
-  factTimes,
-  recordOrderParams,
-  recordProductParams,
-  type RecordOrderParams,
-  type RecordProductParams,
-} from './record-params.js';
+import { factTimes, orderRow, recordProductParams, type OrderRow, type RecordProductParams } from './record-params.js';
 
 const queries = {
-  recordOrder: namedSql<RecordOrderParams>(import.meta.url, 'record-order'),
+  recordOrders: sql(import.meta.url, 'record-orders'),
   catalogFacts: sql(import.meta.url, 'catalog-facts'),
   decideCrossSell: sql(import.meta.url, 'decide-cross-sell'),
   recordProduct: namedSql<RecordProductParams>(import.meta.url, 'record-product'),
@@ -86,8 +81,23 @@ type Write =
 
 type Queryable = Pick<pg.PoolClient, 'query'>;
 
-/** What group commit does with one delivery: nothing to write, or a write to run in its transaction. */
-export type BatchStep = { done: RecordOutcome } | { write: (db: Queryable) => Promise<RecordOutcome> };
+/** One order write, decided and ready to be a row of record-orders.sql. */
+export interface PreparedOrder {
+  delivery: IncomingDelivery;
+  write: OrderWrite;
+  row: Omit<OrderRow, 'idx'>;
+  payload: Buffer | null;
+  /** What the payload itself says of the order (null: an event without the order's payload). */
+  fromPayload: OrderFacts | null;
+  now: Date;
+}
+
+/**
+ * What group commit does with one delivery: nothing to write, an order row for the batch's
+ * statement, or a write to run in its transaction.
+ */
+export type BatchStep =
+  { done: RecordOutcome } | { order: PreparedOrder } | { write: (db: Queryable) => Promise<RecordOutcome> };
 
 export interface RecorderDeps {
   pool: pg.Pool;
@@ -189,14 +199,7 @@ export class Recorder {
     if (foreignStore) return { done: { duplicate: false, schedule: [], unschedule: [], foreignStore } };
     const writes = foldWrites(this.withSafeLinks(delivery));
     const only = writes.length === 1 ? writes[0] : undefined;
-    if (only?.kind === 'order')
-      return {
-        write: async (db) => {
-          const outcome: RecordOutcome = { duplicate: false, schedule: [], unschedule: [] };
-          outcome.duplicate = !(await this.recordOrder(db, delivery, only, false, outcome));
-          return outcome;
-        },
-      };
+    if (only?.kind === 'order') return { order: await this.prepareOrder(this.deps.pool, delivery, only, false) };
     if (only?.kind === 'product') {
       const { name, text, values } = queries.recordProduct;
       const params = values(recordProductParams(delivery, only.product));
@@ -219,11 +222,8 @@ export class Recorder {
     if (only?.kind === 'order') {
       // One transaction: a delivery whose re-decision fails is not left recorded as seen, so the
       // platform's retry is processed again rather than answered `duplicate`.
-      const recorded = await withTransaction(this.deps.pool, (client) =>
-        this.recordOrder(client, delivery, only, false, outcome),
-      );
-      outcome.duplicate = !recorded;
-      return outcome;
+      const prepared = await this.prepareOrder(this.deps.pool, delivery, only, false);
+      return withTransaction(this.deps.pool, async (client) => (await this.writeOrders(client, [prepared]))[0]!);
     }
     if (only?.kind === 'product') {
       const { name, text, values } = queries.recordProduct;
@@ -259,9 +259,12 @@ export class Recorder {
 
   private async apply(db: Queryable, delivery: IncomingDelivery, write: Write, outcome: RecordOutcome): Promise<void> {
     switch (write.kind) {
-      case 'order':
-        await this.recordOrder(db, delivery, write, true, outcome);
+      case 'order': {
+        const [written] = await this.writeOrders(db, [await this.prepareOrder(db, delivery, write, true)]);
+        outcome.schedule.push(...written!.schedule);
+        outcome.unschedule.push(...written!.unschedule);
         return;
+      }
       case 'product': {
         const claimed = { ...delivery, deliveryId: `${delivery.deliveryId}#product-${write.product.id}` };
         await db.query(
@@ -346,14 +349,13 @@ export class Recorder {
     if (this.deps.privacy) await eraseCustomerFiles(this.deps.privacy, request.store, who);
   }
 
-  /** Returns false when the delivery was seen before (nothing written). */
-  private async recordOrder(
+  /** An order write decided from its own payload (timing, total), ready for record-orders.sql. */
+  async prepareOrder(
     db: Queryable,
     delivery: IncomingDelivery,
     w: OrderWrite,
     claimed: boolean,
-    outcome: RecordOutcome,
-  ): Promise<boolean> {
+  ): Promise<PreparedOrder> {
     const o = w.snapshot;
     const now = this.deps.now?.() ?? new Date();
     const fromPayload = payloadFacts(w);
@@ -361,16 +363,29 @@ export class Recorder {
     const verdict = fromPayload ? await this.decide(delivery.store, fromPayload, now) : null;
     const total = o ? sumMoney(o.lines.map((l) => [l.unitPrice, l.quantity])) : null;
     const attributionWindowMs = this.deps.attributionWindow?.(delivery.store) ?? 7 * 86_400_000;
-    const { name, text, values } = queries.recordOrder;
-    const res = await this.run(
-      db,
-      name,
-      text,
-      values(recordOrderParams(delivery, w, { claimed, verdict, total, attributionWindowMs })),
-    );
-    const row = res.rows[0] as RecordOrderRow;
-    if (row.claimed === 0) return false;
-    if (o?.discountCodes?.length) await attributeCodes(db, delivery.store, w.orderId, o.discountCodes);
+    const { row, payload } = orderRow(delivery, w, { claimed, verdict, total, attributionWindowMs });
+    return { delivery, write: w, row, payload, fromPayload, now };
+  }
+
+  /**
+   * Writes the orders with one statement and finishes each: its codes attributed, a known
+   * order re-decided. The rows name each order, customer and delivery once (GroupCommit's rounds).
+   */
+  async writeOrders(db: Queryable, orders: PreparedOrder[]): Promise<RecordOutcome[]> {
+    const rows = JSON.stringify(orders.map((p, i) => ({ ...p.row, idx: i + 1 })));
+    const res = await this.run(db, 'record-orders', queries.recordOrders, [rows, orders.map((p) => p.payload)]);
+    const outcomes: RecordOutcome[] = [];
+    for (const [i, p] of orders.entries()) outcomes.push(await this.finishOrder(db, p, res.rows[i] as RecordOrderRow));
+    return outcomes;
+  }
+
+  /** What one row of record-orders.sql leaves to do: codes, queue work, a known order's re-decision. */
+  private async finishOrder(db: Queryable, p: PreparedOrder, row: RecordOrderRow): Promise<RecordOutcome> {
+    const outcome: RecordOutcome = { duplicate: row.claimed === 0, schedule: [], unschedule: [] };
+    if (outcome.duplicate) return outcome;
+    const { delivery, write: w } = p;
+    if (w.snapshot?.discountCodes?.length)
+      await attributeCodes(db, delivery.store, w.orderId, w.snapshot.discountCodes);
     if (row.cancelledId) outcome.unschedule.push(String(row.cancelledId));
     if (row.crossSell) {
       if (row.crossSell.status === 'scheduled')
@@ -379,12 +394,12 @@ export class Recorder {
           dueAt: new Date(row.crossSell.due_at!),
           fresh: true,
         });
-      return true;
+      return outcome;
     }
     // A known order: re-decide with everything recorded so far; the newest event wins.
-    const facts = storedFacts(row, fromPayload);
-    if (facts) await this.redecide(db, delivery.store, w.orderId, row.order!.version, facts, now, outcome);
-    return true;
+    const facts = storedFacts(row, p.fromPayload);
+    if (facts) await this.redecide(db, delivery.store, w.orderId, row.order!.version, facts, p.now, outcome);
+    return outcome;
   }
 
   /** A known order's cross-sell decided again (decide-cross-sell.sql), and queued or dropped to match. */

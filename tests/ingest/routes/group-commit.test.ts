@@ -1,6 +1,7 @@
 // Group commit through the webhook route on real Postgres and Redis: webhooks arriving together
-// are written in one transaction (their rows share one xmin) and queued after it commits; a
-// duplicate inside the batch, a bad row and a database out of reach are each answered on their own.
+// are written in one transaction (their rows share one xmin) by one statement and queued after it
+// commits; a duplicate inside the batch, the same order or customer twice, a bad row and a
+// database out of reach are each answered on their own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../../support/app.js';
 import { freshDatabase, missing } from '../../support/services.js';
@@ -34,7 +35,12 @@ describe.skipIf(missing('postgres', 'redis'))('group commit on ingest', () => {
         IF NEW.store LIKE 'bug-%' THEN RAISE EXCEPTION 'simulated bug' USING ERRCODE = 'XX000'; END IF;
         RETURN NEW;
       END $$;
-      CREATE TRIGGER refuse_some BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION refuse_some();`);
+      CREATE TRIGGER refuse_some BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION refuse_some();
+      -- Each INSERT statement on deliveries, by transaction: how many statements wrote a batch.
+      CREATE TABLE delivery_statements (xid text NOT NULL);
+      CREATE FUNCTION count_statement() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN INSERT INTO delivery_statements VALUES (txid_current()::text); RETURN NULL; END $$;
+      CREATE TRIGGER count_statement AFTER INSERT ON deliveries FOR EACH STATEMENT EXECUTE FUNCTION count_statement();`);
   });
   afterAll(async () => {
     await app?.stop();
@@ -74,6 +80,11 @@ describe.skipIf(missing('postgres', 'redis'))('group commit on ingest', () => {
     const xids = await writers(ids);
     expect(xids).toHaveLength(5);
     expect(new Set(xids).size).toBe(1);
+    // One multi-row statement wrote them all (record-orders.sql).
+    const statements = await app.db.pool.query(`SELECT count(*)::int AS n FROM delivery_statements WHERE xid = $1`, [
+      xids[0],
+    ]);
+    expect(statements.rows[0].n).toBe(1);
     for (const shop of shops) {
       const [row] = await crossSell(shop);
       expect(row).toMatchObject({ status: 'scheduled' });
@@ -102,6 +113,35 @@ describe.skipIf(missing('postgres', 'redis'))('group commit on ingest', () => {
     expect(await crossSell(other)).toHaveLength(1);
   });
 
+  it('the same order and the same customer twice in one batch: each written in turn, in one transaction', async () => {
+    const shop = uniqueShop('same-order');
+    const other = '820982911946154512';
+    const [created, paid, second] = await Promise.all([
+      postShopifyRaw(app, 'orders/create', order(), { shop, webhookId: 'W-SAME-CREATE' }),
+      postShopifyRaw(app, 'orders/paid', order(), { shop, webhookId: 'W-SAME-PAID' }),
+      // Another order of the same customer (the fixture's address).
+      postShopifyRaw(app, 'orders/create', order().replace(ORDER, other), { shop, webhookId: 'W-SAME-CUSTOMER' }),
+    ]);
+    expect([created, paid, second].map((a) => [a.status, a.body])).toEqual([
+      [200, { ok: true }],
+      [200, { ok: true }],
+      [200, { ok: true }],
+    ]);
+    // One transaction (no fallback to one-by-one savepoints), a statement per round.
+    const xids = await writers(['W-SAME-CREATE', 'W-SAME-CUSTOMER', 'W-SAME-PAID']);
+    expect(new Set(xids).size).toBe(1);
+    const { rows } = await app.db.pool.query(
+      `SELECT order_id, paid_at IS NOT NULL AS paid, (SELECT count(*)::int FROM cross_sells x
+         WHERE x.store = o.store AND x.order_id = o.order_id) AS cross_sells
+       FROM orders o WHERE store = $1 ORDER BY order_id`,
+      [shop],
+    );
+    expect(rows).toEqual([
+      { order_id: ORDER, paid: true, cross_sells: 1 },
+      { order_id: other, paid: false, cross_sells: 1 },
+    ]);
+  });
+
   it('a bad row is answered alone (400 for its value, 500 for a bug of ours); the others commit', async () => {
     const good = [uniqueShop('good-a'), uniqueShop('good-b')];
     const bad = `bad-value-${uniqueShop('x')}`;
@@ -116,9 +156,8 @@ describe.skipIf(missing('postgres', 'redis'))('group commit on ingest', () => {
     expect(refused.status).toBe(400);
     expect(failed.status).toBe(500);
     expect([a.status, a.body, b.status, b.body]).toEqual([200, { ok: true }, 200, { ok: true }]);
-    const xids = await writers(['W-GOOD-A', 'W-GOOD-B']);
-    expect(xids).toHaveLength(2);
-    expect(new Set(xids).size).toBe(1);
+    // Written again one by one (each in a savepoint of one transaction), so each row has its own xid.
+    expect(await writers(['W-GOOD-A', 'W-GOOD-B'])).toHaveLength(2);
     expect(await writers(['W-BAD', 'W-BUG'])).toEqual([]); // not seen: the store's retry is processed
     for (const shop of good) expect(await crossSell(shop)).toMatchObject([{ status: 'scheduled' }]);
   });

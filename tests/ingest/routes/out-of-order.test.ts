@@ -189,10 +189,10 @@ describe.skipIf(missing('postgres', 'redis'))('Shopify deliveries in any order',
     expect(final.crossSells).toMatchObject([{ status: 'cancelled', reason: 'order_cancelled' }]);
   });
 
-  // BUG (src/ingest/sql/record-refund.sql + record-order.sql): a refund of an order we have not
+  // BUG (src/ingest/sql/record-refund.sql + record-orders.sql): a refund of an order we have not
   // seen yet is stored on a bare order row (refunded_amount, no total, no lines), so neither the
   // "whole total back" nor the "every unit back" test can hold; when orders/create then brings
-  // the total and lines, record-order.sql never re-runs that test (refunded_at stays null) and the
+  // the total and lines, record-orders.sql never re-runs that test (refunded_at stays null) and the
   // cross-sell of a fully refunded order is scheduled. In order it is cancelled (order_refunded).
   it('refunds/create (the whole order) before orders/create: cancelled either way', async () => {
     const final = await expectSameEverywhere([create, delivered, refundedInFull]);
