@@ -372,8 +372,14 @@ export class Recorder {
    * order re-decided. The rows name each order, customer and delivery once (GroupCommit's rounds).
    */
   async writeOrders(db: Queryable, orders: PreparedOrder[]): Promise<RecordOutcome[]> {
-    const rows = JSON.stringify(orders.map((p, i) => ({ ...p.row, idx: i + 1 })));
-    const res = await this.run(db, 'record-orders', queries.recordOrders, [rows, orders.map((p) => p.payload)]);
+    let offset = 0;
+    const rows = orders.map((p, i) => {
+      const at = { payload_offset: p.payload ? offset : null, payload_length: p.payload?.length ?? null };
+      offset += p.payload?.length ?? 0;
+      return { ...p.row, idx: i + 1, ...at };
+    });
+    const payloads = Buffer.concat(orders.flatMap((p) => (p.payload ? [p.payload] : [])));
+    const res = await this.run(db, 'record-orders', queries.recordOrders, [JSON.stringify(rows), payloads]);
     const outcomes: RecordOutcome[] = [];
     for (const [i, p] of orders.entries()) outcomes.push(await this.finishOrder(db, p, res.rows[i] as RecordOrderRow));
     return outcomes;

@@ -18,6 +18,8 @@ describe('record-orders.sql rows', () => {
       { kind: 'order', orderId: 'o1' },
       { claimed: false, verdict: null, total: null, attributionWindowMs: 1 },
     );
-    expect(inputColumns(statement).sort()).toEqual([...Object.keys(row), 'idx'].sort());
+    expect(inputColumns(statement).sort()).toEqual(
+      [...Object.keys(row), 'idx', 'payload_offset', 'payload_length'].sort(),
+    );
   });
 });

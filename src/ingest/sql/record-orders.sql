@@ -9,13 +9,15 @@
 -- $1 rows: jsonb array, one object per order write, its keys the columns of `input` below
 --    (src/ingest/record-params.ts builds them; `claimed`: the delivery was claimed earlier in this
 --    transaction, a multi-event delivery; the times are ISO strings; `timing` the whole decision)
--- $2 payloads: bytea[], the raw bytes kept for ingest.payloadRetention (null: none), by `idx`
+-- $2 payloads: bytea, the raw bytes kept for ingest.payloadRetention, every row's one after the
+--    other: a row's are `payload_length` bytes from `payload_offset` (null: none kept). One
+--    binary value, where a bytea[] would be sent as hex text.
 --
 -- Returns one row per input row, by idx: claimed (0: seen before, nothing written), order (the row
 -- after the upsert), crossSell (created now), cancelledId, storedLines (for re-deciding a known
 -- order), customer.
 WITH input AS (
-  SELECT r.*, p.payload
+  SELECT r.*, substring($2::bytea FROM r.payload_offset + 1 FOR r.payload_length) AS payload
   FROM jsonb_to_recordset($1::jsonb) AS r(
          idx int, source text, delivery_id text, store text, topic text, event_key text, order_id text,
          customer_key text, customer_id text, email text, first_name text, last_name text, locale text, timezone text,
@@ -23,8 +25,7 @@ WITH input AS (
          shipping_province text, total numeric, paid_at timestamptz, fulfilled_at timestamptz,
          delivered_at timestamptz, cancelled_at timestamptz, lines jsonb, status text, reason text,
          due_at timestamptz, timing jsonb, claimed boolean, attribution_window_ms bigint, facts_at timestamptz,
-         consent_at timestamptz)
-  LEFT JOIN unnest($2::bytea[]) WITH ORDINALITY AS p(payload, idx) ON p.idx = r.idx
+         consent_at timestamptz, payload_offset int, payload_length int)
 ), claimed AS (
   INSERT INTO deliveries (source, delivery_id, store, topic, event_key, customer_key, payload)
   SELECT source, delivery_id, store, topic, event_key, customer_key, payload FROM input WHERE NOT claimed

@@ -73,8 +73,10 @@ describe.skipIf(missing('postgres', 'redis'))('group commit on ingest', () => {
       expect(
         (await postShopifyRaw(app, 'orders/create', order().replace(ORDER, '820982911946154511'), { shop })).status,
       ).toBe(200);
+    // Bodies of different lengths: each delivery keeps its own bytes (one binary value, sliced).
+    const bodies = shops.map((_, i) => order() + ' '.repeat(i * 7));
     const answers = await Promise.all(
-      shops.map((shop, i) => postShopifyRaw(app, 'orders/create', order(), { shop, webhookId: ids[i] })),
+      shops.map((shop, i) => postShopifyRaw(app, 'orders/create', bodies[i]!, { shop, webhookId: ids[i] })),
     );
     expect(answers.map((a) => [a.status, a.body])).toEqual(shops.map(() => [200, { ok: true }]));
     const xids = await writers(ids);
@@ -85,6 +87,11 @@ describe.skipIf(missing('postgres', 'redis'))('group commit on ingest', () => {
       xids[0],
     ]);
     expect(statements.rows[0].n).toBe(1);
+    const kept = await app.db.pool.query<{ payload: Buffer }>(
+      `SELECT payload FROM deliveries WHERE delivery_id = ANY($1) ORDER BY delivery_id`,
+      [ids],
+    );
+    expect(kept.rows.map((r) => r.payload.toString())).toEqual(bodies);
     for (const shop of shops) {
       const [row] = await crossSell(shop);
       expect(row).toMatchObject({ status: 'scheduled' });
