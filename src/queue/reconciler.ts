@@ -17,6 +17,9 @@ const q = {
   newestCrossSell: sql(import.meta.url, 'newest-cross-sell'),
 };
 
+/** How often rows a minute overdue are checked against the queue when nothing was missed. */
+const OVERDUE_CHECK_MS = 30_000;
+
 export interface ReconcilerOptions {
   pool: pg.Pool;
   queue: QueueBackend;
@@ -41,6 +44,7 @@ export class Reconciler {
   /** Set when an enqueue failed here: the next pass re-adds every scheduled cross-sell. */
   private missed = true;
   private lastPayloadSweep = 0;
+  private lastOverdueCheck = 0;
 
   constructor(private readonly opts: ReconcilerOptions) {}
 
@@ -102,6 +106,10 @@ export class Reconciler {
       }
       if (!(await queue.ping())) return 0;
       const full = this.missed;
+      // Overdue rows are looked up one by one in the queue: while workers work through a backlog
+      // that is every row of it, so without a miss this runs every OVERDUE_CHECK_MS, not each pass.
+      if (!full && Date.now() - this.lastOverdueCheck < OVERDUE_CHECK_MS) return 0;
+      this.lastOverdueCheck = Date.now();
       this.missed = false;
       let added = 0;
       let after = '0';

@@ -2,10 +2,8 @@
 // `aftercart work`. Two worker processes (`start` and `work`, each with its own SMTP sink) share
 // one queue with a limit of 10/s, on Redis and on BullMQ's PostgreSQL backend; 100 emails come
 // due at once, and the sinks together see about 10 s of sending, never more than 10 in a second.
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { EVENTS_SECRET, postEvent, sampleProducts } from '../support/app.js';
@@ -19,7 +17,7 @@ import {
   until,
   type SmtpSink,
 } from '../support/services.js';
-import { aftercartBin, freePort, launch, projectRoot, stopped } from '../support/processes.js';
+import { freePort, killAll, launch, launchAll, processEnv, type ProcessSetup } from '../support/processes.js';
 import { deliveryConfig, orderEvent, PUBLIC_URL } from './support.js';
 
 const EMAILS = 100;
@@ -60,42 +58,34 @@ for (const queue of queues)
             }),
           ),
         );
-        const port = await freePort();
-        const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR'];
-        const url = queue.url();
-        const prefix = uniquePrefix();
-        const env = (name: string, smtp: SmtpSink): NodeJS.ProcessEnv => ({
-          ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
-          AFTERCART_DATA_DIR: path.join(dir, name),
-          AFTERCART_CONFIG: configFile,
-          DATABASE_URL: db.url,
-          ...(url ? { REDIS_URL: url } : {}),
-          QUEUE_PREFIX: prefix,
-          SMTP_URL: smtp.url,
-          STANDARD_WEBHOOK_SECRET: EVENTS_SECRET,
-          LINK_SECRET: 'test-link-secret-0123456789',
-          PUBLIC_URL,
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          LOG_LEVEL: 'info',
-          LOG_FORMAT: 'json',
-          WORKER_CONCURRENCY: '10',
-        });
-        await promisify(execFile)('node', [aftercartBin, 'migrate'], {
-          cwd: projectRoot,
-          env: env('migrate', sinks[0]!),
-          timeout: 60_000,
-        });
+        const setup: ProcessSetup = {
+          dir,
+          configFile,
+          databaseUrl: db.url,
+          redisUrl: queue.url(),
+          queuePrefix: uniquePrefix(),
+          port: await freePort(),
+          extra: {
+            STANDARD_WEBHOOK_SECRET: EVENTS_SECRET,
+            LINK_SECRET: 'test-link-secret-0123456789',
+            PUBLIC_URL,
+            WORKER_CONCURRENCY: '10',
+          },
+        };
+        const env = (name: string, smtp: SmtpSink) => processEnv(setup, name, smtp.url);
         // `start` receives and works; `work` only works: two worker processes on one queue.
-        procs.push(launch('start', env('first', sinks[0]!)), launch('work', env('second', sinks[1]!)));
-        await Promise.all(procs.map((p) => p.running));
-        base = `http://127.0.0.1:${port}`;
+        procs.push(
+          ...(await launchAll(env('migrate', sinks[0]!), [
+            ['start', env('first', sinks[0]!)],
+            ['work', env('second', sinks[1]!)],
+          ])),
+        );
+        base = `http://127.0.0.1:${setup.port}`;
         for (const p of sampleProducts()) expect((await postEvent(base, p)).status).toBe(200);
       }, 90_000);
 
       afterAll(async () => {
-        for (const p of procs) p.child.kill('SIGKILL');
-        await Promise.all(procs.map((p) => stopped(p.child)));
+        await killAll(procs);
         await pool?.end();
         await Promise.all((sinks ?? []).map((s) => s.close()));
         await db?.drop();

@@ -4,10 +4,8 @@
 // the other worker (BullMQ hands it the stalled job once the lock and the claim's lease run out);
 // one whose DATA had begun is ambiguous and ends failed/interrupted. And a server that reads the
 // whole message and closes the connection without an answer gets one copy, never a retry's second.
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { EVENTS_SECRET, postEvent, sampleProducts, type TestApp } from '../support/app.js';
@@ -23,11 +21,9 @@ import {
   type SmtpSink,
 } from '../support/services.js';
 import { crossSellOf, deliveryConfig, orderEvent, PUBLIC_URL, settled, storeSuite } from './support.js';
-import { freePort, launch, stopped } from '../support/processes.js';
+import { freePort, killAll, launch, launchAll, processEnv, stopped, type ProcessSetup } from '../support/processes.js';
 
 const skip = missing('postgres', 'redis');
-const root = new URL('../../', import.meta.url).pathname;
-const bin = path.join(root, 'bin/aftercart.mjs');
 const ADMIN_TOKEN = 'crash-test-admin-token-0123456789';
 const ORDERS = 120;
 
@@ -65,46 +61,35 @@ for (const queue of queues)
         // Two connections per worker: most of a worker's ten jobs hold a claim, waiting for one.
         const configFile = path.join(dir, 'aftercart.config.json');
         await writeFile(configFile, JSON.stringify(deliveryConfig({ mail: { maxConnections: 2 } })));
-        const port = await freePort();
-        const prefix = uniquePrefix();
-        const keep = ['PATH', 'HOME', 'LANG', 'TMPDIR'];
-        // One data dir per process: only the database, the queue and the secrets are shared.
-        const env = (name: string, smtp: SmtpSink): NodeJS.ProcessEnv => ({
-          ...Object.fromEntries(keep.filter((k) => process.env[k]).map((k) => [k, process.env[k]])),
-          AFTERCART_DATA_DIR: path.join(dir, name),
-          AFTERCART_CONFIG: configFile,
-          DATABASE_URL: db.url,
-          REDIS_URL: queue.url(),
-          QUEUE_PREFIX: prefix,
-          SMTP_URL: smtp.url,
-          STANDARD_WEBHOOK_SECRET: EVENTS_SECRET,
-          LINK_SECRET: 'test-link-secret-0123456789',
-          ADMIN_TOKEN,
-          PUBLIC_URL,
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          LOG_LEVEL: 'info',
-          LOG_FORMAT: 'json',
-          WORKER_CONCURRENCY: '10',
-        });
-        await promisify(execFile)('node', [bin, 'migrate'], {
-          cwd: root,
-          env: env('migrate', otherSmtp),
-          timeout: 60_000,
-        });
+        const setup: ProcessSetup = {
+          dir,
+          configFile,
+          databaseUrl: db.url,
+          redisUrl: queue.url(),
+          queuePrefix: uniquePrefix(),
+          port: await freePort(),
+          extra: {
+            STANDARD_WEBHOOK_SECRET: EVENTS_SECRET,
+            LINK_SECRET: 'test-link-secret-0123456789',
+            ADMIN_TOKEN,
+            PUBLIC_URL,
+            WORKER_CONCURRENCY: '10',
+          },
+        };
+        const env = (name: string, smtp: SmtpSink) => processEnv(setup, name, smtp.url);
         procs.push(
-          launch('serve', env('receiver', otherSmtp)),
-          launch('work', env('victim', victimSmtp)),
-          launch('work', env('other', otherSmtp)),
+          ...(await launchAll(env('migrate', otherSmtp), [
+            ['serve', env('receiver', otherSmtp)],
+            ['work', env('victim', victimSmtp)],
+            ['work', env('other', otherSmtp)],
+          ])),
         );
-        await Promise.all(procs.map((p) => p.running));
-        base = `http://127.0.0.1:${port}`;
+        base = `http://127.0.0.1:${setup.port}`;
         for (const p of sampleProducts()) expect((await postEvent(base, p)).status).toBe(200);
       }, 90_000);
 
       afterAll(async () => {
-        for (const p of procs) p.child.kill('SIGKILL');
-        await Promise.all(procs.map((p) => stopped(p.child)));
+        await killAll(procs);
         await pool?.end();
         await victimSmtp?.close();
         await otherSmtp?.close();

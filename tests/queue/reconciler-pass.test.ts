@@ -38,4 +38,23 @@ describe.skipIf(skip)('a full reconciler pass', () => {
     expect(await reconciler.pass()).toBe(rows[0].n);
     expect(arriving).toBe(rows[0].n);
   });
+
+  it('checks overdue rows against the queue every 30 s, not on every two-second pass', async () => {
+    // Due an hour ago and queued: a backlog the workers have not reached (none run here).
+    const placed = new Date(Date.now() - 2 * 3_600_000);
+    for (let i = 0; i < 3; i++)
+      expect(
+        (await app.postEvent(sampleOrder(`DUE-${i}`, { email: `d${i}@example.com`, createdAt: placed }))).status,
+      ).toBe(200);
+    let lookups = 0;
+    const queue = {
+      ...app.queue,
+      schedule: (id: string, dueAt: Date) => (lookups++, app.queue.schedule(id, dueAt)),
+    };
+    const reconciler = new Reconciler({ pool: app.db.pool, queue, log: app.log, expireAfterMs: () => 86_400_000 });
+    await reconciler.pass(); // the first pass of a process is a full one
+    lookups = 0;
+    expect(await reconciler.pass()).toBe(0);
+    expect(lookups).toBe(0);
+  });
 });
