@@ -2,20 +2,27 @@
 // hit rate@k of item selection on an order history (any format `import orders` reads), beside
 // popularity and plain co-occurrence on the same orders, for the split and for rolling-origin
 // validation periods (periods.ts). Without --split the split is taken from the data.
+// --model and --weighting (JSON: buildCoPurchase options, history weighting over the defaults)
+// run a setting other than the default, as the tried rows of docs/recommendation-validation.md.
 // Exit 1 with one line: an unreadable file, a missing column, a split with no training or test orders.
 import { parseArgs } from 'node:util';
 import {
   evaluateHistory,
   loadPurchases,
   testEnd,
+  type EvaluateOptions,
   type EvaluateResult,
   type PurchaseHistory,
 } from '../recommend/evaluate.js';
 import { isoDay, periodCounts, splitFromData, validationPeriods } from '../recommend/periods.js';
 import { mergeSplitCheckouts } from '../import/purchases.js';
 import { parseDuration } from '../config/duration.js';
+import type { CoPurchaseOptions } from '../recommend/copurchase.js';
+import { DEFAULT_WEIGHTING, type HistoryWeighting } from '../recommend/score.js';
 
-const usage = 'usage: aftercart eval FILE [--split YYYY-MM-DD] [--window 30d] [--k 3] [--merge-within 1h] [--json]\n';
+const usage =
+  'usage: aftercart eval FILE [--split YYYY-MM-DD] [--window 30d] [--k 3] [--merge-within 1h] [--json]' +
+  ' [--model JSON] [--weighting JSON]\n';
 
 interface EvalOptions {
   file: string;
@@ -25,6 +32,8 @@ interface EvalOptions {
   k: number;
   mergeWithin?: { text: string; ms: number };
   json: boolean;
+  model?: CoPurchaseOptions;
+  weighting?: HistoryWeighting;
 }
 
 function options(argv: string[]): EvalOptions | undefined {
@@ -37,8 +46,13 @@ function options(argv: string[]): EvalOptions | undefined {
       k: { type: 'string', default: '3' },
       'merge-within': { type: 'string' },
       json: { type: 'boolean' },
+      model: { type: 'string' },
+      weighting: { type: 'string' },
     },
   });
+  const model = jsonObject(values.model);
+  const weighting = jsonObject(values.weighting);
+  if (model === null || weighting === null) return undefined;
   const split =
     values.split === undefined
       ? undefined
@@ -65,7 +79,20 @@ function options(argv: string[]): EvalOptions | undefined {
     k,
     json: values.json ?? false,
     mergeWithin: merge !== undefined ? { text: merge, ms: mergeMs! } : undefined,
+    model: model as CoPurchaseOptions | undefined,
+    weighting: weighting && { ...DEFAULT_WEIGHTING, ...(weighting as Partial<HistoryWeighting>) },
   };
+}
+
+/** A JSON object option: undefined when not given, null when it is not an object. */
+function jsonObject(text: string | undefined): object | undefined | null {
+  if (text === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Why the split cannot be evaluated, in one line; undefined when it can. */
@@ -111,7 +138,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`aftercart eval: ${problem}\n`);
     return 1;
   }
-  const settings = { windowDays: opts.windowDays, k: opts.k };
+  const settings = { windowDays: opts.windowDays, k: opts.k, model: opts.model, weighting: opts.weighting };
   const main = evaluateHistory(data, { ...settings, split });
   const periods = validationPeriods(data.invoices, split, end).map((p) =>
     p.split.getTime() === split.getTime()
@@ -133,7 +160,7 @@ export async function run(argv: string[]): Promise<number> {
   return 0;
 }
 
-function mergedRun(data: PurchaseHistory, withinMs: number, opts: { split: Date; windowDays: number; k: number }) {
+function mergedRun(data: PurchaseHistory, withinMs: number, opts: EvaluateOptions) {
   const invoices = mergeSplitCheckouts(data.invoices, withinMs);
   return { orders: invoices.length, result: evaluateHistory({ ...data, invoices }, opts) };
 }
@@ -171,6 +198,8 @@ function toJson({ opts, data, split, end, main, periods, merged, seconds }: Repo
     split: isoDay(split),
     splitFrom: opts.split ? 'option' : 'data',
     testUntil: isoDay(end),
+    ...(opts.model && { model: opts.model }),
+    ...(opts.weighting && { weighting: opts.weighting }),
     periods: periods.map((p) => ({ trainBefore: isoDay(p.split), testUntil: isoDay(p.until), ...figures(p.result) })),
     ...(merged && {
       merged: {

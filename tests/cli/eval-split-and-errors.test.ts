@@ -86,6 +86,25 @@ describe("aftercart eval on a store's own history", () => {
     expect(doc.periods[2]).toMatchObject({ testOrders: doc.testOrders, hits: doc.hits });
   });
 
+  it('--model and --weighting run another setting: co-occurrence without history gives its baseline', async () => {
+    const r = await aftercart(
+      'eval',
+      orders,
+      '--json',
+      '--model',
+      '{"metric":"count"}',
+      '--weighting',
+      '{"historyWeight":0,"perAnchor":1000000}',
+    );
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ model: { metric: 'count' }, weighting: { historyWeight: 0, decayDays: 90 } });
+    for (const p of doc.periods) expect(p.hits).toBe(p.baseline.cooccurrenceHits);
+    const bad = await aftercart('eval', orders, '--model', '[1]');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^usage: aftercart eval FILE .*\[--model JSON\]/);
+  });
+
   it('a split leaving no training orders is one line and exit 1', async () => {
     // tiny-retail.csv spans six weeks: the split taken from the data is before its first order.
     const r = await aftercart('eval', fixture('tiny-retail.csv'));

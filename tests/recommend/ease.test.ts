@@ -37,11 +37,11 @@ describe('EASE', () => {
     for (let i = 0; i < 3; i++) for (let j = i; j < 3; j++) expect(-a[i * 3 + j]!).toBeCloseTo(inv[i]![j]!, 12);
   });
 
-  it('is the default ranking: neighbour scores are B = -P_ij / P_jj with P = (XᵀX + λI)⁻¹', () => {
+  it('without idf, neighbour scores are B = -P_ij / P_jj with P = (XᵀX + λI)⁻¹', () => {
     const lambda = 2;
     const model = buildCoPurchase(
       baskets.map((products) => ({ products })),
-      { ease: { lambda } },
+      { ease: { lambda, idf: false } },
     );
     const ids = ['A', 'B', 'C', 'D'];
     const g = ids.map((x) => ids.map((y) => baskets.filter((b) => b.includes(x) && b.includes(y)).length));
@@ -60,14 +60,77 @@ describe('EASE', () => {
     expect(model.neighbours('A').find((n) => n.id === 'B')).toMatchObject({ support: 3, confidence: 0.75 });
   });
 
-  it('models only the most frequent products: the rest get no neighbours', () => {
+  it('models only the most frequent products: without easeFallback the rest get no neighbours', () => {
     const model = buildCoPurchase(
       baskets.map((products) => ({ products })),
-      { ease: { items: 3 } },
+      { ease: { items: 3 }, easeFallback: 0, minSupport: 1 },
     );
     // Baskets holding: A 4, B 4, C 4, D 3.
     expect(model.neighbours('D')).toEqual([]);
     expect(model.neighbours('A').map((n) => n.id)).not.toContain('D');
     expect(model.neighbours('A').length).toBeGreaterThan(0);
+  });
+
+  it('breaks count ties at the cut-off and between equal weights by id, whatever the basket order', () => {
+    // Baskets holding: A 4, B 4, C 4, D 3; with 2 products modelled, A and B (ids) of the three tied.
+    const forward = buildCoPurchase(
+      baskets.map((products) => ({ products })),
+      { ease: { items: 2 }, easeFallback: 0 },
+    );
+    const reversed = buildCoPurchase(
+      [...baskets].reverse().map((products) => ({ products: [...products].reverse() })),
+      { ease: { items: 2 }, easeFallback: 0 },
+    );
+    expect(forward.neighbours('C')).toEqual([]);
+    expect(forward.neighbours('A').map((n) => n.id)).toEqual(['B']);
+    expect(reversed.toRows()).toEqual(forward.toRows());
+  });
+
+  it('is the default ranking with X weighted by idf, and with bm25 by basket length too', () => {
+    const lambda = 1;
+    const bm25 = { k1: 1.2, b: 0.75 };
+    const model = buildCoPurchase(
+      baskets.map((products) => ({ products })),
+      { ease: { lambda, bm25 } },
+    );
+    const plain = buildCoPurchase(
+      baskets.map((products) => ({ products })),
+      { ease: { lambda } },
+    );
+    expect(plain.neighbours('A')).not.toEqual(model.neighbours('A'));
+    const ids = ['A', 'B', 'C', 'D'];
+    const avg = baskets.reduce((s, b) => s + b.length, 0) / baskets.length;
+    const raw = baskets.map((b) => (bm25.k1 + 1) / (1 + bm25.k1 * (1 - bm25.b + (bm25.b * b.length) / avg)));
+    const norm = Math.sqrt(baskets.length / raw.reduce((s, r) => s + r * r, 0));
+    const n = ids.map((x) => baskets.filter((b) => b.includes(x)).length);
+    const idf = n.map((c) => Math.log(1 + (baskets.length - c + 0.5) / (c + 0.5)));
+    const mean = idf.reduce((s, x) => s + x, 0) / ids.length;
+    const x = baskets.map((b, u) => ids.map((id, i) => (b.includes(id) ? raw[u]! * norm * (idf[i]! / mean) : 0)));
+    const g = ids.map((_, i) =>
+      ids.map((_, j) => x.reduce((s, row) => s + row[i]! * row[j]!, 0) + (i === j ? lambda : 0)),
+    );
+    const p = inverse(g);
+    for (const [i, a] of ids.entries()) {
+      // A and B are symmetric here: their equal weights may differ in the last bits.
+      const expected = new Map(
+        ids.map((b, j) => [b, -p[i]![j]! / p[j]![j]!] as const).filter(([, score], j) => j !== i && score > 0),
+      );
+      const got = model.neighbours(a);
+      expect(got.map((n) => n.id).sort()).toEqual([...expected.keys()].sort());
+      got.forEach((n, t) => {
+        expect(n.score).toBeCloseTo(expected.get(n.id)!, 12);
+        if (t > 0) expect(n.score).toBeLessThanOrEqual(got[t - 1]!.score);
+      });
+    }
+  });
+
+  it('with easeFallback, products not modelled get damped-cosine neighbours scaled by it', () => {
+    const input = baskets.map((products) => ({ products }));
+    // D is in one basket with each of the others: pairs of support 1 count here.
+    const model = buildCoPurchase(input, { ease: { items: 3 }, easeFallback: 0.5, minSupport: 1 });
+    const cosine = buildCoPurchase(input, { metric: 'cosine', minSupport: 1 });
+    expect(model.neighbours('D')).toEqual(cosine.neighbours('D').map((n) => ({ ...n, score: n.score * 0.5 })));
+    expect(model.neighbours('D').length).toBeGreaterThan(0);
+    expect(model.neighbours('A')).toEqual(buildCoPurchase(input, { ease: { items: 3 } }).neighbours('A'));
   });
 });
