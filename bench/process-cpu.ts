@@ -17,14 +17,15 @@ export function cpuMsOf(pid: number): number {
 }
 
 /** Processes whose command name is `name` (e.g. "postgres", "redis-server"). */
-export function pidsNamed(name: string): number[] {
+export function pidsNamed(name: string, keep: (cmdline: string) => boolean = () => true): number[] {
   try {
     return readdirSync('/proc')
       .filter((d) => /^\d+$/.test(d))
       .map(Number)
       .filter((pid) => {
         try {
-          return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+          if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== name) return false;
+          return keep(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
         } catch {
           return false;
         }
@@ -34,15 +35,33 @@ export function pidsNamed(name: string): number[] {
   }
 }
 
-/** A snapshot of the CPU ms of named groups of processes; `since` gives the difference. */
-export function cpuSnapshot(groups: Record<string, number[]>): { since(): Record<string, number> } {
-  const at = Object.fromEntries(
-    Object.entries(groups).map(([k, pids]) => [k, pids.reduce((s, p) => s + cpuMsOf(p), 0)]),
-  );
+/**
+ * Postgres processes that work for `database`: its sessions (the title names the database)
+ * and the server's own (WAL writer, checkpointer, autovacuum…), not other databases' sessions,
+ * which other programs on a shared server open and close at any time.
+ */
+export function postgresPidsFor(database: string): number[] {
+  return pidsNamed('postgres', (title) => {
+    const session = /^postgres: \S+: \S+ (\S+) (\S+\(\d+\)|\[local\])/.exec(title);
+    return !session || session[1] === database;
+  });
+}
+
+/**
+ * A snapshot of the CPU ms of named groups of processes; `since` gives what each group used
+ * from then. Groups are listed again at `since`: a process that started meanwhile counts in
+ * full, one that ended meanwhile is not counted (its time is unknown), so no group goes negative.
+ */
+export function cpuSnapshot(groups: Record<string, () => number[]>): { since(): Record<string, number> } {
+  const at = new Map<number, number>();
+  for (const list of Object.values(groups)) for (const pid of list()) at.set(pid, cpuMsOf(pid));
   return {
     since: () =>
       Object.fromEntries(
-        Object.entries(groups).map(([k, pids]) => [k, pids.reduce((s, p) => s + cpuMsOf(p), 0) - at[k]!]),
+        Object.entries(groups).map(([k, list]) => [
+          k,
+          list().reduce((s, pid) => s + Math.max(0, cpuMsOf(pid) - (at.get(pid) ?? 0)), 0),
+        ]),
       ),
   };
 }
