@@ -57,7 +57,8 @@ const loaders = new WeakMap<object, Loader>();
 
 /**
  * loadCrossSell() for the worker: the cross-sells its jobs start together (while the previous
- * load is in flight) are read in one statement, one round trip instead of one each.
+ * load is in flight) are read in one statement, one round trip instead of one each; a load
+ * asked for when none is in flight goes at once.
  */
 export function batchedLoader(pool: Pick<pg.Pool, 'query'>, prepared: boolean): Loader {
   let load = loaders.get(pool);
@@ -66,6 +67,7 @@ export function batchedLoader(pool: Pick<pg.Pool, 'query'>, prepared: boolean): 
     const batcher = new Batcher((requests: LoadRequest[]) => loadAll(run, requests), {
       maxWaitMs: 0,
       maxSize: 50,
+      eager: true,
     });
     load = (id, config, now) => batcher.submit({ id, window: figuresWindow(config, now) });
     loaders.set(pool, load);

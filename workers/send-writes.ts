@@ -1,6 +1,6 @@
 // The writes of concurrent sends, batched: claims, DATA marks and sent records that arrive
 // together (while the previous one of their kind is in flight) go to Postgres as one statement
-// and one commit each, instead of one per email. Each caller still waits for its own row's
+// and one commit each, instead of one per email; one arriving when none is in flight goes at once. Each caller still waits for its own row's
 // answer, so every guarantee of send.ts and record.ts holds as written there.
 import type pg from 'pg';
 import { Batcher, type ItemResult } from '../src/ingest/batcher.js';
@@ -51,8 +51,8 @@ export function sendWrites(pool: Pick<pg.Pool, 'query'>, prepared: boolean): Sen
   return writes;
 }
 
-/** Items gather while the previous batch of their kind runs (and for a timer tick when idle). */
-const BATCH = { maxWaitMs: 0, maxSize: 100, maxInFlight: 1 };
+/** Alone when idle (no added wait); under load, what gathers while the previous batch of a kind runs. */
+const BATCH = { maxWaitMs: 0, maxSize: 100, maxInFlight: 1, eager: true };
 
 function createSendWrites(run: QueryRunner): SendWrites {
   const claims = new Batcher((w: ClaimWrite[]) => claimAll(run, w), BATCH);

@@ -13,6 +13,11 @@ export interface BatcherOptions {
   maxSize: number;
   /** Batches running at once. */
   maxInFlight?: number;
+  /**
+   * Send without waiting whenever fewer than `maxInFlight` batches run (`maxWaitMs` unused): alone
+   * when idle, and what gathered meanwhile as soon as a batch is answered (group commit).
+   */
+  eager?: boolean;
 }
 
 /** Returns one result per item, in the items' order; a throw fails every item of the batch. */
@@ -42,7 +47,7 @@ export class Batcher<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.opts.maxSize) this.due = true;
+      if (this.pending.length >= this.opts.maxSize || this.opts.eager) this.due = true;
       else if (!this.timer && !this.due) this.timer = setTimeout(() => this.expire(), this.opts.maxWaitMs);
       this.pump();
     });
@@ -68,7 +73,7 @@ export class Batcher<I, O> {
       // What is left was submitted later: it waits its own window, unless a full batch is ready.
       clearTimeout(this.timer);
       this.timer = undefined;
-      this.due = this.pending.length >= this.opts.maxSize;
+      this.due = this.pending.length >= this.opts.maxSize || (this.opts.eager === true && this.pending.length > 0);
       if (this.pending.length > 0 && !this.due) this.timer = setTimeout(() => this.expire(), this.opts.maxWaitMs);
       this.inFlight++;
       void this.flush(batch);

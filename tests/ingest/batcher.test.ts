@@ -135,4 +135,19 @@ describe('micro-batcher', () => {
     expect(fake.batches).toEqual([[5]]);
     expect(await answer).toBe(10);
   });
+
+  it('eager: an item goes at once when no batch runs, and those gathered meanwhile as soon as it is answered', async () => {
+    const fake = recorder();
+    const batcher = new Batcher(fake.run, { maxWaitMs: 60_000, maxSize: 64, maxInFlight: 1, eager: true });
+    fake.holdNext();
+    const first = batcher.submit(1);
+    expect(fake.batches).toEqual([[1]]); // no timer: sent in the same tick
+    const later = [2, 3].map((n) => batcher.submit(n));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.batches).toEqual([[1]]);
+    fake.release();
+    expect(await first).toBe(2);
+    expect(await Promise.all(later)).toEqual([4, 6]);
+    expect(fake.batches).toEqual([[1], [2, 3]]);
+  });
 });
