@@ -57,8 +57,8 @@ const loaders = new WeakMap<object, Loader>();
 
 /**
  * loadCrossSell() for the worker: the cross-sells its jobs start together (while the previous
- * load is in flight) are read in one statement, one round trip instead of one each; a load
- * asked for when none is in flight goes at once.
+ * load is in flight) are read in one statement, one round trip instead of one each; with none
+ * in flight, those of one event-loop turn go at its end, with no timer.
  */
 export function batchedLoader(pool: Pick<pg.Pool, 'query'>, prepared: boolean): Loader {
   let load = loaders.get(pool);

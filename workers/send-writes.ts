@@ -1,6 +1,6 @@
 // The writes of concurrent sends, batched: claims, DATA marks and sent records that arrive
 // together (while the previous one of their kind is in flight) go to Postgres as one statement
-// and one commit each, instead of one per email; one arriving when none is in flight goes at once. Each caller still waits for its own row's
+// and one commit each, instead of one per email; those of one event-loop turn go at its end when none is in flight. Each caller still waits for its own row's
 // answer, so every guarantee of send.ts and record.ts holds as written there.
 import type pg from 'pg';
 import { Batcher, type ItemResult } from '../src/ingest/batcher.js';
@@ -51,7 +51,7 @@ export function sendWrites(pool: Pick<pg.Pool, 'query'>, prepared: boolean): Sen
   return writes;
 }
 
-/** Alone when idle (no added wait); under load, what gathers while the previous batch of a kind runs. */
+/** No timer: what one event-loop turn submits, and under load what gathers while the previous batch of a kind runs. */
 const BATCH = { maxWaitMs: 0, maxSize: 100, maxInFlight: 1, eager: true };
 
 function createSendWrites(run: QueryRunner): SendWrites {

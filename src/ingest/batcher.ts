@@ -14,8 +14,9 @@ export interface BatcherOptions {
   /** Batches running at once. */
   maxInFlight?: number;
   /**
-   * Send without waiting whenever fewer than `maxInFlight` batches run (`maxWaitMs` unused): alone
-   * when idle, and what gathered meanwhile as soon as a batch is answered (group commit).
+   * Send without a timer whenever fewer than `maxInFlight` batches run (`maxWaitMs` unused): the
+   * items of one event-loop turn together, and what gathered meanwhile as soon as a batch is
+   * answered (group commit).
    */
   eager?: boolean;
 }
@@ -34,6 +35,8 @@ export class Batcher<I, O> {
   private timer: NodeJS.Timeout | undefined;
   /** The oldest waiting item has waited its `maxWaitMs`. */
   private due = false;
+  /** Eager: the end of the event-loop turn in which items were submitted. */
+  private turn: NodeJS.Immediate | undefined;
   private inFlight = 0;
   private readonly idle = new Set<() => void>();
 
@@ -47,7 +50,8 @@ export class Batcher<I, O> {
   submit(item: I): Promise<O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
-      if (this.pending.length >= this.opts.maxSize || this.opts.eager) this.due = true;
+      if (this.pending.length >= this.opts.maxSize) this.due = true;
+      else if (this.opts.eager) this.turn ??= setImmediate(() => this.endOfTurn());
       else if (!this.timer && !this.due) this.timer = setTimeout(() => this.expire(), this.opts.maxWaitMs);
       this.pump();
     });
@@ -59,6 +63,12 @@ export class Batcher<I, O> {
     this.pump();
     if (this.pending.length === 0 && this.inFlight === 0) return;
     await new Promise<void>((resolve) => this.idle.add(resolve));
+  }
+
+  private endOfTurn(): void {
+    this.turn = undefined;
+    this.due = this.pending.length > 0;
+    this.pump();
   }
 
   private expire(): void {

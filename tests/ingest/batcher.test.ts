@@ -136,18 +136,22 @@ describe('micro-batcher', () => {
     expect(await answer).toBe(10);
   });
 
-  it('eager: an item goes at once when no batch runs, and those gathered meanwhile as soon as it is answered', async () => {
+  it('eager: the items of one turn go together without a timer, and those gathered meanwhile once answered', async () => {
     const fake = recorder();
     const batcher = new Batcher(fake.run, { maxWaitMs: 60_000, maxSize: 64, maxInFlight: 1, eager: true });
     fake.holdNext();
-    const first = batcher.submit(1);
-    expect(fake.batches).toEqual([[1]]); // no timer: sent in the same tick
+    const first = [batcher.submit(1), batcher.submit(7)];
+    await new Promise((r) => setImmediate(r));
+    expect(fake.batches).toEqual([[1, 7]]); // at the end of the turn, not after maxWaitMs
     const later = [2, 3].map((n) => batcher.submit(n));
     await new Promise((r) => setTimeout(r, 20));
-    expect(fake.batches).toEqual([[1]]);
+    expect(fake.batches).toEqual([[1, 7]]); // the first batch still runs
     fake.release();
-    expect(await first).toBe(2);
+    expect(await Promise.all(first)).toEqual([2, 14]);
     expect(await Promise.all(later)).toEqual([4, 6]);
-    expect(fake.batches).toEqual([[1], [2, 3]]);
+    expect(fake.batches).toEqual([
+      [1, 7],
+      [2, 3],
+    ]);
   });
 });
