@@ -12,7 +12,7 @@ import { runLoad, round } from './load.js';
 import { benchConfigFile } from './config.js';
 import { benchParseLongNumbers } from './parse.js';
 import { growthPer, relationSizes } from './growth.js';
-import { cpuMsOf, cpuSnapshot } from './process-cpu.js';
+import { cpuMsOf, cpuSnapshot, pidsNamed, postgresPidsFor } from './process-cpu.js';
 import pg from 'pg';
 
 const FIXTURE = new URL('../../shared/fixtures/webhooks/shopify-orders-create.json', import.meta.url);
@@ -91,7 +91,7 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
     await runLoad({ port: server.port, next: (i) => warm[i]!, total: warm.length, concurrency: 16 });
     const list = bodies(total);
     const serverCpu = cpuOf(server.child);
-    const services = servicesCpu();
+    const services = servicesCpu(env.DATABASE_URL);
     const sustained = await runLoad({ port: server.port, next: (i) => list[i]!, total, concurrency: 32 });
     const serverCpuMsPerRequest = serverCpu.perRequest(total);
     const servicesCpuMsPerRequest = services.perRequest(total);
@@ -109,7 +109,7 @@ export async function benchIngest(env: { DATABASE_URL: string; REDIS_URL: string
     const baseBody = { path: '/baseline', headers: { 'content-type': 'application/json' }, body: list[0]!.body };
     await runLoad({ port: baseline.port, next: () => baseBody, total: 2_000, concurrency: 16 });
     const baselineCpu = cpuOf(baseline.child);
-    const baselineServices = servicesCpu();
+    const baselineServices = servicesCpu(env.DATABASE_URL);
     const base = await runLoad({ port: baseline.port, next: () => baseBody, total, concurrency: 32 });
     const baselineCpuMsPerRequest = baselineCpu.perRequest(total);
     const baselineServicesCpuMsPerRequest = baselineServices.perRequest(total);
@@ -157,9 +157,10 @@ function cpuOf(child: ChildProcess): { perRequest(requests: number): number } {
   return { perRequest: (requests) => round((cpuMsOf(child.pid!) - at) / requests, 3) };
 }
 
-/** Postgres's and Redis's CPU from now on, per request (every such process on the machine). */
-function servicesCpu(): { perRequest(requests: number): Record<string, number> } {
-  const snapshot = cpuSnapshot({ postgres: 'postgres', redis: 'redis-server' });
+/** Postgres's (for the bench database) and Redis's CPU from now on, per request. */
+function servicesCpu(databaseUrl: string): { perRequest(requests: number): Record<string, number> } {
+  const database = new URL(databaseUrl).pathname.slice(1);
+  const snapshot = cpuSnapshot({ postgres: () => postgresPidsFor(database), redis: () => pidsNamed('redis-server') });
   return {
     perRequest: (requests) =>
       Object.fromEntries(Object.entries(snapshot.since()).map(([k, ms]) => [k, round(ms / requests, 3)])),

@@ -4,31 +4,28 @@ import { readdirSync, readFileSync } from 'node:fs';
 
 const TICK_MS = 10; // USER_HZ is 100 on Linux
 
-/**
- * utime + stime of a process and of its threads, in ms (with `children`, also of its exited
- * children it reaped: Postgres's backends that ended); 0 when it is gone or /proc is missing.
- */
-export function cpuMsOf(pid: number, children = false): number {
+/** utime + stime of a process and of its threads, in ms; 0 when it is gone or /proc is missing. */
+export function cpuMsOf(pid: number): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
       .replace(/^.*\) /, '')
       .split(' ');
-    const own = Number(fields[11]) + Number(fields[12]);
-    return (children ? own + Number(fields[13]) + Number(fields[14]) : own) * TICK_MS;
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
   } catch {
     return 0;
   }
 }
 
 /** Processes whose command name is `name` (e.g. "postgres", "redis-server"). */
-export function pidsNamed(name: string): number[] {
+export function pidsNamed(name: string, keep: (cmdline: string) => boolean = () => true): number[] {
   try {
     return readdirSync('/proc')
       .filter((d) => /^\d+$/.test(d))
       .map(Number)
       .filter((pid) => {
         try {
-          return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === name;
+          if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== name) return false;
+          return keep(readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
         } catch {
           return false;
         }
@@ -39,17 +36,32 @@ export function pidsNamed(name: string): number[] {
 }
 
 /**
- * A snapshot of the CPU ms of groups of processes, each given by its pids or by its command
- * name; `since` gives the difference. A named group is listed again at the end, with the time of
- * reaped children, so backends that started or ended in between count.
+ * Postgres processes that work for `database`: its sessions (the title names the database)
+ * and the server's own (WAL writer, checkpointer, autovacuum…), not other databases' sessions,
+ * which other programs on a shared server open and close at any time.
  */
-export function cpuSnapshot(groups: Record<string, number[] | string>): { since(): Record<string, number> } {
-  const total = (members: number[] | string) =>
-    typeof members === 'string'
-      ? pidsNamed(members).reduce((s, p) => s + cpuMsOf(p, true), 0)
-      : members.reduce((s, p) => s + cpuMsOf(p), 0);
-  const at = Object.fromEntries(Object.entries(groups).map(([k, members]) => [k, total(members)]));
+export function postgresPidsFor(database: string): number[] {
+  return pidsNamed('postgres', (title) => {
+    const session = /^postgres: \S+: \S+ (\S+) (\S+\(\d+\)|\[local\])/.exec(title);
+    return !session || session[1] === database;
+  });
+}
+
+/**
+ * A snapshot of the CPU ms of named groups of processes; `since` gives what each group used
+ * from then. Groups are listed again at `since`: a process that started meanwhile counts in
+ * full, one that ended meanwhile is not counted (its time is unknown), so no group goes negative.
+ */
+export function cpuSnapshot(groups: Record<string, () => number[]>): { since(): Record<string, number> } {
+  const at = new Map<number, number>();
+  for (const list of Object.values(groups)) for (const pid of list()) at.set(pid, cpuMsOf(pid));
   return {
-    since: () => Object.fromEntries(Object.entries(groups).map(([k, members]) => [k, total(members) - at[k]!])),
+    since: () =>
+      Object.fromEntries(
+        Object.entries(groups).map(([k, list]) => [
+          k,
+          list().reduce((s, pid) => s + Math.max(0, cpuMsOf(pid) - (at.get(pid) ?? 0)), 0),
+        ]),
+      ),
   };
 }

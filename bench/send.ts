@@ -13,7 +13,7 @@ import { parseConfig } from '../src/config/load.js';
 import CrossSell from '../emails/CrossSell.js';
 import { round } from './load.js';
 import { benchConfigFile } from './config.js';
-import { cpuSnapshot, pidsNamed } from './process-cpu.js';
+import { cpuSnapshot, pidsNamed, postgresPidsFor } from './process-cpu.js';
 import { growthPer, relationSizes } from './growth.js';
 import { customerKey } from '../src/domain/customer-key.js';
 
@@ -75,10 +75,10 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
         cpu = {
           sent,
           snapshot: cpuSnapshot({
-            worker: [worker.pid!],
-            postgres: pidsNamed('postgres'),
-            redis: pidsNamed('redis-server'),
-            smtpServer: [sink.pid!],
+            worker: () => [worker.pid!],
+            postgres: () => postgresPidsFor(new URL(env.DATABASE_URL).pathname.slice(1)),
+            redis: () => pidsNamed('redis-server'),
+            smtpServer: () => [sink.pid!],
           }),
         };
       }
@@ -86,9 +86,7 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
     }
     const used = cpu?.snapshot.since();
     const cpuMsPerEmail =
-      used && sent > cpu!.sent
-        ? Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, round(ms / (sent - cpu!.sent), 2)]))
-        : undefined;
+      used && sent > cpu!.sent ? perEmail({ ...used, total: sum(Object.values(used)) }, sent - cpu!.sent) : undefined;
     const { rows } = await pool.query(
       `SELECT extract(epoch FROM max(sent_at) - min(sent_at))::float AS span, count(*)::int AS n,
               count(*) FILTER (WHERE status <> 'sent')::int AS unsent
@@ -99,6 +97,8 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
     // What sending adds on disk: the outcome written on each cross-sell (a new row version).
     const postgresPerSentEmail = growthPer(sizesBefore, await relationSizes(pool), sentCount);
     const emailsPerSec = sentCount > 1 ? Math.round((sentCount - 1) / Math.max(rows[0].span, 0.001)) : 0;
+    // One thread that must render and send each email can do at most this many per second.
+    const renderPlusSendPerSec = Math.round(1000 / (1000 / renders.perSec + smtpOnly.cpuMsPerEmail));
     return {
       emails: rows[0].n,
       unsent: rows[0].unsent,
@@ -108,8 +108,8 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
       ratioToRenderOnly: round(emailsPerSec / renders.perSec),
       sendOnlyPerSec: smtpOnly.perSec,
       sendOnlyCpuMsPerEmail: smtpOnly.cpuMsPerEmail,
-      // One thread that must render and send each email can do at most this many per second.
-      renderPlusSendPerSec: Math.round(1000 / (1000 / renders.perSec + smtpOnly.cpuMsPerEmail)),
+      renderPlusSendPerSec,
+      ratioToRenderPlusSend: round(emailsPerSec / renderPlusSendPerSec),
       cpuMsPerEmail,
       postgresPerSentEmail,
     };
@@ -124,6 +124,10 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
     await pool.end();
   }
 }
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const perEmail = (ms: Record<string, number>, emails: number) =>
+  Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, round(v / emails, 2)]));
 
 /** Renders the template's preview email (HTML + text) for `seconds`, one at a time. */
 async function renderOnly(seconds: number) {

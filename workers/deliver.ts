@@ -13,7 +13,7 @@ import type { Mailer } from '../src/mail/transport.js';
 import type { LinkSigner } from '../src/links/signed-links.js';
 import type { ChosenItem, ItemPicker } from '../src/recommend/item-picker-interface.js';
 import { queryRunner, type QueryRunner } from '../src/db/sql.js';
-import { loadCrossSell, type LoadedCrossSell } from './load-cross-sell.js';
+import { batchedLoader, type LoadedCrossSell } from './load-cross-sell.js';
 import { settingsFor } from '../src/config/store-settings.js';
 import { prepareOffer, type OfferDeps } from '../src/offers/prepare-offer.js';
 import { emailCurrency } from '../src/mail/email-props.js';
@@ -112,9 +112,10 @@ export async function deliver(
  * 'scheduled': reload and send.
  */
 async function load(step: Delivery, crossSellId: string): Promise<LoadedCrossSell | undefined> {
-  const found = await loadCrossSell(step.run, crossSellId, step.config, step.now);
+  const loadNow = batchedLoader(step.deps.pool, step.deps.prepared ?? false);
+  const found = await loadNow(crossSellId, step.config, step.now);
   if (found?.status !== 'sending' || !(await reclaimExpired(step.run, found.id))) return found;
-  return loadCrossSell(step.run, crossSellId, step.config, step.now);
+  return loadNow(crossSellId, step.config, step.now);
 }
 
 /** The items for the email, or why there is none: nothing to offer, or the measurement group. */

@@ -11,10 +11,10 @@ import type { Delivery } from './deliver.js';
 import type { LoadedCrossSell } from './load-cross-sell.js';
 import type { Claim } from './send.js';
 import { smtpOutcome, smtpReply } from './smtp-outcome.js';
+import { sendWrites } from './send-writes.js';
 
 const q = {
   settle: sql(import.meta.url, 'settle'),
-  markSent: sql(import.meta.url, 'mark-sent'),
   holdOut: sql(import.meta.url, 'hold-out'),
   releaseClaim: sql(import.meta.url, 'release-claim'),
 };
@@ -99,7 +99,12 @@ export async function recordSent(
   items: ChosenItem[],
 ): Promise<'sent'> {
   const siblingIds = siblingIdsOf(xs);
-  await step.run('mark-sent', q.markSent, [xs.id, new Date(), messageId, siblingIds]);
+  await sendWrites(step.deps.pool, step.deps.prepared ?? false).sent({
+    id: xs.id,
+    sentAt: new Date(),
+    messageId,
+    siblingIds,
+  });
   metrics.sends.inc({ outcome: 'sent' });
   const ids = { crossSellId: xs.id, orderId: xs.orderId, items: items.length, served: siblingIds.length + 1 };
   step.deps.log.info(ids, 'cross-sell sent');

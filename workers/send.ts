@@ -1,7 +1,8 @@
-// The send: the one claim of a cross-sell (sql/claim-send.sql), taken just before SMTP, then the
+// The send: the one claim of a cross-sell (sql/claim-sends.sql), taken just before SMTP, then the
 // message handed to the mailer under it. The row is marked when DATA begins (sql/data-started.sql),
 // and only while the claim is ours; a claim whose worker died before that point is taken over
-// once its lease ran out (sql/reclaim-send.sql).
+// once its lease ran out (sql/reclaim-send.sql). Claims and marks of concurrent sends are
+// written together (send-writes.ts).
 import { isUniqueViolation } from '../src/db/errors.js';
 import type { ChosenItem } from '../src/recommend/item-picker-interface.js';
 import type { OutgoingEmail } from '../src/mail/transport.js';
@@ -9,12 +10,9 @@ import { metrics } from '../src/metrics/metrics.js';
 import { sql, type QueryRunner } from '../src/db/sql.js';
 import type { Delivery } from './deliver.js';
 import type { LoadedCrossSell } from './load-cross-sell.js';
+import { sendWrites } from './send-writes.js';
 
-const q = {
-  claim: sql(import.meta.url, 'claim-send'),
-  reclaim: sql(import.meta.url, 'reclaim-send'),
-  dataStarted: sql(import.meta.url, 'data-started'),
-};
+const q = { reclaim: sql(import.meta.url, 'reclaim-send') };
 
 /**
  * How long a claim stands if its worker dies before DATA. Under half BullMQ's job lock (30 s,
@@ -56,14 +54,10 @@ export async function claimSend(
   figures: unknown,
 ): Promise<Claim | 'already' | 'busy'> {
   try {
-    const claimed = await step.run<{ attempts: number }>('claim-send', q.claim, [
-      xs.id,
-      JSON.stringify(items),
-      JSON.stringify(figures),
-      SEND_LEASE_MS,
-    ]);
-    if (claimed.rowCount === 0) return 'already';
-    return { xs, attempt: claimed.rows[0]!.attempts, ...recipient, started: false, lost: false };
+    const writes = sendWrites(step.deps.pool, step.deps.prepared ?? false);
+    const attempt = await writes.claim({ id: xs.id, items, figures, leaseMs: SEND_LEASE_MS });
+    if (attempt === null) return 'already';
+    return { xs, attempt, ...recipient, started: false, lost: false };
   } catch (err) {
     if (isUniqueViolation(err)) return 'busy';
     throw err;
@@ -75,9 +69,10 @@ export type SendResult = 'sent' | 'already' | { error: unknown };
 
 /** Sends under the claim; the row is marked when DATA begins, and only while the claim is ours. */
 export async function sendClaimed(step: Delivery, claim: Claim, email: OutgoingEmail): Promise<SendResult> {
+  const writes = sendWrites(step.deps.pool, step.deps.prepared ?? false);
   const beforeData = async () => {
-    const marked = await step.run('data-started', q.dataStarted, [claim.xs.id, claim.attempt, email.messageId]);
-    claim.lost = marked.rowCount === 0;
+    const marked = await writes.dataStarted({ id: claim.xs.id, attempt: claim.attempt, messageId: email.messageId });
+    claim.lost = !marked;
     if (claim.lost) throw new Error('the claim was taken over by another worker');
     claim.started = true;
   };

@@ -13,6 +13,12 @@ export interface BatcherOptions {
   maxSize: number;
   /** Batches running at once. */
   maxInFlight?: number;
+  /**
+   * Send without a timer whenever fewer than `maxInFlight` batches run (`maxWaitMs` unused): the
+   * items of one event-loop turn together, and what gathered meanwhile as soon as a batch is
+   * answered (group commit).
+   */
+  eager?: boolean;
 }
 
 /** Returns one result per item, in the items' order; a throw fails every item of the batch. */
@@ -29,6 +35,8 @@ export class Batcher<I, O> {
   private timer: NodeJS.Timeout | undefined;
   /** The oldest waiting item has waited its `maxWaitMs`. */
   private due = false;
+  /** Eager: the end of the event-loop turn in which items were submitted. */
+  private turn: NodeJS.Immediate | undefined;
   private inFlight = 0;
   private readonly idle = new Set<() => void>();
 
@@ -43,6 +51,7 @@ export class Batcher<I, O> {
     return new Promise<O>((resolve, reject) => {
       this.pending.push({ item, resolve, reject });
       if (this.pending.length >= this.opts.maxSize) this.due = true;
+      else if (this.opts.eager) this.turn ??= setImmediate(() => this.endOfTurn());
       else if (!this.timer && !this.due) this.timer = setTimeout(() => this.expire(), this.opts.maxWaitMs);
       this.pump();
     });
@@ -54,6 +63,12 @@ export class Batcher<I, O> {
     this.pump();
     if (this.pending.length === 0 && this.inFlight === 0) return;
     await new Promise<void>((resolve) => this.idle.add(resolve));
+  }
+
+  private endOfTurn(): void {
+    this.turn = undefined;
+    this.due = this.pending.length > 0;
+    this.pump();
   }
 
   private expire(): void {
@@ -68,7 +83,7 @@ export class Batcher<I, O> {
       // What is left was submitted later: it waits its own window, unless a full batch is ready.
       clearTimeout(this.timer);
       this.timer = undefined;
-      this.due = this.pending.length >= this.opts.maxSize;
+      this.due = this.pending.length >= this.opts.maxSize || (this.opts.eager === true && this.pending.length > 0);
       if (this.pending.length > 0 && !this.due) this.timer = setTimeout(() => this.expire(), this.opts.maxWaitMs);
       this.inFlight++;
       void this.flush(batch);

@@ -143,20 +143,23 @@ const GATE = 'aftercartBeforeData';
 function gateMessages(transport: Transporter, dkim: DKIM | undefined): void {
   transport.use('stream', (mail, done) => {
     const hook = (mail.data as Record<string, unknown>)[GATE] as SendHooks['beforeData'];
-    mail.message.processFunc((input) => {
-      const signed = dkim ? dkim.sign(input) : input;
-      return hook ? gated(signed, hook) : signed;
-    });
+    mail.message.processFunc((input) => gatedWhole(dkim ? dkim.sign(input) : input, hook));
     done();
   });
 }
 
-/** `source`, not read from until `gate` resolved; a rejection fails the stream instead. */
-function gated(source: Readable, gate: () => Promise<void>): Readable {
+/**
+ * `source` as one chunk, not read from until `gate` resolved; a rejection fails the stream
+ * instead. One chunk is one socket write: piped as nodemailer makes it, a message went out in
+ * dozens of small writes, and on loopback each costs both ends a system call.
+ */
+function gatedWhole(source: Readable, gate: SendHooks['beforeData']): Readable {
   return Readable.from(
     (async function* () {
-      await gate();
-      yield* source;
+      await gate?.();
+      const chunks: Buffer[] = [];
+      for await (const chunk of source) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+      yield Buffer.concat(chunks);
     })(),
     { objectMode: false },
   );

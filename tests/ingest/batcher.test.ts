@@ -135,4 +135,23 @@ describe('micro-batcher', () => {
     expect(fake.batches).toEqual([[5]]);
     expect(await answer).toBe(10);
   });
+
+  it('eager: the items of one turn go together without a timer, and those gathered meanwhile once answered', async () => {
+    const fake = recorder();
+    const batcher = new Batcher(fake.run, { maxWaitMs: 60_000, maxSize: 64, maxInFlight: 1, eager: true });
+    fake.holdNext();
+    const first = [batcher.submit(1), batcher.submit(7)];
+    await new Promise((r) => setImmediate(r));
+    expect(fake.batches).toEqual([[1, 7]]); // at the end of the turn, not after maxWaitMs
+    const later = [2, 3].map((n) => batcher.submit(n));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(fake.batches).toEqual([[1, 7]]); // the first batch still runs
+    fake.release();
+    expect(await Promise.all(first)).toEqual([2, 14]);
+    expect(await Promise.all(later)).toEqual([4, 6]);
+    expect(fake.batches).toEqual([
+      [1, 7],
+      [2, 3],
+    ]);
+  });
 });

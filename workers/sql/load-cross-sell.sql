@@ -2,17 +2,18 @@
 -- order's milestones, the customer, the lines of this order and of any other pending order of
 -- the same customer (one email serves them all), and what item selection needs to know of the
 -- customer (customer_context(), migrations/0007), so picking items costs no round trip, and
--- their eligibility figures (customer_figures(), 0009).
+-- their eligibility figures (customer_figures(), 0009). The cross-sells the worker starts together
+-- are loaded in one statement (load-cross-sell.ts).
 --
--- $1 id: the cross-sell
+-- $1 ids: bigint[], the cross-sells
 -- $2 returnsMs: the returns look-back, in ms (figuresWindow(), src/eligibility/figures.ts)
 -- $3 serviceMs: the service-load look-back, in ms
 -- $4 capMs: the frequency-cap window, in ms
 -- $5 now: the time the figures are as of
 -- $6 globalSuppression: eligibility.globalSuppression
 --
--- Returns zero or one row: the LoadedCrossSell of workers/deliver.ts.
-SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", x.status, x.due_at AS "dueAt", coalesce(x.timing ? 'sendNow', false) AS "sendNow",
+-- Returns one row per cross-sell found (none for one without a row or order): the LoadedCrossSell of workers/deliver.ts.
+SELECT x.id::text AS id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", x.status, x.due_at AS "dueAt", coalesce(x.timing ? 'sendNow', false) AS "sendNow",
        o.created_at AS "createdAt", o.paid_at AS "paidAt", o.fulfilled_at AS "fulfilledAt", o.delivered_at AS "deliveredAt",
        o.cancelled_at AS "cancelledAt", o.refunded_at AS "refundedAt", o.currency,
        o.shipping_country AS "shippingCountry", o.shipping_province AS "shippingProvince",
@@ -42,4 +43,4 @@ SELECT x.id, x.store, x.order_id AS "orderId", x.customer_key AS "customerKey", 
 FROM cross_sells x
 JOIN orders o ON o.store = x.store AND o.order_id = x.order_id
 LEFT JOIN customers c ON c.store = x.store AND c.customer_key = x.customer_key
-WHERE x.id = $1;
+WHERE x.id = ANY($1::bigint[]);
