@@ -62,8 +62,11 @@ export class GroupCommit {
     try {
       outcomes = await this.transaction(steps);
     } catch (err) {
-      if (isDatabaseUnreachable(err) || steps.length === 1) throw err;
-      return this.oneByOne(steps);
+      if (isDatabaseUnreachable(err)) throw err;
+      if (steps.length > 1) return this.oneByOne(steps);
+      // A concurrent twin claimed the same delivery first: a duplicate, as record() answers it.
+      if (isUniqueViolation(err)) return [{ ok: true, value: DUPLICATE }];
+      throw err;
     }
     await this.enqueue(outcomes);
     return outcomes.map((value) => ({ ok: true, value }));
