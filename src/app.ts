@@ -12,6 +12,7 @@ import { openDatabase, reserveDatabase, type Database } from './db/database.js';
 import { migrate } from './db/migrate.js';
 import { openQueue, sendLimiter, type QueueBackend, type CrossSellJob } from './queue/cross-sell-queue.js';
 import { Reconciler } from './queue/reconciler.js';
+import { queueTimings } from './queue/timings.js';
 import { Recorder } from './ingest/record.js';
 import { linkPolicy } from './links/safe-url.js';
 import { createMailer, type Mailer } from './mail/transport.js';
@@ -226,6 +227,7 @@ async function openServices(settings: Settings, db: Database, log: Logger, dataD
     expireAfterMs: () => settings.config.timing.expireAfter,
     payloadRetentionMs: () => settings.config.ingest.payloadRetention,
     deliveryRetentionMs: () => settings.config.ingest.deliveryRetention,
+    sendingTimeoutMs: queueTimings(env).sendingTimeoutMs,
   });
   const mailer = openMailer(settings, dataDir);
   return { queue, links: new LinkSigner(secret), recorder, reconciler, mailer, learned };
@@ -238,6 +240,7 @@ function openMailer({ env, config }: Settings, dataDir: string): Mailer {
     maxConnections: config.mail.maxConnections,
     // mail.rateLimit is the queue's limiter (sendLimiter), shared by every worker process.
     rateDeltaMs: config.mail.rateDelta,
+    socketTimeoutMs: queueTimings(env).smtpSocketTimeoutMs,
     dkim:
       env.DKIM_PRIVATE_KEY && env.DKIM_DOMAIN && env.DKIM_SELECTOR
         ? {
@@ -253,6 +256,7 @@ function openMailer({ env, config }: Settings, dataDir: string): Mailer {
 async function startWorker(app: App, learned: LearnedDelayCache, longPool: Database['pool']): Promise<NodeJS.Timeout> {
   const { settings, db, log } = app;
   const config = () => settings.config;
+  const timings = queueTimings(settings.env);
   await warmUpRenderer();
   const processor = createDeliverProcessor({
     pool: db.pool,
@@ -265,9 +269,12 @@ async function startWorker(app: App, learned: LearnedDelayCache, longPool: Datab
     learned: (store) => learned.get(store),
     prepared: !db.embedded,
     codeApis: codeApisFromEnv(settings.env),
+    leaseMs: timings.sendLeaseMs,
   });
   const limiter = sendLimiter(settings.config.mail);
-  const worker = app.queue.createWorker(processor, { concurrency: settings.env.WORKER_CONCURRENCY, limiter });
+  const { lockDuration, stalledInterval } = timings;
+  const concurrency = settings.env.WORKER_CONCURRENCY;
+  const worker = app.queue.createWorker(processor, { concurrency, lockDuration, stalledInterval, limiter });
   worker.on('failed', (job, err) =>
     log.warn({ jobId: job?.id, attempts: job?.attemptsMade, err: err.message }, 'cross-sell job failed'),
   );

@@ -40,6 +40,8 @@ export interface DeliverDeps {
   prepared?: boolean;
   /** Store APIs that make bundle codes (src/offers/codes/). */
   codeApis?: OfferDeps['apis'];
+  /** How long a claim stands if this worker dies before DATA (src/queue/timings.ts); SEND_LEASE_MS by default. */
+  leaseMs?: number;
 }
 
 /** What every step of one delivery works with: the deps, one query runner, config and clock read once. */

@@ -15,9 +15,10 @@ import { sendWrites } from './send-writes.js';
 const q = { reclaim: sql(import.meta.url, 'reclaim-send') };
 
 /**
- * How long a claim stands if its worker dies before DATA. Under half BullMQ's job lock (30 s,
- * renewed every 15 s): a stalled job is handed to another worker only once its lock expired, at
- * least 15 s after the claim, so the lease has run out by then and the claim can be taken over.
+ * How long a claim stands if its worker dies before DATA, at BullMQ's default lock (30 s,
+ * renewed every 15 s). Under half the lock: a stalled job is handed to another worker only once
+ * its lock expired, at least 15 s after the claim, so the lease has run out by then and the claim
+ * can be taken over. A shorter QUEUE_LOCK_MS shortens it (src/queue/timings.ts).
  */
 export const SEND_LEASE_MS = 12_000;
 
@@ -55,7 +56,7 @@ export async function claimSend(
 ): Promise<Claim | 'already' | 'busy'> {
   try {
     const writes = sendWrites(step.deps.pool, step.deps.prepared ?? false);
-    const attempt = await writes.claim({ id: xs.id, items, figures, leaseMs: SEND_LEASE_MS });
+    const attempt = await writes.claim({ id: xs.id, items, figures, leaseMs: step.deps.leaseMs ?? SEND_LEASE_MS });
     if (attempt === null) return 'already';
     return { xs, attempt, ...recipient, started: false, lost: false };
   } catch (err) {

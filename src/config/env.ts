@@ -90,6 +90,10 @@ export const envSchema = z
     // Finished jobs kept in the queue (newest first); 0 removes a job as it finishes.
     JOB_KEEP_COMPLETED: z.coerce.number().int().min(0).default(0),
     JOB_KEEP_FAILED: z.coerce.number().int().min(0).default(1_000),
+    // BullMQ's job lock and stalled check: how soon a dead worker's jobs go to another. The send
+    // lease, SMTP socket timeout and reconciler's sending timeout follow them (src/queue/timings.ts).
+    QUEUE_LOCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+    QUEUE_STALLED_INTERVAL_MS: z.coerce.number().int().min(100).default(30_000),
   })
   .superRefine((env, ctx) => {
     // BullMQ's scripts touch several keys at once: on a cluster they must share one slot.

@@ -33,6 +33,8 @@ export interface QueueBackend {
 export interface WorkerOptions {
   concurrency: number;
   lockDuration?: number;
+  /** How often the worker hands on jobs whose lock expired (BullMQ's default: 30 s). */
+  stalledInterval?: number;
   /** At most `max` jobs start per `duration` ms across every worker of the queue (see sendLimiter). */
   limiter?: { max: number; duration: number };
 }
@@ -137,6 +139,16 @@ async function addFreshJobs(
   );
 }
 
+/** BullMQ's worker options of ours; unset timings keep BullMQ's defaults. */
+function workerTuning({ concurrency, lockDuration, stalledInterval, limiter }: WorkerOptions) {
+  return {
+    concurrency,
+    ...(lockDuration ? { lockDuration } : {}),
+    ...(stalledInterval ? { stalledInterval } : {}),
+    ...(limiter ? { limiter } : {}),
+  };
+}
+
 async function removeJob(queue: Queue<CrossSellJob>, crossSellId: string): Promise<void> {
   const job = await queue.getJob(jobIdFor(crossSellId));
   if (job && !(await job.isActive())) await job.remove().catch(() => {});
@@ -156,17 +168,11 @@ function openRedisQueue(url: string, prefix: string, defaults: JobDefaults, onEr
     schedule: (id, dueAt, opts) => scheduleJob(queue, defaults, id, dueAt, opts?.fresh),
     remove: (id) => removeJob(queue, id),
     scheduleFresh: (entries) => addFreshJobs(queue, defaults, entries),
-    createWorker(processor, { concurrency, lockDuration, limiter }) {
+    createWorker(processor, opts) {
       const wc = connectRedis(url, { maxRetriesPerRequest: null });
       wc.on('error', (err: Error) => onError('redis', err));
       workerConnections.push(wc);
-      const worker = new Worker<CrossSellJob>(QUEUE_NAME, processor, {
-        connection: wc,
-        prefix,
-        concurrency,
-        ...(lockDuration ? { lockDuration } : {}),
-        ...(limiter ? { limiter } : {}),
-      });
+      const worker = new Worker<CrossSellJob>(QUEUE_NAME, processor, { connection: wc, prefix, ...workerTuning(opts) });
       worker.on('error', (err: Error) => onError('worker', err));
       return worker;
     },
@@ -206,8 +212,8 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: E
       await addFreshJobs(queue, defaults, entries);
       if (db.embedded && entries.length > 0) await wakeWorkers(workers);
     },
-    createWorker(processor, { concurrency, lockDuration, limiter }) {
-      const options = { connection, concurrency, ...(lockDuration && { lockDuration }), ...(limiter && { limiter }) };
+    createWorker(processor, opts) {
+      const options = { connection, ...workerTuning(opts) };
       const worker = new pg.Worker<CrossSellJob>(QUEUE_NAME, processor, options) as unknown as Worker<CrossSellJob>;
       worker.on('error', (err: Error) => onError('worker', err));
       workers.push(worker);
