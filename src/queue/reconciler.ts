@@ -17,8 +17,10 @@ const q = {
   newestCrossSell: sql(import.meta.url, 'newest-cross-sell'),
 };
 
-/** How often rows a minute overdue are checked against the queue when nothing was missed. */
+/** How often overdue rows are checked against the queue when nothing was missed. */
 const OVERDUE_CHECK_MS = 30_000;
+/** How long past its due time a scheduled row counts as lost by the queue. */
+const OVERDUE_AFTER_MS = 60_000;
 
 export interface ReconcilerOptions {
   pool: pg.Pool;
@@ -36,6 +38,10 @@ export interface ReconcilerOptions {
    * long ago without DATA goes back to 'scheduled' if its stalled job did not take it back.
    */
   sendingTimeoutMs?: number;
+  /** A scheduled row this long overdue is re-added (its job was lost); a minute by default. */
+  overdueAfterMs?: number;
+  /** How often overdue rows are looked for when nothing was missed; 30 s by default. */
+  overdueCheckMs?: number;
 }
 
 export class Reconciler {
@@ -108,22 +114,10 @@ export class Reconciler {
       const full = this.missed;
       // Overdue rows are looked up one by one in the queue: while workers work through a backlog
       // that is every row of it, so without a miss this runs every OVERDUE_CHECK_MS, not each pass.
-      if (!full && Date.now() - this.lastOverdueCheck < OVERDUE_CHECK_MS) return 0;
+      if (!full && Date.now() - this.lastOverdueCheck < (this.opts.overdueCheckMs ?? OVERDUE_CHECK_MS)) return 0;
       this.lastOverdueCheck = Date.now();
       this.missed = false;
-      let added = 0;
-      let after = '0';
-      const upTo = (await pool.query<{ id: string }>(q.newestCrossSell)).rows[0]!.id;
-      for (;;) {
-        // A full pass after a miss; otherwise only rows a minute overdue.
-        const { rows } = await pool.query<{ id: string; due_at: Date }>(q.scheduledPage, [after, full, upTo]);
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          await queue.schedule(String(row.id), row.due_at);
-          added++;
-        }
-        after = String(rows[rows.length - 1]!.id);
-      }
+      const added = await this.reAdd(full);
       if (added > 0) this.opts.log.info({ added, full }, 'reconciler re-added cross-sell jobs');
       return added;
     } catch (err) {
@@ -132,6 +126,24 @@ export class Reconciler {
       return 0;
     } finally {
       this.running = false;
+    }
+  }
+
+  /** Puts the jobs of scheduled rows back on the queue: every one (`full`), or the overdue ones. */
+  private async reAdd(full: boolean): Promise<number> {
+    const { pool, queue } = this.opts;
+    const overdueMs = this.opts.overdueAfterMs ?? OVERDUE_AFTER_MS;
+    let added = 0;
+    let after = '0';
+    const upTo = (await pool.query<{ id: string }>(q.newestCrossSell)).rows[0]!.id;
+    for (;;) {
+      const { rows } = await pool.query<{ id: string; due_at: Date }>(q.scheduledPage, [after, full, upTo, overdueMs]);
+      if (rows.length === 0) return added;
+      for (const row of rows) {
+        await queue.schedule(String(row.id), row.due_at);
+        added++;
+      }
+      after = String(rows[rows.length - 1]!.id);
     }
   }
 }
