@@ -1,5 +1,5 @@
 // SMTP failures against a real server: a transient 450 is retried (BullMQ backoff, exponential
-// from 2 s) and sends exactly once; a permanent 550 fails the send, suppresses the address as
+// from JOB_BACKOFF_MS: 1 s here, 2 s by default) and sends exactly once; a permanent 550 fails the send, suppresses the address as
 // bounced, and the customer's next order is skipped as suppressed.
 import { describe, expect, it } from 'vitest';
 import type { TestApp } from '../support/app.js';
@@ -16,10 +16,13 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
   let app: TestApp;
   let smtp: SmtpSink;
 
-  storeSuite((a, s) => {
-    app = a;
-    smtp = s;
-  });
+  storeSuite(
+    (a, s) => {
+      app = a;
+      smtp = s;
+    },
+    { env: { JOB_BACKOFF_MS: '1000' } },
+  );
 
   it('a 450 then success: exactly one email arrives and the cross-sell is sent after 2 attempts', async () => {
     smtp.failNext([450]);
@@ -34,13 +37,13 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
     );
     expect(retrying.lastReply).toMatch(/^450 /);
     expect(retrying.summary).toMatch(/retrying after attempt 1, last reply "450 /);
-    // Due after 1 s, first attempt answered 450, retried ~2 s later.
+    // Due after 1 s, first attempt answered 450, retried ~1 s later.
     const row = await settled(app, '3001', ['sent', 'failed', 'skipped'], 15_000);
     expect(row).toMatchObject({ status: 'sent', reason: null, attempts: 2 });
     expect(mailTo(smtp, 'tia@example.com')).toHaveLength(1);
     expect(mailTo(smtp, 'tia@example.com')[0]!.messageId).toBe(row.message_id);
     // Nothing else comes later (a second retry, a reconciler re-add).
-    await sleep(3_000);
+    await sleep(2_000);
     expect(mailTo(smtp, 'tia@example.com')).toHaveLength(1);
     expect((await crossSellOf(app, '3001'))!.attempts).toBe(2);
   });
@@ -62,8 +65,8 @@ describe.skipIf(skip)('SMTP failures (Postgres + Redis + SMTP)', () => {
     expect(failed).toMatchObject({ attempts: 1, lastReply: expect.stringMatching(/^550 .*test failure 550/) });
     expect(failed!.summary).toMatch(/^Failed: smtp_rejected \(server: "550 /);
 
-    // A permanent failure is not retried: past the first backoff nothing changed.
-    await sleep(3_000);
+    // A permanent failure is not retried: past the first backoff (1 s) nothing changed.
+    await sleep(2_000);
     expect(await crossSellOf(app, '3002')).toMatchObject({ status: 'failed', attempts: 1 });
     expect(mailTo(smtp, 'bo@example.com')).toHaveLength(0);
 

@@ -182,12 +182,15 @@ export async function startStore(
 }
 
 /** A store with workers and an SMTP sink for the whole suite, handed to `use` once started. */
-export function storeSuite(use: (app: TestApp, smtp: SmtpSink) => void): void {
+export function storeSuite(
+  use: (app: TestApp, smtp: SmtpSink) => void,
+  opts: Partial<Parameters<typeof startTestApp>[0]> = {},
+): void {
   let app: TestApp | undefined;
   let smtp: SmtpSink | undefined;
   beforeAll(async () => {
     smtp = await startSmtpSink();
-    app = await startStore(smtp.url);
+    app = await startStore(smtp.url, opts);
     use(app, smtp);
   });
   afterAll(async () => {
