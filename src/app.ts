@@ -134,12 +134,13 @@ async function reserveAndListen(settings: Settings, parts: AppParts, log: Logger
 /** Readiness once the queue answers, and a close that undoes everything in order, once. */
 function withLifecycle(app: App, long: Database | undefined, rebuildTimer: NodeJS.Timeout | undefined): App {
   let closed = false;
-  app.queueReady = waitForQueue(app.queue, app.log, () => closed);
+  let queueUp = false;
+  app.queueReady = waitForQueue(app.queue, app.log, () => closed).then((up) => (queueUp = up));
   app.close = async () => {
     if (closed) return;
     closed = true;
     if (rebuildTimer) clearInterval(rebuildTimer);
-    await closeApp(app, long);
+    await closeApp(app, long, queueUp);
   };
   return app;
 }
@@ -304,10 +305,14 @@ function groupCommit({ db, recorder, queue, reconciler, log, settings: { env } }
 }
 
 /** Order matters: stop taking webhooks, let running jobs finish, then queues and pools. */
-async function closeApp(app: App, long: Database | undefined): Promise<void> {
+async function closeApp(app: App, long: Database | undefined, queueWasUp: boolean): Promise<void> {
   app.reconciler.stop();
   if (app.http) await app.http.close();
-  await Promise.all(app.workers.map((w) => closeWithin(w, 10_000)));
+  // Running jobs get 10 s to finish. Workers whose queue never answered, and does not now, have
+  // none, and their graceful close could not end: no grace to wait out.
+  const idle = !queueWasUp && app.workers.length > 0 && !(await app.queue.ping());
+  const graceMs = idle ? 0 : 10_000;
+  await Promise.all(app.workers.map((w) => closeWithin(w, graceMs)));
   await app.queue.close();
   app.mailer.close();
   await long?.close();
@@ -337,7 +342,7 @@ async function waitForQueue(queue: QueueBackend, log: Logger, closed: () => bool
  * connections.
  */
 async function closeWithin(worker: Worker<CrossSellJob>, ms: number): Promise<void> {
-  if ((await within(worker.close(), ms)) === 'timeout')
+  if (ms === 0 || (await within(worker.close(), ms)) === 'timeout')
     await within(
       worker.close(true).catch(() => {}),
       1_000,
