@@ -85,8 +85,9 @@ export class PostgresItemPicker implements ItemPicker {
     return { items, reason: result.reason, considered: result.considered, notInCatalog: result.notInCatalog };
   }
 
-  /** What the store knows of the customer: owned, returned and offered products, history, stamps. */
-  private async customerContext(req: PickRequest): Promise<CustomerContext> {
+  /** What the store knows of the customer: owned, returned and offered products, history, stamps.
+   * Public so the bench can time the query apart from the pick. */
+  async customerContext(req: Pick<PickRequest, 'store' | 'customerKey' | 'orderIds'>): Promise<CustomerContext> {
     const { rows } = await queryRunner(this.pool, this.prepared)<{ context: CustomerContext }>(
       'customer-context',
       queries.context,

@@ -47,11 +47,15 @@ export function pickItems(
 ): PickResult {
   const ctx = orderContext(input, catalog);
   const weighting = limits.weighting ?? DEFAULT_WEIGHTING;
-  const anchors = anchorsFor(input.bought, input.history, input.at, weighting);
   // Learned scores for everything the rules allow; also ranks the by-type candidates.
   const learned =
     limits.learned ??
-    scoreCandidates(anchors, model, (id) => reject(id, catalog(id), ctx) !== null, weighting.perAnchor);
+    scoreCandidates(
+      anchorsFor(input.bought, input.history, input.at, weighting),
+      model,
+      (id) => reject(id, catalog(id), ctx) !== null,
+      weighting.perAnchor,
+    );
 
   const email = new EmailItems(input, catalog, ctx, limits.maxItems);
   // Each source runs only while the email has room.
@@ -176,11 +180,13 @@ function done(
   learnedIds: Iterable<string>,
   lookedUp: { found: number; missing: number },
 ): PickResult {
-  for (const id of learnedIds) considered.add(id);
+  // Counted, not added: a heavy buyer's learned ids run to thousands.
+  let learnedOnly = 0;
+  for (const id of learnedIds) if (!considered.has(id)) learnedOnly++;
   const result: PickResult = {
     items,
     reason: items.length === 0 ? 'no_complements' : null,
-    considered: considered.size,
+    considered: considered.size + learnedOnly,
   };
   // History imported without its catalog: every candidate is known by id only.
   if (items.length === 0 && lookedUp.missing > 0 && lookedUp.found === 0) result.notInCatalog = lookedUp.missing;

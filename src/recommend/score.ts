@@ -97,33 +97,42 @@ function sumNeighbourScores(
   return seen;
 }
 
-/** The scored candidates behind the `LearnedScores` interface; skipped ones count only in `ids`. */
+/** The scored candidates behind the `LearnedScores` interface; skipped ones count only in `ids`.
+ * Read from `seen` itself: a heavy buyer's thousands of candidates are not copied per pick. */
 function learnedScores(seen: Map<string, CandidateScore | null>): LearnedScores {
-  const acc = new Map<string, CandidateScore>();
-  for (const [id, e] of seen) if (e !== null) acc.set(id, e);
+  let size = 0;
+  for (const e of seen.values()) if (e !== null) size++;
   return {
-    size: acc.size,
+    size,
     ids: () => seen.keys(),
-    scoreOf: (id) => acc.get(id)?.score ?? 0,
+    scoreOf: (id) => seen.get(id)?.score ?? 0,
     top(n = Infinity) {
-      // A heavy buyer's history yields thousands of candidates while an email shows three:
-      // find the n-th best score with a numeric sort, then fully order only those above it.
-      let threshold = -Infinity;
-      if (n < acc.size) {
-        const scores = new Float64Array(acc.size);
-        let i = 0;
-        for (const e of acc.values()) scores[i++] = e.score;
-        scores.sort();
-        threshold = scores[acc.size - Math.max(1, n)];
-      }
+      // An email shows three of thousands: order only those at or above the n-th best score.
+      const threshold = n < size ? nthBestScore(seen, Math.max(1, n)) : -Infinity;
       const out: Scored[] = [];
-      for (const [productId, e] of acc) {
-        if (e.score >= threshold) out.push({ productId, score: e.score, anchorProductId: e.anchor.productId });
+      for (const [productId, e] of seen) {
+        if (e !== null && e.score >= threshold)
+          out.push({ productId, score: e.score, anchorProductId: e.anchor.productId });
       }
       out.sort((x, y) => y.score - x.score || (x.productId < y.productId ? -1 : x.productId > y.productId ? 1 : 0));
       return out.length > n ? out.slice(0, n) : out;
     },
   };
+}
+
+/** The n-th best score (duplicates counted), keeping only the best n seen so far, best first. */
+function nthBestScore(seen: Map<string, CandidateScore | null>, n: number): number {
+  const best: number[] = [];
+  for (const e of seen.values()) {
+    if (e === null || (best.length === n && e.score <= best[n - 1]!)) continue;
+    let i = best.length === n ? n - 1 : best.length;
+    while (i > 0 && best[i - 1]! < e.score) {
+      best[i] = best[i - 1]!;
+      i--;
+    }
+    best[i] = e.score;
+  }
+  return best[n - 1]!;
 }
 
 function betterAnchor(x: Anchor, y: Anchor): boolean {

@@ -343,3 +343,22 @@ function shuffle<T>(xs: T[], seed: number): T[] {
   }
   return out;
 }
+
+describe('the best n learned candidates', () => {
+  it('are the first n of all of them in order, ties and all', () => {
+    const ids = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'.split('');
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom(...ids), fc.integer({ min: 1, max: 4 })), { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 30 }),
+        (pairs, n) => {
+          const model = modelOf({ P1: pairs.map(([id, w]) => [id, w / 4]), P2: pairs.map(([id, w]) => [id, w / 2]) });
+          const anchors = anchorsFor([{ productId: 'P1' }, { productId: 'P2' }], undefined, undefined);
+          const learned = scoreCandidates(anchors, model);
+          expect(learned.top(n)).toEqual(learned.top().slice(0, n));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
