@@ -103,7 +103,8 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
     const workerSyscallsPerEmail = syscallsPer(cpu?.syscalls, syscallsOf(worker.pid!), sent - (cpu?.sent ?? 0));
     // Statements outside a transaction each commit: about the statements per email (stats lag ~1 s).
     await new Promise((r) => setTimeout(r, 1_000));
-    const postgresCommitsPerEmail = cpu && round(((await commitsOf(pool)) - cpu.commits) / (sent - cpu.sent), 2);
+    const postgresCommitsPerEmail =
+      cpu && sent > cpu.sent ? round(((await commitsOf(pool)) - cpu.commits) / (sent - cpu.sent), 2) : undefined;
     const cpuMsPerEmail =
       used && sent > cpu!.sent ? perEmail({ ...used, total: sum(Object.values(used)) }, sent - cpu!.sent) : undefined;
     const { rows } = await pool.query(
