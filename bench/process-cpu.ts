@@ -16,6 +16,17 @@ export function cpuMsOf(pid: number): number {
   }
 }
 
+/** Read and write system calls of a process so far (/proc/pid/io); undefined when unreadable. */
+export function syscallsOf(pid: number): { reads: number; writes: number } | undefined {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1]);
+    return { reads: field('syscr'), writes: field('syscw') };
+  } catch {
+    return undefined;
+  }
+}
+
 /** Processes whose command name is `name` (e.g. "postgres", "redis-server"). */
 export function pidsNamed(name: string, keep: (cmdline: string) => boolean = () => true): number[] {
   try {

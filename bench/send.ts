@@ -13,7 +13,7 @@ import { parseConfig } from '../src/config/load.js';
 import CrossSell from '../emails/CrossSell.js';
 import { round } from './load.js';
 import { benchConfigFile } from './config.js';
-import { cpuSnapshot, pidsNamed, postgresPidsFor } from './process-cpu.js';
+import { cpuSnapshot, pidsNamed, postgresPidsFor, syscallsOf } from './process-cpu.js';
 import { growthPer, relationSizes } from './growth.js';
 import { customerKey } from '../src/domain/customer-key.js';
 
@@ -49,23 +49,36 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
   const profile = process.env.BENCH_PROFILE_DIR
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`]
     : [];
-  const worker = spawn('node', [...profile, new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'work'], {
-    env: {
-      ...process.env,
-      ...env,
-      SMTP_URL: `smtp://127.0.0.1:${port}`,
-      QUEUE_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
-      WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '20',
-      AFTERCART_CONFIG: benchConfigFile(),
+  // BENCH_WORKER_FLAGS: node flags for the worker alone (e.g. a V8 heap setting to compare).
+  const flags = process.env.BENCH_WORKER_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const worker = spawn(
+    'node',
+    [...profile, ...flags, new URL('../bin/aftercart.mjs', import.meta.url).pathname, 'work'],
+    {
+      env: {
+        ...process.env,
+        ...env,
+        SMTP_URL: `smtp://127.0.0.1:${port}`,
+        QUEUE_PREFIX: prefix,
+        LOG_LEVEL: 'warn',
+        WORKER_CONCURRENCY: process.env.BENCH_CONCURRENCY ?? '20',
+        AFTERCART_CONFIG: benchConfigFile(),
+      },
+      stdio: ['ignore', 'inherit', 'inherit'],
     },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  );
   try {
     const deadline = Date.now() + 180_000;
     let sent = 0;
     // CPU per email of each process, counted from the first email sent (start-up excluded).
-    let cpu: { sent: number; snapshot: ReturnType<typeof cpuSnapshot> } | undefined;
+    let cpu:
+      | {
+          sent: number;
+          snapshot: ReturnType<typeof cpuSnapshot>;
+          syscalls: ReturnType<typeof syscallsOf>;
+          commits: number;
+        }
+      | undefined;
     while (Date.now() < deadline) {
       sent = (
         await pool.query(`SELECT count(*)::int AS n FROM cross_sells WHERE store = $1 AND status = 'sent'`, [store])
@@ -80,11 +93,18 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
             redis: () => pidsNamed('redis-server'),
             smtpServer: () => [sink.pid!],
           }),
+          syscalls: syscallsOf(worker.pid!),
+          commits: await commitsOf(pool),
         };
       }
       await new Promise((r) => setTimeout(r, 250));
     }
     const used = cpu?.snapshot.since();
+    const workerSyscallsPerEmail = syscallsPer(cpu?.syscalls, syscallsOf(worker.pid!), sent - (cpu?.sent ?? 0));
+    // Statements outside a transaction each commit: about the statements per email (stats lag ~1 s).
+    await new Promise((r) => setTimeout(r, 1_000));
+    const postgresCommitsPerEmail =
+      cpu && sent > cpu.sent ? round(((await commitsOf(pool)) - cpu.commits) / (sent - cpu.sent), 2) : undefined;
     const cpuMsPerEmail =
       used && sent > cpu!.sent ? perEmail({ ...used, total: sum(Object.values(used)) }, sent - cpu!.sent) : undefined;
     const { rows } = await pool.query(
@@ -111,6 +131,8 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
       renderPlusSendPerSec,
       ratioToRenderPlusSend: round(emailsPerSec / renderPlusSendPerSec),
       cpuMsPerEmail,
+      workerSyscallsPerEmail,
+      postgresCommitsPerEmail,
       postgresPerSentEmail,
     };
   } finally {
@@ -124,6 +146,21 @@ export async function benchSend(env: { DATABASE_URL: string; REDIS_URL: string }
     await pool.end();
   }
 }
+
+// Socket reads and writes are system calls, each a few µs of CPU for both ends of the connection.
+function syscallsPer(before: ReturnType<typeof syscallsOf>, after: ReturnType<typeof syscallsOf>, emails: number) {
+  if (!before || !after || emails <= 0) return undefined;
+  return {
+    reads: round((after.reads - before.reads) / emails, 2),
+    writes: round((after.writes - before.writes) / emails, 2),
+  };
+}
+
+const commitsOf = async (pool: pg.Pool) =>
+  Number(
+    (await pool.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0]
+      .xact_commit,
+  );
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const perEmail = (ms: Record<string, number>, emails: number) =>

@@ -1,10 +1,12 @@
 // Renders the cross-sell email: subject, HTML and text part. One render per email, the text
 // part derived from that HTML (rendering twice halves throughput), never `pretty` (~10 ms).
+// The text is html-to-text's, mostly computed without it (plain-text.ts, ~3x cheaper).
 // `plainTextSelectors` come from @react-email/render 2.3, not the older copy inside components.
 import { createElement, type ReactElement } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { plainTextSelectors } from '@react-email/render';
 import { compile } from 'html-to-text';
+import { reactHtmlToText } from './plain-text.js';
 import CrossSell, { orderItems, type CrossSellProps } from '../../emails/CrossSell.js';
 import { mailStrings } from './i18n.js';
 import { ellipsize, SUBJECT_MAX } from '../text/caps.js';
@@ -36,13 +38,13 @@ export async function renderCrossSell(props: CrossSellProps): Promise<RenderedEm
   // An email without products has nothing to say; the scheduler skips with `no_complements`.
   if (props.items.length === 0) throw new Error('renderCrossSell: items is empty');
   const html = renderEmailHtml(createElement(CrossSell, props));
-  return { subject: crossSellSubject(props), html, text: toPlainText(withoutStyles(html)) };
+  return { subject: crossSellSubject(props), html, text: plainText(html) };
 }
 
-// html-to-text reads no CSS, and inline styles are half the bytes it would parse: without
-// them the text is the same, in ~25% less time. React writes `"` inside values as &quot;.
-const STYLE_ATTRIBUTE = / style="[^"]*"/g;
-const withoutStyles = (html: string) => html.replace(STYLE_ATTRIBUTE, '');
+/** The text part: html-to-text's, by the port in plain-text.ts unless the markup is outside it. */
+export function plainText(html: string): string {
+  return reactHtmlToText(html) ?? toPlainText(html);
+}
 
 const XHTML_DOCTYPE =
   '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">';
