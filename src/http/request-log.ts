@@ -16,7 +16,10 @@ export class RouteLogController extends LogController {
       status: reply.statusCode,
       ms: Math.round(reply.elapsedTime * 10) / 10,
     };
-    if (error || reply.statusCode >= 500) reply.log.error({ ...line, err: error ?? undefined }, 'request failed');
+    // /readyz answering 503 while the database or queue opens is readiness working, not a failure.
+    const notReady = line.route === '/readyz' && line.status === 503 && !error;
+    if ((error || reply.statusCode >= 500) && !notReady)
+      reply.log.error({ ...line, err: error ?? undefined }, 'request failed');
     else if (QUIET_ROUTES.has(line.route)) reply.log.debug(line, 'request');
     else reply.log.info(line, 'request');
   }

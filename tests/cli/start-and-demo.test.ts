@@ -67,8 +67,9 @@ describe('on a machine with nothing configured', () => {
     // As if `npm start` ran in another terminal: the data dir has a living owner (this process).
     const owner = await claimDataDir(dataDir, 'start');
     expect('lock' in owner).toBe(true);
+    // Run from outside the project, as a service with its own working directory would be.
     const { stdout } = await promisify(execFile)('node', [bin, 'demo'], {
-      cwd: root,
+      cwd: await tempDir(),
       env: bareEnv(dataDir),
       timeout: 90_000,
     }).finally(() => 'lock' in owner && owner.lock.release());
