@@ -24,6 +24,12 @@ export interface QueueBackend {
   remove(crossSellId: string): Promise<void>;
   /** Adds the jobs of cross-sells created just now (no job can exist yet) in one round trip. */
   scheduleFresh(entries: { crossSellId: string; dueAt: Date }[]): Promise<void>;
+  /**
+   * The reconciler's `schedule` for a page of rows: on Redis, one pipelined look-up finds the
+   * jobs that are there, unfinished and due when the row is (nothing to do), and only the others
+   * go through `schedule`. Returns how many did.
+   */
+  scheduleMany(entries: { crossSellId: string; dueAt: Date }[]): Promise<number>;
   createWorker(processor: Processor<CrossSellJob>, opts: WorkerOptions): Worker<CrossSellJob>;
   /** True when the queue answers (readiness). */
   ping(): Promise<boolean>;
@@ -123,6 +129,53 @@ async function scheduleJob(
   if (Math.abs(current - dueAt.getTime()) > 1_000 && (await existing.isDelayed())) await existing.changeDelay(delay());
 }
 
+/** `schedule` for each entry but those whose job is in place (see QueueBackend['scheduleMany']). */
+async function scheduleMissing(
+  queue: Queue<CrossSellJob>,
+  connection: Redis | Cluster,
+  defaults: JobDefaults,
+  entries: { crossSellId: string; dueAt: Date }[],
+): Promise<number> {
+  const lookups = connection.pipeline();
+  for (const { crossSellId } of entries) {
+    const jobId = jobIdFor(crossSellId);
+    lookups.hget(queue.toKey(jobId), 'finishedOn').exists(queue.toKey(jobId)).zscore(queue.keys.delayed!, jobId);
+  }
+  // A look-up that failed reads as undefined: that entry goes through scheduleJob.
+  const values = ((await lookups.exec()) ?? []).map(([err, value]: [Error | null, unknown]) =>
+    err ? undefined : value,
+  );
+  let scheduled = 0;
+  for (const [i, e] of entries.entries()) {
+    const [finishedOn, exists, delayedScore] = values.slice(3 * i, 3 * i + 3);
+    if (exists === 1 && finishedOn === null && dueAsQueued(delayedScore, e.dueAt)) continue;
+    await scheduleJob(queue, defaults, e.crossSellId, e.dueAt);
+    scheduled++;
+  }
+  return scheduled;
+}
+
+/**
+ * Not delayed (waiting or running), delayed to within a second of `dueAt`, or both already due.
+ * BullMQ scores a delayed job by its due time × 4096 (getDelayedScore.lua); read otherwise, the
+ * times differ and the entry goes through scheduleJob, which reads the job itself.
+ */
+function dueAsQueued(delayedScore: unknown, dueAt: Date): boolean {
+  if (delayedScore === null) return true;
+  const queuedAt = Math.floor(Number(delayedScore) / 0x1000);
+  const now = Date.now();
+  return Math.abs(queuedAt - dueAt.getTime()) <= 1_000 || (queuedAt <= now && dueAt.getTime() <= now);
+}
+
+/** `schedule` for each entry, one by one (the PostgreSQL backend). */
+async function scheduleEach(
+  schedule: QueueBackend['schedule'],
+  entries: { crossSellId: string; dueAt: Date }[],
+): Promise<number> {
+  for (const e of entries) await schedule(e.crossSellId, e.dueAt);
+  return entries.length;
+}
+
 async function addFreshJobs(
   queue: Queue<CrossSellJob>,
   defaults: JobDefaults,
@@ -168,6 +221,7 @@ function openRedisQueue(url: string, prefix: string, defaults: JobDefaults, onEr
     schedule: (id, dueAt, opts) => scheduleJob(queue, defaults, id, dueAt, opts?.fresh),
     remove: (id) => removeJob(queue, id),
     scheduleFresh: (entries) => addFreshJobs(queue, defaults, entries),
+    scheduleMany: (entries) => scheduleMissing(queue, connection, defaults, entries),
     createWorker(processor, opts) {
       const wc = connectRedis(url, { maxRetriesPerRequest: null });
       wc.on('error', (err: Error) => onError('redis', err));
@@ -200,13 +254,16 @@ async function openPostgresQueue(db: Database, defaults: JobDefaults, onError: E
   const workers: Worker<CrossSellJob>[] = [];
   let wakeTimer: NodeJS.Timeout | undefined;
 
+  const schedule: QueueBackend['schedule'] = async (id, dueAt, opts) => {
+    await scheduleJob(queue, defaults, id, dueAt, opts?.fresh);
+    if (db.embedded) await wakeWorkers(workers);
+  };
+
   return {
     kind: 'postgres',
     queue,
-    async schedule(id, dueAt, opts) {
-      await scheduleJob(queue, defaults, id, dueAt, opts?.fresh);
-      if (db.embedded) await wakeWorkers(workers);
-    },
+    schedule,
+    scheduleMany: (entries) => scheduleEach(schedule, entries),
     remove: (id) => removeJob(queue, id),
     async scheduleFresh(entries) {
       await addFreshJobs(queue, defaults, entries);

@@ -112,8 +112,8 @@ export class Reconciler {
       }
       if (!(await queue.ping())) return 0;
       const full = this.missed;
-      // Overdue rows are looked up one by one in the queue: while workers work through a backlog
-      // that is every row of it, so without a miss this runs every OVERDUE_CHECK_MS, not each pass.
+      // Overdue rows are looked up in the queue: while workers work through a backlog that is every
+      // row of it, so without a miss this runs every OVERDUE_CHECK_MS, not each pass.
       if (!full && Date.now() - this.lastOverdueCheck < (this.opts.overdueCheckMs ?? OVERDUE_CHECK_MS)) return 0;
       this.lastOverdueCheck = Date.now();
       this.missed = false;
@@ -139,10 +139,7 @@ export class Reconciler {
     for (;;) {
       const { rows } = await pool.query<{ id: string; due_at: Date }>(q.scheduledPage, [after, full, upTo, overdueMs]);
       if (rows.length === 0) return added;
-      for (const row of rows) {
-        await queue.schedule(String(row.id), row.due_at);
-        added++;
-      }
+      added += await queue.scheduleMany(rows.map((r) => ({ crossSellId: String(r.id), dueAt: r.due_at })));
       after = String(rows[rows.length - 1]!.id);
     }
   }
